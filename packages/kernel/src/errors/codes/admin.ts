@@ -1,0 +1,16 @@
+import { defineCodes } from './spec.js';
+
+/** Codes owned by `@chassis/admin` and `@chassis/cli`. */
+export const adminCodes = defineCodes({
+  CHASSIS_E_AUTH_REQUIRED: { status: 401, summary: 'A bearer token is required' },
+  CHASSIS_E_AUTH_INVALID: { status: 401, summary: 'The bearer token is not valid' },
+  CHASSIS_E_AUTH_DENIED: { status: 403, summary: 'The principal may not perform that action' },
+  CHASSIS_E_ADMIN_BAD_REQUEST: { status: 400, summary: 'The request body or query is invalid' },
+  CHASSIS_E_ADMIN_NOT_FOUND: { status: 404, summary: 'No such route or object' },
+  CHASSIS_E_ADMIN_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    summary: 'The request body is over the size cap',
+  },
+  CHASSIS_E_CLI_USAGE: { status: 400, summary: 'The command line is invalid' },
+  CHASSIS_E_CLI_UNREACHABLE: { status: 502, summary: 'The admin API could not be reached' },
+});

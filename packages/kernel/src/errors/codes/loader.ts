@@ -1,0 +1,45 @@
+import { defineCodes } from './spec.js';
+
+/** Codes owned by `@chassis/loader`: sources, cache, isolation tiers, executors, faults. */
+export const loaderCodes = defineCodes({
+  CHASSIS_E_LOADER_SOURCE_UNSUPPORTED: {
+    status: 400,
+    summary: 'The source URL scheme is not supported',
+  },
+  CHASSIS_E_LOADER_SOURCE_UNREACHABLE: {
+    status: 502,
+    summary: 'The source could not be listed or read',
+  },
+  CHASSIS_E_LOADER_DOWNLOAD_TOO_LARGE: { status: 413, summary: 'A download exceeded its size cap' },
+  CHASSIS_E_LOADER_DOWNLOAD_TIMEOUT: { status: 504, summary: 'A download did not finish in time' },
+  CHASSIS_E_LOADER_CACHE_IO: { status: 500, summary: 'The extraction cache could not be written' },
+  CHASSIS_E_LOADER_ENTRY_INVALID: {
+    status: 422,
+    summary: 'The driver entry module does not export a driver definition',
+  },
+  CHASSIS_E_LOADER_LOAD_FAILED: { status: 500, summary: 'The driver threw while being loaded' },
+  CHASSIS_E_LOADER_ISOLATION_UNSUPPORTED: { status: 400, summary: 'Unknown isolation tier' },
+  CHASSIS_E_LOADER_DRIVER_CRASHED: {
+    status: 502,
+    summary: 'The driver environment died (exit, out of memory, unhandled rejection)',
+  },
+  CHASSIS_E_LOADER_DRIVER_UNRESPONSIVE: {
+    status: 504,
+    summary: 'The driver environment stopped answering',
+  },
+  CHASSIS_E_LOADER_DISPOSED: {
+    status: 410,
+    summary: 'The driver environment was already disposed',
+  },
+  CHASSIS_E_LOADER_NO_METHOD: {
+    status: 404,
+    summary: 'The driver does not implement that operation',
+  },
+  CHASSIS_E_EXEC_OVERLOADED: { status: 429, summary: "The driver executor's queue is full" },
+  CHASSIS_E_EXEC_TIMEOUT: { status: 504, summary: 'A driver call did not finish in time' },
+  CHASSIS_E_EXEC_ABORTED: { status: 499, summary: 'A driver call was aborted' },
+  CHASSIS_E_DRIVER_OPERATION_FAILED: {
+    status: 502,
+    summary: 'The driver operation threw a non-Chassis error',
+  },
+});

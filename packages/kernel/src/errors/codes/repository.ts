@@ -1,0 +1,60 @@
+import { defineCodes } from './spec.js';
+
+/** Codes owned by `@chassis/repository`: TUF metadata, signatures, certificates, mirrors. */
+export const repositoryCodes = defineCodes({
+  CHASSIS_E_REPO_NOT_FOUND: { status: 404, summary: 'No repository at that location' },
+  CHASSIS_E_REPO_EXISTS: { status: 409, summary: 'A repository already exists there' },
+  CHASSIS_E_REPO_METADATA_INVALID: {
+    status: 502,
+    summary: 'Repository metadata failed TUF verification',
+  },
+  CHASSIS_E_REPO_ROLLBACK: {
+    status: 502,
+    summary: 'Repository metadata is older than what we already trust',
+  },
+  CHASSIS_E_REPO_FREEZE: {
+    status: 502,
+    summary: 'Repository metadata has expired (freeze attack or stale mirror)',
+  },
+  CHASSIS_E_REPO_MIX_AND_MATCH: {
+    status: 502,
+    summary: 'Snapshot and targets metadata do not agree',
+  },
+  CHASSIS_E_REPO_TARGET_INVALID: {
+    status: 502,
+    summary: 'A downloaded CAR does not match its metadata',
+  },
+  CHASSIS_E_REPO_TARGET_TOO_LARGE: {
+    status: 413,
+    summary: 'A download exceeded the length in metadata',
+  },
+  CHASSIS_E_REPO_DRIVER_NOT_FOUND: {
+    status: 404,
+    summary: 'No such driver/version in the repository',
+  },
+  CHASSIS_E_REPO_MIRROR_INCOMPLETE: { status: 502, summary: 'A mirror is half-synced or stale' },
+  CHASSIS_E_REPO_BUNDLE_INVALID: { status: 400, summary: 'An export bundle is corrupt' },
+  CHASSIS_E_SIG_UNSIGNED: {
+    status: 403,
+    summary: 'The CAR is unsigned and its driver id is not allowed unsigned',
+  },
+  CHASSIS_E_SIG_INVALID: { status: 403, summary: 'The signature does not verify over MANIFEST.MF' },
+  CHASSIS_E_CERT_UNTRUSTED: {
+    status: 403,
+    summary: 'The certificate does not chain to the project CA',
+  },
+  CHASSIS_E_CERT_NOT_CA: { status: 403, summary: 'The issuer certificate is not a CA' },
+  CHASSIS_E_CERT_KEY_USAGE: { status: 403, summary: 'The certificate is not for code signing' },
+  CHASSIS_E_CERT_EXPIRED: {
+    status: 403,
+    summary: 'The certificate was not valid at signing/publish time',
+  },
+  CHASSIS_E_CERT_REVOKED: { status: 403, summary: 'The certificate is revoked' },
+  CHASSIS_E_CERT_ID_PREFIX: {
+    status: 403,
+    summary: "The driver id is outside the vendor's allowed prefix",
+  },
+  CHASSIS_E_CA_EXISTS: { status: 409, summary: 'A CA already exists in that folder' },
+  CHASSIS_E_CA_NOT_FOUND: { status: 404, summary: 'No CA in that folder' },
+  CHASSIS_E_LOCK_MISMATCH: { status: 409, summary: 'Installed drivers differ from the lock file' },
+});

@@ -1,0 +1,3 @@
+export * from './chassis-error.js';
+export * from './codes/spec.js';
+export * from './registry.js';

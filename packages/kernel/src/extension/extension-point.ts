@@ -1,0 +1,55 @@
+import semver from 'semver';
+import { ChassisError } from '../errors/chassis-error.js';
+
+const BRAND = Symbol.for('chassis.extension-point');
+declare const CONTRACT: unique symbol;
+
+/**
+ * A typed token for an extension point. `T` is the contract drivers implement; it exists only
+ * in the type (a phantom), so tokens are plain data and compare by id across CARs and workers.
+ */
+export interface ExtensionPoint<T> {
+  readonly id: string;
+  /** Semver of the contract this host speaks, e.g. `1.2.0`. */
+  readonly version: string;
+  readonly [CONTRACT]?: T;
+}
+
+const ID_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+/** Makes a typed extension point token; throws `CHASSIS_E_EXT_INVALID_POINT` on a bad id or version. */
+export function createExtensionPoint<T>(id: string, version: string): ExtensionPoint<T> {
+  if (!ID_PATTERN.test(id)) {
+    throw new ChassisError(
+      'CHASSIS_E_EXT_INVALID_POINT',
+      `Extension point id "${id}" must be dot-separated lower-case words (e.g. "storage.primary")`,
+      {
+        details: { id },
+      },
+    );
+  }
+  if (semver.valid(version) === null) {
+    throw new ChassisError(
+      'CHASSIS_E_EXT_INVALID_POINT',
+      `Extension point "${id}" has contract version "${version}", which is not semver (e.g. "1.0.0")`,
+      {
+        details: { id, version },
+      },
+    );
+  }
+  const point = { id, version };
+  Object.defineProperty(point, BRAND, { value: true });
+  return Object.freeze(point) as ExtensionPoint<T>;
+}
+
+/** True for any token made by {@link createExtensionPoint} in any copy of the kernel. */
+export function isExtensionPoint(value: unknown): value is ExtensionPoint<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
+}
+
+/** The contract type carried by a token. */
+export type ContractOf<P> = P extends ExtensionPoint<infer T> ? T : never;

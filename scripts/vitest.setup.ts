@@ -1,0 +1,2 @@
+// inversify needs the Reflect metadata polyfill loaded once per process.
+import 'reflect-metadata';

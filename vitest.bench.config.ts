@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** Benchmarks run as ordinary vitest files that print ratios; they never assert on time. */
+export default defineConfig({
+  test: {
+    include: ['packages/*/bench/**/*.bench.ts', 'bench/**/*.bench.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    setupFiles: ['./scripts/vitest.setup.ts'],
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 300_000,
+  },
+});
