@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { registerCaCommands } from './commands/ca.js';
+import { registerCarCommands } from './commands/car.js';
+import { registerDriversCommands } from './commands/drivers.js';
+import { registerRepoCommands } from './commands/repo.js';
+
+/** Builds the `chassis` command tree. Each area registers its own sub-commands. */
+export function createProgram(): Command {
+  const program = new Command('chassis')
+    .description('Chassis: driver archives, repositories and management-server administration')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerCarCommands(program);
+  registerCaCommands(program);
+  registerRepoCommands(program);
+  registerDriversCommands(program);
+  return program;
+}
