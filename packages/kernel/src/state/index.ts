@@ -1,1 +1,3 @@
-export {};
+export * from './memory-state-store.js';
+export * from './state-store.js';
+export * from './state-store-conformance.js';
