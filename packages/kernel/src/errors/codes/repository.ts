@@ -57,4 +57,18 @@ export const repositoryCodes = defineCodes({
   CHASSIS_E_CA_EXISTS: { status: 409, summary: 'A CA already exists in that folder' },
   CHASSIS_E_CA_NOT_FOUND: { status: 404, summary: 'No CA in that folder' },
   CHASSIS_E_LOCK_MISMATCH: { status: 409, summary: 'Installed drivers differ from the lock file' },
+  // Project CA and CAR signing (src/ca, src/signing).
+  CHASSIS_E_CA_REQUEST_INVALID: {
+    status: 400,
+    summary: 'A CA request (vendor name, driver-id prefix, validity, reason) is malformed',
+  },
+  CHASSIS_E_CA_REVOCATIONS_INVALID: {
+    status: 502,
+    summary: 'The revocation list is malformed or not signed by the project CA',
+  },
+  CHASSIS_E_CERT_MALFORMED: { status: 400, summary: 'A certificate or key PEM cannot be parsed' },
+  CHASSIS_E_SIG_KEY_MISMATCH: {
+    status: 400,
+    summary: 'The signing key does not belong to the signing certificate',
+  },
 });
