@@ -1,1 +1,4 @@
+export * from './events.js';
+export * from './manager.js';
 export * from './states.js';
+export * from './step.js';
