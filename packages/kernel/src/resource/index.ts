@@ -1,1 +1,3 @@
+export * from './compartment.js';
+export * from './registry.js';
 export * from './resource.js';

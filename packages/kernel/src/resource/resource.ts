@@ -26,13 +26,38 @@ export type CompartmentState = 'active' | 'suspended' | 'closed';
 
 /** Options for one submitted operation. */
 export interface SubmitOptions {
-  /** How long the operation may wait while the compartment is suspended (`CHASSIS_E_RESOURCE_SUSPEND_TIMEOUT`). */
+  /**
+   * How long the operation may wait in a *suspended* compartment, counted afresh each time the
+   * compartment is suspended while the operation is queued. On expiry the operation is removed
+   * from the queue (it never runs) and rejects with `CHASSIS_E_RESOURCE_SUSPEND_TIMEOUT`.
+   * Waiting behind other work in an active compartment does not count.
+   */
   readonly suspendTimeoutMs?: number;
-  /** Caller cancellation; an operation not yet started is removed from the queue. */
+  /**
+   * Caller cancellation. Before the operation starts, an abort removes it from the queue and
+   * rejects it with `CHASSIS_E_RESOURCE_OP_ABORTED`; once it runs, the operation receives this
+   * signal and decides itself how to stop.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * How long the operation may *run*. On expiry the caller is rejected with
+   * `CHASSIS_E_RESOURCE_OP_TIMEOUT` and the operation's signal aborts; the compartment still
+   * waits for the operation to settle before starting the next one (serial order is kept).
+   */
+  readonly timeoutMs?: number;
 }
 
-/** One unit of work for a resource: runs against whichever driver instance is bound when it starts. */
+/** Options for {@link Compartment} creation. */
+export interface CompartmentOptions {
+  /** Shown in error messages and logs; defaults to the resource id. */
+  readonly name?: string;
+}
+
+/**
+ * One unit of work for a resource: runs against whichever driver instance is bound when it
+ * starts. Without a caller signal or timeout, `signal` is a per-compartment signal that never
+ * aborts and is shared by every operation: remove any listener you add to it.
+ */
 export type Operation<R, D> = (driver: D, signal: AbortSignal) => Promise<R> | R;
 
 /**
@@ -42,6 +67,8 @@ export type Operation<R, D> = (driver: D, signal: AbortSignal) => Promise<R> | R
  */
 export interface Compartment<D = unknown> {
   readonly resource: Resource;
+  /** Display name (defaults to the resource id). */
+  readonly name: string;
   readonly state: CompartmentState;
   /** The instance operations currently run against. */
   readonly driver: D;
@@ -50,14 +77,21 @@ export interface Compartment<D = unknown> {
   /** True while an operation runs. */
   readonly busy: boolean;
   submit<R>(op: Operation<R, D>, options?: SubmitOptions): Promise<R>;
-  /** New work queues up; in-flight work finishes. Idempotent. */
+  /** New work queues up; in-flight work finishes. Idempotent; a no-op once closed. */
   suspend(): void;
   /** Resolves when no operation is in flight (queued ones stay queued while suspended). */
   drain(): Promise<void>;
-  /** Binds a new instance; only while suspended (`CHASSIS_E_RESOURCE_NOT_SUSPENDED`). */
+  /**
+   * Binds a new instance; only while suspended (`CHASSIS_E_RESOURCE_NOT_SUSPENDED`, or
+   * `CHASSIS_E_RESOURCE_CLOSED` once closed). An operation still in flight keeps the instance it
+   * started with; call {@link Compartment.drain} first to retire the old instance cleanly.
+   */
   rebind(next: D): void;
-  /** Queued work runs again, in order, on the bound instance. */
+  /** Queued work runs again, in order, on the bound instance. Idempotent; a no-op once closed. */
   resume(): void;
-  /** Rejects queued work with `CHASSIS_E_RESOURCE_CLOSED` after in-flight work finishes. */
+  /**
+   * Refuses new work at once (`CHASSIS_E_RESOURCE_CLOSED`), lets in-flight work finish, then
+   * rejects queued work with `CHASSIS_E_RESOURCE_CLOSED`. Idempotent (same promise).
+   */
   close(): Promise<void>;
 }

@@ -53,6 +53,10 @@ export const kernelCodes = defineCodes({
     status: 499,
     summary: 'A resource operation was aborted by its caller',
   },
+  CHASSIS_E_RESOURCE_INVALID: {
+    status: 400,
+    summary: 'A resource, its binding or a compartment option is malformed',
+  },
   CHASSIS_E_EXT_INVALID_POINT: {
     status: 400,
     summary: 'An extension point id or contract version is malformed',
