@@ -1,2 +1,3 @@
-/** Public API of @chassis/runtime. */
-export {};
+/** Public API of `@chassis/runtime`: the server runtime (state store, driver manager). */
+export * from './api/index.js';
+export * from './state/index.js';

@@ -1,0 +1,184 @@
+import type {
+  CompartmentState,
+  DriverDescriptor,
+  DriverState,
+  IsolationTier,
+  LifecycleEvent,
+  Resource,
+  ResourceBinding,
+  SerializedError,
+} from '@chassis/kernel';
+import type { Observable } from 'rxjs';
+
+/** Who asked for an action: recorded in the upgrade history and passed to authorization. */
+export interface Principal {
+  readonly id: string;
+  readonly roles: readonly string[];
+}
+
+/** Signature facts of an installed CAR (from the repository's trust verification). */
+export interface SignatureInfo {
+  readonly signed: boolean;
+  readonly vendor?: string;
+  readonly subject?: string;
+  readonly serial?: string;
+  readonly notAfter?: string;
+}
+
+/** One installed version of a driver. Several versions of one driver can be loaded at once. */
+export interface DriverVersionInfo {
+  readonly id: string;
+  readonly version: string;
+  /** Hex SHA-256 of the CAR file. */
+  readonly sha256: string;
+  readonly descriptor: DriverDescriptor;
+  readonly state: DriverState;
+  readonly tier: IsolationTier;
+  /** The version new resources bind to, and the target of rollback/upgrade. */
+  readonly active: boolean;
+  /** Ids of the resources bound to this version right now. */
+  readonly resources: readonly string[];
+  readonly signature: SignatureInfo;
+  readonly installedAt: string;
+  /** The CAR's message files (locale → key → text), for rendering labels. */
+  readonly messages: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The cause when `state` is `Failed`. */
+  readonly failure?: SerializedError;
+}
+
+/** A driver (all its installed versions). */
+export interface DriverInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  readonly category: string;
+  readonly activeVersion?: string;
+  readonly versions: readonly DriverVersionInfo[];
+}
+
+/** A resource, its binding and its (masked) configuration. */
+export interface ResourceInfo {
+  readonly resource: Resource;
+  readonly binding: ResourceBinding;
+  /** Property bag with secret values masked. Never contains a secret in clear. */
+  readonly configuration: Readonly<Record<string, unknown>>;
+  readonly state: CompartmentState;
+  readonly queued: number;
+}
+
+/** How an upgrade moves resources from the old version to the new one. */
+export type RolloutPolicy =
+  | { readonly kind: 'all-at-once' }
+  | { readonly kind: 'one-at-a-time' }
+  /** First `canaries` resources, then the new version's health check, then the rest. */
+  | { readonly kind: 'canary'; readonly canaries: number };
+
+/** Where to install a driver from. */
+export type InstallSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'repository'; readonly id: string; readonly version?: string };
+
+/** One install/upgrade/rollback/uninstall, as kept in the upgrade history. */
+export interface UpgradeRecord {
+  readonly id: string;
+  readonly action: 'install' | 'upgrade' | 'rollback' | 'uninstall';
+  readonly driverId: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly policy?: RolloutPolicy;
+  readonly principal: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly result: 'running' | 'succeeded' | 'rolled-back' | 'failed';
+  readonly error?: SerializedError;
+  /** Per resource: which version it moved from and to, and when it resumed. */
+  readonly resources: readonly {
+    readonly id: string;
+    readonly from: string;
+    readonly to: string;
+    readonly pausedMs?: number;
+  }[];
+}
+
+/** A newer compatible version available in the configured repository. */
+export interface UpdateNotice {
+  readonly id: string;
+  readonly installed: string;
+  readonly available: string;
+  readonly category: string;
+}
+
+/** Per-driver executor numbers (calls, errors, latency, queue), as plain data. */
+export interface ExecutorMetricsView {
+  readonly driverId: string;
+  readonly version: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly inFlight: number;
+  readonly queued: number;
+  /** Latency histogram: upper bounds in ms → cumulative counts. */
+  readonly latencyBuckets: readonly { readonly le: number; readonly count: number }[];
+  readonly latencySumMs: number;
+}
+
+/**
+ * What a running management server offers its administration surfaces (HTTP API, CLI, UI).
+ * Every mutation takes the acting principal; errors are `ChassisError`s with stable codes.
+ */
+export interface RuntimeApi {
+  /** Every lifecycle transition of every driver version. */
+  readonly lifecycle$: Observable<LifecycleEvent>;
+  /** Every change of an upgrade record (started, finished). */
+  readonly upgrades$: Observable<UpgradeRecord>;
+  /** New update notices after each repository refresh. */
+  readonly updates$: Observable<readonly UpdateNotice[]>;
+
+  listDrivers(): DriverInfo[];
+  /** `CHASSIS_E_UPGRADE_NOT_INSTALLED` when unknown. */
+  getDriver(id: string): DriverInfo;
+  lifecycleHistory(id: string): LifecycleEvent[];
+  executorMetrics(): ExecutorMetricsView[];
+
+  listResources(filter?: { readonly driverId?: string }): ResourceInfo[];
+  getResource(id: string): ResourceInfo;
+  /** Creates a resource bound to the driver's active version, with a validated configuration. */
+  createResource(
+    input: {
+      readonly id: string;
+      readonly kind: string;
+      readonly driverId: string;
+      readonly name?: string;
+      readonly properties: Readonly<Record<string, unknown>>;
+    },
+    principal: Principal,
+  ): Promise<ResourceInfo>;
+  /** Validates first (`CHASSIS_E_PROPS_INVALID` with every violation); an invalid change leaves the old one. */
+  configure(
+    resourceId: string,
+    properties: Readonly<Record<string, unknown>>,
+    principal: Principal,
+  ): Promise<ResourceInfo>;
+
+  install(source: InstallSource, principal: Principal): Promise<UpgradeRecord>;
+  upgrade(
+    driverId: string,
+    options: { readonly version?: string; readonly policy?: RolloutPolicy },
+    principal: Principal,
+  ): Promise<UpgradeRecord>;
+  rollback(driverId: string, principal: Principal): Promise<UpgradeRecord>;
+  uninstall(
+    driverId: string,
+    options: { readonly version?: string; readonly force?: boolean },
+    principal: Principal,
+  ): Promise<UpgradeRecord>;
+  /** Restarts a Failed driver version (the active one unless given). */
+  restart(
+    driverId: string,
+    options: { readonly version?: string },
+    principal: Principal,
+  ): Promise<void>;
+  upgradeHistory(driverId?: string): UpgradeRecord[];
+  availableUpdates(): UpdateNotice[];
+  /** Refreshes repository metadata now and returns the notices. */
+  checkUpdates(): Promise<UpdateNotice[]>;
+}
