@@ -73,6 +73,10 @@ export const kernelCodes = defineCodes({
     status: 409,
     summary: 'The same driver already provides that extension point',
   },
+  CHASSIS_E_EXT_DUPLICATE_POINT: {
+    status: 409,
+    summary: 'An extension point id is already registered with another contract version',
+  },
   CHASSIS_E_EXT_NO_PROVIDER: {
     status: 404,
     summary: 'No provider is bound to that extension point',
@@ -88,6 +92,10 @@ export const kernelCodes = defineCodes({
   CHASSIS_E_CONTAINER_NOT_EXPORTED: {
     status: 403,
     summary: 'A driver asked its container for a service the kernel does not export',
+  },
+  CHASSIS_E_CONTAINER_KERNEL_TOKEN: {
+    status: 403,
+    summary: 'A driver tried to bind, rebind or unbind a service the kernel exports',
   },
   CHASSIS_E_STATE_CONFLICT: {
     status: 409,
