@@ -1,0 +1,46 @@
+import type { PropertyDescriptor, PropertyType } from '../descriptor/driver-descriptor.js';
+import { SECRET_MASK } from './mask.js';
+import { type MessageCatalog, resolveMessage } from './messages.js';
+
+/** One field of a configuration form, as the admin UI and the CLI render it. */
+export interface FormField {
+  readonly key: string;
+  /** Resolved label: the locale, then `en`, then the key. */
+  readonly label: string;
+  /** Resolved description, or `''` when the descriptor has none. */
+  readonly description: string;
+  readonly type: PropertyType;
+  readonly required: boolean;
+  readonly maxLength?: number;
+  /** The default value (masked for secrets). */
+  readonly default?: string | number | boolean;
+  /** True for `secret: true`: render a password input and never echo the value. */
+  readonly masked: boolean;
+}
+
+/**
+ * The render model of a driver's configuration form: one {@link FormField} per descriptor entry,
+ * in descriptor order, with labels and descriptions resolved for `locale`.
+ */
+export function renderForm(
+  descriptor: readonly PropertyDescriptor[],
+  messages: MessageCatalog | undefined,
+  locale: string,
+): readonly FormField[] {
+  return descriptor.map((p) => {
+    const masked = p.secret === true;
+    const field: FormField = {
+      key: p.key,
+      label: resolveMessage(messages, locale, p.labelKey) ?? p.key,
+      description: p.descriptionKey
+        ? (resolveMessage(messages, locale, p.descriptionKey) ?? p.descriptionKey)
+        : '',
+      type: p.type,
+      required: p.required === true,
+      ...(p.maxLength === undefined ? {} : { maxLength: p.maxLength }),
+      ...(p.default === undefined ? {} : { default: masked ? SECRET_MASK : p.default }),
+      masked,
+    };
+    return Object.freeze(field);
+  });
+}
