@@ -57,6 +57,21 @@ export const repositoryCodes = defineCodes({
   CHASSIS_E_CA_EXISTS: { status: 409, summary: 'A CA already exists in that folder' },
   CHASSIS_E_CA_NOT_FOUND: { status: 404, summary: 'No CA in that folder' },
   CHASSIS_E_LOCK_MISMATCH: { status: 409, summary: 'Installed drivers differ from the lock file' },
+  CHASSIS_E_LOCK_INVALID: { status: 400, summary: 'The install lock file is malformed' },
+  CHASSIS_E_REPO_KEYS_NOT_FOUND: {
+    status: 404,
+    summary: 'The repository signing keys are missing from the keys folder',
+  },
+  CHASSIS_E_REPO_KEYS_INSIDE: {
+    status: 400,
+    summary: 'The keys folder must not be inside the published repository',
+  },
+  CHASSIS_E_REPO_URL_INVALID: { status: 400, summary: 'The repository URL is not supported' },
+  CHASSIS_E_REPO_TRANSPORT: { status: 502, summary: 'The repository could not be reached' },
+  CHASSIS_E_REPO_DUPLICATE_DRIVER: {
+    status: 409,
+    summary: 'The driver version is already in the repository with another digest',
+  },
   // Project CA and CAR signing (src/ca, src/signing).
   CHASSIS_E_CA_REQUEST_INVALID: {
     status: 400,
