@@ -1,1 +1,3 @@
-export {};
+export * from './kernel-config.js';
+export * from './kernel-config-schema.js';
+export * from './parse-kernel-config.js';

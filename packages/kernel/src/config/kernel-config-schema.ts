@@ -1,0 +1,73 @@
+import { DEFAULT_KERNEL_CONFIG, ISOLATION_TIERS, LOG_LEVELS } from './kernel-config.js';
+
+const d = DEFAULT_KERNEL_CONFIG;
+const ms = (def: number) => ({ type: 'integer', minimum: 1, maximum: 86_400_000, default: def });
+const tier = { type: 'string', enum: [...ISOLATION_TIERS] };
+
+/**
+ * JSON Schema (draft-07) of the kernel configuration. Unknown keys are errors, so a typo such
+ * as `startTimeoutMS` is reported instead of silently falling back to the default. Defaults
+ * are filled by the validator (`useDefaults`), nested objects included.
+ */
+export const KERNEL_CONFIG_SCHEMA = {
+  $id: 'https://chassis.dev/schemas/kernel-config.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    categories: {
+      type: 'object',
+      default: {},
+      propertyNames: { pattern: '^[a-z][a-z0-9-]*$', maxLength: 64 },
+      additionalProperties: { type: 'number' },
+    },
+    lifecycle: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        startTimeoutMs: ms(d.lifecycle.startTimeoutMs),
+        stopTimeoutMs: ms(d.lifecycle.stopTimeoutMs),
+      },
+    },
+    isolation: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        default: { ...tier, default: d.isolation.default },
+        overrides: {
+          type: 'object',
+          default: {},
+          propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 255 },
+          additionalProperties: tier,
+        },
+      },
+    },
+    executor: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        concurrency: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1024,
+          default: d.executor.concurrency,
+        },
+        queueLimit: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1_000_000,
+          default: d.executor.queueLimit,
+        },
+        callTimeoutMs: ms(d.executor.callTimeoutMs),
+      },
+    },
+    log: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: { level: { type: 'string', enum: [...LOG_LEVELS], default: d.log.level } },
+    },
+  },
+} as const;

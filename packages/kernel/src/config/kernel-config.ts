@@ -1,0 +1,80 @@
+import type { IsolationTier } from '../descriptor/driver-descriptor.js';
+
+/** Log levels, pino's names; `silent` turns logging off. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** The log levels accepted in configuration, most verbose first. */
+export const LOG_LEVELS: readonly LogLevel[] = Object.freeze([
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'fatal',
+  'silent',
+]);
+
+/** The isolation tiers accepted in configuration. */
+export const ISOLATION_TIERS: readonly IsolationTier[] = Object.freeze([
+  'in-process',
+  'worker',
+  'process',
+]);
+
+/**
+ * The kernel's configuration: data an operator writes (YAML or JSON), never DI wiring. Every
+ * field is optional in the file; {@link parseKernelConfig} fills the defaults of
+ * {@link DEFAULT_KERNEL_CONFIG}, so code always sees the complete shape.
+ */
+export interface KernelConfig {
+  /** Extra (or overriding) start ranks by category, on top of network 0, storage 1, hypervisor 2. */
+  readonly categories: Readonly<Record<string, number>>;
+  readonly lifecycle: {
+    /** How long one driver's start step may take before it is `Failed`. */
+    readonly startTimeoutMs: number;
+    /** How long one driver's stop step may take before it is `Failed`. */
+    readonly stopTimeoutMs: number;
+  };
+  readonly isolation: {
+    /** Tier for drivers without an override. */
+    readonly default: IsolationTier;
+    /** Tier per driver id, e.g. `{ "com.example.solidfire": "process" }`. */
+    readonly overrides: Readonly<Record<string, IsolationTier>>;
+  };
+  readonly executor: {
+    /** Calls in flight per isolated driver. */
+    readonly concurrency: number;
+    /** Calls waiting per isolated driver before new calls are refused. */
+    readonly queueLimit: number;
+    /** How long one call into a driver may take. */
+    readonly callTimeoutMs: number;
+  };
+  readonly log: { readonly level: LogLevel };
+}
+
+/** What an operator may write: every field optional. */
+export interface KernelConfigInput {
+  readonly categories?: Readonly<Record<string, number>>;
+  readonly lifecycle?: Partial<KernelConfig['lifecycle']>;
+  readonly isolation?: Partial<KernelConfig['isolation']>;
+  readonly executor?: Partial<KernelConfig['executor']>;
+  readonly log?: Partial<KernelConfig['log']>;
+}
+
+/** The configuration used when a field (or the whole file) is absent. */
+export const DEFAULT_KERNEL_CONFIG: KernelConfig = deepFreeze({
+  categories: {},
+  lifecycle: { startTimeoutMs: 30_000, stopTimeoutMs: 10_000 },
+  isolation: { default: 'worker', overrides: {} },
+  executor: { concurrency: 8, queueLimit: 1000, callTimeoutMs: 30_000 },
+  log: { level: 'info' },
+});
+
+/** Freezes a plain-data tree in place and returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
