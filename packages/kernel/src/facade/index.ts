@@ -1,1 +1,4 @@
-export {};
+export * from './arguments.js';
+export * from './channel.js';
+export * from './operation-types.js';
+export * from './router.js';

@@ -19,6 +19,14 @@ export const facadeCodes = defineCodes({
     status: 409,
     summary: 'The driver has no configuration for this resource',
   },
+  CHASSIS_E_FACADE_OPERATION_FAILED: {
+    status: 502,
+    summary: 'The driver failed the operation (its own error is kept as the cause)',
+  },
+  CHASSIS_E_FACADE_INVALID_ARGUMENT: {
+    status: 400,
+    summary: 'A facade call was made with an invalid argument',
+  },
   CHASSIS_E_CRYPTO_KEY: { status: 500, summary: 'The secret-encryption key is missing or invalid' },
   CHASSIS_E_CRYPTO_DECRYPT: { status: 500, summary: 'An encrypted secret could not be decrypted' },
 });

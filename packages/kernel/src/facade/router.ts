@@ -1,0 +1,206 @@
+import type { DriverCategory } from '../descriptor/driver-descriptor.js';
+import type { DriverHandle, PropertyBag } from '../driver/driver-definition.js';
+import type { Dto } from '../dto.js';
+import { ChassisError } from '../errors/chassis-error.js';
+import { isErrorCode } from '../errors/registry.js';
+import type { ExtensionPoint } from '../extension/extension-point.js';
+import type { Compartment, Resource, ResourceBinding } from '../resource/resource.js';
+
+/**
+ * The part of a resource registry entry the router needs. `ResourceRegistry<DriverHandle>`
+ * entries satisfy it; tests can pass a tiny fake.
+ */
+export interface RoutableResource {
+  readonly resource: Resource;
+  /** Which driver version serves the resource now. */
+  readonly binding: ResourceBinding;
+  readonly compartment: Compartment<DriverHandle>;
+}
+
+/** Finds resources by id (`ResourceRegistry<DriverHandle>` is one). */
+export interface ResourceLookup {
+  find(id: string): RoutableResource | undefined;
+}
+
+/**
+ * Where the router gets the validated property bag of a resource's configuration, for the
+ * driver version that serves it (a version may read its configuration differently after an
+ * upgrade). `undefined` means "not configured".
+ */
+export interface ConfigurationLookup {
+  propertiesFor(
+    resource: Resource,
+    binding: ResourceBinding,
+  ): PropertyBag | undefined | Promise<PropertyBag | undefined>;
+}
+
+/** Options of one facade call. */
+export interface FacadeCallOptions {
+  /** Caller cancellation: removes a queued call, and is handed to the running driver operation. */
+  readonly signal?: AbortSignal;
+  /**
+   * How long the operation may run once it starts (time queued behind other work on the same
+   * resource does not count). The compartment enforces it (`CHASSIS_E_RESOURCE_OP_TIMEOUT`,
+   * aborting the operation's signal); the handle gets a slightly later hard deadline so an
+   * executor can end a driver that ignores its signal.
+   */
+  readonly timeoutMs?: number;
+  /** How long the call may wait while the resource is suspended (e.g. during an upgrade). */
+  readonly suspendTimeoutMs?: number;
+  /** Locale for the driver's `t()` (default `en`). */
+  readonly locale?: string;
+}
+
+/** Options of {@link FacadeRouter.call}: a typed facade always names the category it serves. */
+export interface RouteOptions extends FacadeCallOptions {
+  /** The category the resource must belong to (`CHASSIS_E_FACADE_WRONG_CATEGORY`). */
+  readonly category?: DriverCategory;
+}
+
+/** Extra time the handle gets past `timeoutMs` before its executor may end the driver. */
+export const HARD_DEADLINE_GRACE_MS = 1_000;
+
+function resourceDto(resource: Resource): Dto<Resource> {
+  return {
+    ...resource,
+    ...(resource.attributes ? { attributes: { ...resource.attributes } } : {}),
+  } as Dto<Resource>;
+}
+
+/**
+ * Routes facade calls to drivers: finds the resource, checks its category, gets the validated
+ * property bag of its configuration and runs the operation through the resource's compartment
+ * (so calls on one resource are serial and survive suspend → rebind → resume during upgrades)
+ * on whichever {@link DriverHandle} is bound when the operation starts, whatever its isolation
+ * tier.
+ */
+export class FacadeRouter {
+  constructor(
+    private readonly resources: ResourceLookup,
+    private readonly configurations: ConfigurationLookup,
+  ) {}
+
+  /**
+   * Calls `provides[point][method](ctx, ...args)` on the driver serving `resourceId`.
+   * Rejects with `CHASSIS_E_RESOURCE_NOT_FOUND`, `CHASSIS_E_FACADE_WRONG_CATEGORY`,
+   * `CHASSIS_E_FACADE_NOT_CONFIGURED`, `CHASSIS_E_FACADE_NO_DRIVER`, the compartment's
+   * `CHASSIS_E_RESOURCE_*` codes, a Chassis error the driver side raised, or
+   * `CHASSIS_E_FACADE_OPERATION_FAILED` wrapping the driver's own error.
+   */
+  async call<R = unknown>(
+    resourceId: string,
+    point: string | ExtensionPoint<unknown>,
+    method: string,
+    args: readonly unknown[],
+    options: RouteOptions = {},
+  ): Promise<R> {
+    const pointId = typeof point === 'string' ? point : point.id;
+    const entry = this.resources.find(resourceId);
+    if (!entry) {
+      throw new ChassisError(
+        'CHASSIS_E_RESOURCE_NOT_FOUND',
+        `No resource "${resourceId}" is registered; check the id or register the resource first.`,
+        { details: { resourceId, point: pointId, method } },
+      );
+    }
+    const { resource } = entry;
+    if (options.category !== undefined && resource.category !== options.category) {
+      throw new ChassisError(
+        'CHASSIS_E_FACADE_WRONG_CATEGORY',
+        `Resource "${resourceId}" is a ${resource.category} resource (driver ${resource.driverId}); the ${options.category} facade cannot call ${pointId}.${method} on it.`,
+        {
+          details: {
+            resourceId,
+            category: resource.category,
+            expected: options.category,
+            point: pointId,
+            method,
+          },
+        },
+      );
+    }
+    const binding = entry.binding;
+    const properties = await this.#properties(resource, binding);
+    const ctx = { resource: resourceDto(resource), locale: options.locale ?? 'en' };
+    const invokeTimeout =
+      options.timeoutMs === undefined ? undefined : options.timeoutMs + HARD_DEADLINE_GRACE_MS;
+    const where = { resourceId, point: pointId, method };
+    try {
+      return (await entry.compartment.submit(
+        async (handle, signal) => {
+          if (!handle) {
+            throw new ChassisError(
+              'CHASSIS_E_FACADE_NO_DRIVER',
+              `No driver instance is bound to resource "${resourceId}" (driver ${resource.driverId}); start the driver first.`,
+              { details: { ...where, driverId: resource.driverId } },
+            );
+          }
+          // An upgrade may have rebound the compartment while this call was queued: the bag
+          // must be the one of the version that actually runs it.
+          const same = handle.id === binding.driverId && handle.version === binding.version;
+          const props = same
+            ? properties
+            : await this.#properties(resource, { driverId: handle.id, version: handle.version });
+          return handle.invoke(
+            pointId,
+            method,
+            { ...ctx, properties: props },
+            args,
+            invokeTimeout === undefined ? { signal } : { signal, timeoutMs: invokeTimeout },
+          );
+        },
+        {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.suspendTimeoutMs === undefined
+            ? {}
+            : { suspendTimeoutMs: options.suspendTimeoutMs }),
+        },
+      )) as R;
+    } catch (err) {
+      throw operationError(err, { ...where, driverId: entry.binding.driverId });
+    }
+  }
+
+  async #properties(resource: Resource, binding: ResourceBinding): Promise<PropertyBag> {
+    const bag = await this.configurations.propertiesFor(resource, binding);
+    if (bag === undefined) {
+      throw new ChassisError(
+        'CHASSIS_E_FACADE_NOT_CONFIGURED',
+        `Resource "${resource.id}" has no configuration for driver ${binding.driverId}@${binding.version}; configure it before calling the driver.`,
+        {
+          details: {
+            resourceId: resource.id,
+            driverId: binding.driverId,
+            version: binding.version,
+          },
+        },
+      );
+    }
+    return bag;
+  }
+}
+
+/**
+ * Chassis errors with a registered code (compartment, loader, props…) pass through unchanged;
+ * anything else (a driver's own error, possibly rebuilt from a worker as `CHASSIS_E_UNKNOWN`)
+ * becomes `CHASSIS_E_FACADE_OPERATION_FAILED` with the original kept as its cause.
+ */
+function operationError(err: unknown, where: Record<string, string>): ChassisError {
+  if (ChassisError.is(err) && isErrorCode(err.code) && err.code !== 'CHASSIS_E_UNKNOWN') return err;
+  const text = err instanceof Error ? err.message : String(err);
+  const driverCode = (err as { code?: unknown } | null)?.code;
+  return new ChassisError(
+    'CHASSIS_E_FACADE_OPERATION_FAILED',
+    `Driver ${where.driverId} failed ${where.point}.${where.method} on resource "${where.resourceId}": ${text}`,
+    {
+      details: {
+        ...where,
+        ...(typeof driverCode === 'string' && driverCode !== 'CHASSIS_E_UNKNOWN'
+          ? { driverCode }
+          : {}),
+      },
+      cause: err,
+    },
+  );
+}
