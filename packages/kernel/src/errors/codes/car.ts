@@ -71,4 +71,16 @@ export const carCodes = defineCodes({
     summary: 'The folder to pack is not a valid driver project',
   },
   CHASSIS_E_CAR_INIT_EXISTS: { status: 409, summary: 'The folder to scaffold into is not empty' },
+  CHASSIS_E_CAR_MESSAGES_INVALID: {
+    status: 422,
+    summary: 'A resources/messages/<locale>.json file is not a flat JSON object of strings',
+  },
+  CHASSIS_E_CAR_UNSUPPORTED_ENTRY: {
+    status: 400,
+    summary: 'An entry uses a zip feature CARs do not allow (compression method, multi-disk)',
+  },
+  CHASSIS_E_CAR_EXTRACT_DEST_EXISTS: {
+    status: 409,
+    summary: 'The extraction destination already exists and is not empty',
+  },
 });
