@@ -124,6 +124,23 @@ describe('compartment: serial execution', () => {
     expect(results[49_999]).toBe(50_000);
   });
 
+  it('survives an op result whose then getter throws', async () => {
+    const c = createCompartment(pool, {});
+    const hostile = () =>
+      Object.defineProperty({}, 'then', {
+        get() {
+          throw new Error('hostile');
+        },
+      });
+    await expect(c.submit(hostile)).rejects.toThrow('hostile');
+    c.suspend();
+    const queued = c.submit(hostile);
+    c.resume();
+    await expect(queued).rejects.toThrow('hostile');
+    expect(c.busy).toBe(false);
+    expect(await c.submit(() => 'next')).toBe('next');
+  });
+
   it('treats a foreign thenable as async', async () => {
     const c = createCompartment(pool, {});
     // biome-ignore lint/suspicious/noThenProperty: the point is a foreign thenable
@@ -326,6 +343,18 @@ describe('compartment: caller abort', () => {
     ctl.abort(new Error('stop'));
     await expect(p).rejects.toThrow('stop');
     expect(c.busy).toBe(false);
+  });
+
+  it('hands the caller signal itself to the op, on the idle and the queued path', async () => {
+    vi.useFakeTimers();
+    const c = createCompartment(pool, {});
+    const ctl = new AbortController();
+    const opts = { signal: ctl.signal, suspendTimeoutMs: 10 };
+    expect(await c.submit((_d, s) => s, opts)).toBe(ctl.signal);
+    c.suspend();
+    const queued = c.submit((_d, s) => s, { signal: ctl.signal });
+    c.resume();
+    expect(await queued).toBe(ctl.signal);
   });
 
   it('gives ops without a signal one that never aborts', async () => {

@@ -75,8 +75,13 @@ class SerialCompartment<D> implements Compartment<D> {
   }
 
   submit<R>(op: Operation<R, D>, options?: SubmitOptions): Promise<R> {
-    if (options === undefined && this._state === 'active' && !this.running && this.queue.live === 0)
-      return this.runDirect(op);
+    if (this._state === 'active' && !this.running && this.queue.live === 0) {
+      if (options === undefined) return this.runDirect(op, this.idleSignal);
+      // Starting now, a caller signal needs no listener and a suspend timeout no timer.
+      const { signal, suspendTimeoutMs, timeoutMs } = options;
+      if (timeoutMs === undefined && checkMs(suspendTimeoutMs) && !signal?.aborted)
+        return this.runDirect(op, signal ?? this.idleSignal);
+    }
     return this.submitSlow(op as Operation<unknown, D>, options) as Promise<R>;
   }
 
@@ -121,17 +126,18 @@ class SerialCompartment<D> implements Compartment<D> {
     return this.closing;
   }
 
-  /** Fast path: idle and active, no options. Runs `op` now, with no queue entry at all. */
-  private runDirect<R>(op: Operation<R, D>): Promise<R> {
+  /** Fast path: idle and active, no run timeout. Runs `op` now, with no queue entry at all. */
+  private runDirect<R>(op: Operation<R, D>, signal: AbortSignal): Promise<R> {
     this.running = true;
     let result: R | Promise<R>;
     try {
-      result = op(this.bound, this.idleSignal);
+      result = op(this.bound, signal);
+      // Inside the try: a hostile `then` getter must not leave the compartment marked busy.
+      if (isThenable(result)) return Promise.resolve(result).then(this.directOk, this.directErr);
     } catch (err) {
       this.finish();
       return Promise.reject(err);
     }
-    if (isThenable(result)) return Promise.resolve(result).then(this.directOk, this.directErr);
     this.finish();
     return Promise.resolve(result);
   }
@@ -199,18 +205,20 @@ class SerialCompartment<D> implements Compartment<D> {
         signal = entry.signal ? AbortSignal.any([entry.signal, timeout.signal]) : timeout.signal;
       }
       let result: unknown;
+      let async: boolean;
       try {
         result = entry.op(this.bound, signal);
+        async = isThenable(result);
       } catch (err) {
         this.running = false;
         entry.reject(err);
         continue;
       }
-      if (isThenable(result)) {
+      if (async) {
         this.current = entry;
         if (timeout !== undefined)
           entry.runTimer = setTimeout(this.onRunTimeout, entry.timeoutMs, entry, timeout);
-        Promise.resolve(result).then(this.entryOk, this.entryErr);
+        Promise.resolve(result as PromiseLike<unknown>).then(this.entryOk, this.entryErr);
         return;
       }
       this.running = false;

@@ -131,6 +131,16 @@ describe('ResourceRegistry', () => {
     expect(reg.size).toBe(1);
   });
 
+  it('clear removes and closes every resource', async () => {
+    const reg = new ResourceRegistry<Drv>();
+    const a = reg.add(resource('pool-a'), bind('1.0.0'), { version: '1.0.0' });
+    const b = reg.add(resource('pool-b'), bind('1.0.0'), { version: '1.0.0' });
+    await reg.clear();
+    expect(reg.size).toBe(0);
+    expect(a.compartment.state).toBe('closed');
+    expect(b.compartment.state).toBe('closed');
+  });
+
   it('remove of an unknown id rejects with NOT_FOUND', async () => {
     const reg = new ResourceRegistry<Drv>();
     await expect(reg.remove('nope')).rejects.toMatchObject({

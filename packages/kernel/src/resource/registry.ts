@@ -109,6 +109,13 @@ export class ResourceRegistry<D> {
     this.entries.delete(id);
     await entry.compartment.close();
   }
+
+  /** Removes every resource (see {@link ResourceRegistry.remove}); resolves when all are closed. */
+  async clear(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((entry) => entry.compartment.close()));
+  }
 }
 
 function checkBinding(resource: Resource, binding: ResourceBinding): void {
