@@ -12,6 +12,10 @@ export const loaderCodes = defineCodes({
   },
   CHASSIS_E_LOADER_DOWNLOAD_TOO_LARGE: { status: 413, summary: 'A download exceeded its size cap' },
   CHASSIS_E_LOADER_DOWNLOAD_TIMEOUT: { status: 504, summary: 'A download did not finish in time' },
+  CHASSIS_E_LOADER_DOWNLOAD_DIGEST_MISMATCH: {
+    status: 502,
+    summary: 'A downloaded CAR does not have the SHA-256 its source listed',
+  },
   CHASSIS_E_LOADER_CACHE_IO: { status: 500, summary: 'The extraction cache could not be written' },
   CHASSIS_E_LOADER_ENTRY_INVALID: {
     status: 422,

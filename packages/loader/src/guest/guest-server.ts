@@ -1,0 +1,92 @@
+import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
+import { DriverRuntime } from './driver-runtime.js';
+import { serializeGuestError, toPlain } from './guest-error.js';
+
+/** The guest's end of a transport (a MessagePort in a worker, the IPC channel in a child). */
+export interface GuestEndpoint {
+  send(message: GuestMessage, done?: () => void): void;
+  onMessage(listener: (message: HostMessage) => void): void;
+}
+
+/**
+ * Serves the protocol for one driver inside a worker or child process: waits for `init`, loads
+ * the driver, then runs calls concurrently, each with its own AbortController.
+ */
+export function serveGuest(endpoint: GuestEndpoint): void {
+  let runtime: DriverRuntime | undefined;
+  const inflight = new Map<number, AbortController>();
+  const send = (m: GuestMessage) => {
+    try {
+      endpoint.send(m);
+    } catch (err) {
+      // A value that does not survive structured clone: report it as the call's error.
+      if (m.t === 'result')
+        endpoint.send({ t: 'error', id: m.id, error: serializeGuestError(err) });
+      else if (m.t === 'log') endpoint.send({ ...m, fields: toPlain(m.fields) });
+      else throw err;
+    }
+  };
+  endpoint.onMessage((m) => {
+    switch (m.t) {
+      case 'init':
+        DriverRuntime.load(m.init, (level, bindings, fields, msg) =>
+          send({ t: 'log', level, bindings, fields, ...(msg === undefined ? {} : { msg }) }),
+        ).then(
+          (r) => {
+            runtime = r;
+            send({ t: 'ready' });
+          },
+          (err) => send({ t: 'load-error', error: serializeGuestError(err) }),
+        );
+        return;
+      case 'call': {
+        const ac = new AbortController();
+        inflight.set(m.id, ac);
+        const r = runtime;
+        if (!r) {
+          inflight.delete(m.id);
+          send({
+            t: 'error',
+            id: m.id,
+            error: serializeGuestError(new Error('driver is not loaded yet')),
+          });
+          return;
+        }
+        r.dispatch(m.op, ac.signal).then(
+          (value) => {
+            inflight.delete(m.id);
+            send({ t: 'result', id: m.id, value });
+          },
+          (err) => {
+            inflight.delete(m.id);
+            send({ t: 'error', id: m.id, error: serializeGuestError(err) });
+          },
+        );
+        return;
+      }
+      case 'abort':
+        inflight.get(m.id)?.abort(new Error(m.reason));
+        inflight.delete(m.id);
+        return;
+      case 'ping':
+        send({ t: 'pong', id: m.id });
+        return;
+    }
+  });
+}
+
+/**
+ * Reports uncaught exceptions and unhandled rejections to the host, then ends the environment:
+ * a driver in that state cannot be trusted to keep serving.
+ */
+export function reportFatalErrors(endpoint: GuestEndpoint, exit: (code: number) => void): void {
+  const fatal = (reason: 'uncaught-exception' | 'unhandled-rejection') => (err: unknown) => {
+    try {
+      endpoint.send({ t: 'fatal', reason, error: serializeGuestError(err) }, () => exit(70));
+    } catch {
+      exit(70);
+    }
+  };
+  process.on('uncaughtException', fatal('uncaught-exception'));
+  process.on('unhandledRejection', fatal('unhandled-rejection'));
+}

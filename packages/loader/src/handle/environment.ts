@@ -1,0 +1,20 @@
+import type { ChassisError, IsolationTier } from '@chassis/kernel';
+import type { DriverOp } from '../guest/ops.js';
+
+/**
+ * One live execution environment of a driver (a module instance in the host, a worker thread,
+ * a child process). A handle owns one at a time and replaces it on `restart()`.
+ */
+export interface Environment {
+  readonly tier: IsolationTier;
+  /** Runs one operation; rejects with whatever the driver (or the environment) raised. */
+  call(op: DriverOp, signal: AbortSignal): Promise<unknown>;
+  /** True when the environment answers a ping within `timeoutMs` (always true in-process). */
+  probe(timeoutMs: number): Promise<boolean>;
+  /** Declares the environment stuck: it is ended and every pending call rejects with `fault`. */
+  kill(fault: ChassisError): Promise<void>;
+  /** Called once when the environment dies on its own (crash, exit, out of memory). */
+  onFault(listener: (fault: ChassisError) => void): void;
+  /** Ends the environment; pending calls reject with `CHASSIS_E_LOADER_DISPOSED`. Idempotent. */
+  dispose(): Promise<void>;
+}

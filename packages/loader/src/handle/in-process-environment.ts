@@ -1,0 +1,28 @@
+import type { Logger } from '@chassis/kernel';
+import { DriverRuntime } from '../guest/driver-runtime.js';
+import type { GuestInit } from '../guest/ops.js';
+import type { Environment } from './environment.js';
+
+let instances = 0;
+
+/**
+ * The `in-process` tier: the entry is imported into the host with a fresh module instance per
+ * load (`?instance=N`). Fast, but it shares the host's heap, event loop and `process`: it can
+ * contain throws and hangs (through the executor's timeout) and nothing else.
+ */
+export async function createInProcessEnvironment(
+  init: GuestInit,
+  logger: Logger,
+): Promise<Environment> {
+  const runtime = await DriverRuntime.load({ ...init, instance: ++instances }, (level, b, f, m) =>
+    logger.child(b)[level](f, m),
+  );
+  return {
+    tier: 'in-process',
+    call: (op, signal) => runtime.dispatch(op, signal),
+    probe: async () => true,
+    kill: async () => {},
+    onFault: () => {},
+    dispose: async () => {},
+  };
+}

@@ -1,0 +1,237 @@
+import {
+  ChassisError,
+  type DriverHandle,
+  type HealthStatus,
+  type InvocationContext,
+  type InvokeOptions,
+  type IsolationTier,
+  isErrorCode,
+} from '@chassis/kernel';
+import type { BackoffPolicy } from '../backoff.js';
+import { Executor, type ExecutorMetrics, type ExecutorOptions } from '../executor/executor.js';
+import { serializeGuestError } from '../guest/guest-error.js';
+import type { DriverOp } from '../guest/ops.js';
+import type { Environment } from './environment.js';
+
+/** Where a managed handle is in its life. */
+export type HandleState = 'ready' | 'faulted' | 'restarting' | 'disposed';
+
+/** Listener for faults: the runtime moves the driver to `Failed` and schedules a restart. */
+export type FaultListener = (fault: ChassisError) => void;
+
+/**
+ * A {@link DriverHandle} with what the runtime needs to supervise it: fault notification,
+ * `restart()`, the executor's metrics and the restart policy to apply.
+ */
+export interface ManagedDriverHandle extends DriverHandle {
+  readonly state: HandleState;
+  /** The fault that ended the current environment, until `restart()`. */
+  readonly fault: ChassisError | undefined;
+  /** The policy the runtime should apply between restarts. */
+  readonly restartPolicy: BackoffPolicy;
+  /** Subscribes to faults; returns an unsubscribe function. */
+  onFault(listener: FaultListener): () => void;
+  /** Replaces the environment with a freshly loaded one (call `start()` afterwards). */
+  restart(): Promise<void>;
+  metrics(): ExecutorMetrics;
+}
+
+/** Options of {@link ManagedHandle}. */
+export interface ManagedHandleOptions {
+  readonly id: string;
+  readonly version: string;
+  readonly tier: IsolationTier;
+  readonly executor?: Partial<ExecutorOptions>;
+  readonly restartPolicy: BackoffPolicy;
+  /** How long a ping may take after a call timed out before the environment is declared stuck. */
+  readonly livenessTimeoutMs: number;
+  /** Loads a fresh environment (first load and every restart). */
+  readonly load: () => Promise<Environment>;
+}
+
+/** The loader's {@link ManagedDriverHandle}: same behaviour in every tier. */
+export class ManagedHandle implements ManagedDriverHandle {
+  readonly id: string;
+  readonly version: string;
+  readonly tier: IsolationTier;
+  readonly restartPolicy: BackoffPolicy;
+  private env: Environment | undefined;
+  private readonly executor: Executor;
+  private readonly listeners = new Set<FaultListener>();
+  private currentFault: ChassisError | undefined;
+  private current: HandleState = 'ready';
+
+  private constructor(private readonly options: ManagedHandleOptions) {
+    this.id = options.id;
+    this.version = options.version;
+    this.tier = options.tier;
+    this.restartPolicy = options.restartPolicy;
+    this.executor = new Executor(options.executor, `${options.id}@${options.version}`);
+  }
+
+  /** Loads the first environment; rejects with the load error. */
+  static async create(options: ManagedHandleOptions): Promise<ManagedHandle> {
+    const h = new ManagedHandle(options);
+    h.attach(await options.load());
+    return h;
+  }
+
+  get state(): HandleState {
+    return this.current;
+  }
+  get fault(): ChassisError | undefined {
+    return this.currentFault;
+  }
+
+  start(options?: InvokeOptions): Promise<void> {
+    return this.run({ op: 'start' }, options) as Promise<void>;
+  }
+  stop(options?: InvokeOptions): Promise<void> {
+    return this.run({ op: 'stop' }, options) as Promise<void>;
+  }
+  health(options?: InvokeOptions): Promise<HealthStatus> {
+    return this.run({ op: 'health' }, options) as Promise<HealthStatus>;
+  }
+  migrate(fromVersion: string, state: unknown, options?: InvokeOptions): Promise<unknown> {
+    return this.run({ op: 'migrate', fromVersion, state }, options);
+  }
+  invoke(
+    point: string,
+    method: string,
+    ctx: InvocationContext,
+    args: readonly unknown[],
+    options?: InvokeOptions,
+  ): Promise<unknown> {
+    return this.run({ op: 'invoke', point, method, ctx, args }, options);
+  }
+
+  onFault(listener: FaultListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async restart(): Promise<void> {
+    if (this.current === 'disposed') throw this.disposedError();
+    this.current = 'restarting';
+    const old = this.env;
+    this.env = undefined;
+    await old?.dispose();
+    try {
+      this.attach(await this.options.load());
+    } catch (err) {
+      this.current = 'faulted';
+      this.currentFault = ChassisError.is(err)
+        ? err
+        : new ChassisError('CHASSIS_E_LOADER_LOAD_FAILED', `${this.label()}: restart failed`, {
+            cause: err,
+          });
+      throw this.currentFault;
+    }
+  }
+
+  metrics(): ExecutorMetrics {
+    return this.executor.metrics();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.current === 'disposed') return;
+    this.current = 'disposed';
+    const env = this.env;
+    this.env = undefined;
+    this.listeners.clear();
+    await env?.dispose();
+  }
+
+  private attach(env: Environment): void {
+    this.env = env;
+    this.currentFault = undefined;
+    this.current = 'ready';
+    env.onFault((f) => this.faulted(env, f));
+  }
+
+  private faulted(env: Environment, fault: ChassisError): void {
+    if (this.env !== env || this.current === 'disposed') return;
+    this.currentFault = fault;
+    this.current = 'faulted';
+    for (const l of [...this.listeners]) {
+      try {
+        l(fault);
+      } catch {
+        // A listener's failure must not stop the others from hearing about the fault.
+      }
+    }
+  }
+
+  private run(op: DriverOp, options: InvokeOptions = {}): Promise<unknown> {
+    if (this.current === 'disposed') return Promise.reject(this.disposedError());
+    if (this.currentFault) return Promise.reject(this.currentFault);
+    const env = this.env;
+    if (!env) return Promise.reject(this.restartingError());
+    return this.executor
+      .run((signal) => env.call(op, signal), options)
+      .catch((err: unknown) => {
+        if (this.currentFault && env === this.env) throw this.currentFault;
+        if (ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')) this.checkLiveness(env, err);
+        throw this.normalize(err, op);
+      });
+  }
+
+  /** After a timeout, a stuck worker/process (e.g. an infinite loop) is ended and reported. */
+  private checkLiveness(env: Environment, timeout: ChassisError): void {
+    if (env.tier === 'in-process') return;
+    void env.probe(this.options.livenessTimeoutMs).then((alive) => {
+      if (alive || this.env !== env) return;
+      const fault = new ChassisError(
+        'CHASSIS_E_LOADER_DRIVER_UNRESPONSIVE',
+        `${this.label()} (${env.tier} tier) stopped answering (no reply to a ping within ${this.options.livenessTimeoutMs} ms after a call timed out; e.g. an infinite loop); it was ended and is Failed until restarted`,
+        {
+          details: {
+            driver: this.id,
+            version: this.version,
+            tier: env.tier,
+            reason: 'unresponsive',
+          },
+          cause: timeout,
+        },
+      );
+      void env.kill(fault);
+      this.faulted(env, fault);
+    });
+  }
+
+  /** The same error shape from every tier: registered Chassis codes pass, anything else is wrapped. */
+  private normalize(err: unknown, op: DriverOp): ChassisError {
+    const e = ChassisError.is(err) ? err : ChassisError.fromJSON(serializeGuestError(err));
+    if (isErrorCode(e.code) && e.code !== 'CHASSIS_E_UNKNOWN') return e;
+    const what = op.op === 'invoke' ? `${op.point}.${op.method}` : op.op;
+    return new ChassisError(
+      'CHASSIS_E_DRIVER_OPERATION_FAILED',
+      `${this.label()}: ${what} threw ${e.name}: ${e.message}`,
+      {
+        details: {
+          driver: this.id,
+          version: this.version,
+          operation: what,
+          ...(e.code !== 'CHASSIS_E_UNKNOWN' ? { errorCode: e.code } : {}),
+        },
+        cause: e,
+      },
+    );
+  }
+
+  private label(): string {
+    return `driver ${this.id}@${this.version}`;
+  }
+  private disposedError(): ChassisError {
+    return new ChassisError('CHASSIS_E_LOADER_DISPOSED', `${this.label()} was disposed`, {
+      details: { driver: this.id, version: this.version },
+    });
+  }
+  private restartingError(): ChassisError {
+    return new ChassisError(
+      'CHASSIS_E_LOADER_DRIVER_UNRESPONSIVE',
+      `${this.label()} is restarting; retry when restart() has finished`,
+      { details: { driver: this.id, version: this.version, reason: 'restarting' } },
+    );
+  }
+}

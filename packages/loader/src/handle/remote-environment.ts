@@ -1,0 +1,227 @@
+import { ChassisError, type IsolationTier, type Logger } from '@chassis/kernel';
+import type { DriverOp, GuestInit } from '../guest/ops.js';
+import type { GuestMessage } from '../rpc/protocol.js';
+import type { ExitInfo, Transport } from '../rpc/transport.js';
+import type { Environment } from './environment.js';
+
+interface Pending {
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** Options of {@link createRemoteEnvironment}. */
+export interface RemoteEnvironmentOptions {
+  readonly tier: Exclude<IsolationTier, 'in-process'>;
+  readonly transport: Transport;
+  readonly init: GuestInit;
+  readonly logger: Logger;
+  /** How long loading the entry may take. */
+  readonly loadTimeoutMs: number;
+  /** Heap cap, quoted in out-of-memory causes. */
+  readonly heapLimitMb?: number;
+}
+
+/**
+ * The host side of the protocol for the `worker` and `process` tiers (one implementation over
+ * a {@link Transport}): call ids, abort messages, liveness pings, log forwarding, and turning
+ * the environment's death into a typed fault.
+ */
+export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<Environment> {
+  const { transport, init, logger, tier } = o;
+  const who = `driver ${init.driver.id}@${init.driver.version} (${tier} tier)`;
+  const pending = new Map<number, Pending>();
+  const pings = new Map<number, () => void>();
+  let nextId = 1;
+  let fatal: Extract<GuestMessage, { t: 'fatal' }> | undefined;
+  let fault: ChassisError | undefined;
+  let ended = false;
+  let faultListener: ((f: ChassisError) => void) | undefined;
+  let loaded: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+
+  const failAll = (err: ChassisError) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  transport.onMessage((m) => {
+    switch (m.t) {
+      case 'result':
+        pending.get(m.id)?.resolve(m.value);
+        pending.delete(m.id);
+        return;
+      case 'error':
+        pending.get(m.id)?.reject(ChassisError.fromJSON(m.error));
+        pending.delete(m.id);
+        return;
+      case 'pong':
+        pings.get(m.id)?.();
+        return;
+      case 'log':
+        logger.child(m.bindings)[m.level](m.fields, m.msg);
+        return;
+      case 'fatal':
+        fatal = m;
+        return;
+      case 'ready':
+        loaded?.resolve();
+        return;
+      case 'load-error':
+        loaded?.reject(ChassisError.fromJSON(m.error));
+        return;
+    }
+  });
+
+  transport.onExit((info) => {
+    const wasEnded = ended;
+    ended = true;
+    if (wasEnded) return;
+    fault = crashFault(who, init, tier, info, fatal, o.heapLimitMb);
+    failAll(fault);
+    if (loaded) {
+      loaded.reject(
+        new ChassisError('CHASSIS_E_LOADER_LOAD_FAILED', `${who} died while loading`, {
+          details: { driver: init.driver.id, version: init.driver.version, tier },
+          cause: fault,
+        }),
+      );
+    } else faultListener?.(fault);
+  });
+
+  const env: Environment = {
+    tier,
+    call(op: DriverOp, signal: AbortSignal) {
+      if (fault) return Promise.reject(fault);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        const onAbort = () => {
+          pending.delete(id);
+          transport.send({ t: 'abort', id, reason: String(signal.reason?.message ?? 'aborted') });
+          reject(signal.reason);
+        };
+        pending.set(id, {
+          resolve: (v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+          },
+          reject: (e) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(e);
+          },
+        });
+        signal.addEventListener('abort', onAbort, { once: true });
+        transport.send({ t: 'call', id, op });
+      });
+    },
+    probe(timeoutMs) {
+      if (ended) return Promise.resolve(false);
+      const id = nextId++;
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          pings.delete(id);
+          resolve(false);
+        }, timeoutMs);
+        pings.set(id, () => {
+          clearTimeout(timer);
+          pings.delete(id);
+          resolve(true);
+        });
+        transport.send({ t: 'ping', id });
+      });
+    },
+    async kill(f) {
+      if (ended) return;
+      ended = true;
+      fault = f;
+      failAll(f);
+      await transport.terminate();
+    },
+    onFault(listener) {
+      faultListener = listener;
+    },
+    async dispose() {
+      if (ended) return;
+      ended = true;
+      fault = new ChassisError('CHASSIS_E_LOADER_DISPOSED', `${who} was disposed`, {
+        details: { driver: init.driver.id, version: init.driver.version },
+      });
+      failAll(fault);
+      await transport.terminate();
+    },
+  };
+
+  return new Promise<Environment>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      loaded?.reject(
+        new ChassisError(
+          'CHASSIS_E_LOADER_LOAD_FAILED',
+          `${who}: loading ${init.entry} did not finish within ${o.loadTimeoutMs} ms`,
+          { details: { driver: init.driver.id, version: init.driver.version, tier } },
+        ),
+      );
+    }, o.loadTimeoutMs);
+    loaded = {
+      resolve: () => {
+        clearTimeout(timer);
+        loaded = undefined;
+        resolve(env);
+      },
+      reject: (e) => {
+        clearTimeout(timer);
+        loaded = undefined;
+        void env.dispose();
+        reject(e);
+      },
+    };
+    if (!ended) transport.send({ t: 'init', init });
+  });
+}
+
+/** Turns how an environment ended into `CHASSIS_E_LOADER_DRIVER_CRASHED` with a precise cause. */
+function crashFault(
+  who: string,
+  init: GuestInit,
+  tier: string,
+  info: ExitInfo,
+  fatal: Extract<GuestMessage, { t: 'fatal' }> | undefined,
+  heapLimitMb: number | undefined,
+): ChassisError {
+  let reason: string;
+  let what: string;
+  let cause: unknown;
+  if (fatal) {
+    reason = fatal.reason;
+    cause = ChassisError.fromJSON(fatal.error);
+    what = `${fatal.reason.replace('-', ' ')}: ${fatal.error.message}`;
+  } else if (info.kind === 'oom') {
+    reason = 'out-of-memory';
+    what = `out of memory${heapLimitMb ? ` (heap limit ${heapLimitMb} MB)` : ''}`;
+    cause = new Error(info.detail ?? what);
+  } else if (info.kind === 'signal') {
+    reason = 'signal';
+    what = `killed by ${info.signal}`;
+    cause = new Error(info.detail ?? what);
+  } else if (info.kind === 'error') {
+    reason = 'error';
+    what = `environment error: ${info.detail}`;
+    cause = new Error(info.detail);
+  } else {
+    reason = 'exit';
+    what = `exited with code ${info.code} (the driver called process.exit or its event loop emptied)`;
+    cause = new Error(what);
+  }
+  return new ChassisError(
+    'CHASSIS_E_LOADER_DRIVER_CRASHED',
+    `${who} crashed: ${what}; it is Failed until restarted`,
+    {
+      details: {
+        driver: init.driver.id,
+        version: init.driver.version,
+        tier,
+        reason,
+        ...(info.code === undefined ? {} : { exitCode: info.code }),
+        ...(info.signal ? { signal: info.signal } : {}),
+      },
+      cause,
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { GuestMessage, HostMessage } from './protocol.js';
+
+/** How a guest environment ended, as the host observed it. */
+export interface ExitInfo {
+  /** `exit` (code), `oom` (heap limit), `signal` (killed), `error` (bootstrap failure). */
+  readonly kind: 'exit' | 'oom' | 'signal' | 'error';
+  readonly code?: number | null;
+  readonly signal?: string | null;
+  /** What the runtime told us (worker `error` event, stderr tail of a child process). */
+  readonly detail?: string;
+}
+
+/**
+ * The host's end of one guest environment (a worker thread or a child process). The RPC client
+ * is written once against this; each tier only supplies a transport.
+ */
+export interface Transport {
+  send(message: HostMessage): void;
+  onMessage(listener: (message: GuestMessage) => void): void;
+  /** Called once when the environment is gone, for whatever reason. */
+  onExit(listener: (info: ExitInfo) => void): void;
+  /** Ends the environment (forcefully: it may be stuck in a loop); resolves once it is gone. */
+  terminate(): Promise<void>;
+}

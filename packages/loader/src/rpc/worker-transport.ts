@@ -1,0 +1,55 @@
+import { MessageChannel, type ResourceLimits, Worker } from 'node:worker_threads';
+import { bootstrapUrl } from '../bootstrap-path.js';
+import type { GuestMessage, HostMessage } from './protocol.js';
+import type { ExitInfo, Transport } from './transport.js';
+
+/** Options of a worker-tier environment. */
+export interface WorkerTransportOptions {
+  readonly resourceLimits?: ResourceLimits;
+  /** Environment name shown in debuggers and heap snapshots. */
+  readonly name?: string;
+}
+
+/**
+ * A worker thread speaking the protocol over a dedicated MessagePort (transferred in
+ * `workerData`), so driver traffic never mixes with the Worker object's own channel.
+ */
+export function createWorkerTransport(options: WorkerTransportOptions = {}): Transport {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(bootstrapUrl(), {
+    workerData: { port: port2 },
+    transferList: [port2],
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    // The driver's own flags are not the host's (e.g. test runners' loaders).
+    execArgv: [],
+  });
+  let exitListener: ((info: ExitInfo) => void) | undefined;
+  let lastError: { code?: string; message: string } | undefined;
+  let exited: ExitInfo | undefined;
+  worker.on('error', (err: Error & { code?: string }) => {
+    lastError = { code: err.code, message: err.message };
+  });
+  worker.on('exit', (code) => {
+    port1.close();
+    exited =
+      lastError?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? { kind: 'oom', code, detail: lastError.message }
+        : lastError
+          ? { kind: 'error', code, detail: lastError.message }
+          : { kind: 'exit', code };
+    exitListener?.(exited);
+  });
+  return {
+    send: (m: HostMessage) => port1.postMessage(m),
+    onMessage: (listener) => port1.on('message', (m: GuestMessage) => listener(m)),
+    onExit: (listener) => {
+      exitListener = listener;
+      if (exited) listener(exited);
+    },
+    terminate: async () => {
+      if (exited) return;
+      await worker.terminate();
+    },
+  };
+}
