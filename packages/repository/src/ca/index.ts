@@ -15,7 +15,12 @@ export {
   issueFromCa,
   issueVendorCertificate,
 } from './issue.js';
-export { parseCertificateChainPem, parseCertificatePem, splitPemCertificates } from './pem.js';
+export {
+  parseCertificateChainPem,
+  parseCertificatePem,
+  readPemFile,
+  splitPemCertificates,
+} from './pem.js';
 export { ID_PREFIX_URI, idPrefixesOf, idWithinPrefix, normalizeIdPrefix } from './profile.js';
 export { loadRevocations, type RevokeOptions, type RevokeResult, revoke } from './revocation.js';
 export {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { ChassisError } from '@chassis/kernel';
 import { x509 } from './x509.js';
 
@@ -37,4 +38,16 @@ export function parseCertificateChainPem(pem: string, what: string): x509.X509Ce
   return blocks.map((block, index) =>
     parseCertificatePem(block, `${what} (certificate ${index + 1})`),
   );
+}
+
+/** Reads a PEM file given on a command line; a missing file is `CHASSIS_E_CERT_MALFORMED`. */
+export async function readPemFile(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ChassisError('CHASSIS_E_CERT_MALFORMED', `Cannot read ${what} file ${file}`, {
+      details: { file, what },
+      cause,
+    });
+  }
 }

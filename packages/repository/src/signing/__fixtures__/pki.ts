@@ -63,7 +63,12 @@ export async function makeCert(options: TestCertOptions): Promise<TestCert> {
 
 /** The project CA plus a well-formed vendor certificate for `com.example.`. */
 export async function makePki(): Promise<{ ca: TestCert; vendor: TestCert }> {
-  const ca = await makeCert({ name: 'Test Project CA', ca: true, days: 3650 });
+  const ca = await makeCert({
+    name: 'Test Project CA',
+    ca: true,
+    notBefore: addDays(new Date(), -100),
+    days: 3650,
+  });
   const vendor = await makeCert({
     name: 'Example Storage Inc.',
     issuer: ca,
