@@ -1,0 +1,180 @@
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { fakeOptions, tempDir, writeFakeCar } from '../__fixtures__/fake-repo.js';
+import { addCars } from '../repo/add.js';
+import { indexRepository } from '../repo/index-repository.js';
+import { initRepository } from '../repo/init.js';
+import { rotateRootKey } from '../repo/rotate.js';
+import { serveRepository } from '../repo/serve.js';
+import { RepositoryClient } from '../tuf/client.js';
+import { exportBundle, importBundle } from './bundle.js';
+import { type MirrorProgress, mirrorRepository } from './mirror.js';
+import { verifyMirror } from './verify.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let repo: string;
+let keys: string;
+let rootFile: string;
+let dst: string;
+let shas: string[];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  repo = join(dir, 'repo');
+  keys = join(dir, 'keys');
+  dst = join(dir, 'mirror');
+  ({ rootFile } = await initRepository(repo, { keysDir: keys }));
+  const cars = [
+    await writeFakeCar(dir, { id: 'com.example.solidfire', version: '1.0.0' }),
+    await writeFakeCar(dir, { id: 'com.example.solidfire', version: '1.1.0' }),
+    await writeFakeCar(dir, { id: 'com.example.kvm', version: '3.0.0', category: 'hypervisor' }),
+  ];
+  shas = (await addCars(repo, cars, fakeOptions(keys))).added.map((d) => d.sha256);
+});
+afterEach(() => cleanup());
+
+describe('mirrorRepository', () => {
+  it('copies a verified repository that clients and verifyMirror accept', async () => {
+    const events: MirrorProgress[] = [];
+    const r = await mirrorRepository(repo, dst, {
+      trustedRoot: rootFile,
+      onProgress: (p) => events.push(p),
+    });
+    expect(r).toMatchObject({ drivers: 3, copied: 3, skipped: 0, rootVersion: 1 });
+    expect(events.at(-1)?.phase).toBe('commit');
+    expect(events.filter((e) => e.phase === 'cars').map((e) => e.done)).toEqual([1, 2, 3]);
+    expect(await verifyMirror(dst, rootFile)).toMatchObject({ drivers: 3, rootVersion: 1 });
+    const c = new RepositoryClient({ url: dst, trustedRoot: rootFile, cacheDir: join(dir, 'c') });
+    expect((await c.refresh()).map((d) => d.id)).toContain('com.example.kvm');
+  });
+
+  it('resumes: keeps CARs already present and re-fetches only missing or corrupt ones', async () => {
+    await mirrorRepository(repo, dst);
+    await rm(join(dst, 'cars', `${shas[0]}.car`));
+    await writeFile(join(dst, 'cars', `${shas[1]}.car`), 'garbage');
+    const r = await mirrorRepository(repo, dst);
+    expect(r).toMatchObject({ copied: 2, skipped: 1 });
+    await verifyMirror(dst, rootFile);
+  });
+
+  it('mirrors over HTTP, including root rotations for clients pinned to 1.root.json', async () => {
+    await rotateRootKey(repo, fakeOptions(keys));
+    const server = await serveRepository(repo);
+    try {
+      const r = await mirrorRepository(server.url, dst, { trustedRoot: rootFile });
+      expect(r.rootVersion).toBe(2);
+      expect((await readdir(dst)).filter((n) => n.endsWith('.root.json')).sort()).toEqual([
+        '1.root.json',
+        '2.root.json',
+      ]);
+      expect((await verifyMirror(dst, rootFile)).rootVersion).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a tampered source and leaves the previous mirror intact', async () => {
+    await mirrorRepository(repo, dst);
+    const before = await readFile(join(dst, 'timestamp.json'), 'utf8');
+    await addCars(
+      repo,
+      [await writeFakeCar(dir, { id: 'x.y', version: '1.0.0' })],
+      fakeOptions(keys),
+    );
+    const state = JSON.parse(await readFile(join(repo, 'timestamp.json'), 'utf8'));
+    await rm(join(repo, `${state.signed.meta['snapshot.json'].version}.snapshot.json`));
+    const err = await mirrorRepository(repo, dst, { trustedRoot: rootFile }).catch((e) => e);
+    expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
+    expect(await readFile(join(dst, 'timestamp.json'), 'utf8')).toBe(before);
+    await verifyMirror(dst, rootFile);
+  });
+});
+
+describe('verifyMirror', () => {
+  beforeEach(() => mirrorRepository(repo, dst));
+
+  it('reports a mirror whose metadata was never written as incomplete', async () => {
+    await rm(join(dst, 'timestamp.json'));
+    expect((await verifyMirror(dst, rootFile).catch((e) => e)).code).toBe(
+      'CHASSIS_E_REPO_MIRROR_INCOMPLETE',
+    );
+  });
+
+  it('lists the CARs a half-synced mirror lacks', async () => {
+    await rm(join(dst, 'cars', `${shas[2]}.car`));
+    const err = await verifyMirror(dst, rootFile).catch((e) => e);
+    expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
+    expect(err.details.missing).toEqual([`cars/${shas[2]}.car`]);
+  });
+
+  it('refuses a corrupt CAR', async () => {
+    await writeFile(join(dst, 'cars', `${shas[1]}.car`), 'garbage');
+    expect((await verifyMirror(dst, rootFile).catch((e) => e)).code).toBe(
+      'CHASSIS_E_REPO_TARGET_INVALID',
+    );
+  });
+
+  it('refuses a stale mirror (expired timestamp) as a freeze', async () => {
+    await indexRepository(repo, {
+      ...fakeOptions(keys),
+      now: new Date(Date.now() - 30 * 86_400_000),
+    });
+    const stale = join(dir, 'stale');
+    await exportBundle(repo, join(dir, 'stale.zip'));
+    const err = await importBundle(join(dir, 'stale.zip'), stale).catch((e) => e);
+    expect(err.code).toBe('CHASSIS_E_REPO_FREEZE');
+  });
+});
+
+describe('export / import bundle', () => {
+  it('round-trips a repository through one file, deterministically', async () => {
+    const a = join(dir, 'a.zip');
+    const b = join(dir, 'b.zip');
+    expect(await exportBundle(repo, a)).toEqual({ cars: 3 });
+    await exportBundle(repo, b);
+    expect(await readFile(a)).toEqual(await readFile(b));
+    const r = await importBundle(a, dst, { trustedRoot: rootFile });
+    expect(r.drivers).toBe(3);
+    expect((await verifyMirror(dst, rootFile)).drivers).toBe(3);
+  });
+
+  it('refuses a bundle with foreign entries', async () => {
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('{}'), 'timestamp.json');
+    zip.addBuffer(Buffer.from('x'), 'lib/payload.js');
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream) chunks.push(c as Buffer);
+    await writeFile(join(dir, 'evil.zip'), Buffer.concat(chunks));
+    expect((await importBundle(join(dir, 'evil.zip'), dst).catch((e) => e)).code).toBe(
+      'CHASSIS_E_REPO_BUNDLE_INVALID',
+    );
+    await writeFile(join(dir, 'junk.zip'), 'not a zip');
+    expect((await importBundle(join(dir, 'junk.zip'), dst).catch((e) => e)).code).toBe(
+      'CHASSIS_E_REPO_BUNDLE_INVALID',
+    );
+  });
+
+  it('refuses a bundle signed by another repository than the trusted root', async () => {
+    const other = join(dir, 'other');
+    await initRepository(other, { keysDir: join(dir, 'other-keys') });
+    await exportBundle(other, join(dir, 'other.zip'));
+    const err = await importBundle(join(dir, 'other.zip'), dst, { trustedRoot: rootFile }).catch(
+      (e) => e,
+    );
+    expect(err.code).toBe('CHASSIS_E_REPO_METADATA_INVALID');
+    await expect(readdir(dst)).rejects.toThrow();
+  });
+
+  it('refuses a bundle whose CAR was swapped', async () => {
+    await writeFile(join(repo, 'cars', `${shas[0]}.car`), 'swapped');
+    await exportBundle(repo, join(dir, 'swapped.zip'));
+    const err = await importBundle(join(dir, 'swapped.zip'), dst, { trustedRoot: rootFile }).catch(
+      (e) => e,
+    );
+    expect(err.code).toBe('CHASSIS_E_REPO_TARGET_INVALID');
+  });
+});
