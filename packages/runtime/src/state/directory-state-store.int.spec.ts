@@ -19,10 +19,11 @@ const WRITER = `
 import { updateState } from '@chassis/kernel';
 import { DirectoryStateStore } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../dist/index.js')).href)};
 const store = new DirectoryStateStore(process.argv[2]);
+const bump = () => updateState(store, 'counter', (c) => ({ n: (c?.n ?? 0) + 1, payload: 'x'.repeat(((c?.n ?? 0) + 1) % 5000) }));
+// One write before "ready", so every round is killed while the record already exists.
+await bump();
 process.send?.('ready');
-for (;;) {
-  await updateState(store, 'counter', (c) => ({ n: (c?.n ?? 0) + 1, payload: 'x'.repeat(((c?.n ?? 0) + 1) % 5000) }));
-}
+for (;;) await bump();
 `;
 
 describe('DirectoryStateStore survives kill -9 at any point', () => {

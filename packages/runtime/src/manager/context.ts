@@ -1,0 +1,39 @@
+import type {
+  DriverHandle,
+  LifecycleManager,
+  Logger,
+  ResourceRegistry,
+  StateStore,
+} from '@chassis/kernel';
+import type { DriverRecord, UpgradeHistory } from './records.js';
+import type {
+  CarAcquirer,
+  CarKeeper,
+  LoadedVersion,
+  TrustVerifier,
+  VersionLoader,
+} from './types.js';
+
+/** A driver id with its persisted record and the versions loaded right now. */
+export interface InstalledDriver {
+  record: DriverRecord;
+  readonly loaded: Map<string, LoadedVersion>;
+}
+
+/** Everything the manager's procedures share. Internal to the runtime. */
+export interface ManagerContext {
+  readonly lifecycle: LifecycleManager;
+  readonly resources: ResourceRegistry<DriverHandle>;
+  readonly store: StateStore;
+  readonly history: UpgradeHistory;
+  readonly loader: VersionLoader;
+  readonly verify: TrustVerifier;
+  readonly keep: CarKeeper;
+  readonly acquire?: CarAcquirer;
+  readonly logger: Logger;
+  readonly startTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  readonly healthTimeoutMs: number;
+  readonly ranks?: Readonly<Record<string, number>>;
+  readonly drivers: Map<string, InstalledDriver>;
+}

@@ -1,0 +1,457 @@
+import {
+  ChassisError,
+  type DriverHandle,
+  type LifecycleManager,
+  type Logger,
+  type ResourceRegistry,
+  type StateStore,
+  serializeError,
+  silentLogger,
+  startDrivers,
+  stopDrivers,
+} from '@chassis/kernel';
+import { type Observable, Subject } from 'rxjs';
+import semver from 'semver';
+import type { InstallSource, RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
+import { swapResources } from '../upgrade/swap.js';
+import type { InstalledDriver, ManagerContext } from './context.js';
+import { entryOf, loadVersion, startVersion, unloadVersion } from './environments.js';
+import {
+  type DriverRecord,
+  loadDriverRecords,
+  saveDriverRecord,
+  UpgradeHistory,
+} from './records.js';
+import { restartVersion } from './restart.js';
+import type {
+  CarAcquirer,
+  CarKeeper,
+  LoadedVersion,
+  TrustVerifier,
+  VersionLoader,
+} from './types.js';
+import { ensureRunning, newestInstalled, runUpgrade } from './upgrade.js';
+
+/** What the manager needs; composed by the runtime from kernel, loader and repository. */
+export interface DriverManagerOptions {
+  readonly lifecycle: LifecycleManager;
+  readonly resources: ResourceRegistry<DriverHandle>;
+  readonly store: StateStore;
+  readonly loader: VersionLoader;
+  /** Trust check before anything is loaded; default: accept (manifest digests are still checked by the loader). */
+  readonly verify?: TrustVerifier;
+  /** Copies an installed CAR to stable storage; default: use the path as given. */
+  readonly keep?: CarKeeper;
+  /** Fetches a CAR from the configured repository. */
+  readonly acquire?: CarAcquirer;
+  readonly logger?: Logger;
+  readonly startTimeoutMs?: number;
+  readonly stopTimeoutMs?: number;
+  readonly healthTimeoutMs?: number;
+  readonly ranks?: Readonly<Record<string, number>>;
+  readonly now?: () => Date;
+}
+
+/**
+ * Installs, upgrades, rolls back and uninstalls drivers in a running server, one operation
+ * per driver at a time, persisting every outcome in the {@link StateStore}. Several versions of
+ * one driver can be loaded at once; each resource is bound to exactly one.
+ */
+export class DriverManager {
+  readonly #ctx: ManagerContext;
+  readonly #busy = new Map<string, Promise<unknown>>();
+  readonly #upgrades$ = new Subject<UpgradeRecord>();
+  /** Every finished install/upgrade/rollback/uninstall record. */
+  readonly upgrades$: Observable<UpgradeRecord> = this.#upgrades$.asObservable();
+
+  constructor(options: DriverManagerOptions) {
+    this.#ctx = {
+      lifecycle: options.lifecycle,
+      resources: options.resources,
+      store: options.store,
+      history: new UpgradeHistory(options.store, options.now),
+      loader: options.loader,
+      verify: options.verify ?? (async () => ({ signed: false })),
+      keep: options.keep ?? (async (f) => f),
+      ...(options.acquire ? { acquire: options.acquire } : {}),
+      logger: options.logger ?? silentLogger,
+      startTimeoutMs: options.startTimeoutMs ?? 30_000,
+      stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+      healthTimeoutMs: options.healthTimeoutMs ?? 5_000,
+      ...(options.ranks ? { ranks: options.ranks } : {}),
+      drivers: new Map(),
+    };
+  }
+
+  /** Installed drivers (records and loaded versions). Read-only view. */
+  get drivers(): ReadonlyMap<string, Readonly<InstalledDriver>> {
+    return this.#ctx.drivers;
+  }
+
+  /** The loaded version serving new resources of a driver. */
+  active(id: string): LoadedVersion {
+    const inst = this.#get(id);
+    const v = inst.record.active ? inst.loaded.get(inst.record.active) : undefined;
+    if (!v) {
+      throw new ChassisError(
+        'CHASSIS_E_FACADE_NO_DRIVER',
+        `Driver ${id} has no loaded active version; restart it or install one`,
+        {
+          details: { driver: id },
+        },
+      );
+    }
+    return v;
+  }
+
+  /** Upgrade history, oldest first. */
+  history(driverId?: string): Promise<UpgradeRecord[]> {
+    return this.#ctx.history.list(driverId);
+  }
+
+  /**
+   * Boot: loads the active version of every persisted driver (and any other version that
+   * still has resources bound), then starts them in category/dependency order.
+   */
+  async restore(
+    boundVersions: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  ): Promise<void> {
+    const ctx = this.#ctx;
+    const records = await loadDriverRecords(ctx.store);
+    for (const record of records) {
+      const inst: InstalledDriver = { record, loaded: new Map() };
+      ctx.drivers.set(record.id, inst);
+      const wanted = new Set([
+        ...(record.active ? [record.active] : []),
+        ...(boundVersions.get(record.id) ?? []),
+      ]);
+      for (const version of wanted) {
+        const rec = record.versions.find((v) => v.version === version);
+        if (!rec) continue;
+        try {
+          inst.loaded.set(
+            version,
+            (await loadVersion(ctx, rec.car, { id: record.id, version })).loaded,
+          );
+        } catch (err) {
+          ctx.logger.error(
+            { driver: record.id, version, err: serializeError(err) },
+            'could not load installed driver version',
+          );
+        }
+      }
+    }
+    // Active versions first, in one ordered pass; extra versions after, each in its place.
+    const actives = [...ctx.drivers.values()].flatMap((i) =>
+      i.record.active && i.loaded.get(i.record.active) ? [i.loaded.get(i.record.active)!] : [],
+    );
+    await startDrivers(actives.map(entryOf), {
+      lifecycle: ctx.lifecycle,
+      startTimeoutMs: ctx.startTimeoutMs,
+      ...(ctx.ranks ? { ranks: ctx.ranks } : {}),
+    });
+    for (const inst of ctx.drivers.values()) {
+      for (const [version, v] of inst.loaded) {
+        if (version === inst.record.active) continue;
+        await startVersion(ctx, v).catch((err) =>
+          ctx.logger.error(
+            { driver: inst.record.id, version, err: serializeError(err) },
+            'start failed',
+          ),
+        );
+      }
+    }
+  }
+
+  /** Installs a driver version (new driver → active; another version of a known one → loaded beside it). */
+  install(source: InstallSource, principal: string): Promise<UpgradeRecord> {
+    return this.#install(source, principal);
+  }
+
+  async #install(source: InstallSource, principal: string): Promise<UpgradeRecord> {
+    const ctx = this.#ctx;
+    const file =
+      source.kind === 'file' ? source.path : await this.#acquire(source.id, source.version);
+    const { loaded, signature } = await loadVersion(ctx, file, undefined, (d) => {
+      if (this.#busy.has(d.id)) {
+        throw new ChassisError(
+          'CHASSIS_E_UPGRADE_IN_PROGRESS',
+          `Another install/upgrade of ${d.id} is running; wait for it to finish`,
+          { details: { driver: d.id } },
+        );
+      }
+      if (ctx.drivers.get(d.id)?.record.versions.some((v) => v.version === d.version)) {
+        throw new ChassisError(
+          'CHASSIS_E_UPGRADE_SAME_VERSION',
+          `${d.id}@${d.version} is already installed`,
+          {
+            details: { driver: d.id, version: d.version },
+          },
+        );
+      }
+    });
+    const d = loaded.descriptor;
+    return this.#exclusive(d.id, async () => {
+      const inst = ctx.drivers.get(d.id);
+      const record = await ctx.history.begin({
+        action: 'install',
+        driverId: d.id,
+        to: d.version,
+        principal,
+      });
+      try {
+        await startVersion(ctx, loaded);
+        const car = await ctx.keep(file);
+        const next: DriverRecord = {
+          id: d.id,
+          active: inst?.record.active ?? d.version,
+          ...(inst?.record.previous ? { previous: inst.record.previous } : {}),
+          versions: [
+            ...(inst?.record.versions ?? []),
+            {
+              version: d.version,
+              sha256: loaded.sha256,
+              car,
+              installedAt: new Date().toISOString(),
+              signature,
+            },
+          ],
+        };
+        await saveDriverRecord(ctx.store, d.id, () => next);
+        const target = inst ?? { record: next, loaded: new Map() };
+        target.record = next;
+        target.loaded.set(d.version, loaded);
+        ctx.drivers.set(d.id, target);
+      } catch (err) {
+        await unloadVersion(ctx, loaded);
+        const done = await ctx.history.finish(record, {
+          result: 'failed',
+          error: serializeError(err),
+        });
+        this.#upgrades$.next(done);
+        throw err;
+      }
+      return this.#finish(await ctx.history.finish(record, { result: 'succeeded' }));
+    });
+  }
+
+  /**
+   * Moves a driver's resources to another version per `policy` (default one at a time).
+   * `version` absent: the newest installed version, else the repository's newest.
+   */
+  async upgrade(
+    id: string,
+    options: { version?: string; policy?: RolloutPolicy },
+    principal: string,
+  ): Promise<UpgradeRecord> {
+    let to = options.version ?? newestInstalled(this.#get(id));
+    if (!to || !this.#get(id).record.versions.some((v) => v.version === to)) {
+      if (!this.#ctx.acquire) {
+        throw new ChassisError(
+          'CHASSIS_E_UPGRADE_NOT_INSTALLED',
+          `No newer version of ${id} is installed and no repository is configured; install one first`,
+          {
+            details: { driver: id, version: to },
+          },
+        );
+      }
+      const file = await this.#acquire(id, to);
+      const rec = await this.#install({ kind: 'file', path: file }, principal);
+      to = rec.to;
+    }
+    const version = to!;
+    return this.#exclusive(id, () =>
+      this.#track(
+        runUpgrade(this.#ctx, this.#get(id), {
+          action: 'upgrade',
+          to: version,
+          ...(options.policy ? { policy: options.policy } : {}),
+          principal,
+        }),
+      ),
+    );
+  }
+
+  /** Moves every resource back to the previously active version (all at once). */
+  rollback(id: string, principal: string): Promise<UpgradeRecord> {
+    return this.#exclusive(id, () => {
+      const inst = this.#get(id);
+      const previous = inst.record.previous;
+      if (!previous || !inst.record.versions.some((v) => v.version === previous)) {
+        throw new ChassisError(
+          'CHASSIS_E_UPGRADE_NO_PREVIOUS',
+          `Driver ${id} has no previous version to roll back to`,
+          { details: { driver: id } },
+        );
+      }
+      return this.#track(
+        runUpgrade(this.#ctx, inst, {
+          action: 'rollback',
+          to: previous,
+          policy: { kind: 'all-at-once' },
+          principal,
+        }),
+      );
+    });
+  }
+
+  /**
+   * Uninstalls one version (or, without `version`, every version) of a driver. Refuses while
+   * resources are bound (`CHASSIS_E_UNINSTALL_BOUND`), unless `force` and another loaded
+   * version can take them over.
+   */
+  uninstall(
+    id: string,
+    options: { version?: string; force?: boolean },
+    principal: string,
+  ): Promise<UpgradeRecord> {
+    return this.#exclusive(id, async () => {
+      const ctx = this.#ctx;
+      const inst = this.#get(id);
+      const versions = options.version
+        ? [options.version]
+        : inst.record.versions.map((v) => v.version);
+      for (const v of versions)
+        if (!inst.record.versions.some((r) => r.version === v))
+          throw new ChassisError('CHASSIS_E_UPGRADE_NOT_INSTALLED', `${id}@${v} is not installed`, {
+            details: { driver: id, version: v },
+          });
+      const remaining = inst.record.versions
+        .map((v) => v.version)
+        .filter((v) => !versions.includes(v));
+      const bound = versions.flatMap((v) => ctx.resources.boundTo(id, v));
+      const record = await ctx.history.begin({
+        action: 'uninstall',
+        driverId: id,
+        from: versions.join(','),
+        principal,
+      });
+      if (bound.length > 0) {
+        const heir = options.force
+          ? remaining.includes(inst.record.active ?? '')
+            ? inst.record.active
+            : remaining.sort(semver.rcompare)[0]
+          : undefined;
+        if (!heir) {
+          const err = new ChassisError(
+            'CHASSIS_E_UNINSTALL_BOUND',
+            `${id} still serves ${bound.length} resource(s) (${bound.map((e) => e.resource.id).join(', ')}); move them first or use force with another installed version`,
+            {
+              details: { driver: id, resources: bound.map((e) => e.resource.id), versions },
+            },
+          );
+          this.#finish(await ctx.history.finish(record, { result: 'failed', error: err.toJSON() }));
+          throw err;
+        }
+        const heirVersion = await ensureRunning(ctx, inst, heir);
+        await swapResources(ctx.resources, bound, { version: heir, handle: heirVersion.handle });
+      }
+      for (const v of versions) {
+        const loaded = inst.loaded.get(v);
+        inst.loaded.delete(v);
+        if (loaded) await unloadVersion(ctx, loaded);
+      }
+      if (remaining.length === 0) {
+        ctx.drivers.delete(id);
+        await saveDriverRecord(ctx.store, id, () => null);
+      } else {
+        const active = remaining.includes(inst.record.active ?? '')
+          ? inst.record.active
+          : remaining.sort(semver.rcompare)[0];
+        const previous =
+          inst.record.previous && remaining.includes(inst.record.previous)
+            ? inst.record.previous
+            : undefined;
+        inst.record = {
+          id,
+          ...(active ? { active } : {}),
+          ...(previous ? { previous } : {}),
+          versions: inst.record.versions.filter((v) => remaining.includes(v.version)),
+        };
+        await saveDriverRecord(ctx.store, id, () => inst.record);
+      }
+      return this.#finish(await ctx.history.finish(record, { result: 'succeeded' }));
+    });
+  }
+
+  /** Restarts a Failed (or stopped) version: a fresh environment from its kept CAR, resources rebound. */
+  restart(id: string, version?: string): Promise<void> {
+    return this.#exclusive(id, async () => {
+      await restartVersion(this.#ctx, this.#get(id), version ?? this.#get(id).record.active ?? '');
+    });
+  }
+
+  /** Stops every loaded version in the exact reverse of the start order and disposes them. */
+  async shutdown(): Promise<void> {
+    const ctx = this.#ctx;
+    const extra: LoadedVersion[] = [];
+    const actives: LoadedVersion[] = [];
+    for (const inst of ctx.drivers.values()) {
+      for (const [version, v] of inst.loaded)
+        (version === inst.record.active ? actives : extra).push(v);
+    }
+    for (const v of extra) await unloadVersion(ctx, v);
+    await stopDrivers(actives.map(entryOf), {
+      lifecycle: ctx.lifecycle,
+      stopTimeoutMs: ctx.stopTimeoutMs,
+      ...(ctx.ranks ? { ranks: ctx.ranks } : {}),
+    });
+    for (const v of actives) await unloadVersion(ctx, v);
+    for (const inst of ctx.drivers.values()) inst.loaded.clear();
+  }
+
+  #get(id: string): InstalledDriver {
+    const inst = this.#ctx.drivers.get(id);
+    if (!inst)
+      throw new ChassisError('CHASSIS_E_UPGRADE_NOT_INSTALLED', `Driver ${id} is not installed`, {
+        details: { driver: id },
+      });
+    return inst;
+  }
+
+  async #acquire(id: string, version?: string): Promise<string> {
+    if (!this.#ctx.acquire) {
+      throw new ChassisError(
+        'CHASSIS_E_REPO_NOT_FOUND',
+        `No repository is configured to fetch ${id}${version ? `@${version}` : ''}; install from a CAR file instead`,
+        {
+          details: { driver: id, version },
+        },
+      );
+    }
+    return this.#ctx.acquire(id, version);
+  }
+
+  async #track(p: Promise<UpgradeRecord>): Promise<UpgradeRecord> {
+    try {
+      return this.#finish(await p);
+    } catch (err) {
+      const record = (err as { record?: UpgradeRecord }).record;
+      if (record) this.#upgrades$.next(record);
+      throw err;
+    }
+  }
+
+  #finish(record: UpgradeRecord): UpgradeRecord {
+    this.#upgrades$.next(record);
+    return record;
+  }
+
+  /** One install/upgrade/rollback/uninstall per driver at a time (`CHASSIS_E_UPGRADE_IN_PROGRESS`). */
+  async #exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#busy.has(id)) {
+      throw new ChassisError(
+        'CHASSIS_E_UPGRADE_IN_PROGRESS',
+        `Another install/upgrade of ${id} is running; wait for it to finish`,
+        { details: { driver: id } },
+      );
+    }
+    const p = fn();
+    this.#busy.set(id, p);
+    try {
+      return await p;
+    } finally {
+      this.#busy.delete(id);
+    }
+  }
+}

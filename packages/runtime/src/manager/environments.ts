@@ -1,0 +1,133 @@
+import {
+  ChassisError,
+  type DriverDescriptor,
+  type LifecycleEntry,
+  startDrivers,
+  stopDrivers,
+  toChassisError,
+} from '@chassis/kernel';
+import type { SignatureInfo } from '../api/runtime-api.js';
+import type { ManagerContext } from './context.js';
+import type { LoadedVersion } from './types.js';
+
+/** The runner's view of a loaded version. */
+export function entryOf(v: LoadedVersion): LifecycleEntry {
+  const d = v.descriptor;
+  return {
+    id: d.id,
+    version: d.version,
+    category: d.category,
+    requires: d.requires ?? [],
+    start: (signal) => v.handle.start({ signal }),
+    stop: (signal) => v.handle.stop({ signal }),
+  };
+}
+
+/**
+ * Verifies and loads a CAR, walking the lifecycle `Discovered → Verified → Resolved → Loaded`.
+ * On failure the version ends in `Failed` with the cause, its environment is disposed and the
+ * typed error is rethrown. `expect` pins id/version when reloading a known version;
+ * `precheck` may refuse the descriptor before the version enters the lifecycle.
+ */
+export async function loadVersion(
+  ctx: ManagerContext,
+  carFile: string,
+  expect?: { id: string; version: string },
+  precheck?: (d: DriverDescriptor) => void,
+): Promise<{ loaded: LoadedVersion; signature: SignatureInfo }> {
+  const { lifecycle } = ctx;
+  const signature = await ctx.verify(carFile);
+  const loaded = await ctx.loader.load(carFile);
+  const d = loaded.descriptor;
+  if (expect && (expect.id !== d.id || expect.version !== d.version)) {
+    await loaded.handle.dispose();
+    throw new ChassisError(
+      'CHASSIS_E_CAR_MANIFEST_ID_MISMATCH',
+      `${carFile} holds ${d.id}@${d.version}, not ${expect.id}@${expect.version}`,
+      {
+        details: { file: carFile, expected: expect, found: { id: d.id, version: d.version } },
+      },
+    );
+  }
+  try {
+    precheck?.(d);
+  } catch (err) {
+    await loaded.handle.dispose();
+    throw err;
+  }
+  lifecycle.register(d.id, d.version);
+  try {
+    lifecycle.transition(d.id, d.version, 'Verified');
+    lifecycle.transition(d.id, d.version, 'Resolved');
+    lifecycle.transition(d.id, d.version, 'Loaded');
+  } catch (err) {
+    await loaded.handle.dispose();
+    throw err;
+  }
+  return { loaded, signature };
+}
+
+/** The versions the runner should see next to `v`: the active version of every other driver. */
+export function peersOf(ctx: ManagerContext, d: DriverDescriptor): LifecycleEntry[] {
+  const out: LifecycleEntry[] = [];
+  for (const [id, inst] of ctx.drivers) {
+    if (id === d.id || !inst.record.active) continue;
+    const v = inst.loaded.get(inst.record.active);
+    if (v) out.push(entryOf(v));
+  }
+  return out;
+}
+
+/**
+ * Starts one loaded version in its place in the order (its dependencies must be running).
+ * Throws `CHASSIS_E_UPGRADE_START_FAILED` (cause: the step's error) when it ends `Failed`.
+ */
+export async function startVersion(ctx: ManagerContext, v: LoadedVersion): Promise<void> {
+  const d = v.descriptor;
+  const result = await startDrivers([...peersOf(ctx, d), entryOf(v)], {
+    lifecycle: ctx.lifecycle,
+    startTimeoutMs: ctx.startTimeoutMs,
+    stopTimeoutMs: ctx.stopTimeoutMs,
+    ...(ctx.ranks ? { ranks: ctx.ranks } : {}),
+  });
+  const failure = result.failed.find((f) => f.driver === d.id && f.version === d.version);
+  if (failure) {
+    throw new ChassisError(
+      'CHASSIS_E_UPGRADE_START_FAILED',
+      `${d.id}@${d.version} failed to start: ${failure.error.message}`,
+      {
+        cause: failure.error,
+        details: { driver: d.id, version: d.version },
+      },
+    );
+  }
+}
+
+/** Stops (if running) and unloads a version, ending in `Unloaded` with its environment gone. */
+export async function unloadVersion(ctx: ManagerContext, v: LoadedVersion): Promise<void> {
+  const { id, version } = v.descriptor;
+  const state = ctx.lifecycle.get(id, version)?.state;
+  if (state === 'Running' || state === 'Suspended') {
+    await stopDrivers([entryOf(v)], { lifecycle: ctx.lifecycle, stopTimeoutMs: ctx.stopTimeoutMs });
+  }
+  try {
+    await v.handle.dispose();
+  } catch (err) {
+    ctx.logger.warn(
+      { driver: id, version, err: toChassisError(err, 'CHASSIS_E_INTERNAL').toJSON() },
+      'dispose failed',
+    );
+  }
+  const now = ctx.lifecycle.get(id, version)?.state;
+  if (now && now !== 'Unloaded') {
+    if (now === 'Running' || now === 'Suspended' || now === 'Starting' || now === 'Stopping') {
+      ctx.lifecycle.transition(
+        id,
+        version,
+        'Failed',
+        new ChassisError('CHASSIS_E_INTERNAL', 'unloaded while active'),
+      );
+    }
+    ctx.lifecycle.transition(id, version, 'Unloaded');
+  }
+}

@@ -1,0 +1,3 @@
+export * from './driver-manager.js';
+export type { DriverRecord, VersionRecord } from './records.js';
+export * from './types.js';

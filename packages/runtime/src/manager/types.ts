@@ -1,0 +1,33 @@
+import type { DriverDescriptor, DriverHandle, IsolationTier } from '@chassis/kernel';
+import type { SignatureInfo } from '../api/runtime-api.js';
+
+/** A driver version loaded into its own environment (not started yet). */
+export interface LoadedVersion {
+  readonly descriptor: DriverDescriptor;
+  readonly handle: DriverHandle;
+  /** Hex SHA-256 of the CAR. */
+  readonly sha256: string;
+  readonly tier: IsolationTier;
+  readonly messages: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * Loads a CAR into an execution environment. The runtime composes it from `@chassis/loader`;
+ * tests use in-memory fakes. `carFile` is a stable path the manager may load again later
+ * (restart, rollback).
+ */
+export interface VersionLoader {
+  load(carFile: string): Promise<LoadedVersion>;
+}
+
+/** Verifies a CAR before anything is loaded or persisted (signature, chain, revocation). */
+export type TrustVerifier = (carFile: string) => Promise<SignatureInfo>;
+
+/**
+ * Brings a CAR from a repository into local, stable storage: returns its path. `version`
+ * absent means the newest version compatible with this server.
+ */
+export type CarAcquirer = (id: string, version?: string) => Promise<string>;
+
+/** Keeps a copy of an installed CAR under a stable, content-addressed path. */
+export type CarKeeper = (carFile: string) => Promise<string>;

@@ -1,0 +1,246 @@
+import {
+  ChassisError,
+  type DriverHandle,
+  type ResourceEntry,
+  serializeError,
+  toChassisError,
+  updateState,
+} from '@chassis/kernel';
+import semver from 'semver';
+import type { RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
+import { checkContractUpgrade } from '../upgrade/contract-check.js';
+import { DEFAULT_ROLLOUT, planRollout } from '../upgrade/rollout-plan.js';
+import { swapResources } from '../upgrade/swap.js';
+import type { InstalledDriver, ManagerContext } from './context.js';
+import { loadVersion, startVersion, unloadVersion } from './environments.js';
+import { saveDriverRecord } from './records.js';
+import type { LoadedVersion } from './types.js';
+
+/** Options of one upgrade or rollback. */
+export interface UpgradeRequest {
+  readonly action: 'upgrade' | 'rollback';
+  readonly to: string;
+  readonly policy?: RolloutPolicy;
+  readonly principal: string;
+}
+
+function notInstalled(id: string, version?: string): ChassisError {
+  return new ChassisError(
+    'CHASSIS_E_UPGRADE_NOT_INSTALLED',
+    `Driver ${id}${version ? `@${version}` : ''} is not installed`,
+    {
+      details: { driver: id, version },
+    },
+  );
+}
+
+/** Makes sure a version of an installed driver is loaded and Running; reloads it from its kept CAR. */
+export async function ensureRunning(
+  ctx: ManagerContext,
+  inst: InstalledDriver,
+  version: string,
+): Promise<LoadedVersion> {
+  const id = inst.record.id;
+  let v = inst.loaded.get(version);
+  if (!v) {
+    const rec = inst.record.versions.find((r) => r.version === version);
+    if (!rec) throw notInstalled(id, version);
+    v = (await loadVersion(ctx, rec.car, { id, version })).loaded;
+    inst.loaded.set(version, v);
+  }
+  const state = ctx.lifecycle.get(id, version)?.state;
+  if (state !== 'Running') {
+    try {
+      await startVersion(ctx, v);
+    } catch (err) {
+      inst.loaded.delete(version);
+      await unloadVersion(ctx, v);
+      throw err;
+    }
+  }
+  return v;
+}
+
+/** Persists the new binding of moved resources so a restart finds them on the right version. */
+async function persistBindings(
+  ctx: ManagerContext,
+  ids: readonly string[],
+  driverId: string,
+  version: string,
+  states?: ReadonlyMap<string, unknown>,
+): Promise<void> {
+  for (const id of ids) {
+    await updateState<{ binding: { driverId: string; version: string }; state?: unknown }>(
+      ctx.store,
+      `resources/${id}`,
+      (r) =>
+        r
+          ? {
+              ...r,
+              binding: { driverId, version },
+              ...(states?.has(id) ? { state: states.get(id) } : {}),
+            }
+          : undefined,
+    );
+  }
+}
+
+const ROLLED_BACK = new Set([
+  'CHASSIS_E_UPGRADE_START_FAILED',
+  'CHASSIS_E_UPGRADE_HEALTH_FAILED',
+  'CHASSIS_E_UPGRADE_MIGRATE_FAILED',
+]);
+
+async function healthy(ctx: ManagerContext, v: LoadedVersion): Promise<ChassisError | undefined> {
+  const signal = AbortSignal.timeout(ctx.healthTimeoutMs);
+  try {
+    const h = await v.handle.health({ signal, timeoutMs: ctx.healthTimeoutMs });
+    if (h.healthy) return undefined;
+    return new ChassisError(
+      'CHASSIS_E_UPGRADE_HEALTH_FAILED',
+      `${v.descriptor.id}@${v.descriptor.version} reported unhealthy: ${h.detail ?? 'no detail'}`,
+      {
+        details: { driver: v.descriptor.id, version: v.descriptor.version, detail: h.detail },
+      },
+    );
+  } catch (err) {
+    return new ChassisError(
+      'CHASSIS_E_UPGRADE_HEALTH_FAILED',
+      `${v.descriptor.id}@${v.descriptor.version} health check failed`,
+      {
+        cause: err,
+        details: { driver: v.descriptor.id, version: v.descriptor.version },
+      },
+    );
+  }
+}
+
+/**
+ * Moves every resource of a driver from its active version to `req.to`, batch by batch per
+ * the rollout policy, health-checking the new version after each batch. Any failure (start,
+ * migrate, health) moves the resources already moved back to the old version with the same
+ * suspend → drain → rebind → resume protocol, so no operation is lost, and records
+ * `rolled-back`. On success the new version becomes active and the old one is unloaded.
+ */
+export async function runUpgrade(
+  ctx: ManagerContext,
+  inst: InstalledDriver,
+  req: UpgradeRequest,
+): Promise<UpgradeRecord> {
+  const id = inst.record.id;
+  const fromVersion = inst.record.active;
+  if (!fromVersion) throw notInstalled(id);
+  if (fromVersion === req.to) {
+    throw new ChassisError(
+      'CHASSIS_E_UPGRADE_SAME_VERSION',
+      `${id}@${req.to} is already the active version`,
+      {
+        details: { driver: id, version: req.to },
+      },
+    );
+  }
+  const policy = req.policy ?? DEFAULT_ROLLOUT;
+  const from = await ensureRunning(ctx, inst, fromVersion);
+  const record = await ctx.history.begin({
+    action: req.action,
+    driverId: id,
+    from: fromVersion,
+    to: req.to,
+    policy,
+    principal: req.principal,
+  });
+  const moved: ResourceEntry<DriverHandle>[] = [];
+  const paused: { id: string; from: string; to: string; pausedMs: number }[] = [];
+  let to: LoadedVersion | undefined;
+  try {
+    const steps = planRollout(
+      ctx.resources.boundTo(id, fromVersion).map((e) => e.resource.id),
+      policy,
+    );
+    to = await ensureRunning(ctx, inst, req.to);
+    const incompatible = checkContractUpgrade(from.descriptor, to.descriptor);
+    if (incompatible) throw incompatible;
+    const target = to;
+    const states = new Map<string, unknown>();
+    const migrate = async (e: ResourceEntry<DriverHandle>) => {
+      const stored = await ctx.store.get<{ state?: unknown }>(`resources/${e.resource.id}`);
+      const migrated = await target.handle
+        .migrate(fromVersion, stored?.value.state ?? null)
+        .catch((err: unknown) => {
+          throw new ChassisError(
+            'CHASSIS_E_UPGRADE_MIGRATE_FAILED',
+            `${id}@${req.to} could not migrate resource ${e.resource.id}`,
+            {
+              cause: err,
+              details: { driver: id, resource: e.resource.id, from: fromVersion, to: req.to },
+            },
+          );
+        });
+      if (migrated !== undefined) states.set(e.resource.id, migrated);
+    };
+    for (const step of steps) {
+      const entries = step.resources.map((r) => ctx.resources.get(r));
+      ctx.lifecycle.transition(id, fromVersion, 'Suspended');
+      try {
+        const { pausedMs } = await swapResources(
+          ctx.resources,
+          entries,
+          { version: req.to, handle: target.handle },
+          migrate,
+        );
+        moved.push(...entries);
+        for (const e of entries)
+          paused.push({
+            id: e.resource.id,
+            from: fromVersion,
+            to: req.to,
+            pausedMs: pausedMs.get(e.resource.id) ?? 0,
+          });
+      } finally {
+        ctx.lifecycle.transition(id, fromVersion, 'Running');
+      }
+      await persistBindings(ctx, step.resources, id, req.to, states);
+      if (step.healthCheck) {
+        const bad = await healthy(ctx, target);
+        if (bad) throw bad;
+      }
+    }
+  } catch (err) {
+    const error = toChassisError(err, 'CHASSIS_E_UPGRADE_START_FAILED');
+    if (moved.length > 0) {
+      await swapResources(ctx.resources, moved, { version: fromVersion, handle: from.handle });
+      await persistBindings(
+        ctx,
+        moved.map((e) => e.resource.id),
+        id,
+        fromVersion,
+      );
+    }
+    if (to && ctx.resources.boundTo(id, req.to).length === 0) {
+      inst.loaded.delete(req.to);
+      await unloadVersion(ctx, to);
+    }
+    const done = await ctx.history.finish(record, {
+      result: ROLLED_BACK.has(error.code) ? 'rolled-back' : 'failed',
+      error: serializeError(error),
+      resources: paused,
+    });
+    throw Object.assign(error, { record: done });
+  }
+  inst.record = { ...inst.record, active: req.to, previous: fromVersion };
+  await saveDriverRecord(ctx.store, id, () => inst.record);
+  if (ctx.resources.boundTo(id, fromVersion).length === 0) {
+    inst.loaded.delete(fromVersion);
+    await unloadVersion(ctx, from);
+  }
+  return ctx.history.finish(record, { result: 'succeeded', resources: paused });
+}
+
+/** The newest installed version above the active one, if any. */
+export function newestInstalled(inst: InstalledDriver): string | undefined {
+  const active = inst.record.active;
+  const higher = inst.record.versions
+    .map((v) => v.version)
+    .filter((v) => !active || semver.gt(v, active));
+  return higher.sort(semver.rcompare)[0];
+}
