@@ -3,6 +3,7 @@ import { registerCaCommands } from './commands/ca.js';
 import { registerCarCommands } from './commands/car.js';
 import { registerDriversCommands } from './commands/drivers.js';
 import { registerRepoCommands } from './commands/repo.js';
+import { registerSignCommand } from './commands/sign.js';
 
 /** Builds the `chassis` command tree. Each area registers its own sub-commands. */
 export function createProgram(): Command {
@@ -11,6 +12,7 @@ export function createProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerCarCommands(program);
+  registerSignCommand(program);
   registerCaCommands(program);
   registerRepoCommands(program);
   registerDriversCommands(program);

@@ -1,5 +1,5 @@
 import { ChassisError, serializeError } from '@chassis/kernel';
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { createProgram } from './program.js';
 
 /** Exit codes scripts can rely on. */
@@ -21,11 +21,15 @@ export async function runCli(
   io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
 ): Promise<number> {
   const stderr = io.stderr ?? process.stderr;
-  const program = createProgram().exitOverride();
-  program.configureOutput({
-    writeOut: (s) => (io.stdout ?? process.stdout).write(s),
-    writeErr: (s) => stderr.write(s),
-  });
+  const program = createProgram();
+  const output = {
+    writeOut: (s: string) => (io.stdout ?? process.stdout).write(s),
+    writeErr: (s: string) => stderr.write(s),
+  };
+  // Sub-commands copy these settings when they are created, which is before this point, so
+  // every command of the tree gets them (otherwise a sub-command's usage error exits the process).
+  const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
