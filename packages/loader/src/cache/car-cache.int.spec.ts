@@ -1,0 +1,94 @@
+import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { packCar } from '@chassis/car';
+import { ChassisError } from '@chassis/kernel';
+import { Container } from 'inversify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ECHO_DRIVER, tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
+import { DriverLoader } from '../loader/driver-loader.js';
+import { CarCache, sha256File } from './car-cache.js';
+
+describe('CarCache', () => {
+  let root: { dir: string; cleanup: () => Promise<void> };
+  let carA: string;
+  let carB: string;
+
+  beforeAll(async () => {
+    root = await tempRoot();
+    const a = await writeDriver(join(root.dir, 'src'), {
+      id: 'com.example.cached',
+      code: `import tiny from 'tiny';\nexport default { provides: { 'test.echo': { v() { return tiny.VERSION; } } } };`,
+      files: {
+        'lib/tiny/package.json': '{"name":"tiny","version":"1.2.3","main":"index.js"}',
+        'lib/tiny/index.js': "module.exports = { VERSION: '1.2.3' };",
+      },
+    });
+    carA = (await packCar(a, { out: join(root.dir, 'cars', 'a.car') })).file;
+    const b = await writeDriver(join(root.dir, 'src'), {
+      id: 'com.example.other',
+      code: ECHO_DRIVER,
+    });
+    carB = (await packCar(b, { out: join(root.dir, 'cars', 'b.car') })).file;
+  });
+  afterAll(() => root.cleanup());
+
+  it('extracts once into <dir>/<sha256>/ with node_modules → lib, and reuses it after a restart', async () => {
+    const cacheDir = join(root.dir, 'cache1');
+    const first = await new CarCache(cacheDir).ensure(carA);
+    expect(first.sha256).toBe(await sha256File(carA));
+    expect(first.dir).toBe(join(cacheDir, first.sha256));
+    expect(first.archive.descriptor.id).toBe('com.example.cached');
+    expect(await readlink(join(first.dir, 'node_modules'))).toBe('lib');
+    // A marker survives the second ensure: the directory is reused, not re-extracted.
+    await writeFile(join(first.dir, 'marker'), 'kept');
+    const again = await new CarCache(cacheDir).ensure(carA);
+    expect(again.dir).toBe(first.dir);
+    expect(await readFile(join(again.dir, 'marker'), 'utf8')).toBe('kept');
+    expect((await readdir(cacheDir)).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('deduplicates concurrent ensure() calls for the same CAR', async () => {
+    const cache = new CarCache(join(root.dir, 'cache2'));
+    const [x, y] = await Promise.all([cache.ensure(carA), cache.ensure(carA)]);
+    expect(x.dir).toBe(y.dir);
+    expect(await readdir(join(root.dir, 'cache2'))).toEqual([x.sha256]);
+  });
+
+  it('leaves nothing behind when the CAR is corrupt', async () => {
+    const bad = join(root.dir, 'cars', 'bad.car');
+    const bytes = await readFile(carA);
+    await writeFile(bad, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const cacheDir = join(root.dir, 'cache3');
+    const err = await new CarCache(cacheDir).ensure(bad).catch((e) => e);
+    expect(ChassisError.is(err)).toBe(true);
+    expect(await readdir(cacheDir).catch(() => [])).toEqual([]);
+  });
+
+  it('gc removes unreferenced digests and leftover temporary directories', async () => {
+    const cacheDir = join(root.dir, 'cache4');
+    const cache = new CarCache(cacheDir);
+    const a = await cache.ensure(carA);
+    const b = await cache.ensure(carB);
+    await mkdir(join(cacheDir, `.tmp-${'0'.repeat(64)}-dead`));
+    await mkdir(join(cacheDir, 'not-ours'));
+    const removed = await cache.gc(new Set([a.sha256]));
+    expect(removed.sort()).toEqual([`.tmp-${'0'.repeat(64)}-dead`, b.sha256].sort());
+    expect((await readdir(cacheDir)).sort()).toEqual([a.sha256, 'not-ours'].sort());
+    expect((await lstat(a.dir)).isDirectory()).toBe(true);
+  });
+
+  it('DriverLoader.loadCar runs a cached CAR with its bundled lib/', async () => {
+    const loader = new DriverLoader({ kernelContainer: new Container(), defaultTier: 'worker' });
+    const l = await loader.loadCar(carA, new CarCache(join(root.dir, 'cache5')));
+    try {
+      expect(l.sha256).toBe(await sha256File(carA));
+      const ctx = {
+        properties: {},
+        resource: { id: 'r', kind: 'k', category: 'storage', driverId: 'x' },
+      };
+      expect(await l.handle.invoke('test.echo', 'v', ctx, [])).toBe('1.2.3');
+    } finally {
+      await l.handle.dispose();
+    }
+  });
+});
