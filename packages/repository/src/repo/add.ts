@@ -7,7 +7,7 @@ import {
   type CarInspector,
   type CarSummary,
   type CarVerifier,
-  inspectCar,
+  readCarSummary,
   verifyCarIntegrity,
 } from './car-inspector.js';
 import { digestFile } from './digest.js';
@@ -58,7 +58,7 @@ export async function addCars(
     const e = entryOfTarget(t);
     if (e) published.set(driverKey(e), e.sha256);
   }
-  const inspect: CarInspector = options.inspect ?? inspectCar;
+  const inspect: CarInspector = options.inspect ?? readCarSummary;
   const integrity = options.integrity ?? verifyCarIntegrity;
   await mkdir(join(repoDir, CARS_DIR), { recursive: true });
   const staged: Staged[] = [];

@@ -17,7 +17,7 @@ export type CarInspector = (file: string) => Promise<CarSummary>;
 export type CarVerifier = (file: string) => Promise<void>;
 
 /** The default inspector: `readCar` from `@chassis/car`. */
-export const inspectCar: CarInspector = async (file) => {
+export const readCarSummary: CarInspector = async (file) => {
   const car = await readCar(file);
   return {
     descriptor: car.descriptor,

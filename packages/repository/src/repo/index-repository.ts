@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ChassisError, driverKey } from '@chassis/kernel';
 import { TargetFile } from '@tufjs/models';
 import { type DriverEntry, entryOfTarget } from '../tuf/entry.js';
-import { type CarInspector, type CarSummary, inspectCar, signerOf } from './car-inspector.js';
+import { type CarInspector, type CarSummary, readCarSummary, signerOf } from './car-inspector.js';
 import { digestFile } from './digest.js';
 import { assertKeysOutside, loadRoleKeys, type RoleKeys } from './keys-store.js';
 import { CARS_DIR, carTargetPath } from './layout.js';
@@ -69,7 +69,7 @@ export async function reindex(
 ): Promise<IndexResult> {
   const state = await readRepositoryState(dir);
   const previous = state.targets.signed.targets;
-  const inspect = options.inspect ?? inspectCar;
+  const inspect = options.inspect ?? readCarSummary;
   const names = (await readdir(join(dir, CARS_DIR)).catch(() => [] as string[])).sort();
   const targets: TargetFile[] = [];
   const byKey = new Map<string, string>();

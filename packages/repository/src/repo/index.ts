@@ -4,7 +4,7 @@ export {
   type CarInspector,
   type CarSummary,
   type CarVerifier,
-  inspectCar,
+  readCarSummary,
   verifyCarIntegrity,
 } from './car-inspector.js';
 export { digestFile } from './digest.js';
