@@ -194,6 +194,23 @@ describe('chassis ca / car sign', () => {
     );
     expect(overwrite.err).toMatch(/^CHASSIS_E_CLI_USAGE: /);
 
+    const half = join(root, 'half');
+    await writeFile(`${half}.pem`, 'left over');
+    const halfRun = await run(
+      'ca',
+      'issue',
+      '--ca',
+      ca,
+      '--vendor',
+      'H',
+      '--id-prefix',
+      'org.half.',
+      '--out',
+      half,
+    );
+    expect(halfRun.err).toMatch(/^CHASSIS_E_CLI_USAGE: /);
+    await expect(stat(`${half}.key`)).rejects.toThrow();
+
     const car = await unsignedCar(join(root, 'x.car'), 'com.example.x');
     const before = await readFile(car);
     const foreign = await run(

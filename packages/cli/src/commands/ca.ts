@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { ChassisError } from '@chassis/kernel';
 import {
   initCa,
@@ -32,19 +32,29 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+function refuseOverwrite(file: string): ChassisError {
+  return new ChassisError(
+    'CHASSIS_E_CLI_USAGE',
+    `${file} already exists; refusing to overwrite it (choose another --out)`,
+    { details: { file } },
+  );
+}
+
+/** Fails before anything is issued when an output file exists (no orphan key or certificate). */
+async function assertAbsent(file: string): Promise<void> {
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw refuseOverwrite(file);
+}
+
 /** Creates `file` only if it does not exist yet (keys are never overwritten). */
 async function writeNew(file: string, data: string, mode: number): Promise<void> {
   try {
     await writeFile(file, data, { flag: 'wx', mode });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new ChassisError(
-        'CHASSIS_E_CLI_USAGE',
-        `${file} already exists; refusing to overwrite it (choose another --out)`,
-        { details: { file } },
-      );
-    }
-    throw err;
+    throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? refuseOverwrite(file) : err;
   }
 }
 
@@ -98,13 +108,14 @@ export function registerCaCommands(program: Command): void {
         },
         cmd,
       ) => {
+        const certFile = `${opts.out}.pem`;
+        const keyFile = `${opts.out}.key`;
+        for (const file of [keyFile, certFile]) await assertAbsent(file);
         const issued = await issueVendorCertificate(opts.ca, {
           vendor: opts.vendor,
           idPrefix: opts.idPrefix,
           validDays: opts.days,
         });
-        const certFile = `${opts.out}.pem`;
-        const keyFile = `${opts.out}.key`;
         await writeNew(keyFile, issued.keyPem, 0o600);
         await writeNew(certFile, issued.certPem, 0o644);
         const print = printer(cmd);
