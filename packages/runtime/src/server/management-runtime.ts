@@ -1,0 +1,240 @@
+import {
+  ChassisError,
+  type DriverHandle,
+  driverKey,
+  FacadeRouter,
+  type LifecycleEvent,
+  type LifecycleManager,
+  type Logger,
+  type ResourceRegistry,
+  serializeError,
+} from '@chassis/kernel';
+import type { ManagedDriverHandle } from '@chassis/loader';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import type {
+  DriverInfo,
+  DriverVersionInfo,
+  ExecutorMetricsView,
+  InstallSource,
+  Principal,
+  ResourceInfo,
+  RolloutPolicy,
+  RuntimeApi,
+  UpdateNotice,
+  UpgradeRecord,
+} from '../api/runtime-api.js';
+import type { DriverManager } from '../manager/driver-manager.js';
+import type { ResourceService } from './resource-service.js';
+
+/** Optional update source (a verified repository) for {@link ManagementRuntime}. */
+export interface UpdateChecker {
+  check(
+    installed: readonly { id: string; version: string; category: string }[],
+  ): Promise<UpdateNotice[]>;
+}
+
+function isManaged(h: DriverHandle): h is ManagedDriverHandle {
+  return typeof (h as Partial<ManagedDriverHandle>).metrics === 'function';
+}
+
+/**
+ * A running management server's administration view: the {@link RuntimeApi} over the
+ * lifecycle, the driver manager and the resources. Also owns the facade router that typed
+ * facades (`StorageFacade`, ...) are built on.
+ */
+export class ManagementRuntime implements RuntimeApi {
+  readonly lifecycle$: Observable<LifecycleEvent>;
+  readonly upgrades$: Observable<UpgradeRecord>;
+  readonly updates$: Observable<readonly UpdateNotice[]>;
+  /** Routes facade calls through resource compartments to the bound driver instance. */
+  readonly router: FacadeRouter;
+  readonly #updates = new BehaviorSubject<readonly UpdateNotice[]>([]);
+  #history: UpgradeRecord[] = [];
+
+  constructor(
+    readonly lifecycle: LifecycleManager,
+    readonly resources: ResourceRegistry<DriverHandle>,
+    readonly manager: DriverManager,
+    readonly resourceService: ResourceService,
+    private readonly logger: Logger,
+    private readonly updateChecker?: UpdateChecker,
+  ) {
+    this.lifecycle$ = lifecycle.lifecycle$;
+    this.upgrades$ = manager.upgrades$;
+    this.updates$ = this.#updates.asObservable();
+    this.router = new FacadeRouter(resources, resourceService);
+    manager.upgrades$.subscribe((r) => {
+      this.#history = [...this.#history.filter((h) => h.id !== r.id), r];
+    });
+  }
+
+  /** Loads the persisted upgrade history (called once at start). */
+  async loadHistory(): Promise<void> {
+    this.#history = await this.manager.history();
+  }
+
+  listDrivers(): DriverInfo[] {
+    return [...this.manager.drivers.keys()].sort().map((id) => this.getDriver(id));
+  }
+
+  getDriver(id: string): DriverInfo {
+    const inst = this.manager.drivers.get(id);
+    if (!inst)
+      throw new ChassisError('CHASSIS_E_UPGRADE_NOT_INSTALLED', `Driver ${id} is not installed`, {
+        details: { driver: id },
+      });
+    const versions: DriverVersionInfo[] = inst.record.versions.map((rec) => {
+      const loaded = inst.loaded.get(rec.version);
+      const state = this.lifecycle.get(id, rec.version);
+      return {
+        id,
+        version: rec.version,
+        sha256: rec.sha256,
+        descriptor:
+          loaded?.descriptor ?? ({ id, version: rec.version } as DriverVersionInfo['descriptor']),
+        state: state?.state ?? 'Unloaded',
+        tier: loaded?.tier ?? 'worker',
+        active: rec.version === inst.record.active,
+        resources: this.resources.boundTo(id, rec.version).map((e) => e.resource.id),
+        signature: rec.signature,
+        installedAt: rec.installedAt,
+        messages: loaded?.messages ?? {},
+        ...(state?.state === 'Failed' && state.cause ? { failure: state.cause } : {}),
+      };
+    });
+    const main = versions.find((v) => v.active) ?? versions[0];
+    const d = main?.descriptor;
+    return {
+      id,
+      name: d?.name ?? id,
+      vendor: d?.vendor ?? '',
+      category: d?.category ?? '',
+      ...(inst.record.active ? { activeVersion: inst.record.active } : {}),
+      versions,
+    };
+  }
+
+  lifecycleHistory(id: string): LifecycleEvent[] {
+    return [...this.lifecycle.history(id)];
+  }
+
+  executorMetrics(): ExecutorMetricsView[] {
+    const out: ExecutorMetricsView[] = [];
+    for (const inst of this.manager.drivers.values()) {
+      for (const [version, v] of inst.loaded) {
+        if (!isManaged(v.handle)) continue;
+        const m = v.handle.metrics();
+        let cumulative = 0;
+        const cumulate = (n: number) => {
+          cumulative += n;
+          return cumulative;
+        };
+        out.push({
+          driverId: inst.record.id,
+          version,
+          calls: m.calls,
+          errors: m.errors,
+          inFlight: m.inFlight,
+          queued: m.queued,
+          latencyBuckets: m.latency.bounds.map((le, i) => ({
+            le,
+            count: cumulate(m.latency.counts[i] ?? 0),
+          })),
+          latencySumMs: m.latency.sum,
+        });
+      }
+    }
+    return out;
+  }
+
+  listResources(filter: { readonly driverId?: string } = {}): ResourceInfo[] {
+    return this.resources
+      .list()
+      .filter((e) => !filter.driverId || e.binding.driverId === filter.driverId)
+      .map((e) => this.resourceService.info(e.resource.id));
+  }
+
+  getResource(id: string): ResourceInfo {
+    return this.resourceService.info(id);
+  }
+
+  createResource(
+    input: Parameters<RuntimeApi['createResource']>[0],
+    _principal: Principal,
+  ): Promise<ResourceInfo> {
+    return this.resourceService.create(input);
+  }
+
+  configure(
+    resourceId: string,
+    properties: Readonly<Record<string, unknown>>,
+    _principal: Principal,
+  ): Promise<ResourceInfo> {
+    return this.resourceService.configure(resourceId, properties);
+  }
+
+  install(source: InstallSource, principal: Principal): Promise<UpgradeRecord> {
+    return this.manager.install(source, principal.id);
+  }
+
+  upgrade(
+    driverId: string,
+    options: { readonly version?: string; readonly policy?: RolloutPolicy },
+    principal: Principal,
+  ): Promise<UpgradeRecord> {
+    return this.manager.upgrade(driverId, { ...options }, principal.id);
+  }
+
+  rollback(driverId: string, principal: Principal): Promise<UpgradeRecord> {
+    return this.manager.rollback(driverId, principal.id);
+  }
+
+  uninstall(
+    driverId: string,
+    options: { readonly version?: string; readonly force?: boolean },
+    principal: Principal,
+  ): Promise<UpgradeRecord> {
+    return this.manager.uninstall(driverId, { ...options }, principal.id);
+  }
+
+  async restart(
+    driverId: string,
+    options: { readonly version?: string },
+    _principal: Principal,
+  ): Promise<void> {
+    await this.manager.restart(driverId, options.version);
+  }
+
+  upgradeHistory(driverId?: string): UpgradeRecord[] {
+    return driverId ? this.#history.filter((r) => r.driverId === driverId) : [...this.#history];
+  }
+
+  availableUpdates(): UpdateNotice[] {
+    return [...this.#updates.value];
+  }
+
+  async checkUpdates(): Promise<UpdateNotice[]> {
+    if (!this.updateChecker) return [];
+    const installed = [...this.manager.drivers.values()].flatMap((i) => {
+      const v = i.record.active ? i.loaded.get(i.record.active) : undefined;
+      return v
+        ? [{ id: i.record.id, version: v.descriptor.version, category: v.descriptor.category }]
+        : [];
+    });
+    try {
+      const notices = await this.updateChecker.check(installed);
+      this.#updates.next(notices);
+      return notices;
+    } catch (err) {
+      this.logger.warn({ err: serializeError(err) }, 'update check failed');
+      throw err;
+    }
+  }
+
+  /** Every installed version's key, for diagnostics. */
+  installedKeys(): string[] {
+    return [...this.manager.drivers.values()].flatMap((i) =>
+      i.record.versions.map((v) => driverKey({ id: i.record.id, version: v.version })),
+    );
+  }
+}

@@ -1,0 +1,189 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createKernelContainer,
+  DEFAULT_KERNEL_CONFIG,
+  type DriverHandle,
+  driverKey,
+  type KernelConfig,
+  LifecycleManager,
+  type Logger,
+  ResourceRegistry,
+  type StateStore,
+  serializeError,
+  silentLogger,
+  systemClock,
+} from '@chassis/kernel';
+import {
+  CarCache,
+  createSource,
+  DriverLoader,
+  type ManagedDriverHandle,
+  sha256File,
+} from '@chassis/loader';
+import type { UpgradeRecord } from '../api/runtime-api.js';
+import { DriverManager } from '../manager/driver-manager.js';
+import type { CarAcquirer, TrustVerifier } from '../manager/types.js';
+import { DirectoryStateStore } from '../state/directory-state-store.js';
+import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
+import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
+import { ResourceService } from './resource-service.js';
+import { loadSecretBox } from './secret-key.js';
+
+/** Options of {@link createManagementServer}. Everything but `dataDir` has an embedded default. */
+export interface ManagementServerOptions {
+  /** Where state, the CAR cache, kept CARs and the secret key live. */
+  readonly dataDir: string;
+  /** CAR sources (`file:`/`http(s):`/`s3://`) scanned at start: every CAR found is installed. */
+  readonly sources?: readonly string[];
+  /** Validated kernel configuration (see `parseKernelConfig`). */
+  readonly config?: KernelConfig;
+  readonly logger?: Logger;
+  /** State store; default a {@link DirectoryStateStore} under `dataDir/state`. */
+  readonly store?: StateStore;
+  /** Trust verification before a CAR is loaded (e.g. the repository's `verifyCarTrust`). */
+  readonly verify?: TrustVerifier;
+  /** Fetches CARs from a repository for installs/upgrades by id. */
+  readonly acquire?: CarAcquirer;
+  readonly updates?: UpdateChecker;
+}
+
+/** A composed management server: runtime, facade router, lifecycle; `start()`/`stop()`. */
+export interface ManagementServer {
+  readonly runtime: ManagementRuntime;
+  /** Restores installed drivers and resources, then installs what the sources offer. */
+  start(): Promise<void>;
+  /** Installs every CAR of the sources that is not installed yet. */
+  scan(): Promise<UpgradeRecord[]>;
+  /** Stops every driver in the exact reverse of the start order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Composes kernel, loader and runtime into a management server with the embedded defaults:
+ * a local directory state store, a content-addressed CAR cache and kept CARs under `dataDir`.
+ */
+export async function createManagementServer(
+  options: ManagementServerOptions,
+): Promise<ManagementServer> {
+  const logger = options.logger ?? silentLogger;
+  const config = options.config ?? DEFAULT_KERNEL_CONFIG;
+  const dataDir = options.dataDir;
+  await mkdir(dataDir, { recursive: true });
+  const store = options.store ?? new DirectoryStateStore(join(dataDir, 'state'));
+  const lifecycle = new LifecycleManager();
+  const resources = new ResourceRegistry<DriverHandle>();
+  const kernelContainer = createKernelContainer({
+    logger,
+    clock: systemClock,
+    lifecycle,
+    resources,
+    config,
+  });
+  const loader = new DriverLoader({
+    kernelContainer,
+    logger,
+    defaultTier: config.isolation.default,
+    tierOverrides: config.isolation.overrides,
+    executor: {
+      concurrency: config.executor.concurrency,
+      maxQueue: config.executor.queueLimit,
+      timeoutMs: config.executor.callTimeoutMs,
+    },
+  });
+  const attempts = new Map<string, number>();
+  let stopping = false;
+  // Declared before the manager because faults may arrive from any loaded handle.
+  let manager: DriverManager;
+  const onFault = (handle: ManagedDriverHandle, fault: Parameters<typeof serializeError>[0]) => {
+    const { id, version } = handle;
+    const state = lifecycle.get(id, version)?.state;
+    if (state === 'Running' || state === 'Suspended' || state === 'Starting')
+      lifecycle.transition(id, version, 'Failed', fault);
+    const key = driverKey({ id, version });
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const delay = handle.restartPolicy.nextDelay(attempt);
+    logger.error(
+      { driver: id, version, attempt, delay, err: serializeError(fault) },
+      'driver faulted',
+    );
+    if (delay === null || stopping) return;
+    setTimeout(() => {
+      if (stopping) return;
+      manager
+        .restart(id, version)
+        .catch((err) =>
+          logger.error({ driver: id, version, err: serializeError(err) }, 'restart failed'),
+        );
+    }, delay).unref();
+  };
+  manager = new DriverManager({
+    lifecycle,
+    resources,
+    store,
+    loader: cachedVersionLoader(loader, new CarCache(join(dataDir, 'cache')), onFault),
+    keep: directoryCarKeeper(join(dataDir, 'cars'), sha256File),
+    ...(options.verify ? { verify: options.verify } : {}),
+    ...(options.acquire ? { acquire: options.acquire } : {}),
+    logger,
+    startTimeoutMs: config.lifecycle.startTimeoutMs,
+    stopTimeoutMs: config.lifecycle.stopTimeoutMs,
+    ranks: config.categories,
+  });
+  const box = await loadSecretBox(join(dataDir, 'secret.key'));
+  const resourceService = new ResourceService(store, resources, box, manager);
+  const runtime = new ManagementRuntime(
+    lifecycle,
+    resources,
+    manager,
+    resourceService,
+    logger,
+    options.updates,
+  );
+
+  const scan = async (): Promise<UpgradeRecord[]> => {
+    const installed = new Set(
+      [...manager.drivers.values()].flatMap((i) => i.record.versions.map((v) => v.sha256)),
+    );
+    const incoming = join(dataDir, 'incoming');
+    await mkdir(incoming, { recursive: true });
+    const records: UpgradeRecord[] = [];
+    for (const url of options.sources ?? []) {
+      const source = createSource(url);
+      for (const ref of await source.list()) {
+        const file = join(incoming, ref.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+        try {
+          await source.download(ref, file);
+          if (installed.has(await sha256File(file))) continue;
+          records.push(await manager.install({ kind: 'file', path: file }, 'system:scan'));
+        } catch (err) {
+          logger.error(
+            { source: url, car: ref.name, err: serializeError(err) },
+            'could not install a CAR from the source',
+          );
+        } finally {
+          await rm(file, { force: true });
+        }
+      }
+    }
+    return records;
+  };
+
+  return {
+    runtime,
+    scan,
+    async start() {
+      await manager.restore(await resourceService.boundVersions());
+      await resourceService.restore();
+      await runtime.loadHistory();
+      await scan();
+    },
+    async stop() {
+      stopping = true;
+      for (const e of resources.list()) await e.compartment.close();
+      await manager.shutdown();
+      lifecycle.close();
+    },
+  };
+}
