@@ -36,9 +36,12 @@ export class CarCache {
   /** The extracted directory of `carFile`, extracting it if this digest is not cached yet. */
   async ensure(carFile: string): Promise<{ dir: string; sha256: string; archive: CarArchive }> {
     const sha256 = await sha256File(carFile).catch((cause) => {
+      const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
       throw new ChassisError(
-        'CHASSIS_E_LOADER_CACHE_IO',
-        `cannot read ${carFile}: ${cause.message}`,
+        missing ? 'CHASSIS_E_CAR_NOT_FOUND' : 'CHASSIS_E_LOADER_CACHE_IO',
+        missing
+          ? `CAR file ${carFile} does not exist; check the path`
+          : `cannot read ${carFile}: ${cause.message}`,
         {
           details: { file: carFile },
           cause,

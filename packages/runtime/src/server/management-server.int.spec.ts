@@ -1,0 +1,133 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildFixtureCar } from '../testing/driver-fixture.js';
+import { createManagementServer, type ManagementServer } from './management-server.js';
+
+const admin = { id: 'alice', roles: ['admin'] };
+const ID = 'com.example.fixture';
+const dirs: string[] = [];
+const servers: ManagementServer[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'chassis-server-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.stop().catch(() => {});
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function boot(dataDir: string, sources: string[] = []): Promise<ManagementServer> {
+  const server = await createManagementServer({ dataDir, sources });
+  servers.push(server);
+  await server.start();
+  return server;
+}
+
+describe('createManagementServer (embedded defaults)', () => {
+  it('installs CARs found in a directory source, routes calls, validates configuration, survives a restart', async () => {
+    const root = await tmp();
+    const sources = join(root, 'repo');
+    await buildFixtureCar(sources, { id: ID, version: '1.0.0' });
+    const dataDir = join(root, 'data');
+    const server = await boot(dataDir, [`file:${sources}`]);
+    const rt = server.runtime;
+    expect(rt.listDrivers().map((d) => [d.id, d.activeVersion, d.versions[0]?.state])).toEqual([
+      [ID, '1.0.0', 'Running'],
+    ]);
+
+    const bad = await rt
+      .createResource(
+        {
+          id: 'pool-1',
+          kind: 'pool',
+          driverId: ID,
+          properties: { mVip: 'x'.repeat(16), mPort: 'nope' },
+        },
+        admin,
+      )
+      .catch((e) => e);
+    expect(bad.code).toBe('CHASSIS_E_PROPS_INVALID');
+    expect(
+      bad.details.violations.map((v: { key: string; rule: string }) => `${v.key}:${v.rule}`).sort(),
+    ).toEqual(['mPort:type', 'mVip:maxLength', 'password:required']);
+    expect(rt.listResources()).toEqual([]);
+
+    const info = await rt.createResource(
+      {
+        id: 'pool-1',
+        kind: 'pool',
+        driverId: ID,
+        properties: { mVip: '10.0.0.1', password: 's3cret' },
+      },
+      admin,
+    );
+    expect(info.configuration).toMatchObject({ mVip: '10.0.0.1', mPort: 443 });
+    expect(info.configuration.password).not.toBe('s3cret');
+    const echoed = await rt.router.call<{ mVip: string; label: string }>(
+      'pool-1',
+      'storage.primary',
+      'echo',
+      [1, 'a'],
+    );
+    expect(echoed).toEqual({
+      args: [1, 'a'],
+      mVip: '10.0.0.1',
+      resource: 'pool-1',
+      label: 'Management VIP',
+    });
+
+    await expect(rt.configure('pool-1', { mVip: 'y'.repeat(40) }, admin)).rejects.toMatchObject({
+      code: 'CHASSIS_E_PROPS_INVALID',
+    });
+    expect(rt.getResource('pool-1').configuration.mVip).toBe('10.0.0.1');
+
+    // No secret in clear anywhere in the state directory.
+    for (const f of await readdir(join(dataDir, 'state'))) {
+      expect(await readFile(join(dataDir, 'state', f), 'utf8')).not.toContain('s3cret');
+    }
+
+    await server.stop();
+    servers.splice(servers.indexOf(server), 1);
+    const again = await boot(dataDir, [`file:${sources}`]);
+    expect(again.runtime.listDrivers()[0]?.versions[0]?.state).toBe('Running');
+    expect(await again.runtime.router.call('pool-1', 'storage.primary', 'echo', [])).toMatchObject({
+      mVip: '10.0.0.1',
+    });
+  });
+
+  it('upgrades in place from a CAR file and keeps the old CAR for rollback', async () => {
+    const root = await tmp();
+    const v1 = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.0.0' });
+    const v2 = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.1.0' });
+    const server = await boot(join(root, 'data'));
+    const rt = server.runtime;
+    await rt.install({ kind: 'file', path: v1 }, admin);
+    await rt.createResource(
+      { id: 'pool-1', kind: 'pool', driverId: ID, properties: { mVip: '10.0.0.1', password: 'x' } },
+      admin,
+    );
+    await rt.install({ kind: 'file', path: v2 }, admin);
+    await rm(v1);
+    const rec = await rt.upgrade(
+      ID,
+      { version: '1.1.0', policy: { kind: 'one-at-a-time' } },
+      admin,
+    );
+    expect(rec.result).toBe('succeeded');
+    expect(await rt.router.call('pool-1', 'storage.primary', 'whoami', [])).toBe('1.1.0');
+    await rt.rollback(ID, admin);
+    expect(await rt.router.call('pool-1', 'storage.primary', 'whoami', [])).toBe('1.0.0');
+    expect(rt.upgradeHistory(ID).map((r) => `${r.action}:${r.result}`)).toEqual([
+      'install:succeeded',
+      'install:succeeded',
+      'upgrade:succeeded',
+      'rollback:succeeded',
+    ]);
+    await expect(
+      rt.install({ kind: 'file', path: join(root, 'missing.car') }, admin),
+    ).rejects.toMatchObject({ code: 'CHASSIS_E_CAR_NOT_FOUND' });
+  });
+});
