@@ -113,6 +113,8 @@ describe('chassis repo', () => {
     expect(m.out).toContain('3 copied');
     expect((await run('repo', 'mirror', repo, mirror)).out).toContain('3 already present');
     expect((await run('repo', 'mirror-verify', mirror, '--root', root)).code).toBe(ExitCode.ok);
+    const verified = await run('repo', 'mirror', 'verify', mirror, '--root', root, '--json');
+    expect(JSON.parse(verified.out)).toMatchObject({ drivers: 3, rootVersion: 1 });
 
     const bundle = join(dir, 'bundle.zip');
     expect((await run('repo', 'export', repo, bundle)).out).toContain('3 CAR(s)');

@@ -295,7 +295,9 @@ export function registerRepoCommands(program: Command): void {
 
   repo
     .command('mirror')
-    .description('Copy a repository to a folder (verified, CARs first, metadata last, resumable)')
+    .description(
+      'Copy a repository to a folder (verified, CARs first, metadata last, resumable); "repo mirror verify <dir> --root <file>" verifies one',
+    )
     .argument('<src>', 'source repository URL or folder')
     .argument('<dst>', 'destination folder')
     .option('--root <file>', "trusted root.json (default: the source's 1.root.json)")
@@ -309,6 +311,17 @@ export function registerRepoCommands(program: Command): void {
         opts: { root?: string; s3Endpoint?: string; quiet?: boolean; json?: boolean },
         cmd: Command,
       ) => {
+        if (src === 'verify') {
+          // `repo mirror verify <dir> --root <root.json>`, the spelling of the issue.
+          if (!opts.root)
+            throw new ChassisError('CHASSIS_E_CLI_USAGE', 'repo mirror verify needs --root');
+          const r = await verifyMirror(dst, opts.root);
+          const { out } = io(cmd);
+          if (opts.json) return out(JSON.stringify(r));
+          return out(
+            `${dst}: complete and valid, ${r.drivers} CAR(s), root v${r.rootVersion}, expires ${r.expires}`,
+          );
+        }
         const p = progress(cmd, Boolean(opts.quiet || opts.json));
         try {
           const r = await mirrorRepository(src, dst, {

@@ -37,10 +37,12 @@ export async function serveRepository(
   options: ServeOptions = {},
 ): Promise<RepositoryServer> {
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(
-      /^\/+/,
-      '',
-    );
+    let path = '';
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    } catch {
+      // Malformed escapes fall through to the 404 below.
+    }
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !servable(path)) {
       res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 404 : 405).end();
       return;

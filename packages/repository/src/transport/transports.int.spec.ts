@@ -1,4 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { describeTransportConformance } from '../__fixtures__/conformance.js';
+import { tempDir } from '../__fixtures__/fake-repo.js';
 import { startTestS3, type TestS3 } from '../__fixtures__/s3-server.js';
 import { type RepositoryServer, serveRepository } from '../repo/serve.js';
 
@@ -39,4 +43,23 @@ describeTransportConformance('s3 (s3rver on 127.0.0.1)', {
   url: () => `s3://${s3!.bucket}/drivers/`,
   sync: (repo) => s3!.sync(repo, 'drivers/'),
   options: () => ({ s3: { ...s3!.options, timeoutMs: 5_000 } }),
+});
+
+describe('serveRepository', () => {
+  it('serves only repository files and survives malformed requests', async () => {
+    const { dir, cleanup } = await tempDir();
+    const server = await serveRepository(dir);
+    try {
+      await writeFile(join(dir, 'secret.txt'), 'x');
+      await writeFile(join(dir, 'timestamp.json'), '{}');
+      expect((await fetch(`${server.url}timestamp.json`)).status).toBe(200);
+      expect((await fetch(`${server.url}secret.txt`)).status).toBe(404);
+      expect((await fetch(`${server.url}%E0%A4%A`)).status).toBe(404);
+      expect((await fetch(`${server.url}..%2Fetc%2Fpasswd`)).status).toBe(404);
+      expect((await fetch(`${server.url}timestamp.json`, { method: 'POST' })).status).toBe(405);
+    } finally {
+      await server.close();
+      await cleanup();
+    }
+  });
 });
