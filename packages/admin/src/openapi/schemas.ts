@@ -1,0 +1,121 @@
+/**
+ * JSON Schemas of the request bodies and parameters: fastify validates requests with them
+ * (ajv, all errors, no coercion of bodies) and the OpenAPI document embeds the same objects.
+ */
+
+const DRIVER_ID = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const VERSION = { type: 'string', minLength: 1, maxLength: 100 } as const;
+
+/** `:id` of a driver route. */
+export const driverParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: DRIVER_ID },
+} as const;
+
+/** `:id` of a resource route. */
+export const resourceParams = driverParams;
+
+/** `?locale=` of the detail routes. */
+export const localeQuery = {
+  type: 'object',
+  properties: { locale: { type: 'string', pattern: '^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$' } },
+} as const;
+
+/** `?driverId=` filter. */
+export const driverFilterQuery = {
+  type: 'object',
+  properties: { driverId: DRIVER_ID },
+} as const;
+
+/** `DELETE /api/drivers/:id` query. */
+export const uninstallQuery = {
+  type: 'object',
+  properties: { version: VERSION, force: { enum: ['true', 'false', '1', '0', ''] } },
+} as const;
+
+/** `POST /api/drivers` JSON body: install from the configured repository. */
+export const installBody = {
+  type: 'object',
+  required: ['source'],
+  additionalProperties: false,
+  properties: {
+    source: {
+      type: 'object',
+      required: ['kind', 'id'],
+      additionalProperties: false,
+      properties: { kind: { const: 'repository' }, id: DRIVER_ID, version: VERSION },
+    },
+  },
+} as const;
+
+/** A rollout policy (`RolloutPolicy`). */
+export const policySchema = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['kind'],
+      additionalProperties: false,
+      properties: { kind: { enum: ['all-at-once', 'one-at-a-time'] } },
+    },
+    {
+      type: 'object',
+      required: ['kind', 'canaries'],
+      additionalProperties: false,
+      properties: { kind: { const: 'canary' }, canaries: { type: 'integer', minimum: 1 } },
+    },
+  ],
+} as const;
+
+/** `POST /api/drivers/:id/upgrade` body. */
+export const upgradeBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { version: VERSION, policy: policySchema },
+} as const;
+
+/** `POST /api/drivers/:id/restart` body (optional). */
+export const restartBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { version: VERSION },
+} as const;
+
+const PROPERTY_BAG = {
+  type: 'object',
+  maxProperties: 200,
+  additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+} as const;
+
+/** `PUT /api/resources/:id/configuration` body: a configuration change. */
+export const configureBody = {
+  type: 'object',
+  required: ['properties'],
+  additionalProperties: false,
+  properties: { properties: PROPERTY_BAG },
+} as const;
+
+/** `POST /api/resources` body. */
+export const createResourceBody = {
+  type: 'object',
+  required: ['id', 'kind', 'driverId', 'properties'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' },
+    kind: { type: 'string', minLength: 1, maxLength: 100 },
+    driverId: DRIVER_ID,
+    name: { type: 'string', maxLength: 200 },
+    properties: PROPERTY_BAG,
+  },
+} as const;
+
+/** Every error response: `{ code, message, details }`. */
+export const errorSchema = {
+  type: 'object',
+  required: ['code', 'message', 'details'],
+  properties: {
+    code: { type: 'string', pattern: '^CHASSIS_E_[A-Z0-9_]+$' },
+    message: { type: 'string' },
+    details: { type: 'object' },
+  },
+} as const;

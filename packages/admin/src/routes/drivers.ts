@@ -1,0 +1,148 @@
+import { readCar } from '@chassis/car';
+import type { RolloutPolicy } from '@chassis/runtime';
+import type { FastifyInstance } from 'fastify';
+import {
+  driverFilterQuery,
+  driverParams,
+  installBody,
+  localeQuery,
+  restartBody,
+  uninstallQuery,
+  upgradeBody,
+} from '../openapi/schemas.js';
+import type { RouteContext } from '../server/context.js';
+import { isUploadedCar } from './upload.js';
+import { driverDetail, driverSummary } from './views.js';
+
+type IdParams = { id: string };
+type Locale = { locale?: string };
+
+/** Driver routes: list, detail, lifecycle history, install, upgrade, rollback, restart, uninstall. */
+export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { runtime } = ctx;
+
+  app.get('/api/drivers', { config: { action: 'drivers.read' } }, async () => {
+    const updates = runtime.availableUpdates();
+    return runtime.listDrivers().map((d) => driverSummary(d, updates));
+  });
+
+  app.get<{ Params: IdParams; Querystring: Locale }>(
+    '/api/drivers/:id',
+    {
+      config: { action: 'drivers.read', targetKind: 'driver' },
+      schema: { params: driverParams, querystring: localeQuery },
+    },
+    async (req) => driverDetail(runtime, req.params.id, req.query.locale ?? 'en'),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/drivers/:id/lifecycle',
+    { config: { action: 'drivers.read', targetKind: 'driver' }, schema: { params: driverParams } },
+    async (req) => runtime.lifecycleHistory(req.params.id),
+  );
+
+  app.post(
+    '/api/drivers',
+    {
+      config: { action: 'drivers.install' },
+      bodyLimit: ctx.uploadLimit,
+      schema: {
+        body: {
+          content: {
+            'application/json': { schema: installBody },
+            'application/octet-stream': { schema: {} },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const principal = req.principal!;
+      if (isUploadedCar(req.body)) {
+        // The safe reader checks size caps, paths, zip bombs, manifest digests and driver.yaml
+        // before the runtime sees the file; the runtime then verifies the signature.
+        await readCar(req.body.uploadPath);
+        const record = await runtime.install(
+          { kind: 'file', path: req.body.uploadPath },
+          principal,
+        );
+        return reply.status(201).send(record);
+      }
+      const { source } = req.body as { source: { id: string; version?: string } };
+      const record = await runtime.install(
+        {
+          kind: 'repository',
+          id: source.id,
+          ...(source.version ? { version: source.version } : {}),
+        },
+        principal,
+      );
+      return reply.status(201).send(record);
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: { version?: string; policy?: RolloutPolicy } | undefined }>(
+    '/api/drivers/:id/upgrade',
+    {
+      config: { action: 'drivers.upgrade', targetKind: 'driver' },
+      schema: { params: driverParams, body: upgradeBody },
+    },
+    async (req) => {
+      const body = req.body ?? {};
+      return runtime.upgrade(
+        req.params.id,
+        {
+          ...(body.version ? { version: body.version } : {}),
+          ...(body.policy ? { policy: body.policy } : {}),
+        },
+        req.principal!,
+      );
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    '/api/drivers/:id/rollback',
+    {
+      config: { action: 'drivers.rollback', targetKind: 'driver' },
+      schema: { params: driverParams },
+    },
+    async (req) => runtime.rollback(req.params.id, req.principal!),
+  );
+
+  app.post<{ Params: IdParams; Body: { version?: string } | undefined }>(
+    '/api/drivers/:id/restart',
+    {
+      config: { action: 'drivers.restart', targetKind: 'driver' },
+      schema: { params: driverParams, body: restartBody },
+    },
+    async (req) => {
+      const version = req.body?.version;
+      await runtime.restart(req.params.id, version ? { version } : {}, req.principal!);
+      return driverDetail(runtime, req.params.id, 'en');
+    },
+  );
+
+  app.delete<{ Params: IdParams; Querystring: { version?: string; force?: string } }>(
+    '/api/drivers/:id',
+    {
+      config: { action: 'drivers.uninstall', targetKind: 'driver' },
+      schema: { params: driverParams, querystring: uninstallQuery },
+    },
+    async (req) =>
+      runtime.uninstall(
+        req.params.id,
+        {
+          ...(req.query.version ? { version: req.query.version } : {}),
+          ...(req.query.force === 'true' || req.query.force === '1' || req.query.force === ''
+            ? { force: true }
+            : {}),
+        },
+        req.principal!,
+      ),
+  );
+
+  app.get<{ Querystring: { driverId?: string } }>(
+    '/api/upgrades',
+    { config: { action: 'upgrades.read' }, schema: { querystring: driverFilterQuery } },
+    async (req) => runtime.upgradeHistory(req.query.driverId),
+  );
+}

@@ -1,0 +1,128 @@
+import type { Logger } from '@chassis/kernel';
+import type { RuntimeApi } from '@chassis/runtime';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import type { Subscription } from 'rxjs';
+import { AuditLog, type AuthorizeFn, roleBasedAuthorize } from '../auth/authorize.js';
+import { type AuthOptions, createAuthenticator } from '../auth/tokens.js';
+import { dispatch, type InstrumentationHook } from '../hooks/instrumentation.js';
+import { createAdminMetrics, type MetricsOptions } from '../metrics/prometheus.js';
+import { registerDriverRoutes } from '../routes/drivers.js';
+import { registerEventRoutes } from '../routes/events.js';
+import { registerResourceRoutes } from '../routes/resources.js';
+import { registerSystemRoutes } from '../routes/system.js';
+import { registerUiRoutes } from '../routes/ui.js';
+import { installCarUploadParser } from '../routes/upload.js';
+import { accessHook } from './access.js';
+import type { RouteContext } from './context.js';
+import { installErrorHandlers } from './errors.js';
+
+/** Options of {@link createAdminServer}. */
+export interface AdminServerOptions {
+  readonly runtime: RuntimeApi;
+  /** Token authentication; required (there is no unauthenticated mode). */
+  readonly auth: AuthOptions;
+  /** Authorisation hook (default {@link roleBasedAuthorize}). */
+  readonly authorize?: AuthorizeFn;
+  /** A pino logger (default: pino at `info` on stdout). */
+  readonly logger?: pino.Logger;
+  readonly metrics?: MetricsOptions;
+  /** Instrumentation subscribers (OpenTelemetry, ...). */
+  readonly hooks?: readonly InstrumentationHook[];
+  /** Cap of JSON bodies in bytes (default 1 MiB). */
+  readonly bodyLimit?: number;
+  /** Cap of CAR uploads in bytes (default 64 MiB). */
+  readonly uploadLimit?: number;
+  /** SSE keep-alive interval (default 15 s). */
+  readonly keepAliveMs?: number;
+  /** Calls `onMetrics` hooks this often (default 30 s; 0 = only at scrapes). */
+  readonly metricsIntervalMs?: number;
+  /** Capacity of the in-memory audit trail (default 1000). */
+  readonly auditCapacity?: number;
+}
+
+/** A running (or ready to listen) admin server. */
+export interface AdminServer {
+  /** The fastify instance (for `inject` in tests and for adding routes). */
+  readonly app: FastifyInstance;
+  readonly audit: AuditLog;
+  /** Listens (default 127.0.0.1, never all interfaces unless asked); resolves with the URL. */
+  listen(options?: { host?: string; port?: number }): Promise<string>;
+  /** Ends SSE streams, unsubscribes from the runtime and closes the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the admin HTTP server: the JSON API over a {@link RuntimeApi}, SSE events, OpenAPI,
+ * Prometheus metrics and the web UI, behind token authentication and the authorisation hook.
+ */
+export function createAdminServer(options: AdminServerOptions): AdminServer {
+  const logger = options.logger ?? pino({ level: 'info', name: 'chassis-admin' });
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+    return503OnClosing: true,
+    // The pino-typed instance is narrowed to the base logger type the route modules use.
+  }) as unknown as FastifyInstance;
+  const audit = new AuditLog(options.auditCapacity);
+  const metrics = createAdminMetrics(options.runtime, options.metrics);
+  const hooks = options.hooks ?? [];
+  const log = logger as unknown as Logger;
+  const onHookError = (err: unknown, method: string): void => {
+    logger.warn({ err, hook: method }, 'instrumentation hook failed');
+  };
+  const emitMetrics = (): void => {
+    if (hooks.some((h) => h.onMetrics))
+      dispatch(hooks, 'onMetrics', metrics.snapshot(), onHookError);
+  };
+  const ctx: RouteContext = {
+    runtime: options.runtime,
+    authenticate: createAuthenticator(options.auth),
+    authorize: options.authorize ?? roleBasedAuthorize,
+    audit,
+    metrics,
+    log,
+    anonymousReads: options.auth.anonymousReads === true,
+    uploadLimit: options.uploadLimit ?? 64 * 1024 * 1024,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    emitMetrics,
+  };
+
+  const subs: Subscription[] = [
+    options.runtime.lifecycle$.subscribe((e) => dispatch(hooks, 'onLifecycle', e, onHookError)),
+    options.runtime.upgrades$.subscribe((r) => {
+      metrics.observeUpgrade(r);
+      dispatch(hooks, 'onUpgrade', r, onHookError);
+    }),
+  ];
+  const interval = options.metricsIntervalMs ?? 30_000;
+  const timer =
+    interval > 0 && hooks.some((h) => h.onMetrics) ? setInterval(emitMetrics, interval) : undefined;
+  timer?.unref();
+
+  installErrorHandlers(app);
+  installCarUploadParser(app, ctx.uploadLimit);
+  app.addHook('onRequest', accessHook(ctx));
+  registerUiRoutes(app);
+  registerSystemRoutes(app, ctx);
+  registerDriverRoutes(app, ctx);
+  registerResourceRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
+    for (const s of subs) s.unsubscribe();
+  });
+
+  return {
+    app,
+    audit,
+    async listen({ host = '127.0.0.1', port = 8080 } = {}) {
+      return app.listen({ host, port });
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}
