@@ -50,6 +50,12 @@ export async function saveDriverRecord(
   }
 }
 
+/**
+ * Breaks ties between records begun in the same millisecond (or under a fixed test clock):
+ * without it the random UUID decided their order in `list()`.
+ */
+let sequence = 0;
+
 /** Upgrade history: one record per action, keyed so that listing returns them in time order. */
 export class UpgradeHistory {
   readonly #store: StateStore;
@@ -71,7 +77,7 @@ export class UpgradeHistory {
   }): Promise<UpgradeRecord> {
     const at = this.#now();
     const record: UpgradeRecord = {
-      id: `${String(at.getTime()).padStart(15, '0')}-${randomUUID()}`,
+      id: `${String(at.getTime()).padStart(15, '0')}-${String(sequence++ % 1e9).padStart(9, '0')}-${randomUUID()}`,
       ...input,
       startedAt: at.toISOString(),
       result: 'running',
