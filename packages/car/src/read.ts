@@ -53,39 +53,69 @@ export async function extractCar(
   destDir: string,
   options?: ReadCarOptions,
 ): Promise<CarArchive> {
-  const { zip, car } = await load(file, options);
+  const limits = resolveLimits(options?.limits);
   const dest = path.resolve(destDir);
   await assertFreeDestination(dest);
-  const temp = path.join(
-    path.dirname(dest),
-    `.${path.basename(dest)}.tmp-${randomBytes(6).toString('hex')}`,
-  );
+  const parent = path.dirname(dest);
+  const temp = path.join(parent, `.${path.basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
+  let createdParent: string | undefined;
+  let started = false;
   try {
-    await fs.mkdir(path.dirname(dest), { recursive: true });
-    await fs.mkdir(temp);
-    const dirs = new Set<string>();
-    for (const e of zip.entries) {
-      const dir = path.posix.dirname(e.path);
-      if (dir !== '.') dirs.add(dir);
-    }
-    // Only leaves need mkdir -p; parents come along.
-    const leaves = [...dirs].filter((d) => ![...dirs].some((o) => o.startsWith(`${d}/`)));
-    await Promise.all(leaves.map((d) => fs.mkdir(path.join(temp, d), { recursive: true })));
-    await pool(zip.entries, 16, (e) =>
-      fs.writeFile(path.join(temp, e.path), e.data, { flag: 'wx', mode: 0o644 }),
-    );
+    // Entries are written into the temp folder as they are inflated (the central directory has
+    // passed every check by then); manifest and descriptor checks finish before the rename.
+    const zip = await readSafeZip(file, limits, {
+      prepare: async (paths) => {
+        createdParent = await fs.mkdir(parent, { recursive: true });
+        await fs.mkdir(temp);
+        started = true;
+        await Promise.all(
+          leafDirs(paths).map((d) => fs.mkdir(path.join(temp, d), { recursive: true })),
+        );
+      },
+      sink: (e) => fs.writeFile(path.join(temp, e.path), e.data, { flag: 'wx', mode: 0o644 }),
+    });
+    const car = buildArchive(file, zip, limits);
     await fs.rmdir(dest).catch(() => undefined);
     await fs.rename(temp, dest);
+    return car;
   } catch (cause) {
-    await fs.rm(temp, { recursive: true, force: true });
+    if (started) await fs.rm(temp, { recursive: true, force: true });
+    if (createdParent) await removeEmptyUpTo(parent, createdParent);
     if (ChassisError.is(cause)) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-      throw destExists(dest, cause);
-    }
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') throw destExists(dest, cause);
     throw cause;
   }
-  return car;
+}
+
+/** The deepest folders of a set of file paths: `mkdir -p` of these creates all the others. */
+function leafDirs(paths: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const dir = path.posix.dirname(p);
+    if (dir !== '.') dirs.add(dir);
+  }
+  const parents = new Set<string>();
+  for (const d of dirs) {
+    for (let at = d.lastIndexOf('/'); at > 0; at = d.lastIndexOf('/', at - 1)) {
+      parents.add(d.slice(0, at));
+    }
+  }
+  return [...dirs].filter((d) => !parents.has(d));
+}
+
+/** Removes the folders this call created (from `dir` up to `top`), only while they are empty. */
+async function removeEmptyUpTo(dir: string, top: string): Promise<void> {
+  for (let d = dir; d.startsWith(top); d = path.dirname(d)) {
+    if (
+      !(await fs.rmdir(d).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+    if (d === top) return;
+  }
 }
 
 async function assertFreeDestination(dest: string): Promise<void> {
@@ -106,16 +136,4 @@ function destExists(dest: string, cause?: unknown): ChassisError {
     `Cannot extract into ${dest}: it exists and is not an empty folder; choose a fresh folder`,
     { details: { dest }, ...(cause ? { cause } : {}) },
   );
-}
-
-async function pool<T>(
-  items: readonly T[],
-  width: number,
-  fn: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, run));
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, inflateRaw } from 'node:zlib';
 import { ChassisError } from '@chassis/kernel';
 import unzipper from 'unzipper';
 import {
@@ -20,6 +21,14 @@ export interface SafeEntry {
   readonly sha256: string;
 }
 
+/** Lets a caller act once the directory passed its checks, and on each checked entry. */
+export interface SafeZipHooks {
+  /** Called once, after every central-directory check and before any entry is inflated. */
+  readonly prepare?: (filePaths: readonly string[]) => Promise<void>;
+  /** Called with each inflated, size- and CRC-checked entry (a few at a time). */
+  readonly sink?: (entry: SafeEntry) => Promise<void>;
+}
+
 /** What {@link readSafeZip} returns: the archive's own digest and its checked file entries. */
 export interface SafeZip {
   /** Hex SHA-256 of the whole archive file. */
@@ -31,6 +40,9 @@ export interface SafeZip {
 
 type ZipFile = unzipper.File;
 
+const inflate = promisify(inflateRaw);
+const LOCAL_HEADER = 0x04034b50;
+const INFLATE_CONCURRENCY = 4;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
@@ -41,7 +53,11 @@ const S_IFLNK = 0o120000;
  * (zip slip), symlinks, encryption, layout, name collisions, declared sizes and ratios, then
  * the real inflated sizes and CRC-32s. Nothing is written anywhere.
  */
-export async function readSafeZip(file: string, limits: CarLimits): Promise<SafeZip> {
+export async function readSafeZip(
+  file: string,
+  limits: CarLimits,
+  hooks: SafeZipHooks = {},
+): Promise<SafeZip> {
   const size = await fileSize(file);
   // Even stored entries cannot make the file much larger than what they expand to.
   const maxFile = limits.maxTotalBytes + limits.maxEntries * 1024 + 65_557;
@@ -69,12 +85,28 @@ export async function readSafeZip(file: string, limits: CarLimits): Promise<Safe
     });
   }
   checkDirectory(file, files, limits);
-  const entries: SafeEntry[] = [];
-  for (const f of files) {
-    if (isDirectory(f)) continue;
-    entries.push(await inflateEntry(file, f, limits));
-  }
-  return { sha256, size, entries };
+  await hooks.prepare?.(files.filter((f) => !isDirectory(f)).map((f) => f.path));
+  const entries: SafeEntry[] = new Array(files.length);
+  let next = 0;
+  // A few inflations at once keep the libuv pool busy without holding many partial buffers.
+  let failed = false;
+  const worker = async () => {
+    while (next < files.length && !failed) {
+      const i = next++;
+      try {
+        if (isDirectory(files[i])) continue;
+        entries[i] = await inflateEntry(file, bytes, files[i]);
+        await hooks.sink?.(entries[i]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: hooks.sink ? 2 * INFLATE_CONCURRENCY : INFLATE_CONCURRENCY }, worker),
+  );
+  return { sha256, size, entries: entries.filter((e) => e !== undefined) };
 }
 
 /** Every check the central directory allows, before a single byte is inflated. */
@@ -123,6 +155,13 @@ function checkDirectory(file: string, files: readonly ZipFile[], limits: CarLimi
       );
     }
     const declared = f.uncompressedSize;
+    if (f.path === DESCRIPTOR_PATH && declared > limits.maxDescriptorBytes) {
+      throw new ChassisError(
+        'CHASSIS_E_CAR_DESCRIPTOR_TOO_LARGE',
+        `driver.yaml in ${file} is ${declared} bytes, over the ${limits.maxDescriptorBytes}-byte cap`,
+        { details: { file, size: declared, max: limits.maxDescriptorBytes } },
+      );
+    }
     if (declared > limits.maxEntryBytes) {
       throw tooLarge(
         file,
@@ -144,59 +183,70 @@ function checkDirectory(file: string, files: readonly ZipFile[], limits: CarLimi
         );
       }
     }
-    if (f.path === DESCRIPTOR_PATH && declared > limits.maxDescriptorBytes) {
-      throw new ChassisError(
-        'CHASSIS_E_CAR_DESCRIPTOR_TOO_LARGE',
-        `driver.yaml in ${file} is ${declared} bytes, over the ${limits.maxDescriptorBytes}-byte cap`,
-        { details: { file, size: declared, max: limits.maxDescriptorBytes } },
-      );
-    }
   }
 }
 
-/** Inflates one entry, refusing more bytes than declared, fewer bytes, or a CRC-32 mismatch. */
-async function inflateEntry(file: string, f: ZipFile, _limits: CarLimits): Promise<SafeEntry> {
+/**
+ * Inflates one entry from the archive bytes at the offset the central directory gives, with
+ * the output capped one byte past the declared size; refuses a local header that disagrees with
+ * the central directory, data past the end of the file, a size other than declared, or a bad
+ * CRC-32. Inflating runs on the libuv pool, so large entries do not block the event loop.
+ */
+async function inflateEntry(file: string, bytes: Buffer, f: ZipFile): Promise<SafeEntry> {
   const declared = f.uncompressedSize;
-  const chunks: Buffer[] = [];
-  let got = 0;
-  let crc = 0;
-  const hash = createHash('sha256');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const stream = f.stream();
-      stream.on('data', (chunk: Buffer) => {
-        got += chunk.length;
-        if (got > declared) {
-          stream.destroy();
-          reject(new Error(`expands beyond its declared ${declared} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-        hash.update(chunk);
-        crc = crc32(chunk, crc);
-      });
-      stream.on('error', reject);
-      stream.on('end', resolve);
-    });
-  } catch (cause) {
+  const at = f.offsetToLocalFileHeader;
+  if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== LOCAL_HEADER) {
     throw corrupt(
       file,
-      `entry "${printable(f.path)}" cannot be inflated (${describe(cause)})`,
-      f.path,
-      cause,
-    );
-  }
-  if (got !== declared) {
-    throw corrupt(
-      file,
-      `entry "${printable(f.path)}" has ${got} bytes, not the ${declared} declared`,
+      `entry "${printable(f.path)}" has no local header where the directory says`,
       f.path,
     );
   }
-  if (crc >>> 0 !== (f as unknown as { crc32: number }).crc32 >>> 0) {
+  const nameLength = bytes.readUInt16LE(at + 26);
+  const extraLength = bytes.readUInt16LE(at + 28);
+  const localName = bytes.subarray(at + 30, at + 30 + nameLength);
+  if (!localName.equals((f as unknown as { pathBuffer: Buffer }).pathBuffer)) {
+    throw corrupt(
+      file,
+      `entry "${printable(f.path)}" has a different name in its local header`,
+      f.path,
+    );
+  }
+  const start = at + 30 + nameLength + extraLength;
+  const end = start + f.compressedSize;
+  if (end > bytes.length) {
+    throw corrupt(file, `entry "${printable(f.path)}" runs past the end of the file`, f.path);
+  }
+  const raw = bytes.subarray(start, end);
+  let data: Buffer;
+  if (f.compressionMethod === 0) {
+    data = raw;
+  } else {
+    try {
+      data = await inflate(raw, { maxOutputLength: Math.max(1, declared + 1) });
+    } catch (cause) {
+      const tooBig = (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      throw corrupt(
+        file,
+        tooBig
+          ? `entry "${printable(f.path)}" expands beyond its declared ${declared} bytes`
+          : `entry "${printable(f.path)}" cannot be inflated (${describe(cause)})`,
+        f.path,
+        cause,
+      );
+    }
+  }
+  if (data.length !== declared) {
+    throw corrupt(
+      file,
+      `entry "${printable(f.path)}" has ${data.length} bytes, not the ${declared} declared`,
+      f.path,
+    );
+  }
+  if (crc32(data) >>> 0 !== (f as unknown as { crc32: number }).crc32 >>> 0) {
     throw corrupt(file, `entry "${printable(f.path)}" fails its CRC-32 check`, f.path);
   }
-  return { path: f.path, data: Buffer.concat(chunks, got), sha256: hash.digest('base64') };
+  return { path: f.path, data, sha256: createHash('sha256').update(data).digest('base64') };
 }
 
 function isDirectory(f: ZipFile): boolean {
