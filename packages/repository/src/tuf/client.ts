@@ -99,8 +99,9 @@ export class RepositoryClient {
       const targetsJson = JSON.parse(await readFile(join(staging, 'targets.json'), 'utf8'));
       const targets = Metadata.fromJSON(MetadataKind.Targets, targetsJson).signed.targets;
       for (const name of TRUSTED_FILES) {
-        await rename(join(staging, name), join(this.metadataDir, name)).catch(async () => {
-          // Files tuf-js did not rewrite are unchanged copies; keep the committed ones.
+        await rename(join(staging, name), join(this.metadataDir, name)).catch((err) => {
+          // A role tuf-js never had (nothing to commit) is fine; anything else is a real failure.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         });
       }
       this.updater = updater;
