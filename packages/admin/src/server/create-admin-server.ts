@@ -1,6 +1,6 @@
 import type { Logger } from '@chassis/kernel';
 import type { RuntimeApi } from '@chassis/runtime';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { pino } from 'pino';
 import type { Subscription } from 'rxjs';
 import { AuditLog, type AuthorizeFn, roleBasedAuthorize } from '../auth/authorize.js';
@@ -46,6 +46,8 @@ export interface AdminServer {
   /** The fastify instance (for `inject` in tests and for adding routes). */
   readonly app: FastifyInstance;
   readonly audit: AuditLog;
+  /** Every registered route as `METHOD /path` (HEAD excluded), for documentation checks. */
+  readonly routes: readonly string[];
   /** Listens (default 127.0.0.1, never all interfaces unless asked); resolves with the URL. */
   listen(options?: { host?: string; port?: number }): Promise<string>;
   /** Ends SSE streams, unsubscribes from the runtime and closes the server. */
@@ -60,9 +62,15 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   const logger = options.logger ?? pino({ level: 'info', name: 'chassis-admin' });
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Per-request lines would drown the audit lines that matter; mutations are logged by access.ts.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+    ajv: { customOptions: {
+        allErrors: true,
+        removeAdditional: false,
+        coerceTypes: false,
+        allowUnionTypes: true,
+      } },
     return503OnClosing: true,
     // The pino-typed instance is narrowed to the base logger type the route modules use.
   }) as unknown as FastifyInstance;
@@ -102,6 +110,12 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     interval > 0 && hooks.some((h) => h.onMetrics) ? setInterval(emitMetrics, interval) : undefined;
   timer?.unref();
 
+  const routes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    }
+  });
   installErrorHandlers(app);
   installCarUploadParser(app, ctx.uploadLimit);
   app.addHook('onRequest', accessHook(ctx));
@@ -118,6 +132,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   return {
     app,
     audit,
+    routes,
     async listen({ host = '127.0.0.1', port = 8080 } = {}) {
       return app.listen({ host, port });
     },
