@@ -60,8 +60,8 @@ describe('Executor', () => {
   it('times out with CHASSIS_E_EXEC_TIMEOUT, aborts the signal and frees the slot', async () => {
     const ex = new Executor({ concurrency: 1, maxQueue: 5, timeoutMs: 20 });
     let seen: AbortSignal | undefined;
-    const hung = ex.run((signal) => {
-      seen = signal;
+    const hung = ex.run((cancel) => {
+      seen = cancel.signal;
       return new Promise(() => {});
     });
     const next = ex.run(async () => 'next', { timeoutMs: 1000 });

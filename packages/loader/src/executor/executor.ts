@@ -1,4 +1,5 @@
 import { ChassisError } from '@chassis/kernel';
+import { Cancellation } from './cancellation.js';
 import { Histogram, type LatencyHistogram } from './histogram.js';
 
 /** Limits of one driver's executor. */
@@ -41,19 +42,21 @@ export interface RunOptions {
 }
 
 interface Job {
-  readonly task: (signal: AbortSignal) => Promise<unknown>;
+  readonly task: (cancel: Cancellation) => Promise<unknown>;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
-  readonly ac: AbortController;
+  readonly cancel: Cancellation;
   readonly startedAt: number;
   settled: boolean;
   running: boolean;
-  cleanup: () => void;
+  deadline: number;
+  timeoutMs: number;
+  cleanup: (() => void) | undefined;
 }
 
 /**
  * A per-driver executor: bounded concurrency, a bounded queue, a timeout per call that aborts
- * the call's AbortSignal. A call that times out or is aborted is settled at once and frees its
+ * the call's {@link Cancellation} (the driver's `ctx.signal`). A call that times out or is aborted is settled at once and frees its
  * slot; the driver sees the abort on `ctx.signal` and is expected to stop (a driver that does
  * not is caught by the liveness probe in the worker/process tiers).
  */
@@ -66,6 +69,10 @@ export class Executor {
   private timeouts = 0;
   private rejected = 0;
   private readonly histogram = new Histogram();
+  /** Jobs with a deadline. One shared timer serves them all (see {@link track}). */
+  private readonly timed = new Set<Job>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
 
   constructor(
     options: Partial<ExecutorOptions> = {},
@@ -75,7 +82,7 @@ export class Executor {
   }
 
   /** Runs `task` when a slot is free; rejects with `CHASSIS_E_EXEC_*` codes on limits. */
-  run<T>(task: (signal: AbortSignal) => Promise<T>, options: RunOptions = {}): Promise<T> {
+  run<T>(task: (cancel: Cancellation) => Promise<T>, options: RunOptions = {}): Promise<T> {
     if (options.signal?.aborted) return Promise.reject(this.aborted(options.signal.reason));
     if (this.inFlight >= this.options.concurrency && this.queue.length >= this.options.maxQueue) {
       this.rejected++;
@@ -93,32 +100,25 @@ export class Executor {
         task: task as Job['task'],
         resolve: resolve as Job['resolve'],
         reject,
-        ac: new AbortController(),
+        cancel: new Cancellation(),
         startedAt: performance.now(),
         settled: false,
         running: false,
-        cleanup: () => {},
+        deadline: Number.POSITIVE_INFINITY,
+        timeoutMs: 0,
+        cleanup: undefined,
       };
-      const timer =
-        timeoutMs > 0 && Number.isFinite(timeoutMs)
-          ? setTimeout(() => {
-              this.timeouts++;
-              this.fail(
-                job,
-                new ChassisError(
-                  'CHASSIS_E_EXEC_TIMEOUT',
-                  `${this.label}: call did not finish within ${timeoutMs} ms`,
-                  { details: { driver: this.label, timeoutMs } },
-                ),
-              );
-            }, timeoutMs)
-          : undefined;
-      const onAbort = () => this.fail(job, this.aborted(options.signal?.reason));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      job.cleanup = () => {
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
+      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+        job.deadline = job.startedAt + timeoutMs;
+        job.timeoutMs = timeoutMs;
+        this.track(job);
+      }
+      const signal = options.signal;
+      if (signal) {
+        const onAbort = () => this.fail(job, this.aborted(signal.reason));
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
       if (this.inFlight < this.options.concurrency) this.start(job);
       else this.queue.push(job);
     });
@@ -142,7 +142,7 @@ export class Executor {
     this.inFlight++;
     let p: Promise<unknown>;
     try {
-      p = job.task(job.ac.signal);
+      p = job.task(job.cancel);
     } catch (err) {
       p = Promise.reject(err);
     }
@@ -152,9 +152,49 @@ export class Executor {
     );
   }
 
+  /**
+   * Deadlines share one timer armed at the earliest of them. A timer per call costs more than
+   * the call itself in Node (each emptied timer list re-arms the libuv timer), and most calls
+   * finish long before their deadline: a settled call just leaves the set, and the timer, when
+   * it fires, re-arms itself at the next deadline. The timer is unref'd: it never keeps a
+   * process alive on its own.
+   */
+  private track(job: Job): void {
+    this.timed.add(job);
+    if (job.deadline < this.timerAt) this.arm(job.deadline);
+  }
+
+  private arm(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, at - performance.now()));
+    this.timer.unref();
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const job of [...this.timed]) {
+      if (job.deadline <= now + 1) {
+        this.timeouts++;
+        this.fail(
+          job,
+          new ChassisError(
+            'CHASSIS_E_EXEC_TIMEOUT',
+            `${this.label}: call did not finish within ${job.timeoutMs} ms`,
+            { details: { driver: this.label, timeoutMs: job.timeoutMs } },
+          ),
+        );
+      } else if (job.deadline < next) next = job.deadline;
+    }
+    if (next < Number.POSITIVE_INFINITY) this.arm(next);
+  }
+
   private fail(job: Job, err: ChassisError): void {
     if (job.settled) return;
-    job.ac.abort(err);
+    job.cancel.abort(err);
     if (!job.running) {
       const i = this.queue.indexOf(job);
       if (i >= 0) this.queue.splice(i, 1);
@@ -165,7 +205,8 @@ export class Executor {
   private settle(job: Job, finish: () => void, failed: boolean): void {
     if (job.settled) return;
     job.settled = true;
-    job.cleanup();
+    job.cleanup?.();
+    this.timed.delete(job);
     this.calls++;
     if (failed) this.errors++;
     this.histogram.record(performance.now() - job.startedAt);

@@ -1,15 +1,18 @@
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
-  DriverContext,
   DriverDefinition,
   HealthStatus,
   LogFields,
   Logger,
   OperationContext,
 } from '@chassis/kernel';
+import type { Cancellation } from '../executor/cancellation.js';
 import { GuestError } from './guest-error.js';
 import type { DriverOp, GuestInit, LogLevel, LogSink } from './ops.js';
+
+const EMPTY = Object.freeze({});
+
 import { createTranslate } from './translate.js';
 
 /**
@@ -65,8 +68,8 @@ export class DriverRuntime {
     return new DriverRuntime(init, def, sink);
   }
 
-  /** Runs one operation with `signal` as the context's AbortSignal. */
-  async dispatch(op: DriverOp, signal: AbortSignal): Promise<unknown> {
+  /** Runs one operation; `cancel.signal` becomes the context's AbortSignal. */
+  async dispatch(op: DriverOp, signal: Cancellation): Promise<unknown> {
     const def = this.definition;
     switch (op.op) {
       case 'start':
@@ -93,26 +96,41 @@ export class DriverRuntime {
             { driver: this.init.driver.id, point: op.point, method: op.method },
           );
         }
-        const ctx: OperationContext = {
-          ...this.driverContext(signal, { resource: op.ctx.resource.id }, op.ctx.locale),
-          properties: Object.freeze({ ...op.ctx.properties }) as OperationContext['properties'],
-          resource: op.ctx.resource,
-        };
+        const ctx = this.driverContext(
+          signal,
+          { resource: op.ctx.resource.id },
+          op.ctx.locale,
+          Object.freeze({ ...op.ctx.properties }) as OperationContext['properties'],
+          op.ctx.resource,
+        );
         return await (fn as (...a: unknown[]) => unknown).call(impl, ctx, ...op.args);
       }
     }
   }
 
+  /**
+   * The context a hook or operation receives. `signal` is a getter: the AbortSignal is only
+   * built for drivers that read it (see {@link Cancellation}); spreading would defeat that.
+   */
   private driverContext(
-    signal: AbortSignal,
+    cancel: Cancellation,
     extra: Record<string, unknown> = {},
     locale?: string,
-  ): DriverContext {
+    properties?: OperationContext['properties'],
+    resource?: OperationContext['resource'],
+  ): OperationContext {
+    const driver = this.init.driver;
+    const logger = forwardingLogger(this.sink, { ...extra });
+    const t = createTranslate(this.init.messages, locale);
     return {
-      driver: this.init.driver,
-      logger: forwardingLogger(this.sink, extra),
-      signal,
-      t: createTranslate(this.init.messages, locale),
+      driver,
+      logger,
+      t,
+      get signal() {
+        return cancel.signal;
+      },
+      properties: properties ?? EMPTY,
+      resource: resource as OperationContext['resource'],
     };
   }
 }

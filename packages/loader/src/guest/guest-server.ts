@@ -1,3 +1,4 @@
+import { Cancellation } from '../executor/cancellation.js';
 import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
 import { DriverRuntime } from './driver-runtime.js';
 import { serializeGuestError, toPlain } from './guest-error.js';
@@ -14,7 +15,7 @@ export interface GuestEndpoint {
  */
 export function serveGuest(endpoint: GuestEndpoint): void {
   let runtime: DriverRuntime | undefined;
-  const inflight = new Map<number, AbortController>();
+  const inflight = new Map<number, Cancellation>();
   const send = (m: GuestMessage) => {
     try {
       endpoint.send(m);
@@ -40,7 +41,7 @@ export function serveGuest(endpoint: GuestEndpoint): void {
         );
         return;
       case 'call': {
-        const ac = new AbortController();
+        const ac = new Cancellation();
         inflight.set(m.id, ac);
         const r = runtime;
         if (!r) {
@@ -52,7 +53,7 @@ export function serveGuest(endpoint: GuestEndpoint): void {
           });
           return;
         }
-        r.dispatch(m.op, ac.signal).then(
+        r.dispatch(m.op, ac).then(
           (value) => {
             inflight.delete(m.id);
             send({ t: 'result', id: m.id, value });

@@ -1,4 +1,5 @@
 import type { ChassisError, IsolationTier } from '@chassis/kernel';
+import type { Cancellation } from '../executor/cancellation.js';
 import type { DriverOp } from '../guest/ops.js';
 
 /**
@@ -8,7 +9,7 @@ import type { DriverOp } from '../guest/ops.js';
 export interface Environment {
   readonly tier: IsolationTier;
   /** Runs one operation; rejects with whatever the driver (or the environment) raised. */
-  call(op: DriverOp, signal: AbortSignal): Promise<unknown>;
+  call(op: DriverOp, cancel: Cancellation): Promise<unknown>;
   /** True when the environment answers a ping within `timeoutMs` (always true in-process). */
   probe(timeoutMs: number): Promise<boolean>;
   /** Declares the environment stuck: it is ended and every pending call rejects with `fault`. */

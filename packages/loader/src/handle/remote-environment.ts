@@ -1,4 +1,5 @@
 import { ChassisError, type IsolationTier, type Logger } from '@chassis/kernel';
+import type { Cancellation } from '../executor/cancellation.js';
 import type { DriverOp, GuestInit } from '../guest/ops.js';
 import type { GuestMessage } from '../rpc/protocol.js';
 import type { ExitInfo, Transport } from '../rpc/transport.js';
@@ -89,26 +90,16 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
 
   const env: Environment = {
     tier,
-    call(op: DriverOp, signal: AbortSignal) {
+    call(op: DriverOp, cancel: Cancellation) {
       if (fault) return Promise.reject(fault);
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        const onAbort = () => {
-          pending.delete(id);
-          transport.send({ t: 'abort', id, reason: String(signal.reason?.message ?? 'aborted') });
-          reject(signal.reason);
-        };
-        pending.set(id, {
-          resolve: (v) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(v);
-          },
-          reject: (e) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(e);
-          },
+        pending.set(id, { resolve, reject });
+        cancel.onAbort((reason) => {
+          if (!pending.delete(id)) return;
+          transport.send({ t: 'abort', id, reason: String((reason as Error)?.message ?? reason) });
+          reject(reason);
         });
-        signal.addEventListener('abort', onAbort, { once: true });
         transport.send({ t: 'call', id, op });
       });
     },

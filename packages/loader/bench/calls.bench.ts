@@ -1,0 +1,148 @@
+import { fork } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { Container } from 'inversify';
+import { Piscina } from 'piscina';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { compare } from '../../../bench/compare.js';
+import { writeDriver } from '../src/__fixtures__/make-driver.js';
+import { DriverLoader, type LoadedDriver } from '../src/index.js';
+import { CTX, ECHO, PAYLOAD, scratch, script } from './helpers.js';
+
+describe('loader call overhead', () => {
+  let root: { dir: string; cleanup: () => Promise<void> };
+  const loader = new DriverLoader({ kernelContainer: new Container() });
+  const drivers: LoadedDriver[] = [];
+  let dir: string;
+
+  beforeAll(async () => {
+    root = await scratch();
+    dir = await writeDriver(root.dir, { id: 'com.example.bench', code: ECHO });
+  });
+  afterAll(async () => {
+    await Promise.all(drivers.map((d) => d.handle.dispose()));
+    await root.cleanup();
+  });
+
+  async function load(tier: 'in-process' | 'worker' | 'process'): Promise<LoadedDriver> {
+    const d = await loader.loadDirectory(dir, { tier });
+    drivers.push(d);
+    return d;
+  }
+
+  it('worker-tier call vs raw MessagePort round trip (same payload)', async () => {
+    const d = await load('worker');
+    const { port1, port2 } = new MessageChannel();
+    const raw = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       workerData.port.on('message', (m) => workerData.port.postMessage({ id: m.id, value: m.args[0] }));`,
+      { eval: true, workerData: { port: port2 }, transferList: [port2] },
+    );
+    const waiting = new Map<number, (v: unknown) => void>();
+    port1.on('message', (m: { id: number; value: unknown }) => {
+      waiting.get(m.id)?.(m.value);
+      waiting.delete(m.id);
+    });
+    let id = 0;
+    const roundTrip = () =>
+      new Promise((resolve) => {
+        const n = ++id;
+        waiting.set(n, resolve);
+        port1.postMessage({ id: n, ctx: CTX, args: [PAYLOAD] });
+      });
+    await compare({
+      title: 'worker tier: handle.invoke vs raw MessagePort round trip',
+      baseline: { name: 'raw MessagePort round trip', fn: roundTrip },
+      candidate: {
+        name: 'worker-tier invoke',
+        fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
+      },
+      target: '≤ 1.3×',
+      meets: (r) => r.ratio <= 1.3,
+      time: 1500,
+    });
+    port1.close();
+    await raw.terminate();
+  });
+
+  it('64 calls in flight: worker tier vs piscina (one thread, same function)', async () => {
+    const d = await load('worker');
+    const file = await script(
+      root.dir,
+      'echo-task.mjs',
+      'export default function echo({ ctx, args }) { return args[0]; }\n',
+    );
+    const pool = new Piscina({
+      filename: pathToFileURL(file).href,
+      minThreads: 1,
+      maxThreads: 1,
+      concurrentTasksPerWorker: 64,
+    });
+    const batch = (fn: () => Promise<unknown>) => () => Promise.all(Array.from({ length: 64 }, fn));
+    await compare({
+      title: '64 in flight: worker tier vs piscina',
+      baseline: { name: 'piscina ×64', fn: batch(() => pool.run({ ctx: CTX, args: [PAYLOAD] })) },
+      candidate: {
+        name: 'worker-tier invoke ×64',
+        fn: batch(() => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD])),
+      },
+      target: 'report (throughput = 64 / mean)',
+      time: 1500,
+    });
+    await pool.destroy();
+  });
+
+  it('in-process call vs direct call', async () => {
+    const d = await load('in-process');
+    const mod = (await import(pathToFileURL(`${dir}/classes/index.js`).href)) as {
+      default: { provides: { 'test.echo': { echo(c: unknown, v: unknown): unknown } } };
+    };
+    const impl = mod.default.provides['test.echo'];
+    await compare({
+      title: 'in-process tier: handle.invoke vs direct call',
+      baseline: { name: 'direct call (await)', fn: async () => impl.echo(CTX, PAYLOAD) },
+      candidate: {
+        name: 'in-process invoke',
+        fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
+      },
+      target: 'report (executor, context rebuild, timeout timer)',
+      time: 1000,
+    });
+  });
+
+  it('process-tier call vs raw child_process IPC', async () => {
+    const d = await load('process');
+    const file = await script(
+      root.dir,
+      'echo-child.mjs',
+      "process.on('message', (m) => process.send({ id: m.id, value: m.args[0] }));\n",
+    );
+    const child = fork(file, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const waiting = new Map<number, (v: unknown) => void>();
+    child.on('message', (m: { id: number; value: unknown }) => {
+      waiting.get(m.id)?.(m.value);
+      waiting.delete(m.id);
+    });
+    let id = 0;
+    const roundTrip = () =>
+      new Promise((resolve) => {
+        const n = ++id;
+        waiting.set(n, resolve);
+        child.send({ id: n, ctx: CTX, args: [PAYLOAD] });
+      });
+    await compare({
+      title: 'process tier: handle.invoke vs raw child_process IPC',
+      baseline: { name: 'raw IPC round trip', fn: roundTrip },
+      candidate: {
+        name: 'process-tier invoke',
+        fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
+      },
+      target: 'report',
+      time: 1500,
+    });
+    child.kill();
+  });
+});
