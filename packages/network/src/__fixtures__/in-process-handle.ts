@@ -2,21 +2,23 @@ import {
   createTranslator,
   type DriverDefinition,
   type DriverHandle,
+  type MessageCatalog,
   type OperationContext,
   silentLogger,
 } from '@chassis/kernel';
 
 /**
  * A test stand-in for the loader's in-process tier: calls `definition.provides[point][method]`
- * with a full OperationContext built from the invocation context.
+ * with a full OperationContext built from the invocation context and `t` over `messages`.
  */
 export function inProcessHandle(
   definition: DriverDefinition,
   id: string,
   version: string,
+  messages?: MessageCatalog,
 ): DriverHandle {
   const driver = { id, version };
-  const base = { driver, logger: silentLogger, signal: new AbortController().signal, t: createTranslator(undefined, 'en') };
+  const base = { driver, logger: silentLogger, signal: new AbortController().signal, t: createTranslator(messages, 'en') };
   return {
     id,
     version,
@@ -34,7 +36,7 @@ export function inProcessHandle(
         properties: ctx.properties as OperationContext['properties'],
         resource: ctx.resource,
         signal: options?.signal ?? base.signal,
-        t: createTranslator(undefined, ctx.locale),
+        t: createTranslator(messages, ctx.locale),
       };
       return structuredClone(await fn.call(impl, full, ...structuredClone(args)));
     },
