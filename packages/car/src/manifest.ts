@@ -37,8 +37,13 @@ function invalid(message: string, details: Record<string, unknown> = {}): Chassi
  * `Name` and a `SHA-256-Digest`. Throws `CHASSIS_E_CAR_MANIFEST_INVALID` naming the line.
  */
 export function parseManifest(bytes: Buffer | string): Manifest {
-  const text =
-    typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  let text: string;
+  try {
+    text =
+      typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw invalid('is not valid UTF-8');
+  }
   const lines = text.split(/\r\n|\n|\r/);
   const sections: Array<Array<[string, string, number]>> = [[]];
   let last: [string, string, number] | undefined;
