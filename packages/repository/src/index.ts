@@ -1,6 +1,7 @@
 /** Public API of @chassis/repository. */
 
 // Project CA and CAR signing (src/ca, src/signing).
+export * from './access/index.js';
 export * from './ca/index.js';
 // TUF repository, transports, mirror, updates and lock file: their barrels go below.
 export * from './lock/index.js';
