@@ -102,7 +102,15 @@ describe('createManagementServer (embedded defaults)', () => {
     const root = await tmp();
     const v1 = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.0.0' });
     const v2 = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.1.0' });
-    const server = await boot(join(root, 'data'));
+    const locks: string[][] = [];
+    const server = await createManagementServer({
+      dataDir: join(root, 'data'),
+      onInstalledChange: (installed) => {
+        locks.push(installed.map((d) => `${d.id}@${d.version}`));
+      },
+    });
+    servers.push(server);
+    await server.start();
     const rt = server.runtime;
     await rt.install({ kind: 'file', path: v1 }, admin);
     await rt.createResource(

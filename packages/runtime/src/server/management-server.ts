@@ -46,6 +46,19 @@ export interface ManagementServerOptions {
   /** Fetches CARs from a repository for installs/upgrades by id. */
   readonly acquire?: CarAcquirer;
   readonly updates?: UpdateChecker;
+  /**
+   * Called with every installed version (id, version, CAR digest) after each successful
+   * install/upgrade/rollback/uninstall, e.g. to write an install lock file that another server
+   * can reproduce.
+   */
+  readonly onInstalledChange?: (installed: readonly InstalledVersionRef[]) => Promise<void> | void;
+}
+
+/** One installed driver version, as recorded in an install lock. */
+export interface InstalledVersionRef {
+  readonly id: string;
+  readonly version: string;
+  readonly sha256: string;
 }
 
 /** A composed management server: runtime, facade router, lifecycle; `start()`/`stop()`. */
@@ -131,6 +144,18 @@ export async function createManagementServer(
     stopTimeoutMs: config.lifecycle.stopTimeoutMs,
     ranks: config.categories,
   });
+  if (options.onInstalledChange) {
+    const notify = options.onInstalledChange;
+    manager.upgrades$.subscribe((r) => {
+      if (r.result !== 'succeeded') return;
+      const installed = [...manager.drivers.values()].flatMap((i) =>
+        i.record.versions.map((v) => ({ id: i.record.id, version: v.version, sha256: v.sha256 })),
+      );
+      Promise.resolve(notify(installed)).catch((err) =>
+        logger.error({ err: serializeError(err) }, 'onInstalledChange failed'),
+      );
+    });
+  }
   const box = await loadSecretBox(join(dataDir, 'secret.key'));
   const resourceService = new ResourceService(store, resources, box, manager);
   const runtime = new ManagementRuntime(
