@@ -343,7 +343,13 @@ export class DriverManager {
           this.#finish(await ctx.history.finish(record, { result: 'failed', error: err.toJSON() }));
           throw err;
         }
-        const heirVersion = await ensureRunning(ctx, inst, heir);
+        // A heir that cannot start ends the record too: it must not stay `running` forever.
+        const heirVersion = await ensureRunning(ctx, inst, heir).catch(async (err: unknown) => {
+          this.#finish(
+            await ctx.history.finish(record, { result: 'failed', error: serializeError(err) }),
+          );
+          throw err;
+        });
         await swapResources(ctx.resources, bound, { version: heir, handle: heirVersion.handle });
       }
       for (const v of versions) {

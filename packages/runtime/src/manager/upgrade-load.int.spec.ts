@@ -359,4 +359,53 @@ describe('DriverManager under load (issue 7)', () => {
       Array.from({ length: 20 }, (_, i) => `1.0.${i}`),
     );
   });
+
+  it('a forced uninstall whose heir cannot start fails cleanly: recorded, nothing moved', async () => {
+    let starts = 0;
+    const loader = new FakeLoader();
+    const serve = { provides: { 'storage.primary': { whoami: () => 'served' } } };
+    loader.add('sf-1.0.0', fakeDescriptor(ID, '1.0.0'), serve);
+    loader.add('sf-1.1.0', fakeDescriptor(ID, '1.1.0'), {
+      ...serve,
+      // Starts at install, fails its canary health check, then cannot start again.
+      start: () => {
+        if (starts++ > 0) throw new Error('injected: array gone');
+      },
+      health: () => ({ healthy: false }),
+    });
+    const resources = new ResourceRegistry<DriverHandle>();
+    const manager = new DriverManager({
+      lifecycle: new LifecycleManager(),
+      resources,
+      store: new MemoryStateStore(),
+      loader,
+    });
+    await manager.install({ kind: 'file', path: 'sf-1.0.0' }, 'ops');
+    const resource: Resource = { id: 'pool-0', kind: 'pool', category: 'storage', driverId: ID };
+    resources.add(resource, { driverId: ID, version: '1.0.0' }, manager.active(ID).handle);
+    await manager.install({ kind: 'file', path: 'sf-1.1.0' }, 'ops');
+    await expect(manager.upgrade(ID, { version: '1.1.0' }, 'ops')).rejects.toMatchObject({
+      code: 'CHASSIS_E_UPGRADE_HEALTH_FAILED',
+    });
+    const finished: string[] = [];
+    manager.upgrades$.subscribe((r) => finished.push(`${r.action}:${r.result}`));
+    await expect(
+      manager.uninstall(ID, { version: '1.0.0', force: true }, 'ops'),
+    ).rejects.toMatchObject({ code: 'CHASSIS_E_UPGRADE_START_FAILED' });
+    expect(finished).toEqual(['uninstall:failed']);
+    expect((await manager.history(ID)).at(-1)).toMatchObject({
+      action: 'uninstall',
+      result: 'failed',
+      error: { code: 'CHASSIS_E_UPGRADE_START_FAILED' },
+    });
+    expect(resources.get('pool-0').binding.version).toBe('1.0.0');
+    expect(
+      await resources
+        .get('pool-0')
+        .compartment.submit((h) =>
+          h.invoke('storage.primary', 'whoami', { properties: {}, resource }, []),
+        ),
+    ).toBe('served');
+    await manager.shutdown();
+  });
 });
