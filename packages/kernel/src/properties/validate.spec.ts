@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PropertyDescriptor } from '../descriptor/driver-descriptor.js';
 import { ChassisError } from '../errors/chassis-error.js';
-import { type PropertyViolation, validateProperties } from './validate.js';
+import {
+  MAX_COMPILED_DESCRIPTORS,
+  type PropertyViolation,
+  validateProperties,
+} from './validate.js';
 
 const descriptor: readonly PropertyDescriptor[] = [
   { key: 'mVip', labelKey: 'sf.mvip', type: 'string', required: true, maxLength: 15 },
@@ -160,6 +164,23 @@ describe('validateProperties', () => {
     const bad = [{ key: 'a', labelKey: 'a', type: 'integer' }] as unknown as PropertyDescriptor[];
     expect(() => validateProperties(bad, {})).toThrow(
       expect.objectContaining({ code: 'CHASSIS_E_PROPS_DESCRIPTOR_INVALID' }),
+    );
+  });
+});
+
+describe('validateProperties compilation cache', () => {
+  it('keeps validating correctly past the cache bound (eviction does not break live validators)', () => {
+    const first: PropertyDescriptor[] = [{ key: 'k0', labelKey: 'l', type: 'number' }];
+    expect(validateProperties(first, { k0: 1 })).toEqual({ k0: 1 });
+    for (let i = 1; i <= MAX_COMPILED_DESCRIPTORS + 5; i++) {
+      const d: PropertyDescriptor[] = [{ key: `k${i}`, labelKey: 'l', type: 'number' }];
+      expect(validateProperties(d, { [`k${i}`]: i })).toEqual({ [`k${i}`]: i });
+    }
+    // the first descriptor's compiled form was evicted by content but is still valid by identity,
+    // and an equal copy compiles again
+    expect(validateProperties(first, { k0: 2 })).toEqual({ k0: 2 });
+    expect(() => validateProperties([...first], { k0: 'x' })).toThrow(
+      expect.objectContaining({ code: 'CHASSIS_E_PROPS_INVALID' }),
     );
   });
 });

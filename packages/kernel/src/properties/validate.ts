@@ -38,17 +38,34 @@ export interface ValidateOptions {
 const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true });
 ajv.addFormat(ISO_8601_FORMAT, { type: 'string', validate: (s) => parseIsoDate(s) !== undefined });
 
-// Descriptors come from parsed driver.yaml files and live as long as their driver version, so
-// compiling each once is both cheap and bounded.
-const compiled = new WeakMap<readonly PropertyDescriptor[], ValidateFunction>();
+// Descriptors live as long as their driver version, so each is compiled once: by identity (fast
+// path) and by content, so that re-parsing the same driver.yaml does not compile again. Ajv keeps
+// every compiled schema until it is removed, so the content cache is bounded and evicts
+// explicitly.
+const byIdentity = new WeakMap<readonly PropertyDescriptor[], ValidateFunction>();
+const byContent = new Map<string, { schema: object; fn: ValidateFunction }>();
+/** How many distinct descriptors stay compiled (far more than drivers installed at once). */
+export const MAX_COMPILED_DESCRIPTORS = 256;
 
 function validatorFor(descriptor: readonly PropertyDescriptor[]): ValidateFunction {
-  let fn = compiled.get(descriptor);
-  if (!fn) {
-    fn = ajv.compile(compilePropertiesSchema(descriptor));
-    compiled.set(descriptor, fn);
+  const known = byIdentity.get(descriptor);
+  if (known) return known;
+  const key = JSON.stringify(descriptor);
+  let entry = byContent.get(key);
+  if (entry) {
+    byContent.delete(key); // re-insert: most recently used last
+  } else {
+    const schema = compilePropertiesSchema(descriptor);
+    entry = { schema, fn: ajv.compile(schema) };
+    if (byContent.size >= MAX_COMPILED_DESCRIPTORS) {
+      const [oldestKey, oldest] = byContent.entries().next().value as [string, { schema: object }];
+      byContent.delete(oldestKey);
+      ajv.removeSchema(oldest.schema);
+    }
   }
-  return fn;
+  byContent.set(key, entry);
+  byIdentity.set(descriptor, entry.fn);
+  return entry.fn;
 }
 
 const NUMERIC = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
