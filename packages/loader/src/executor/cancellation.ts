@@ -28,8 +28,12 @@ export class Cancellation {
 
   /** Runs `listener` on abort (at once if already aborted). */
   onAbort(listener: (reason: unknown) => void): void {
-    if (this.isAborted) listener(this.why);
-    else (this.listeners ??= []).push(listener);
+    if (this.isAborted) {
+      listener(this.why);
+      return;
+    }
+    this.listeners ??= [];
+    this.listeners.push(listener);
   }
 
   /** Aborts once; later calls are ignored. */

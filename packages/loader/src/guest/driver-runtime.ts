@@ -109,8 +109,9 @@ export class DriverRuntime {
   }
 
   /**
-   * The context a hook or operation receives. `signal` is a getter: the AbortSignal is only
-   * built for drivers that read it (see {@link Cancellation}); spreading would defeat that.
+   * The context a hook or operation receives. `signal`, `logger` and `t` are getters built on
+   * first read (an AbortSignal costs microseconds in Node, see {@link Cancellation}); most
+   * operations use few of them.
    */
   private driverContext(
     cancel: Cancellation,
@@ -119,13 +120,19 @@ export class DriverRuntime {
     properties?: OperationContext['properties'],
     resource?: OperationContext['resource'],
   ): OperationContext {
-    const driver = this.init.driver;
-    const logger = forwardingLogger(this.sink, { ...extra });
-    const t = createTranslate(this.init.messages, locale);
+    const { sink, init } = this;
+    let logger: Logger | undefined;
+    let t: OperationContext['t'] | undefined;
     return {
-      driver,
-      logger,
-      t,
+      driver: init.driver,
+      get logger() {
+        logger ??= forwardingLogger(sink, extra);
+        return logger;
+      },
+      get t() {
+        t ??= createTranslate(init.messages, locale);
+        return t;
+      },
       get signal() {
         return cancel.signal;
       },
