@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCaCommands } from './commands/ca.js';
 import { registerCarCommands } from './commands/car.js';
 import { registerDriversCommands } from './commands/drivers.js';
+import { registerEventsCommand } from './commands/events.js';
 import { registerRepoCommands } from './commands/repo.js';
 import { registerSignCommand } from './commands/sign.js';
 
@@ -16,5 +17,6 @@ export function createProgram(): Command {
   registerCaCommands(program);
   registerRepoCommands(program);
   registerDriversCommands(program);
+  registerEventsCommand(program);
   return program;
 }

@@ -24,8 +24,8 @@ export interface AdminServerOptions {
   readonly auth: AuthOptions;
   /** Authorisation hook (default {@link roleBasedAuthorize}). */
   readonly authorize?: AuthorizeFn;
-  /** A pino logger (default: pino at `info` on stdout). */
-  readonly logger?: pino.Logger;
+  /** A pino logger (default: pino at `info` on stdout; `false`: silent). */
+  readonly logger?: pino.Logger | false;
   readonly metrics?: MetricsOptions;
   /** Instrumentation subscribers (OpenTelemetry, ...). */
   readonly hooks?: readonly InstrumentationHook[];
@@ -59,18 +59,23 @@ export interface AdminServer {
  * Prometheus metrics and the web UI, behind token authentication and the authorisation hook.
  */
 export function createAdminServer(options: AdminServerOptions): AdminServer {
-  const logger = options.logger ?? pino({ level: 'info', name: 'chassis-admin' });
+  const logger =
+    options.logger === false
+      ? pino({ level: 'silent' })
+      : (options.logger ?? pino({ level: 'info', name: 'chassis-admin' }));
   const app = Fastify({
     loggerInstance: logger,
     // Per-request lines would drown the audit lines that matter; mutations are logged by access.ts.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    ajv: { customOptions: {
+    ajv: {
+      customOptions: {
         allErrors: true,
         removeAdditional: false,
         coerceTypes: false,
         allowUnionTypes: true,
-      } },
+      },
+    },
     return503OnClosing: true,
     // The pino-typed instance is narrowed to the base logger type the route modules use.
   }) as unknown as FastifyInstance;

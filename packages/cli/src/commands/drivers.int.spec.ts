@@ -1,0 +1,213 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type AdminServer, createAdminServer } from '@chassis/admin';
+import { createFakeRuntime, type FakeRuntime, writeTestCar } from '@chassis/admin/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode, runCli } from '../run.js';
+
+const ADMIN = 'cli-admin-token-0123456789';
+const VIEWER = 'cli-viewer-token-0123456789';
+let server: AdminServer;
+let runtime: FakeRuntime;
+let url: string;
+let dir: string;
+
+function sink(): Writable & { text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => chunks.join('') });
+}
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = sink();
+  const stderr = sink();
+  const code = await runCli(argv, { stdout, stderr });
+  return { code, out: stdout.text(), err: stderr.text() };
+}
+
+const admin = (...argv: string[]) => run(...argv, '--url', url, '--token', ADMIN);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-drivers-'));
+  runtime = createFakeRuntime();
+  server = createAdminServer({
+    runtime,
+    logger: false,
+    auth: {
+      tokens: {
+        [ADMIN]: { id: 'cli', roles: ['admin'] },
+        [VIEWER]: { id: 'v', roles: ['viewer'] },
+      },
+    },
+  });
+  url = await server.listen({ port: 0 });
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('chassis drivers / resources (against a real admin server)', () => {
+  it('lists drivers as a table and as JSON', async () => {
+    const table = await admin('drivers', 'list');
+    expect(table.code).toBe(ExitCode.ok);
+    expect(table.out).toMatch(/^ID\s+NAME\s+CATEGORY\s+VERSION\s+STATE/);
+    expect(table.out).toMatch(
+      /com\.example\.solidfire\s+SolidFire primary storage\s+storage\s+2\.0\.0\s+Running\s+worker\s+yes\s+2\.1\.0/,
+    );
+    const json = await admin('drivers', 'list', '--json');
+    expect(JSON.parse(json.out).map((d: { id: string }) => d.id)).toEqual([
+      'com.example.kvm',
+      'com.example.solidfire',
+      'org.example.nvp',
+    ]);
+  });
+
+  it('shows a driver with its form (labels for --locale) and resources', async () => {
+    const res = await admin('drivers', 'show', 'com.example.solidfire', '--locale', 'fr');
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('VIP de gestion');
+    expect(res.out).toMatch(
+      /clusterAdminPassword\s+Mot de passe administrateur\s+string\s+yes\s+yes/,
+    );
+    expect(res.out).toMatch(/pool-1\s+primary-storage-pool\s+2\.0\.0/);
+    const json = JSON.parse(
+      (await admin('drivers', 'show', 'com.example.solidfire', '--json')).out,
+    );
+    expect(json.versions[0].form.length).toBeGreaterThan(3);
+  });
+
+  it('configures with typed key=value pairs and reports every violation with exit 1', async () => {
+    const ok = await admin('drivers', 'configure', 'pool-1', 'mPort=8443', 'sVip=');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/mPort\s+8443/);
+    expect(runtime.getResource('pool-1').configuration).not.toHaveProperty('sVip');
+    const bad = await admin('drivers', 'configure', 'pool-1', 'mPort=abc', 'mVip=', 'bogus=1');
+    expect(bad.code).toBe(ExitCode.failed);
+    expect(bad.err).toMatch(/^CHASSIS_E_PROPS_INVALID: /);
+    expect(bad.err).toContain('- mVip:');
+    expect(bad.err).toContain('- mPort:');
+    expect(bad.err).toContain('- bogus:');
+    const json = await admin('drivers', 'configure', 'pool-1', 'mPort=abc', '--json');
+    expect(JSON.parse(json.err).error.code).toBe('CHASSIS_E_PROPS_INVALID');
+  });
+
+  it('upgrades with a canary policy, rolls back, and lists resources with their bound versions', async () => {
+    const up = await admin(
+      'drivers',
+      'upgrade',
+      'com.example.solidfire',
+      '--policy',
+      'canary',
+      '--canaries',
+      '1',
+    );
+    expect(up.code).toBe(0);
+    expect(up.out).toContain(
+      'upgrade com.example.solidfire 2.0.0 → 2.1.0: succeeded; moved pool-1, pool-2',
+    );
+    const list = await admin('resources', 'list', '--driver', 'com.example.solidfire');
+    expect(list.out).toMatch(/pool-1\s+primary-storage-pool\s+com\.example\.solidfire\s+2\.1\.0/);
+    const back = await admin('drivers', 'rollback', 'com.example.solidfire', '--json');
+    expect(JSON.parse(back.out)).toMatchObject({ action: 'rollback', to: '2.0.0' });
+    const none = await admin('drivers', 'rollback', 'com.example.solidfire');
+    expect([none.code, none.err.split(':')[0]]).toEqual([1, 'CHASSIS_E_UPGRADE_NO_PREVIOUS']);
+  });
+
+  it('installs an uploaded CAR and from the repository, restarts, uninstalls', async () => {
+    const car = join(dir, 'up.car');
+    await writeTestCar(car, 'com.example.cli', '1.2.3');
+    const up = await admin('drivers', 'install', car);
+    expect([up.code, up.out.trim()]).toEqual([0, 'install com.example.cli 1.2.3: succeeded']);
+    const fromRepo = await admin(
+      'drivers',
+      'install',
+      'com.example.solidfire',
+      '--version',
+      '2.0.0',
+    );
+    expect(fromRepo.err).toMatch(/^CHASSIS_E_UPGRADE_SAME_VERSION: /);
+    const restart = await admin('drivers', 'restart', 'com.example.kvm');
+    expect(restart.out.trim()).toBe('restarted com.example.kvm@1.0.0: Running');
+    const bound = await admin('drivers', 'uninstall', 'org.example.nvp');
+    expect(bound.err).toMatch(/^CHASSIS_E_UNINSTALL_BOUND: /);
+    const gone = await admin('drivers', 'uninstall', 'org.example.nvp', '--force');
+    expect(gone.code).toBe(0);
+    expect((await admin('drivers', 'show', 'org.example.nvp')).err).toMatch(
+      /^CHASSIS_E_UPGRADE_NOT_INSTALLED: /,
+    );
+  });
+
+  it('uses exit codes scripts can rely on: 1 for typed errors, 2 for usage', async () => {
+    const denied = await run(
+      'drivers',
+      'rollback',
+      'com.example.solidfire',
+      '--url',
+      url,
+      '--token',
+      VIEWER,
+    );
+    expect([denied.code, denied.err.split(':')[0]]).toEqual([1, 'CHASSIS_E_AUTH_DENIED']);
+    const anon = await run('drivers', 'list', '--url', url);
+    expect(anon.err).toMatch(/^CHASSIS_E_AUTH_REQUIRED: /);
+    expect((await admin('drivers', 'upgrade', 'x', '--policy', 'big-bang')).code).toBe(
+      ExitCode.usage,
+    );
+    expect((await admin('drivers', 'upgrade', 'x', '--canaries', '0')).code).toBe(ExitCode.usage);
+    expect((await admin('drivers', 'configure', 'pool-1', 'novalue')).code).toBe(ExitCode.usage);
+    const down = await run('drivers', 'list', '--url', 'http://127.0.0.1:1', '--token', 't');
+    expect([down.code, down.err.split(':')[0]]).toEqual([1, 'CHASSIS_E_CLI_UNREACHABLE']);
+  });
+
+  it('honours CHASSIS_URL and CHASSIS_TOKEN', async () => {
+    process.env.CHASSIS_URL = url;
+    process.env.CHASSIS_TOKEN = VIEWER;
+    try {
+      const res = await run('resources', 'list', '--json');
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.out).length).toBeGreaterThan(0);
+    } finally {
+      delete process.env.CHASSIS_URL;
+      delete process.env.CHASSIS_TOKEN;
+    }
+  });
+});
+
+describe('chassis events', () => {
+  it('prints live events, one JSON object a line with --json, and stops after --count', async () => {
+    const before = runtime.observerCount();
+    const done = admin('events', '--json', '--types', 'lifecycle', '--count', '2');
+    // Let the stream subscribe before the events happen (bounded wait).
+    for (let i = 0; i < 200 && runtime.observerCount() <= before; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await runtime.restart('com.example.kvm', {}, { id: 't', roles: [] }).catch(() => {});
+    runtime.setState('com.example.kvm', '1.0.0', 'Failed');
+    runtime.setState('com.example.kvm', '1.0.0', 'Starting');
+    const res = await done;
+    expect(res.code).toBe(0);
+    const lines = res.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ event: 'lifecycle', data: { driver: 'com.example.kvm' } });
+  });
+
+  it('prints human lines without --json', async () => {
+    const before = runtime.observerCount();
+    const done = admin('events', '--types', 'updates', '--count', '1');
+    for (let i = 0; i < 200 && runtime.observerCount() <= before; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await runtime.checkUpdates();
+    const res = await done;
+    expect(res.out).toMatch(/^updates \d+ available\n$/);
+  });
+});
