@@ -159,6 +159,32 @@ describe('FacadeRouter', () => {
     expect(await codeOf(router.call('pool-1', 'storage.primary', 'stats', []))).toBe(expected);
   });
 
+  it('re-wraps a loader-wrapped driver error with the resource and the driver code', async () => {
+    const { router } = setup(() => {
+      const original = new ChassisError(
+        'NVP_EXHAUSTED' as never,
+        'No free address is left in 10.0.0.0/30.',
+      );
+      throw new ChassisError('CHASSIS_E_DRIVER_OPERATION_FAILED', 'driver x@1: threw', {
+        details: { driver: 'x', errorCode: 'NVP_EXHAUSTED' },
+        cause: original,
+      });
+    });
+    try {
+      await router.call('pool-1', 'network.device', 'prepareNic', []);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toMatchObject({
+        code: 'CHASSIS_E_FACADE_OPERATION_FAILED',
+        details: { resourceId: 'pool-1', method: 'prepareNic', driverCode: 'NVP_EXHAUSTED' },
+      });
+      expect((err as ChassisError).message).toContain('No free address is left');
+      expect(
+        ChassisError.is((err as ChassisError).cause, 'CHASSIS_E_DRIVER_OPERATION_FAILED'),
+      ).toBe(true);
+    }
+  });
+
   it('runs calls on one resource one at a time, in order', async () => {
     const log: string[] = [];
     const { router } = setup(async ({ args }) => {

@@ -182,14 +182,22 @@ export class FacadeRouter {
 }
 
 /**
- * Chassis errors with a registered code (compartment, loader, props…) pass through unchanged;
- * anything else (a driver's own error, possibly rebuilt from a worker as `CHASSIS_E_UNKNOWN`)
- * becomes `CHASSIS_E_FACADE_OPERATION_FAILED` with the original kept as its cause.
+ * Chassis errors with a registered code (compartment, loader, props…) pass through unchanged.
+ * A driver's own error becomes `CHASSIS_E_FACADE_OPERATION_FAILED` naming the resource and
+ * operation, with the driver's code in `details.driverCode` and the original kept as `cause`,
+ * whether it arrives raw (a handle that does not wrap), as `CHASSIS_E_UNKNOWN` (rebuilt from a
+ * worker) or already wrapped by the loader as `CHASSIS_E_DRIVER_OPERATION_FAILED`.
  */
 function operationError(err: unknown, where: Record<string, string>): ChassisError {
-  if (ChassisError.is(err) && isErrorCode(err.code) && err.code !== 'CHASSIS_E_UNKNOWN') return err;
-  const text = err instanceof Error ? err.message : String(err);
-  const driverCode = (err as { code?: unknown } | null)?.code;
+  let driverError: unknown = err;
+  let driverCode: unknown = (err as { code?: unknown } | null)?.code;
+  if (ChassisError.is(err, 'CHASSIS_E_DRIVER_OPERATION_FAILED')) {
+    driverCode = err.details.errorCode;
+    driverError = err.cause ?? err;
+  } else if (ChassisError.is(err) && isErrorCode(err.code) && err.code !== 'CHASSIS_E_UNKNOWN') {
+    return err;
+  }
+  const text = driverError instanceof Error ? driverError.message : String(driverError);
   return new ChassisError(
     'CHASSIS_E_FACADE_OPERATION_FAILED',
     `Driver ${where.driverId} failed ${where.point}.${where.method} on resource "${where.resourceId}": ${text}`,
