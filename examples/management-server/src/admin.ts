@@ -1,0 +1,22 @@
+import { type AdminServer, createAdminServer } from '@chassis/admin';
+import type { RuntimeApi } from '@chassis/runtime';
+import { pino } from 'pino';
+
+/**
+ * Serves the admin HTTP API and web UI for `runtime` on 127.0.0.1:`port` (0 picks a free
+ * port). The admin token is generated in `dataDir` at first start and printed once.
+ */
+export async function serveAdmin(
+  runtime: RuntimeApi,
+  dataDir: string,
+  port: number,
+  print: (line: string) => void,
+): Promise<{ admin: AdminServer; url: string }> {
+  const admin = createAdminServer({
+    runtime,
+    auth: { dataDir, print },
+    logger: pino({ level: 'warn', name: 'chassis-admin' }),
+  });
+  const url = await admin.listen({ host: '127.0.0.1', port });
+  return { admin, url };
+}

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { pathToFileURL } from 'node:url';
+import { serializeError } from '@chassis/kernel';
+import { parseCli, USAGE, UsageError } from './args.js';
+import { createDemoResources, runDemo } from './demo.js';
+import { heading } from './format.js';
+import { startExampleServer } from './server.js';
+
+const print = (line: string): void => console.log(line);
+
+/** `serve`: starts (restoring what the data directory holds), then runs until a signal. */
+async function serve(options: ReturnType<typeof parseCli>): Promise<void> {
+  const ex = await startExampleServer({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.repositoryDir ? { repositoryDir: options.repositoryDir } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+  print(heading('Resources'));
+  await createDemoResources(ex.runtime, print);
+  let closeAdmin = async (): Promise<void> => {};
+  if (options.adminPort !== undefined) {
+    const { serveAdmin } = await import('./admin.js');
+    const { admin, url } = await serveAdmin(ex.runtime, ex.dataDir, options.adminPort, print);
+    closeAdmin = () => admin.close();
+    print(heading(`Admin API and web UI on ${url}/ (token in ${ex.dataDir}/admin-token)`));
+  }
+  print(`\nRunning with data in ${ex.dataDir}; press Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  print(heading('Stop (exact reverse of the start order)'));
+  await closeAdmin();
+  await ex.stop();
+}
+
+/** The command line: `demo` (default) or `serve`; exit code 0 only when everything worked. */
+export async function main(argv: readonly string[], env = process.env): Promise<number> {
+  let options: ReturnType<typeof parseCli>;
+  try {
+    options = parseCli(argv, env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.mode === 'help') {
+    print(USAGE);
+    return 0;
+  }
+  if (options.mode === 'serve') {
+    await serve(options);
+    return 0;
+  }
+  const result = await runDemo({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.repositoryDir ? { repositoryDir: options.repositoryDir } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+  return result.errors.length === 0 ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const e = serializeError(err);
+      console.error(`example management server failed: ${e.code} ${e.message}`);
+      process.exitCode = 1;
+    },
+  );
+}
