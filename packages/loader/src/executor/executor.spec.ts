@@ -107,4 +107,18 @@ describe('Executor', () => {
     await expect(ex.run(() => Promise.reject(new Error('async')))).rejects.toThrow('async');
     expect(ex.metrics()).toMatchObject({ calls: 2, errors: 2 });
   });
+
+  it('one shared timer serves deadlines added in any order; settled calls never time out', async () => {
+    const ex = new Executor({ concurrency: 4, maxQueue: 4, timeoutMs: 0 });
+    const long = deferred();
+    const slow = ex.run(() => long.promise, { timeoutMs: 400 });
+    const quick = ex.run(() => new Promise(() => {}), { timeoutMs: 20 });
+    const done = ex.run(async () => 'done', { timeoutMs: 30 });
+    expect(await done).toBe('done');
+    expect(await code(quick)).toBe('CHASSIS_E_EXEC_TIMEOUT');
+    long.resolve('slow');
+    expect(await slow).toBe('slow');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ex.metrics()).toMatchObject({ timeouts: 1, calls: 3, errors: 1 });
+  });
 });

@@ -25,9 +25,10 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
   const loader = new DriverLoader({
     kernelContainer: new Container(),
     defaultTier: tier,
-    executor: { timeoutMs: 2000 },
+    executor: { timeoutMs: 10_000 },
     worker: { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } },
-    livenessTimeoutMs: 300,
+    // Generous: a busy CI machine must not turn a slow pong into a false UNRESPONSIVE.
+    livenessTimeoutMs: 1000,
     loadTimeoutMs: 5000,
   });
   const loaded: LoadedDriver[] = [];
@@ -96,7 +97,8 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
     const l = await load(HANG_ON_START);
     const err = await l.handle.start({ timeoutMs: 100 }).catch((e) => e);
     expect(ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
-    await new Promise((r) => setTimeout(r, 400));
+    // Past the liveness probe that follows the timeout: the environment answered it.
+    await new Promise((r) => setTimeout(r, 1300));
     expect(l.handle.state).toBe('ready');
     await stillServing();
   });
