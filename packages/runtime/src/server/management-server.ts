@@ -104,6 +104,7 @@ export async function createManagementServer(
       timeoutMs: config.executor.callTimeoutMs,
     },
   });
+  const cache = new CarCache(join(dataDir, 'cache'));
   const attempts = new Map<string, number>();
   let stopping = false;
   // Declared before the manager because faults may arrive from any loaded handle.
@@ -135,7 +136,7 @@ export async function createManagementServer(
     lifecycle,
     resources,
     store,
-    loader: cachedVersionLoader(loader, new CarCache(join(dataDir, 'cache')), onFault),
+    loader: cachedVersionLoader(loader, cache, onFault),
     keep: directoryCarKeeper(join(dataDir, 'cars'), sha256File),
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
@@ -143,6 +144,20 @@ export async function createManagementServer(
     startTimeoutMs: config.lifecycle.startTimeoutMs,
     stopTimeoutMs: config.lifecycle.stopTimeoutMs,
     ranks: config.categories,
+  });
+  // Extracted CARs no installed version refers to any more are garbage.
+  manager.upgrades$.subscribe((r) => {
+    if (
+      r.result !== 'succeeded' ||
+      (r.action !== 'uninstall' && r.action !== 'upgrade' && r.action !== 'rollback')
+    )
+      return;
+    const keep = new Set(
+      [...manager.drivers.values()].flatMap((i) => i.record.versions.map((v) => v.sha256)),
+    );
+    cache
+      .gc(keep)
+      .catch((err) => logger.warn({ err: serializeError(err) }, 'CAR cache clean-up failed'));
   });
   if (options.onInstalledChange) {
     const notify = options.onInstalledChange;

@@ -33,7 +33,8 @@ export async function swapResources(
   const pausedMs = new Map<string, number>();
   try {
     await Promise.all(entries.map((e) => e.compartment.drain()));
-    if (beforeRebind) for (const e of entries) await beforeRebind(e);
+    // Every resource of the batch is paused: migrate them together, not one after another.
+    if (beforeRebind) await Promise.all(entries.map((e) => beforeRebind(e)));
     for (const e of entries) {
       e.compartment.rebind(target.handle);
       registry.setBinding(e.resource.id, { driverId: e.binding.driverId, version: target.version });
