@@ -4,7 +4,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { Container } from 'inversify';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { compare } from '../../../bench/compare.js';
+import { compare, report } from '../../../bench/compare.js';
 import { writeDriver } from '../src/__fixtures__/make-driver.js';
 import { DriverLoader, type LoadedDriver } from '../src/index.js';
 import { CTX, ECHO, PAYLOAD, scratch, script } from './helpers.js';
@@ -50,17 +50,28 @@ describe('loader call overhead', () => {
         waiting.set(n, resolve);
         port1.postMessage({ id: n, ctx: CTX, args: [PAYLOAD] });
       });
-    await compare({
-      title: 'worker tier: handle.invoke vs raw MessagePort round trip',
-      baseline: { name: 'raw MessagePort round trip', fn: roundTrip },
-      candidate: {
-        name: 'worker-tier invoke',
-        fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
-      },
-      target: '≤ 1.3×',
-      meets: (r) => r.ratio <= 1.3,
-      time: 1500,
-    });
+    // Three rounds: on a shared 2-core machine one round can land on a noisy moment.
+    const ratios: number[] = [];
+    for (let round = 1; round <= 3; round++) {
+      const r = await compare({
+        title: `worker tier: handle.invoke vs raw MessagePort round trip (round ${round}/3)`,
+        baseline: { name: 'raw MessagePort round trip', fn: roundTrip },
+        candidate: {
+          name: 'worker-tier invoke',
+          fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
+        },
+        target: '≤ 1.3×',
+        meets: (x) => x.ratio <= 1.3,
+        time: 1000,
+      });
+      ratios.push(r.ratio);
+    }
+    const median = [...ratios].sort((a, b) => a - b)[1];
+    report('worker tier vs raw MessagePort: median of 3 rounds', [
+      ['ratios', ratios.map((x) => `${x.toFixed(2)}×`).join(', ')],
+      ['median', `${median.toFixed(2)}×`],
+      ['target', `≤ 1.3×  (${median <= 1.3 ? 'met' : 'NOT met'})`],
+    ]);
     port1.close();
     await raw.terminate();
   });
