@@ -1,0 +1,134 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createManagementServer, type ManagementServer } from '@chassis/runtime';
+import { buildFixtureCar } from '@chassis/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminServer, createAdminServer } from './create-admin-server.js';
+
+const ID = 'com.example.fixture';
+const token = 'real-runtime-admin-token-0123456789';
+const auth = { authorization: `Bearer ${token}` };
+
+/** The admin API over the real composed runtime (not the fake): the seam both sides must honour. */
+describe('admin API over the real management runtime', () => {
+  let root: string;
+  let server: ManagementServer;
+  let admin: AdminServer;
+  let v2: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'chassis-admin-real-'));
+    const repo = join(root, 'repo');
+    await buildFixtureCar(repo, { id: ID, version: '1.0.0' });
+    v2 = await buildFixtureCar(join(root, 'later'), { id: ID, version: '1.1.0' });
+    server = await createManagementServer({
+      dataDir: join(root, 'data'),
+      sources: [`file:${repo}`],
+    });
+    await server.start();
+    admin = createAdminServer({
+      runtime: server.runtime,
+      auth: { tokens: { [token]: { id: 'alice', roles: ['admin'] } } },
+      logger: false,
+    });
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await server?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('lists installed drivers with their rendered property form', async () => {
+    const list = await admin.app.inject({ url: '/api/drivers', headers: auth });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: ID, activeVersion: '1.0.0' })]),
+    );
+    const detail = await admin.app.inject({ url: `/api/drivers/${ID}?locale=fr`, headers: auth });
+    expect(detail.statusCode).toBe(200);
+    expect(JSON.stringify(detail.json())).toContain('Management VIP');
+  });
+
+  it('creates and configures a resource, returning every violation and masking secrets', async () => {
+    const created = await admin.app.inject({
+      method: 'POST',
+      url: '/api/resources',
+      headers: auth,
+      payload: {
+        id: 'pool-1',
+        kind: 'pool',
+        driverId: ID,
+        properties: { mVip: '10.0.0.1', password: 'hunter2' },
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.body).not.toContain('hunter2');
+    const bad = await admin.app.inject({
+      method: 'PUT',
+      url: '/api/resources/pool-1/configuration',
+      headers: auth,
+      payload: { properties: { mVip: 'x'.repeat(30), mPort: 'eighty' } },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().code).toBe('CHASSIS_E_PROPS_INVALID');
+    expect(
+      bad
+        .json()
+        .details.violations.map((v: { key: string }) => v.key)
+        .sort(),
+    ).toEqual(['mPort', 'mVip']);
+    const res = await admin.app.inject({ url: '/api/resources/pool-1', headers: auth });
+    expect(res.json()).toMatchObject({ binding: { version: '1.0.0' } });
+    expect(res.body).not.toContain('hunter2');
+  });
+
+  it('installs by upload, upgrades and rolls back through the API', async () => {
+    const up = await admin.app.inject({
+      method: 'POST',
+      url: '/api/drivers',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      payload: await readFile(v2),
+    });
+    expect(up.statusCode).toBe(201);
+    const upgraded = await admin.app.inject({
+      method: 'POST',
+      url: `/api/drivers/${ID}/upgrade`,
+      headers: auth,
+      payload: { version: '1.1.0', policy: { kind: 'one-at-a-time' } },
+    });
+    expect(upgraded.statusCode).toBe(200);
+    expect(await server.runtime.router.call('pool-1', 'storage.primary', 'whoami', [])).toBe(
+      '1.1.0',
+    );
+    const back = await admin.app.inject({
+      method: 'POST',
+      url: `/api/drivers/${ID}/rollback`,
+      headers: auth,
+    });
+    expect(back.statusCode).toBe(200);
+    expect(await server.runtime.router.call('pool-1', 'storage.primary', 'whoami', [])).toBe(
+      '1.0.0',
+    );
+    const history = await admin.app.inject({ url: '/api/upgrades', headers: auth });
+    expect(history.json().map((r: { action: string }) => r.action)).toEqual([
+      'install',
+      'install',
+      'upgrade',
+      'rollback',
+    ]);
+    const none = await admin.app.inject({
+      method: 'POST',
+      url: '/api/drivers/com.example.nope/rollback',
+      headers: auth,
+    });
+    expect(none.statusCode).toBe(404);
+    expect(none.json().code).toBe('CHASSIS_E_UPGRADE_NOT_INSTALLED');
+  });
+
+  it('exports metrics for the real drivers', async () => {
+    const res = await admin.app.inject({ url: '/metrics', headers: auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(ID);
+  });
+});
