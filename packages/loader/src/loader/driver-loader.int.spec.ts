@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { ChassisError, type IsolationTier } from '@chassis/kernel';
+import { ChassisError, type IsolationTier, KernelTokens } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
@@ -25,7 +25,8 @@ const ctx = {
   locale: 'de',
 };
 
-const KERNEL_SERVICE = Symbol.for('test.kernel.service');
+const PRIVATE_SERVICE = Symbol.for('test.kernel.private');
+const clock = { now: () => new Date(0) };
 
 describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
   'DriverLoader (%s tier)',
@@ -33,7 +34,8 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
     let root: { dir: string; cleanup: () => Promise<void> };
     const logger = captureLogger();
     const kernel = new Container();
-    kernel.bind(KERNEL_SERVICE).toConstantValue('kernel-value');
+    kernel.bind(KernelTokens.Clock).toConstantValue(clock as never);
+    kernel.bind(PRIVATE_SERVICE).toConstantValue('not for drivers');
     const loader = new DriverLoader({
       kernelContainer: kernel,
       logger,
@@ -121,9 +123,12 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
       expect(l.handle.state).toBe('ready');
     });
 
-    it('gives each CAR a child container: kernel services and its own bindings', async () => {
+    it('gives each CAR a child container: exported kernel services and its own bindings only', async () => {
       const l = await load('com.example.container', ECHO_DRIVER);
-      expect(l.container.get(KERNEL_SERVICE)).toBe('kernel-value');
+      expect(l.container.get(KernelTokens.Clock)).toBe(clock);
+      expect(() => l.container.get(PRIVATE_SERVICE)).toThrow(
+        expect.objectContaining({ code: 'CHASSIS_E_CONTAINER_NOT_EXPORTED' }),
+      );
       expect(l.container.get(LoaderTokens.Handle)).toBe(l.handle);
       expect(l.container.get(LoaderTokens.Descriptor)).toMatchObject({
         id: 'com.example.container',

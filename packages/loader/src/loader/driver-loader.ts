@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   ChassisError,
+  createDriverContainer,
+  type DriverContainer,
   type DriverDescriptor,
   type IsolationTier,
   type Logger,
   silentLogger,
 } from '@chassis/kernel';
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
 import type { CarCache } from '../cache/car-cache.js';
 import type { ExecutorOptions } from '../executor/executor.js';
@@ -31,8 +33,12 @@ export interface LoadedDriver {
   readonly dir: string;
   /** SHA-256 of the CAR file, when loaded from the cache. */
   readonly sha256?: string;
-  /** Child of the kernel container: kernel-exported services plus this CAR's own bindings. */
-  readonly container: Container;
+  /**
+   * The CAR's container (the kernel's `createDriverContainer`: a child whose parent re-exposes
+   * only the kernel's exported tokens): `KernelTokens` plus this CAR's own bindings
+   * ({@link LoaderTokens}); anything else throws `CHASSIS_E_CONTAINER_NOT_EXPORTED`.
+   */
+  readonly container: DriverContainer;
   readonly messages: Record<string, Record<string, string>>;
 }
 
@@ -120,11 +126,16 @@ export class DriverLoader {
     } catch (err) {
       throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeGuestError(err));
     }
-    const container = new Container({ parent: this.options.kernelContainer });
-    container.bind(LoaderTokens.Descriptor).toConstantValue(descriptor);
-    container.bind(LoaderTokens.Handle).toConstantValue(handle);
-    container.bind(LoaderTokens.Messages).toConstantValue(messages);
-    container.bind(LoaderTokens.Logger).toConstantValue(logger);
+    const container = createDriverContainer(
+      this.options.kernelContainer,
+      (child: Container) => {
+        child.bind(LoaderTokens.Descriptor).toConstantValue(descriptor);
+        child.bind(LoaderTokens.Handle).toConstantValue(handle);
+        child.bind(LoaderTokens.Messages).toConstantValue(messages);
+        child.bind(LoaderTokens.Logger).toConstantValue(logger);
+      },
+      { driver: `${descriptor.id}@${descriptor.version}` },
+    );
     return {
       descriptor,
       handle,
