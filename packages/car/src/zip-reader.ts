@@ -42,6 +42,7 @@ type ZipFile = unzipper.File;
 
 const inflate = promisify(inflateRaw);
 const LOCAL_HEADER = 0x04034b50;
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const INFLATE_CONCURRENCY = 4;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -70,6 +71,7 @@ export async function readSafeZip(
   }
   const bytes = await readFile(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  assertZipFrame(file, bytes);
   let files: ZipFile[];
   let diskNumber = 0;
   try {
@@ -107,6 +109,31 @@ export async function readSafeZip(
     Array.from({ length: hooks.sink ? 2 * INFLATE_CONCURRENCY : INFLATE_CONCURRENCY }, worker),
   );
   return { sha256, size, entries: entries.filter((e) => e !== undefined) };
+}
+
+/**
+ * The end-of-central-directory record must end the file exactly (after its comment) and, for
+ * plain zips, follow the central directory without a gap: no trailing or smuggled bytes that
+ * other zip readers might interpret differently.
+ */
+function assertZipFrame(file: string, bytes: Buffer): void {
+  const lowest = Math.max(0, bytes.length - 22 - 0xffff);
+  for (let at = bytes.length - 22; at >= lowest; at--) {
+    if (bytes.readUInt32LE(at) !== END_OF_CENTRAL_DIRECTORY) continue;
+    if (at + 22 + bytes.readUInt16LE(at + 20) !== bytes.length) continue;
+    const records = bytes.readUInt16LE(at + 10);
+    const size = bytes.readUInt32LE(at + 12);
+    const offset = bytes.readUInt32LE(at + 16);
+    const zip64 = records === 0xffff || size === 0xffffffff || offset === 0xffffffff;
+    if (!zip64 && offset + size !== at) {
+      throw corrupt(file, 'its central directory does not end where the end record begins');
+    }
+    return;
+  }
+  throw corrupt(
+    file,
+    'it has no end-of-central-directory record at its end (truncated, or bytes appended)',
+  );
 }
 
 /** Every check the central directory allows, before a single byte is inflated. */
