@@ -98,6 +98,10 @@ export default {
         for (;;) hog.push(new Array(1e5).fill({ x: Math.random() }));
       },
       notCloneable() { return { fn() {} }; },
+      logOdd(ctx) {
+        ctx.logger.warn({ fn() {}, err: new RangeError('odd'), n: 1 }, 'odd fields');
+        return 'logged';
+      },
     },
   },
 };

@@ -109,6 +109,27 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
       expect(l.handle.metrics().errors).toBe(4);
     });
 
+    it('forwards log lines whose fields do not survive structured clone', async () => {
+      const l = await load('com.example.odd-logs', ECHO_DRIVER);
+      expect(await l.handle.invoke('test.echo', 'logOdd', ctx, [])).toBe('logged');
+      const line = logger.lines.find(
+        (x) => x.msg === 'odd fields' && x.bindings.driver === 'com.example.odd-logs',
+      );
+      expect(line?.level).toBe('warn');
+      expect(line?.fields.n).toBe(1);
+      expect(line?.fields.err).toMatchObject({ message: 'odd' });
+    });
+
+    it.skipIf(tier === 'in-process')(
+      'a result that does not survive structured clone fails the call, not the environment',
+      async () => {
+        const l = await load('com.example.not-cloneable', ECHO_DRIVER);
+        const err = await l.handle.invoke('test.echo', 'notCloneable', ctx, []).catch((e) => e);
+        expect(ChassisError.is(err, 'CHASSIS_E_DRIVER_OPERATION_FAILED')).toBe(true);
+        expect(await l.handle.invoke('test.echo', 'echo', ctx, [5])).toBe(5);
+      },
+    );
+
     it('times out a call, aborts its signal, and keeps serving', async () => {
       const l = await load('com.example.timeout', ECHO_DRIVER);
       const t = await l.handle
