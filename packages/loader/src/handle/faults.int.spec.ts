@@ -84,6 +84,24 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
     await stillServing();
   });
 
+  it.skipIf(!remote)(
+    'infinite loop while loading → CHASSIS_E_LOADER_LOAD_FAILED after loadTimeoutMs',
+    async () => {
+      const quick = new DriverLoader({
+        kernelContainer: new Container(),
+        defaultTier: tier,
+        loadTimeoutMs: 300,
+      });
+      const dir = await writeDriver(root.dir, {
+        id: `com.example.fault${n++}`,
+        code: 'for (;;) {}\nexport default { provides: {} };',
+      });
+      const err = await quick.loadDirectory(dir).catch((e) => e);
+      expect(ChassisError.is(err, 'CHASSIS_E_LOADER_LOAD_FAILED')).toBe(true);
+      await stillServing();
+    },
+  );
+
   it('throw during start → start rejects, the environment keeps serving', async () => {
     const l = await load(THROW_ON_START);
     const err = await l.handle.start().catch((e) => e);
