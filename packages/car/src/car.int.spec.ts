@@ -56,6 +56,25 @@ describe('pack → verify → read → extract', () => {
     expect(again.sha256).toBe((await readCar(carFile)).sha256);
   });
 
+  it('is reproducible across time zones (DOS timestamps are local)', async () => {
+    const entries = await readCarEntries(carFile);
+    const saved = process.env.TZ;
+    const hashes: string[] = [];
+    try {
+      for (const tz of ['UTC', 'Asia/Tokyo', 'America/Los_Angeles']) {
+        process.env.TZ = tz;
+        hashes.push(
+          (await writeCar(entries, path.join(tmp.dir, `tz-${hashes.length}.car`))).sha256,
+        );
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+    expect(new Set(hashes).size).toBe(1);
+    expect(hashes[0]).toBe((await readCar(carFile)).sha256);
+  });
+
   it('writeCar re-packs read entries (e.g. with a signature added) into a sound CAR', async () => {
     const entries = await readCarEntries(carFile);
     entries.set('META-INF/SIGNATURE', Buffer.from([1, 2, 3]));

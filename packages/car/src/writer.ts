@@ -8,10 +8,11 @@ import { assertLayout, assertNoCollisions, assertSafePath, MANIFEST_PATH } from 
 import { comparePaths } from './manifest.js';
 
 /**
- * The DOS timestamp every entry gets: 1980-01-01 00:00:00, built from local-time fields because
- * DOS timestamps are local; this makes the stored bytes the same in every time zone.
+ * The DOS timestamp every entry gets: 2000-01-01 00:00:00, built from local-time fields because
+ * DOS timestamps are local; this makes the stored bytes the same in every time zone. (Not
+ * 1980-01-01: yazl clamps to its own 1980 minimum, computed in the zone it was loaded in.)
  */
-const FIXED_MTIME = () => new Date(1980, 0, 1, 0, 0, 0);
+const FIXED_MTIME = () => new Date(2000, 0, 1, 0, 0, 0);
 /** Regular file, rw-r--r--. */
 const FILE_MODE = 0o100644;
 
