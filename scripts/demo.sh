@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHASSIS_SKIP_CHROMIUM=1 bash scripts/setup.sh
-exec pnpm --silent --filter @chassis/example-kernel-demo start
+exec pnpm --silent --filter @chassis/example-management-server start

@@ -95,6 +95,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let refused: PropertyViolation[] = [];
   let kept = false;
   let scenario: ScenarioResult | undefined;
+  for (const r of ex.refused)
+    errors.push(`repository ${r.file}: ${r.error.code} ${r.error.message}`);
   try {
     const running = ex.runtime
       .listDrivers()

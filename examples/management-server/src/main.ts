@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { serializeError } from '@chassis/kernel';
-import { parseCli, USAGE, UsageError } from './args.js';
+import { type CliOptions, parseCli, USAGE, UsageError } from './args.js';
 import { createDemoResources, runDemo } from './demo.js';
 import { heading } from './format.js';
 import { startExampleServer } from './server.js';
@@ -9,36 +9,44 @@ import { startExampleServer } from './server.js';
 const print = (line: string): void => console.log(line);
 
 /** `serve`: starts (restoring what the data directory holds), then runs until a signal. */
-async function serve(options: ReturnType<typeof parseCli>): Promise<void> {
+async function serve(options: CliOptions): Promise<void> {
   const ex = await startExampleServer({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.repositoryDir ? { repositoryDir: options.repositoryDir } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
-  print(heading('Resources'));
-  await createDemoResources(ex.runtime, print);
   let closeAdmin = async (): Promise<void> => {};
-  if (options.adminPort !== undefined) {
-    const { serveAdmin } = await import('./admin.js');
-    const { admin, url } = await serveAdmin(ex.runtime, ex.dataDir, options.adminPort, print);
-    closeAdmin = () => admin.close();
-    print(heading(`Admin API and web UI on ${url}/ (token in ${ex.dataDir}/admin-token)`));
+  try {
+    print(heading('Resources'));
+    await createDemoResources(ex.runtime, print);
+    if (options.adminPort !== undefined) {
+      const { serveAdmin } = await import('./admin.js');
+      const { admin, url } = await serveAdmin(ex.runtime, ex.dataDir, options.adminPort, print);
+      closeAdmin = () => admin.close();
+      print(heading(`Admin API and web UI on ${url}/ (token in ${ex.dataDir}/admin-token)`));
+    }
+    print(`\nRunning with data in ${ex.dataDir}; press Ctrl-C to stop.`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    // Also on a failed start (e.g. the admin port is taken): the drivers' workers must end.
+    print(heading('Stop (exact reverse of the start order)'));
+    await closeAdmin();
+    await ex.stop();
   }
-  print(`\nRunning with data in ${ex.dataDir}; press Ctrl-C to stop.`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  print(heading('Stop (exact reverse of the start order)'));
-  await closeAdmin();
-  await ex.stop();
 }
 
 /** The command line: `demo` (default) or `serve`; exit code 0 only when everything worked. */
 export async function main(argv: readonly string[], env = process.env): Promise<number> {
-  let options: ReturnType<typeof parseCli>;
+  let options: CliOptions;
   try {
-    options = parseCli(argv, env);
+    // `pnpm run <script> -- args` passes the `--` on.
+    options = parseCli(
+      argv.filter((a) => a !== '--'),
+      env,
+    );
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`${err.message}\n\n${USAGE}`);
@@ -61,6 +69,11 @@ export async function main(argv: readonly string[], env = process.env): Promise<
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // `... | head` closes the pipe early: that is the reader being done, not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

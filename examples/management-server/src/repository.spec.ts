@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRepository, planInstall, type RepositoryCar } from './repository.js';
 
@@ -54,6 +57,20 @@ describe('planInstall', () => {
 });
 
 describe('listRepository', () => {
+  it('refuses a file that is not a CAR, ignores other files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chassis-example-repo-'));
+    try {
+      await writeFile(join(dir, 'broken.car'), 'not a zip');
+      await writeFile(join(dir, 'notes.txt'), 'ignored');
+      const { cars, refused } = await listRepository(dir);
+      expect(cars).toEqual([]);
+      expect(refused.map((r) => r.file)).toEqual([join(dir, 'broken.car')]);
+      expect(refused[0]?.error.code).toMatch(/^CHASSIS_E_CAR_/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the build step when the folder is missing', async () => {
     await expect(listRepository('/nonexistent/chassis-repository')).rejects.toMatchObject({
       code: 'CHASSIS_E_CAR_NOT_FOUND',

@@ -7,6 +7,7 @@ import {
   type OrderNode,
   planOrder,
   type SerializedError,
+  serializeError,
 } from '@chassis/kernel';
 
 /** One CAR of the local repository folder, as far as ordering needs it. */
@@ -23,12 +24,21 @@ export interface InstallPlan {
   readonly failed: readonly { readonly car: RepositoryCar; readonly error: SerializedError }[];
 }
 
+/** A CAR of the repository folder that could not be read (damaged, tampered, not a CAR). */
+export interface RefusedCar {
+  readonly file: string;
+  readonly error: SerializedError;
+}
+
 /**
  * Reads every `*.car` of a local repository folder (each is read and its manifest checked, as
- * `chassis car inspect` does). A missing folder is `CHASSIS_E_CAR_NOT_FOUND` naming the build
- * step that fills it.
+ * `chassis car inspect` does). A CAR that fails the check is refused with its error and the
+ * others are still offered. A missing folder is `CHASSIS_E_CAR_NOT_FOUND` naming the build step
+ * that fills it.
  */
-export async function listRepository(dir: string): Promise<RepositoryCar[]> {
+export async function listRepository(
+  dir: string,
+): Promise<{ cars: RepositoryCar[]; refused: RefusedCar[] }> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.car')).sort();
@@ -40,20 +50,25 @@ export async function listRepository(dir: string): Promise<RepositoryCar[]> {
     );
   }
   const cars: RepositoryCar[] = [];
+  const refused: RefusedCar[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const i = await inspectCar(file);
-    cars.push({
-      file,
-      name: i.driver.name,
-      isolation: i.driver.isolation,
-      id: i.driver.id,
-      version: i.driver.version,
-      category: i.driver.category,
-      requires: i.requires,
-    });
+    try {
+      const i = await inspectCar(file);
+      cars.push({
+        file,
+        name: i.driver.name,
+        isolation: i.driver.isolation,
+        id: i.driver.id,
+        version: i.driver.version,
+        category: i.driver.category,
+        requires: i.requires,
+      });
+    } catch (err) {
+      refused.push({ file, error: serializeError(err) });
+    }
   }
-  return cars;
+  return { cars, refused };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import {
   DEFAULT_CATEGORY_RANKS,
   DEFAULT_KERNEL_CONFIG,
   type KernelConfig,
   type LifecycleEvent,
+  serializeError,
 } from '@chassis/kernel';
 import {
   createManagementServer,
@@ -15,7 +16,7 @@ import {
 import { DRIVER_COLUMN, formatTransition, heading } from './format.js';
 import { DEFAULT_DATA_DIR, DEFAULT_REPOSITORY_DIR } from './paths.js';
 import { type LogLevel, printLogger } from './print-logger.js';
-import { listRepository, planInstall, type RepositoryCar } from './repository.js';
+import { listRepository, planInstall, type RefusedCar, type RepositoryCar } from './repository.js';
 
 /** The principal the example acts as (recorded in the upgrade history). */
 export const DEMO_PRINCIPAL: Principal = { id: 'system:example', roles: ['admin'] };
@@ -43,6 +44,8 @@ export interface ExampleServer {
   readonly repositoryDir: string;
   /** The repository's CARs, in the order they were installed (and started). */
   readonly installed: readonly RepositoryCar[];
+  /** CARs of the repository that were not installed, with the reason. */
+  readonly refused: readonly RefusedCar[];
   /** Every lifecycle transition seen so far, in order. */
   readonly transitions: readonly LifecycleEvent[];
   /** Stops every driver in the exact reverse of the start order. */
@@ -65,7 +68,7 @@ export async function startExampleServer(
   const config = options.config ?? DEFAULT_KERNEL_CONFIG;
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
 
-  const cars = await listRepository(repositoryDir);
+  const { cars, refused } = await listRepository(repositoryDir);
   const categories = new Map(cars.map((c) => [c.id, c.category]));
   const ranks = { ...DEFAULT_CATEGORY_RANKS, ...config.categories };
   const order = Object.keys(ranks).sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0));
@@ -74,8 +77,10 @@ export async function startExampleServer(
   );
   for (const c of cars)
     print(
-      `  ${c.category.padEnd(10)} ${`${c.id}@${c.version}`.padEnd(DRIVER_COLUMN)} ${c.name} (${c.isolation})`,
+      `  ${c.category.padEnd(10)} ${`${c.id}@${c.version}`.padEnd(DRIVER_COLUMN)} ${c.name} [${c.isolation}]`,
     );
+  for (const r of refused)
+    print(`  ✗ ${basename(r.file)} refused: ${r.error.code} ${r.error.message}`);
 
   const server = await createManagementServer({
     dataDir,
@@ -97,6 +102,7 @@ export async function startExampleServer(
   const plan = planInstall(cars, config.categories);
   for (const f of plan.failed) {
     print(`  ✗ ${f.car.id}@${f.car.version} cannot be ordered: ${f.error.code} ${f.error.message}`);
+    refused.push({ file: f.car.file, error: f.error });
   }
   const installed: RepositoryCar[] = [];
   for (const car of plan.start) {
@@ -105,8 +111,9 @@ export async function startExampleServer(
       await runtime.install({ kind: 'file', path: car.file }, DEMO_PRINCIPAL);
       installed.push(car);
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      print(`  ✗ ${car.id}@${car.version} was not installed: ${e.code ?? 'Error'} ${e.message}`);
+      const error = serializeError(err);
+      print(`  ✗ ${car.id}@${car.version} was not installed: ${error.code} ${error.message}`);
+      refused.push({ file: car.file, error });
     }
   }
 
@@ -116,6 +123,7 @@ export async function startExampleServer(
     dataDir,
     repositoryDir,
     installed,
+    refused,
     transitions,
     async stop() {
       try {
