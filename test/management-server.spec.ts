@@ -194,6 +194,7 @@ describe('node examples/management-server/dist/main.js (the demo)', () => {
 
       // The bad change is refused with every violation (label, key, rule) and changes nothing.
       expect(out).toContain('refused: CHASSIS_E_PROPS_INVALID, 3 violations');
+      expect(Number(/mVip: <(\d+) characters>/.exec(out)?.[1])).toBeGreaterThan(255);
       const violations = lines
         .map((l) => /^ {4}✗ (.+) \((\w+)\) (\w+): /.exec(l))
         .flatMap((m) => (m ? [`${m[2]}:${m[3]}:${m[1]}`] : []));
@@ -213,7 +214,7 @@ describe('node examples/management-server/dist/main.js (the demo)', () => {
       }
       expect(out).toContain('== Demo finished\n');
     }
-  });
+  }, 60_000);
 
   it('refuses a damaged CAR in the repository, still runs the others, and exits 1', async () => {
     const root = await tmp();
@@ -232,7 +233,7 @@ describe('node examples/management-server/dist/main.js (the demo)', () => {
     expect(reached(transitions(run.stdout), 'Running')).toEqual([NETWORK, STORAGE, HYPERVISOR]);
     expect(run.stdout).toContain('hypervisor startVm web-01');
     expect(run.stdout).toContain('== Demo finished with 1 error(s)');
-  });
+  }, 60_000);
 
   it.each([
     [['--admin-port', '8080'], 2, /needs the serve mode[\s\S]*Usage:/],
@@ -301,7 +302,7 @@ describe('node examples/management-server/dist/main.js serve --admin-port 0', ()
     const ts = transitions(stdout);
     expect(reached(ts, 'Running')).toEqual([NETWORK, STORAGE, HYPERVISOR]);
     expect(reached(ts, 'Stopped')).toEqual([HYPERVISOR, STORAGE, NETWORK]);
-  });
+  }, 60_000);
 });
 
 describe('property validation through the composed server', () => {

@@ -53,7 +53,10 @@ export async function showRefusedChange(
   print: (line: string) => void,
 ): Promise<{ refused: PropertyViolation[]; kept: boolean }> {
   const before = runtime.getResource('pool-1').configuration;
-  print('  configure pool-1 { mVip: <264 characters>, mPort: "443", clusterAdminUsername: null }');
+  const vip = String(BAD_POOL_CHANGE.mVip);
+  print(
+    `  configure pool-1 { mVip: <${vip.length} characters>, mPort: "443", clusterAdminUsername: null }`,
+  );
   let refused: PropertyViolation[] = [];
   try {
     await runtime.configure('pool-1', BAD_POOL_CHANGE, DEMO_PRINCIPAL);
