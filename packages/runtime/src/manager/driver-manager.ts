@@ -397,12 +397,18 @@ export class DriverManager {
         (version === inst.record.active ? actives : extra).push(v);
     }
     for (const v of extra) await unloadVersion(ctx, v);
-    await stopDrivers(actives.map(entryOf), {
+    const result = await stopDrivers(actives.map(entryOf), {
       lifecycle: ctx.lifecycle,
       stopTimeoutMs: ctx.stopTimeoutMs,
       ...(ctx.ranks ? { ranks: ctx.ranks } : {}),
     });
-    for (const v of actives) await unloadVersion(ctx, v);
+    // Unload in the order the drivers stopped (exact reverse of start), then any left over.
+    const stopOrder = result.stopped.map((r) => `${r.driver}@${r.version}`);
+    const rank = (v: LoadedVersion) => {
+      const i = stopOrder.indexOf(`${v.descriptor.id}@${v.descriptor.version}`);
+      return i < 0 ? stopOrder.length : i;
+    };
+    for (const v of [...actives].sort((a, b) => rank(a) - rank(b))) await unloadVersion(ctx, v);
     for (const inst of ctx.drivers.values()) inst.loaded.clear();
   }
 

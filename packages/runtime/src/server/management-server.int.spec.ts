@@ -138,4 +138,48 @@ describe('createManagementServer (embedded defaults)', () => {
       rt.install({ kind: 'file', path: join(root, 'missing.car') }, admin),
     ).rejects.toMatchObject({ code: 'CHASSIS_E_CAR_NOT_FOUND' });
   });
+
+  it('installs scanned CARs in kernel order (category, then dependencies), not listing order', async () => {
+    const root = await tmp();
+    const repo = join(root, 'repo');
+    await buildFixtureCar(repo, {
+      id: 'com.example.aaa-hv',
+      version: '1.0.0',
+      category: 'hypervisor',
+      point: 'hypervisor',
+    });
+    await buildFixtureCar(repo, {
+      id: 'com.example.bbb-st',
+      version: '1.0.0',
+      requires: [{ id: 'com.example.ccc-st', version: '^1.0.0' }],
+    });
+    await buildFixtureCar(repo, { id: 'com.example.ccc-st', version: '1.0.0' });
+    await buildFixtureCar(repo, {
+      id: 'com.example.zzz-net',
+      version: '1.0.0',
+      category: 'network',
+      point: 'network.device',
+    });
+    const server = await createManagementServer({
+      dataDir: join(root, 'data'),
+      sources: [`file:${repo}`],
+    });
+    servers.push(server);
+    const running: string[] = [];
+    const stopped: string[] = [];
+    server.runtime.lifecycle$.subscribe((e) => {
+      if (e.to === 'Running') running.push(e.driver);
+      if (e.to === 'Stopped') stopped.push(e.driver);
+    });
+    await server.start();
+    expect(running).toEqual([
+      'com.example.zzz-net',
+      'com.example.ccc-st',
+      'com.example.bbb-st',
+      'com.example.aaa-hv',
+    ]);
+    await server.stop();
+    servers.splice(servers.indexOf(server), 1);
+    expect(stopped).toEqual([...running].reverse());
+  });
 });

@@ -1,13 +1,17 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readCar } from '@chassis/car';
 import {
   createKernelContainer,
+  DEFAULT_CATEGORY_RANKS,
   DEFAULT_KERNEL_CONFIG,
   type DriverHandle,
   driverKey,
   type KernelConfig,
   LifecycleManager,
   type Logger,
+  type OrderNode,
+  planOrder,
   ResourceRegistry,
   type StateStore,
   serializeError,
@@ -188,23 +192,57 @@ export async function createManagementServer(
     );
     const incoming = join(dataDir, 'incoming');
     await mkdir(incoming, { recursive: true });
-    const records: UpgradeRecord[] = [];
+    // Fetch and read every new CAR first, so they can be installed in kernel order (category
+    // rank, then dependencies) rather than in listing order.
+    const found: { file: string; node: OrderNode; source: string }[] = [];
     for (const url of options.sources ?? []) {
       const source = createSource(url);
       for (const ref of await source.list()) {
-        const file = join(incoming, ref.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+        const file = join(incoming, `${found.length}-${ref.name.replace(/[^A-Za-z0-9._-]/g, '_')}`);
         try {
           await source.download(ref, file);
-          if (installed.has(await sha256File(file))) continue;
-          records.push(await manager.install({ kind: 'file', path: file }, 'system:scan'));
+          if (installed.has(await sha256File(file))) {
+            await rm(file, { force: true });
+            continue;
+          }
+          const { descriptor: d } = await readCar(file);
+          found.push({
+            file,
+            source: url,
+            node: {
+              id: d.id,
+              version: d.version,
+              category: d.category,
+              requires: d.requires ?? [],
+            },
+          });
         } catch (err) {
+          await rm(file, { force: true });
           logger.error(
             { source: url, car: ref.name, err: serializeError(err) },
-            'could not install a CAR from the source',
+            'could not read a CAR from the source',
           );
-        } finally {
-          await rm(file, { force: true });
         }
+      }
+    }
+    const plan = planOrder(
+      found.map((f) => f.node),
+      { ranks: { ...DEFAULT_CATEGORY_RANKS, ...config.categories } },
+    );
+    const ordered = [...plan.start, ...plan.failed.map((f) => f.node)];
+    const records: UpgradeRecord[] = [];
+    for (const node of ordered) {
+      const item = found.find((f) => f.node === node);
+      if (!item) continue;
+      try {
+        records.push(await manager.install({ kind: 'file', path: item.file }, 'system:scan'));
+      } catch (err) {
+        logger.error(
+          { source: item.source, driver: node.id, version: node.version, err: serializeError(err) },
+          'could not install a CAR from the source',
+        );
+      } finally {
+        await rm(item.file, { force: true });
       }
     }
     return records;
