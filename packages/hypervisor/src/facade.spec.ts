@@ -5,8 +5,8 @@ import {
   FacadeRouter,
   ResourceRegistry,
 } from '@chassis/kernel';
+import { inProcessHandle } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
-import { inProcessHandle } from './__fixtures__/in-process-handle.js';
 import type { HypervisorDriver, VmProfile, VmSpec } from './contract.js';
 import { HypervisorFacade } from './facade.js';
 import { HYPERVISOR } from './point.js';
@@ -25,7 +25,7 @@ const definition = { provides: { hypervisor: recording } } satisfies DriverDefin
 function setup() {
   calls.length = 0;
   const registry = new ResourceRegistry<DriverHandle>();
-  const handle = inProcessHandle(definition, 'com.example.kvm', '1.0.0');
+  const handle = inProcessHandle(definition, { id: 'com.example.kvm', version: '1.0.0' });
   const binding = { driverId: 'com.example.kvm', version: '1.0.0' };
   const resource = { kind: 'cluster', driverId: 'com.example.kvm' };
   registry.add({ ...resource, id: 'kvm-1', category: 'hypervisor' }, binding, handle);

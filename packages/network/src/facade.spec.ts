@@ -5,8 +5,8 @@ import {
   FacadeRouter,
   ResourceRegistry,
 } from '@chassis/kernel';
+import { inProcessHandle } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
-import { inProcessHandle } from './__fixtures__/in-process-handle.js';
 import type { NetworkDeviceDriver, NetworkSpec } from './contract.js';
 import { NetworkFacade } from './facade.js';
 import { NETWORK_DEVICE } from './point.js';
@@ -25,7 +25,7 @@ const definition = { provides: { 'network.device': recording } } satisfies Drive
 function setup() {
   calls.length = 0;
   const registry = new ResourceRegistry<DriverHandle>();
-  const handle = inProcessHandle(definition, 'com.example.nvp', '1.0.0');
+  const handle = inProcessHandle(definition, { id: 'com.example.nvp', version: '1.0.0' });
   const binding = { driverId: 'com.example.nvp', version: '1.0.0' };
   const resource = { kind: 'network-device', driverId: 'com.example.nvp' };
   registry.add({ ...resource, id: 'nvp-1', category: 'network' }, binding, handle);

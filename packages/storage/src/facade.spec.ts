@@ -5,8 +5,8 @@ import {
   FacadeRouter,
   ResourceRegistry,
 } from '@chassis/kernel';
+import { inProcessHandle } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
-import { inProcessHandle } from './__fixtures__/in-process-handle.js';
 import type { PrimaryStorageDriver, VolumeSpec } from './contract.js';
 import { StorageFacade } from './facade.js';
 import { PRIMARY_STORAGE } from './point.js';
@@ -27,7 +27,7 @@ const definition = { provides: { 'storage.primary': recording } } satisfies Driv
 function setup() {
   calls.length = 0;
   const registry = new ResourceRegistry<DriverHandle>();
-  const handle = inProcessHandle(definition, 'com.example.sf', '1.0.0');
+  const handle = inProcessHandle(definition, { id: 'com.example.sf', version: '1.0.0' });
   const binding = { driverId: 'com.example.sf', version: '1.0.0' };
   registry.add(
     { id: 'pool-1', kind: 'primary-storage-pool', category: 'storage', driverId: 'com.example.sf' },

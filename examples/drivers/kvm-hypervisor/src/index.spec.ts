@@ -1,6 +1,7 @@
 import type { VmProfile } from '@chassis/hypervisor';
+import { fakeContext } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
-import { fakeContext } from './__fixtures__/context.js';
+import { projectMessages } from './__fixtures__/project.js';
 import driver from './index.js';
 import type { KvmProperties } from './properties.js';
 
@@ -11,8 +12,10 @@ const props: KvmProperties = Object.freeze({
   password: 'secret',
 });
 const kvm = driver.provides.hypervisor;
+const messages = projectMessages();
 let n = 0;
-const ctx = (p: KvmProperties = props, locale = 'en') => fakeContext(p, `kvm-${++n}`, locale);
+const ctx = (p: KvmProperties = props, locale = 'en') =>
+  fakeContext(p, { resourceId: `kvm-${++n}`, locale, messages });
 const profile: VmProfile = {
   name: 'i-2-10-VM',
   cpus: 4,

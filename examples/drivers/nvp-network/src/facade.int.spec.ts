@@ -8,9 +8,9 @@ import {
   renderForm,
   validateProperties,
 } from '@chassis/kernel';
+import { inProcessHandle } from '@chassis/kernel/testing';
 import { NetworkFacade } from '@chassis/network';
 import { describe, expect, it } from 'vitest';
-import { inProcessHandle } from './__fixtures__/in-process-handle.js';
 import { projectDescriptor, projectMessages } from './__fixtures__/project.js';
 import driver from './index.js';
 
@@ -30,7 +30,7 @@ function setup(config: Record<string, unknown>) {
   registry.add(
     resource,
     { driverId: descriptor.id, version: descriptor.version },
-    inProcessHandle(driver, descriptor.id, descriptor.version, messages),
+    inProcessHandle(driver, descriptor, { messages }),
   );
   const configs = new Map<string, PropertyBag>([['nvp-int', bag]]);
   return new NetworkFacade(new FacadeRouter(registry, { propertiesFor: (r) => configs.get(r.id) }));

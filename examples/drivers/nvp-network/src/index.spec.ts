@@ -1,6 +1,7 @@
+import { fakeContext } from '@chassis/kernel/testing';
 import type { NetworkSpec } from '@chassis/network';
 import { describe, expect, it } from 'vitest';
-import { fakeContext } from './__fixtures__/context.js';
+import { projectMessages } from './__fixtures__/project.js';
 import driver from './index.js';
 import type { NvpProperties } from './properties.js';
 
@@ -15,9 +16,10 @@ const withL3: NvpProperties = Object.freeze({
   l3GatewayServiceUuid: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a',
 });
 const nvp = driver.provides['network.device'];
+const messages = projectMessages();
 let n = 0;
 const ctx = (props: NvpProperties = withL3, locale = 'en') =>
-  fakeContext(props, `nvp-${++n}`, locale);
+  fakeContext(props, { resourceId: `nvp-${++n}`, locale, messages });
 const spec: NetworkSpec = {
   id: 'net-1',
   name: 'guest',

@@ -9,9 +9,9 @@ import {
   SECRET_MASK,
   validateProperties,
 } from '@chassis/kernel';
+import { inProcessHandle } from '@chassis/kernel/testing';
 import { StorageFacade } from '@chassis/storage';
 import { describe, expect, it } from 'vitest';
-import { inProcessHandle } from './__fixtures__/in-process-handle.js';
 import { projectDescriptor, projectMessages } from './__fixtures__/project.js';
 import driver from './index.js';
 
@@ -32,7 +32,7 @@ function setup(config: Record<string, unknown>) {
   registry.add(
     resource,
     { driverId: descriptor.id, version: descriptor.version },
-    inProcessHandle(driver, descriptor.id, descriptor.version, messages),
+    inProcessHandle(driver, descriptor, { messages }),
   );
   const configs = new Map<string, PropertyBag>([['pool-int', bag]]);
   return {

@@ -1,5 +1,6 @@
+import { fakeContext } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
-import { fakeContext } from './__fixtures__/context.js';
+import { projectMessages } from './__fixtures__/project.js';
 import driver from './index.js';
 import type { SolidFireProperties } from './properties.js';
 
@@ -16,9 +17,10 @@ const props: SolidFireProperties = Object.freeze({
   maxIops: 15000,
 });
 const sf = driver.provides['storage.primary'];
+const messages = projectMessages();
 let n = 0;
 /** A fresh simulated cluster per test. */
-const ctx = (locale = 'en') => fakeContext(props, `pool-${++n}`, locale);
+const ctx = (locale = 'en') => fakeContext(props, { resourceId: `pool-${++n}`, locale, messages });
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

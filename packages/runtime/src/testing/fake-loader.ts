@@ -1,11 +1,6 @@
-import type {
-  DriverDefinition,
-  DriverDescriptor,
-  DriverHandle,
-  HealthStatus,
-  InvocationContext,
-} from '@chassis/kernel';
-import { ChassisError, silentLogger } from '@chassis/kernel';
+import type { DriverDefinition, DriverDescriptor, DriverHandle } from '@chassis/kernel';
+import { ChassisError } from '@chassis/kernel';
+import { inProcessHandle } from '@chassis/kernel/testing';
 import type { LoadedVersion, VersionLoader } from '../manager/types.js';
 
 /** A fake "CAR": a descriptor plus an in-memory definition. */
@@ -34,55 +29,28 @@ export function fakeDescriptor(
   };
 }
 
-/** An in-process {@link DriverHandle} over a definition, for tests of the runtime. */
+/**
+ * An in-process {@link DriverHandle} over a definition, for tests of the runtime: the kernel's
+ * {@link inProcessHandle} sharing objects with the test (no cloning), plus a `disposed` flag
+ * the tests read; a disposed handle refuses calls with `CHASSIS_E_LOADER_DISPOSED`, as the
+ * loader's handles do.
+ */
 export function fakeHandle(
   d: DriverDescriptor,
   def: DriverDefinition,
 ): DriverHandle & { disposed: boolean } {
-  const ctx = (signal?: AbortSignal) => ({
-    driver: { id: d.id, version: d.version },
-    logger: silentLogger,
-    signal: signal ?? new AbortController().signal,
-    t: (k: string) => k,
-  });
+  const inner = inProcessHandle(def, d, { clone: false });
   const handle = {
-    id: d.id,
-    version: d.version,
-    tier: 'in-process' as const,
+    ...inner,
     disposed: false,
-    async start(o?: { signal?: AbortSignal }) {
-      await def.start?.(ctx(o?.signal));
-    },
-    async stop(o?: { signal?: AbortSignal }) {
-      await def.stop?.(ctx(o?.signal));
-    },
-    async health(): Promise<HealthStatus> {
-      return (await def.health?.(ctx())) ?? { healthy: true };
-    },
-    async migrate(from: string, state: unknown) {
-      return def.migrate ? def.migrate(from, state, ctx()) : state;
-    },
-    async invoke(
-      point: string,
-      method: string,
-      ictx: InvocationContext,
-      args: readonly unknown[],
-      o?: { signal?: AbortSignal },
-    ) {
+    async invoke(...call: Parameters<DriverHandle['invoke']>) {
       if (handle.disposed)
         throw new ChassisError('CHASSIS_E_LOADER_DISPOSED', `${d.id}@${d.version} is disposed`);
-      const impl = def.provides[point] as Record<string, (...a: unknown[]) => unknown> | undefined;
-      const fn = impl?.[method];
-      if (typeof fn !== 'function')
-        throw new ChassisError('CHASSIS_E_LOADER_NO_METHOD', `${point}.${method} not implemented`);
-      return fn.call(
-        impl,
-        { ...ctx(o?.signal), properties: ictx.properties, resource: ictx.resource },
-        ...args,
-      );
+      return inner.invoke(...call);
     },
     async dispose() {
       handle.disposed = true;
+      await inner.dispose();
     },
   };
   return handle;
