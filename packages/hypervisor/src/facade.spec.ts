@@ -1,38 +1,26 @@
-import {
-  ChassisError,
-  type DriverDefinition,
-  type DriverHandle,
-  FacadeRouter,
-  ResourceRegistry,
-} from '@chassis/kernel';
-import { inProcessHandle } from '@chassis/kernel/testing';
+import { ChassisError, type DriverDefinition } from '@chassis/kernel';
+import { recordingProvider, routerFor } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
 import type { HypervisorDriver, VmProfile, VmSpec } from './contract.js';
 import { HypervisorFacade } from './facade.js';
 import { HYPERVISOR } from './point.js';
 
-const calls: { method: string; args: unknown[]; props: unknown; resource: string }[] = [];
-const recording = new Proxy({} as HypervisorDriver, {
-  get:
-    (_t, method: string) =>
-    (ctx: { properties: unknown; resource: { id: string } }, ...args: unknown[]) => {
-      calls.push({ method, args, props: ctx.properties, resource: ctx.resource.id });
-      return { method };
-    },
-});
+const { provider: recording, calls } = recordingProvider<HypervisorDriver>();
 const definition = { provides: { hypervisor: recording } } satisfies DriverDefinition;
 
 function setup() {
   calls.length = 0;
-  const registry = new ResourceRegistry<DriverHandle>();
-  const handle = inProcessHandle(definition, { id: 'com.example.kvm', version: '1.0.0' });
-  const binding = { driverId: 'com.example.kvm', version: '1.0.0' };
-  const resource = { kind: 'cluster', driverId: 'com.example.kvm' };
-  registry.add({ ...resource, id: 'kvm-1', category: 'hypervisor' }, binding, handle);
-  registry.add({ ...resource, id: 'net-1', category: 'network' }, binding, handle);
-  const router = new FacadeRouter(registry, {
-    propertiesFor: () => Object.freeze({ url: 'qemu+ssh://kvm1/system' }),
-  });
+  const router = routerFor(
+    definition,
+    { id: 'com.example.kvm', version: '1.0.0' },
+    {
+      resources: [
+        { id: 'kvm-1', kind: 'cluster', category: 'hypervisor' },
+        { id: 'net-1', kind: 'cluster', category: 'network' },
+      ],
+      propertiesFor: () => Object.freeze({ url: 'qemu+ssh://kvm1/system' }),
+    },
+  );
   return new HypervisorFacade(router);
 }
 

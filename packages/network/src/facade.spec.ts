@@ -1,38 +1,26 @@
-import {
-  ChassisError,
-  type DriverDefinition,
-  type DriverHandle,
-  FacadeRouter,
-  ResourceRegistry,
-} from '@chassis/kernel';
-import { inProcessHandle } from '@chassis/kernel/testing';
+import { ChassisError, type DriverDefinition } from '@chassis/kernel';
+import { recordingProvider, routerFor } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
 import type { NetworkDeviceDriver, NetworkSpec } from './contract.js';
 import { NetworkFacade } from './facade.js';
 import { NETWORK_DEVICE } from './point.js';
 
-const calls: { method: string; args: unknown[]; props: unknown; resource: string }[] = [];
-const recording = new Proxy({} as NetworkDeviceDriver, {
-  get:
-    (_t, method: string) =>
-    (ctx: { properties: unknown; resource: { id: string } }, ...args: unknown[]) => {
-      calls.push({ method, args, props: ctx.properties, resource: ctx.resource.id });
-      return { method };
-    },
-});
+const { provider: recording, calls } = recordingProvider<NetworkDeviceDriver>();
 const definition = { provides: { 'network.device': recording } } satisfies DriverDefinition;
 
 function setup() {
   calls.length = 0;
-  const registry = new ResourceRegistry<DriverHandle>();
-  const handle = inProcessHandle(definition, { id: 'com.example.nvp', version: '1.0.0' });
-  const binding = { driverId: 'com.example.nvp', version: '1.0.0' };
-  const resource = { kind: 'network-device', driverId: 'com.example.nvp' };
-  registry.add({ ...resource, id: 'nvp-1', category: 'network' }, binding, handle);
-  registry.add({ ...resource, id: 'pool-1', category: 'storage' }, binding, handle);
-  const router = new FacadeRouter(registry, {
-    propertiesFor: async () => Object.freeze({ hostname: 'nvp.example' }),
-  });
+  const router = routerFor(
+    definition,
+    { id: 'com.example.nvp', version: '1.0.0' },
+    {
+      resources: [
+        { id: 'nvp-1', kind: 'network-device', category: 'network' },
+        { id: 'pool-1', kind: 'network-device', category: 'storage' },
+      ],
+      propertiesFor: async () => Object.freeze({ hostname: 'nvp.example' }),
+    },
+  );
   return new NetworkFacade(router);
 }
 

@@ -1,47 +1,26 @@
-import {
-  ChassisError,
-  type DriverDefinition,
-  type DriverHandle,
-  FacadeRouter,
-  ResourceRegistry,
-} from '@chassis/kernel';
-import { inProcessHandle } from '@chassis/kernel/testing';
+import { ChassisError, type DriverDefinition } from '@chassis/kernel';
+import { recordingProvider, routerFor } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
 import type { PrimaryStorageDriver, VolumeSpec } from './contract.js';
 import { StorageFacade } from './facade.js';
 import { PRIMARY_STORAGE } from './point.js';
 
-const calls: { method: string; args: unknown[]; props: unknown; resource: string }[] = [];
-
-/** Answers every operation with `{ method }` and records what it received. */
-const recording = new Proxy({} as PrimaryStorageDriver, {
-  get:
-    (_t, method: string) =>
-    (ctx: { properties: unknown; resource: { id: string } }, ...args: unknown[]) => {
-      calls.push({ method, args, props: ctx.properties, resource: ctx.resource.id });
-      return { method };
-    },
-});
+const { provider: recording, calls } = recordingProvider<PrimaryStorageDriver>();
 const definition = { provides: { 'storage.primary': recording } } satisfies DriverDefinition;
 
 function setup() {
   calls.length = 0;
-  const registry = new ResourceRegistry<DriverHandle>();
-  const handle = inProcessHandle(definition, { id: 'com.example.sf', version: '1.0.0' });
-  const binding = { driverId: 'com.example.sf', version: '1.0.0' };
-  registry.add(
-    { id: 'pool-1', kind: 'primary-storage-pool', category: 'storage', driverId: 'com.example.sf' },
-    binding,
-    handle,
+  const router = routerFor(
+    definition,
+    { id: 'com.example.sf', version: '1.0.0' },
+    {
+      resources: [
+        { id: 'pool-1', kind: 'primary-storage-pool', category: 'storage' },
+        { id: 'net-1', kind: 'network', category: 'network' },
+      ],
+      propertiesFor: () => Object.freeze({ mVip: '10.0.0.1' }),
+    },
   );
-  registry.add(
-    { id: 'net-1', kind: 'network', category: 'network', driverId: 'com.example.sf' },
-    binding,
-    handle,
-  );
-  const router = new FacadeRouter(registry, {
-    propertiesFor: () => Object.freeze({ mVip: '10.0.0.1' }),
-  });
   return new StorageFacade(router);
 }
 

@@ -4,3 +4,5 @@
  */
 export * from './fake-context.js';
 export * from './in-process-handle.js';
+export * from './recording-provider.js';
+export * from './router-for.js';
