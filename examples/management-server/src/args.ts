@@ -10,6 +10,20 @@ export interface CliOptions {
   /** Admin HTTP port (`serve` only); absent: no admin server. */
   readonly adminPort?: number;
   readonly logLevel?: LogLevel;
+  /** TUF repository (URL or folder) that installs and upgrades by id come from (`serve` only). */
+  readonly tufRepository?: string;
+  /** The operator's trusted `root.json` of {@link tufRepository}. */
+  readonly trustedRoot?: string;
+  /** Seconds between periodic update checks (`serve` with a TUF repository). */
+  readonly updateIntervalSeconds?: number;
+  /** Project CA certificate (PEM file): CARs must be signed by a vendor it issued. */
+  readonly ca?: string;
+  /** Signed revocation list (JSON file) of that CA. */
+  readonly revocations?: string;
+  /** Driver ids the operator explicitly allows unsigned. */
+  readonly allowUnsigned?: readonly string[];
+  /** Install lock the installed set must match before the server serves. */
+  readonly verifyLock?: string;
 }
 
 /** The usage text. */
@@ -19,12 +33,28 @@ export const USAGE = `Usage: node dist/main.js [demo|serve] [options]
   serve                  start (keeping the data directory) and run until SIGINT/SIGTERM
 
 Options:
-  --data-dir <dir>       state, CAR cache and secret key (default .chassis/demo-data;
-                         the demo deletes it first)   [env CHASSIS_DATA_DIR]
-  --repository <dir>     folder of CARs installed at start (default dist/repository)
-                                                      [env CHASSIS_REPOSITORY]
+  --data-dir <dir>       state, CAR cache, secret key and chassis.lock (default
+                         .chassis/demo-data; the demo deletes it first)   [env CHASSIS_DATA_DIR]
+  --repository <dir>     folder of CARs installed at start (default dist/repository, none
+                         with --tuf-repository)                           [env CHASSIS_REPOSITORY]
   --admin-port <port>    serve the admin HTTP API and web UI on 127.0.0.1:<port> (serve only)
   --log-level <level>    debug | info | warn | error (default warn; info shows driver logs)
+
+Repository and trust:
+  --tuf-repository <url|dir>  signed (TUF) repository that installs and upgrades by driver id
+                         come from, and update checks look at (serve only)
+                                                                  [env CHASSIS_TUF_REPOSITORY]
+  --trusted-root <file>  the repository's root.json, obtained out of band (required with
+                         --tuf-repository)                          [env CHASSIS_TRUSTED_ROOT]
+  --update-interval <s>  check the repository for updates every <s> seconds (serve only)
+                                                                 [env CHASSIS_UPDATE_INTERVAL]
+  --ca <ca.pem>          require CARs signed by a vendor certificate of this project CA
+                                                                             [env CHASSIS_CA]
+  --revocations <file>   the CA's signed revocation list (with --ca)  [env CHASSIS_REVOCATIONS]
+  --allow-unsigned <id,...>  driver ids allowed unsigned (default without --ca: the three
+                         example drivers, whose CARs are unsigned)  [env CHASSIS_ALLOW_UNSIGNED]
+  --verify-lock <file>   refuse to serve (exit 1, CHASSIS_E_LOCK_MISMATCH) unless the
+                         installed drivers match this install lock   [env CHASSIS_VERIFY_LOCK]
   -h, --help             this text`;
 
 /** A command-line mistake: the message says what to fix. */
@@ -32,11 +62,10 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 /** Parses the command line (without `node` and the script) and the environment. */
-export function parseCli(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = {},
-): CliOptions {
+export function parseCli(argv: readonly string[], env: Env = {}): CliOptions {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -50,6 +79,9 @@ export function parseCli(
   const mode = positionals[0] ?? 'demo';
   if (mode !== 'demo' && mode !== 'serve')
     throw new UsageError(`Unknown mode "${mode}": use demo or serve`);
+  const serveOnly = (flag: string) => {
+    if (mode !== 'serve') throw new UsageError(`${flag} needs the serve mode`);
+  };
   let adminPort: number | undefined;
   if (values['admin-port'] !== undefined) {
     adminPort = Number(values['admin-port']);
@@ -57,7 +89,7 @@ export function parseCli(
       throw new UsageError(
         `--admin-port must be a port number (0-65535), not "${values['admin-port']}"`,
       );
-    if (mode !== 'serve') throw new UsageError('--admin-port needs the serve mode');
+    serveOnly('--admin-port');
   }
   const level = values['log-level'];
   if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level))
@@ -70,6 +102,56 @@ export function parseCli(
     ...(repositoryDir ? { repositoryDir } : {}),
     ...(adminPort !== undefined ? { adminPort } : {}),
     ...(level ? { logLevel: level as LogLevel } : {}),
+    ...parseTrust(values, env, serveOnly),
+  };
+}
+
+/** The repository and trust options, checked together (each needs its partner). */
+function parseTrust(
+  values: ReturnType<typeof parse>['values'],
+  env: Env,
+  serveOnly: (flag: string) => void,
+): Partial<CliOptions> {
+  const tufRepository = values['tuf-repository'] ?? env.CHASSIS_TUF_REPOSITORY;
+  const trustedRoot = values['trusted-root'] ?? env.CHASSIS_TRUSTED_ROOT;
+  const interval = values['update-interval'] ?? env.CHASSIS_UPDATE_INTERVAL;
+  const ca = values.ca ?? env.CHASSIS_CA;
+  const revocations = values.revocations ?? env.CHASSIS_REVOCATIONS;
+  const verifyLock = values['verify-lock'] ?? env.CHASSIS_VERIFY_LOCK;
+  const unsigned =
+    values['allow-unsigned'] ??
+    (env.CHASSIS_ALLOW_UNSIGNED ? [env.CHASSIS_ALLOW_UNSIGNED] : undefined);
+  if (tufRepository) {
+    serveOnly('--tuf-repository');
+    if (!trustedRoot)
+      throw new UsageError(
+        '--tuf-repository needs --trusted-root <root.json> (the repository root you trust)',
+      );
+  } else if (trustedRoot) {
+    throw new UsageError('--trusted-root needs --tuf-repository');
+  }
+  let updateIntervalSeconds: number | undefined;
+  if (interval !== undefined) {
+    updateIntervalSeconds = Number(interval);
+    if (!Number.isFinite(updateIntervalSeconds) || updateIntervalSeconds < 1)
+      throw new UsageError(`--update-interval must be a number of seconds ≥ 1, not "${interval}"`);
+    if (!tufRepository) throw new UsageError('--update-interval needs --tuf-repository');
+  }
+  if (revocations && !ca) throw new UsageError('--revocations needs --ca');
+  const allowUnsigned = unsigned
+    ?.flatMap((v) => v.split(','))
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (unsigned && allowUnsigned?.length === 0)
+    throw new UsageError('--allow-unsigned needs driver ids (id,id,...)');
+  return {
+    ...(tufRepository ? { tufRepository } : {}),
+    ...(trustedRoot ? { trustedRoot } : {}),
+    ...(updateIntervalSeconds !== undefined ? { updateIntervalSeconds } : {}),
+    ...(ca ? { ca } : {}),
+    ...(revocations ? { revocations } : {}),
+    ...(allowUnsigned ? { allowUnsigned } : {}),
+    ...(verifyLock ? { verifyLock } : {}),
   };
 }
 
@@ -83,6 +165,13 @@ function parse(argv: readonly string[]) {
       repository: { type: 'string' },
       'admin-port': { type: 'string' },
       'log-level': { type: 'string' },
+      'tuf-repository': { type: 'string' },
+      'trusted-root': { type: 'string' },
+      'update-interval': { type: 'string' },
+      ca: { type: 'string' },
+      revocations: { type: 'string' },
+      'allow-unsigned': { type: 'string', multiple: true },
+      'verify-lock': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -31,13 +31,23 @@ export interface DemoResult {
   readonly errors: readonly string[];
 }
 
-/** Creates the demo resources that do not exist yet and prints their (masked) configuration. */
+/**
+ * Creates the demo resources that do not exist yet and prints their (masked) configuration.
+ * With `installedOnly`, resources of drivers that are not installed are skipped (a server fed
+ * from a repository starts with none).
+ */
 export async function createDemoResources(
   runtime: ManagementRuntime,
   print: (line: string) => void,
+  options: { readonly installedOnly?: boolean } = {},
 ): Promise<void> {
   const existing = new Set(runtime.listResources().map((r) => r.resource.id));
+  const drivers = new Set(runtime.listDrivers().map((d) => d.id));
   for (const r of DEMO_RESOURCES) {
+    if (options.installedOnly && !drivers.has(r.driverId)) {
+      print(`  ${r.id.padEnd(7)} ${r.kind.padEnd(21)} skipped: ${r.driverId} is not installed`);
+      continue;
+    }
     const info = existing.has(r.id)
       ? runtime.getResource(r.id)
       : await runtime.createResource(r, DEMO_PRINCIPAL);
@@ -128,6 +138,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   } finally {
     print(heading('Stop (exact reverse of the start order)'));
     await ex.stop();
+    await ex.lockWritten();
   }
   const result: DemoResult = {
     startOrder: reached(ex.transitions, 'Running'),

@@ -1,7 +1,8 @@
 /**
  * Public API of the example management server, for tests and for copying from: the demo
  * (`runDemo`), the composed server (`startExampleServer`), the scripted scenario and the
- * packing of the example driver CARs into the local repository folder.
+ * packing of the example driver CARs into the local repository folder, the trust policy and TUF
+ * repository access, the install lock and update notices.
  */
 export { type CliOptions, parseCli, USAGE, UsageError } from './args.js';
 export {
@@ -11,6 +12,13 @@ export {
   runDemo,
   showRefusedChange,
 } from './demo.js';
+export {
+  installedVersions,
+  LOCK_FILE_NAME,
+  LockWriter,
+  loadLockCheck,
+  lockFileOf,
+} from './lock-file.js';
 export { packRepository } from './pack-repository.js';
 export { DEFAULT_DATA_DIR, DEFAULT_REPOSITORY_DIR } from './paths.js';
 export { LOG_LEVELS, type LogLevel, printLogger } from './print-logger.js';
@@ -28,3 +36,13 @@ export {
   type ExampleServerOptions,
   startExampleServer,
 } from './server.js';
+export {
+  createRepositorySetup,
+  EXAMPLE_UNSIGNED_IDS,
+  HOST_CHASSIS_VERSION,
+  HOST_CONTRACTS,
+  type RepositorySetup,
+  type TrustOptions,
+  type TufOptions,
+} from './trust.js';
+export { formatUpdate, watchUpdates } from './update-notices.js';

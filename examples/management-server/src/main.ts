@@ -4,37 +4,64 @@ import { serializeError } from '@chassis/kernel';
 import { type CliOptions, parseCli, USAGE, UsageError } from './args.js';
 import { createDemoResources, runDemo } from './demo.js';
 import { heading } from './format.js';
-import { startExampleServer } from './server.js';
+import { type ExampleServerOptions, startExampleServer } from './server.js';
+import type { TrustOptions } from './trust.js';
+import { watchUpdates } from './update-notices.js';
 
 const print = (line: string): void => console.log(line);
 
-/** `serve`: starts (restoring what the data directory holds), then runs until a signal. */
-async function serve(options: CliOptions): Promise<void> {
-  const ex = await startExampleServer({
+/** The server options the command line gives (both modes). */
+function serverOptions(options: CliOptions): ExampleServerOptions {
+  const trust: TrustOptions = {
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.revocations ? { revocations: options.revocations } : {}),
+    ...(options.allowUnsigned ? { allowUnsigned: options.allowUnsigned } : {}),
+  };
+  return {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.repositoryDir ? { repositoryDir: options.repositoryDir } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-  });
+    ...(options.tufRepository && options.trustedRoot
+      ? { tuf: { url: options.tufRepository, trustedRoot: options.trustedRoot } }
+      : {}),
+    ...(options.verifyLock ? { verifyLock: options.verifyLock } : {}),
+    trust,
+  };
+}
+
+/** `serve`: starts (restoring what the data directory holds), then runs until a signal. */
+async function serve(options: CliOptions): Promise<void> {
+  const ex = await startExampleServer(serverOptions(options));
   let closeAdmin = async (): Promise<void> => {};
+  let updates: { stop(): void } | undefined;
   try {
     print(heading('Resources'));
-    await createDemoResources(ex.runtime, print);
+    await createDemoResources(ex.runtime, print, { installedOnly: true });
+    if (ex.repository) {
+      print(heading('Updates'));
+      const interval = options.updateIntervalSeconds;
+      updates = watchUpdates(ex.runtime, print, interval ? interval * 1000 : undefined);
+    }
     if (options.adminPort !== undefined) {
       const { serveAdmin } = await import('./admin.js');
       const { admin, url } = await serveAdmin(ex.runtime, ex.dataDir, options.adminPort, print);
       closeAdmin = () => admin.close();
       print(heading(`Admin API and web UI on ${url}/ (token in ${ex.dataDir}/admin-token)`));
     }
-    print(`\nRunning with data in ${ex.dataDir}; press Ctrl-C to stop.`);
+    print(
+      `\nRunning with data in ${ex.dataDir} (install lock ${ex.lockFile}); press Ctrl-C to stop.`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
   } finally {
     // Also on a failed start (e.g. the admin port is taken): the drivers' workers must end.
+    updates?.stop();
     print(heading('Stop (exact reverse of the start order)'));
     await closeAdmin();
     await ex.stop();
+    await ex.lockWritten();
   }
 }
 
@@ -60,11 +87,7 @@ export async function main(argv: readonly string[], env = process.env): Promise<
     await serve(options);
     return 0;
   }
-  const result = await runDemo({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.repositoryDir ? { repositoryDir: options.repositoryDir } : {}),
-    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-  });
+  const result = await runDemo(serverOptions(options));
   return result.errors.length === 0 ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
+import { readCar } from '@chassis/car';
 import {
   DEFAULT_CATEGORY_RANKS,
   DEFAULT_KERNEL_CONFIG,
@@ -7,6 +8,7 @@ import {
   type LifecycleEvent,
   serializeError,
 } from '@chassis/kernel';
+import type { RepositoryAccess } from '@chassis/repository';
 import {
   createManagementServer,
   type ManagementRuntime,
@@ -14,17 +16,31 @@ import {
   type Principal,
 } from '@chassis/runtime';
 import { DRIVER_COLUMN, formatTransition, heading } from './format.js';
+import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
 import { DEFAULT_DATA_DIR, DEFAULT_REPOSITORY_DIR } from './paths.js';
 import { type LogLevel, printLogger } from './print-logger.js';
 import { listRepository, planInstall, type RefusedCar, type RepositoryCar } from './repository.js';
+import { createRepositorySetup, type TrustOptions, type TufOptions } from './trust.js';
 
 /** The principal the example acts as (recorded in the upgrade history). */
 export const DEMO_PRINCIPAL: Principal = { id: 'system:example', roles: ['admin'] };
 
 /** Options of {@link startExampleServer}. */
 export interface ExampleServerOptions {
-  /** Folder of CARs to install at start (default: the packed example drivers). */
+  /**
+   * Folder of CARs to install at start (default: the packed example drivers; none when `tuf`
+   * is given).
+   */
   readonly repositoryDir?: string;
+  /** Signed (TUF) repository that installs and upgrades by id and update checks use. */
+  readonly tuf?: TufOptions;
+  /** Which CARs are accepted (project CA, revocations, ids allowed unsigned). */
+  readonly trust?: TrustOptions;
+  /**
+   * An install lock the installed set must match once started; otherwise the server stops and
+   * the start fails with `CHASSIS_E_LOCK_MISMATCH` (and `<dataDir>/chassis.lock` is left as it was).
+   */
+  readonly verifyLock?: string;
   /** State, CAR cache and secret key (default `.chassis/demo-data` under the package). */
   readonly dataDir?: string;
   /** Delete `dataDir` first so that the run starts from nothing (the demo does). */
@@ -41,7 +57,14 @@ export interface ExampleServer {
   readonly server: ManagementServer;
   readonly runtime: ManagementRuntime;
   readonly dataDir: string;
-  readonly repositoryDir: string;
+  /** The folder of CARs installed at start, if any. */
+  readonly repositoryDir: string | undefined;
+  /** The TUF repository, when one is configured. */
+  readonly repository: RepositoryAccess | undefined;
+  /** `<dataDir>/chassis.lock`: kept equal to the installed set after every change. */
+  readonly lockFile: string;
+  /** Resolves when the lock file shows every change made so far. */
+  lockWritten(): Promise<void>;
   /** The repository's CARs, in the order they were installed (and started). */
   readonly installed: readonly RepositoryCar[];
   /** CARs of the repository that were not installed, with the reason. */
@@ -58,23 +81,40 @@ export interface ExampleServer {
  * kernel's start order (network → storage → hypervisor, dependencies first). Every lifecycle
  * transition is printed as it happens. With a kept data directory, installed drivers and
  * resources are restored first, in the same order.
+ *
+ * Every CAR passes the trust policy first (`options.trust`: project CA, revocations, ids allowed
+ * unsigned — by default the three unsigned example drivers when no CA is given). With
+ * `options.tuf`, installs and upgrades by id come from that verified repository and
+ * `runtime.checkUpdates()` asks it for newer versions. `<dataDir>/chassis.lock` is rewritten
+ * after every install, upgrade, rollback and uninstall; `options.verifyLock` refuses a start
+ * whose installed set differs from a given lock.
  */
 export async function startExampleServer(
   options: ExampleServerOptions = {},
 ): Promise<ExampleServer> {
   const print = options.print ?? ((line: string) => console.log(line));
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  const repositoryDir = options.repositoryDir ?? DEFAULT_REPOSITORY_DIR;
+  const repositoryDir = options.repositoryDir ?? (options.tuf ? undefined : DEFAULT_REPOSITORY_DIR);
   const config = options.config ?? DEFAULT_KERNEL_CONFIG;
+  // Read before anything starts: the lock is judged as the operator gave it.
+  const lockCheck = options.verifyLock ? await loadLockCheck(options.verifyLock) : undefined;
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
 
-  const { cars, refused } = await listRepository(repositoryDir);
+  const setup = await createRepositorySetup(dataDir, options.trust, options.tuf);
+  print(heading('Trust'));
+  for (const line of setup.lines) print(line);
+
+  const { cars, refused }: { cars: RepositoryCar[]; refused: RefusedCar[] } = repositoryDir
+    ? await listRepository(repositoryDir)
+    : { cars: [], refused: [] };
   const categories = new Map(cars.map((c) => [c.id, c.category]));
   const ranks = { ...DEFAULT_CATEGORY_RANKS, ...config.categories };
   const order = Object.keys(ranks).sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0));
-  print(
-    heading(`Repository ${relative(process.cwd(), repositoryDir) || '.'}: ${cars.length} CARs`),
-  );
+  if (repositoryDir) {
+    print(
+      heading(`Repository ${relative(process.cwd(), repositoryDir) || '.'}: ${cars.length} CARs`),
+    );
+  }
   for (const c of cars)
     print(
       `  ${c.category.padEnd(10)} ${`${c.id}@${c.version}`.padEnd(DRIVER_COLUMN)} ${c.name} [${c.isolation}]`,
@@ -82,10 +122,22 @@ export async function startExampleServer(
   for (const r of refused)
     print(`  ✗ ${basename(r.file)} refused: ${r.error.code} ${r.error.message}`);
 
+  const lock = new LockWriter(lockFileOf(dataDir));
+  const logger = printLogger(print, options.logLevel ?? 'warn');
   const server = await createManagementServer({
     dataDir,
     config,
-    logger: printLogger(print, options.logLevel ?? 'warn'),
+    logger,
+    // Learns each CAR's category once it passed the trust check, so that the lifecycle lines of
+    // drivers installed later (uploads, repository) name it too.
+    verify: async (file) => {
+      const trust = await setup.verify(file);
+      const { descriptor } = await readCar(file);
+      categories.set(descriptor.id, descriptor.category);
+      return trust;
+    },
+    ...(setup.access ? { acquire: setup.access.acquire, updates: setup.access } : {}),
+    onInstalledChange: (installed) => lock.update(installed),
   });
   const runtime = server.runtime;
   const transitions: LifecycleEvent[] = [];
@@ -93,9 +145,17 @@ export async function startExampleServer(
     transitions.push(event);
     print(formatTransition(event, categories.get(event.driver)));
   });
+  const stop = async () => {
+    try {
+      await server.stop();
+    } finally {
+      subscription.unsubscribe();
+    }
+  };
 
   print(heading(`Start (category order: ${order.join(' → ')})`));
   await server.start();
+  for (const d of runtime.listDrivers()) categories.set(d.id, d.category);
   const present = new Set(
     runtime.listDrivers().flatMap((d) => d.versions.map((v) => `${d.id}@${v.version}`)),
   );
@@ -117,20 +177,32 @@ export async function startExampleServer(
     }
   }
 
+  if (lockCheck) {
+    try {
+      lockCheck.check(installedVersions(runtime));
+      print(heading(`Install lock ${options.verifyLock}: the installed drivers match it`));
+    } catch (err) {
+      const error = serializeError(err);
+      print(heading(`Install lock ${options.verifyLock}: refused`));
+      print(`  ✗ ${error.code} ${error.message}`);
+      print(heading('Stop (exact reverse of the start order)'));
+      await stop();
+      throw err;
+    }
+  }
+  await lock.enable(installedVersions(runtime));
+
   return {
     server,
     runtime,
     dataDir,
     repositoryDir,
+    repository: setup.access,
+    lockFile: lock.file,
+    lockWritten: () => lock.flushed(),
     installed,
     refused,
     transitions,
-    async stop() {
-      try {
-        await server.stop();
-      } finally {
-        subscription.unsubscribe();
-      }
-    },
+    stop,
   };
 }
