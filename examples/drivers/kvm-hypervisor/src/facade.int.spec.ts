@@ -1,14 +1,6 @@
 import { HypervisorFacade } from '@chassis/hypervisor';
-import {
-  ChassisError,
-  type DriverHandle,
-  FacadeRouter,
-  type PropertyBag,
-  type PropertyViolation,
-  ResourceRegistry,
-  validateProperties,
-} from '@chassis/kernel';
-import { inProcessHandle } from '@chassis/kernel/testing';
+import { ChassisError, type PropertyViolation, validateProperties } from '@chassis/kernel';
+import { routerFor } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
 import { projectDescriptor, projectMessages } from './__fixtures__/project.js';
 import driver from './index.js';
@@ -20,21 +12,12 @@ const GiB = 2 ** 30;
 
 function setup(config: Record<string, unknown>) {
   const bag = validateProperties(properties, config, { driver: descriptor.id, messages });
-  const registry = new ResourceRegistry<DriverHandle>();
-  const resource = {
-    id: 'kvm-int',
-    kind: 'cluster',
-    category: 'hypervisor',
-    driverId: descriptor.id,
-  };
-  registry.add(
-    resource,
-    { driverId: descriptor.id, version: descriptor.version },
-    inProcessHandle(driver, descriptor, { messages }),
-  );
-  const configs = new Map<string, PropertyBag>([['kvm-int', bag]]);
   return new HypervisorFacade(
-    new FacadeRouter(registry, { propertiesFor: (r) => configs.get(r.id) }),
+    routerFor(driver, descriptor, {
+      resources: [{ id: 'kvm-int', kind: 'cluster', category: 'hypervisor' }],
+      propertiesFor: (r) => (r.id === 'kvm-int' ? bag : undefined),
+      messages,
+    }),
   );
 }
 

@@ -1,14 +1,10 @@
 import {
   ChassisError,
-  type DriverHandle,
-  FacadeRouter,
-  type PropertyBag,
   type PropertyViolation,
-  ResourceRegistry,
   renderForm,
   validateProperties,
 } from '@chassis/kernel';
-import { inProcessHandle } from '@chassis/kernel/testing';
+import { routerFor } from '@chassis/kernel/testing';
 import { NetworkFacade } from '@chassis/network';
 import { describe, expect, it } from 'vitest';
 import { projectDescriptor, projectMessages } from './__fixtures__/project.js';
@@ -20,20 +16,13 @@ const messages = projectMessages();
 
 function setup(config: Record<string, unknown>) {
   const bag = validateProperties(properties, config, { driver: descriptor.id, messages });
-  const registry = new ResourceRegistry<DriverHandle>();
-  const resource = {
-    id: 'nvp-int',
-    kind: 'network-device',
-    category: 'network',
-    driverId: descriptor.id,
-  };
-  registry.add(
-    resource,
-    { driverId: descriptor.id, version: descriptor.version },
-    inProcessHandle(driver, descriptor, { messages }),
+  return new NetworkFacade(
+    routerFor(driver, descriptor, {
+      resources: [{ id: 'nvp-int', kind: 'network-device', category: 'network' }],
+      propertiesFor: (r) => (r.id === 'nvp-int' ? bag : undefined),
+      messages,
+    }),
   );
-  const configs = new Map<string, PropertyBag>([['nvp-int', bag]]);
-  return new NetworkFacade(new FacadeRouter(registry, { propertiesFor: (r) => configs.get(r.id) }));
 }
 
 const valid = {

@@ -1,15 +1,11 @@
 import {
   ChassisError,
-  type DriverHandle,
-  FacadeRouter,
   maskSecrets,
-  type PropertyBag,
   type PropertyViolation,
-  ResourceRegistry,
   SECRET_MASK,
   validateProperties,
 } from '@chassis/kernel';
-import { inProcessHandle } from '@chassis/kernel/testing';
+import { routerFor } from '@chassis/kernel/testing';
 import { StorageFacade } from '@chassis/storage';
 import { describe, expect, it } from 'vitest';
 import { projectDescriptor, projectMessages } from './__fixtures__/project.js';
@@ -22,23 +18,14 @@ const GiB = 2 ** 30;
 
 function setup(config: Record<string, unknown>) {
   const bag = validateProperties(properties, config, { driver: descriptor.id, messages });
-  const registry = new ResourceRegistry<DriverHandle>();
-  const resource = {
-    id: 'pool-int',
-    kind: 'primary-storage-pool',
-    category: 'storage',
-    driverId: descriptor.id,
-  };
-  registry.add(
-    resource,
-    { driverId: descriptor.id, version: descriptor.version },
-    inProcessHandle(driver, descriptor, { messages }),
-  );
-  const configs = new Map<string, PropertyBag>([['pool-int', bag]]);
   return {
     bag,
     facade: new StorageFacade(
-      new FacadeRouter(registry, { propertiesFor: (r) => configs.get(r.id) }),
+      routerFor(driver, descriptor, {
+        resources: [{ id: 'pool-int', kind: 'primary-storage-pool', category: 'storage' }],
+        propertiesFor: (r) => (r.id === 'pool-int' ? bag : undefined),
+        messages,
+      }),
     ),
   };
 }
