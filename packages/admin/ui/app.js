@@ -57,11 +57,32 @@ async function api(method, path, body) {
 
 const badge = (s) => el('span', { class: `badge state-${s ?? 'unknown'}`, text: s ?? '—' });
 
-async function upgrade(id, button) {
+/** Orders `1.2.0` before `1.10.0` (numeric parts; a pre-release sorts before its release). */
+function compareVersions(a, b) {
+  const [coreA, preA] = a.split('-', 2);
+  const [coreB, preB] = b.split('-', 2);
+  const x = coreA.split('.').map(Number);
+  const y = coreB.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  if (preA === preB) return 0;
+  if (preA === undefined) return 1;
+  if (preB === undefined) return -1;
+  return preA < preB ? -1 : 1;
+}
+
+/** Upgrades `id` (to `version`, or to the newest available when omitted). */
+async function upgrade(id, button, version) {
   button.disabled = true;
-  say(`Upgrading ${id}…`);
+  say(`Upgrading ${id}${version ? ` to ${version}` : ''}…`);
   try {
-    const record = await api('POST', `/api/drivers/${encodeURIComponent(id)}/upgrade`, {});
+    const record = await api(
+      'POST',
+      `/api/drivers/${encodeURIComponent(id)}/upgrade`,
+      version ? { version } : {},
+    );
     say(`Upgrade of ${id} ${record.from ?? ''} → ${record.to}: ${record.result}`);
   } catch (err) {
     say(`${err.code}: ${err.message}`, true);
@@ -161,6 +182,7 @@ async function showDriver(id) {
     const provides = d.provides.map((p) => `${p.point} ${p.version}`).join(', ');
     $('#detail-meta').textContent =
       `${d.vendor} · ${d.category} · tier ${d.tier ?? '?'} · provides ${provides || 'nothing'}`;
+    const active = d.versions.find((v) => v.active);
     $('#versions tbody').replaceChildren(
       ...d.versions.map((v) =>
         el(
@@ -171,6 +193,21 @@ async function showDriver(id) {
           el('td', { text: v.active ? 'active' : '' }),
           el('td', { text: v.resources.join(', ') }),
           el('td', { text: v.installedAt }),
+          // A newer version installed beside the active one (e.g. with `chassis drivers
+          // install <car>`) is not a repository update notice, so it gets its own button.
+          el(
+            'td',
+            {},
+            active && !v.active && compareVersions(v.version, active.version) > 0
+              ? el('button', {
+                  type: 'button',
+                  class: 'upgrade',
+                  dataset: { driver: d.id, version: v.version },
+                  text: `Upgrade to ${v.version}`,
+                  onclick: (e) => upgrade(d.id, e.currentTarget, v.version),
+                })
+              : undefined,
+          ),
         ),
       ),
     );
