@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { compare, report } from '../../../bench/compare.js';
 import { writeDriver } from '../src/__fixtures__/make-driver.js';
 import { DriverLoader, type LoadedDriver } from '../src/index.js';
-import { CTX, ECHO, PAYLOAD, scratch, script } from './helpers.js';
+import { CTX, ECHO, PAYLOAD, rawRoundTrip, scratch, script } from './helpers.js';
 
 describe('loader call overhead', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
@@ -38,18 +38,10 @@ describe('loader call overhead', () => {
        workerData.port.on('message', (m) => workerData.port.postMessage({ id: m.id, value: m.args[0] }));`,
       { eval: true, workerData: { port: port2 }, transferList: [port2] },
     );
-    const waiting = new Map<number, (v: unknown) => void>();
-    port1.on('message', (m: { id: number; value: unknown }) => {
-      waiting.get(m.id)?.(m.value);
-      waiting.delete(m.id);
-    });
-    let id = 0;
-    const roundTrip = () =>
-      new Promise((resolve) => {
-        const n = ++id;
-        waiting.set(n, resolve);
-        port1.postMessage({ id: n, ctx: CTX, args: [PAYLOAD] });
-      });
+    const roundTrip = rawRoundTrip(
+      (call) => port1.postMessage(call),
+      (listener) => port1.on('message', listener),
+    );
     // Three rounds: on a shared 2-core machine one round can land on a noisy moment.
     const ratios: number[] = [];
     for (let round = 1; round <= 3; round++) {
@@ -132,18 +124,10 @@ describe('loader call overhead', () => {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
-    const waiting = new Map<number, (v: unknown) => void>();
-    child.on('message', (m: { id: number; value: unknown }) => {
-      waiting.get(m.id)?.(m.value);
-      waiting.delete(m.id);
-    });
-    let id = 0;
-    const roundTrip = () =>
-      new Promise((resolve) => {
-        const n = ++id;
-        waiting.set(n, resolve);
-        child.send({ id: n, ctx: CTX, args: [PAYLOAD] });
-      });
+    const roundTrip = rawRoundTrip(
+      (call) => child.send(call),
+      (listener) => child.on('message', listener),
+    );
     await compare({
       title: 'process tier: handle.invoke vs raw child_process IPC',
       baseline: { name: 'raw IPC round trip', fn: roundTrip },

@@ -29,3 +29,33 @@ export async function script(dir: string, name: string, source: string): Promise
   await writeFile(file, source);
   return file;
 }
+
+/** What a raw echo peer is sent: the same shape as a driver call, tagged with an id. */
+export interface RawCall {
+  readonly id: number;
+  readonly ctx: typeof CTX;
+  readonly args: readonly unknown[];
+}
+
+/**
+ * The baseline of the tier benchmarks: one request/response round trip of `PAYLOAD` over a raw
+ * channel (MessagePort, child IPC), matching each echo to its request by id, so that the
+ * candidate tier is compared with the bare transport doing the same correlation work.
+ */
+export function rawRoundTrip(
+  send: (call: RawCall) => void,
+  onReply: (listener: (reply: { id: number; value: unknown }) => void) => void,
+): () => Promise<unknown> {
+  const waiting = new Map<number, (v: unknown) => void>();
+  onReply((m) => {
+    waiting.get(m.id)?.(m.value);
+    waiting.delete(m.id);
+  });
+  let id = 0;
+  return () =>
+    new Promise((resolve) => {
+      const n = ++id;
+      waiting.set(n, resolve);
+      send({ id: n, ctx: CTX, args: [PAYLOAD] });
+    });
+}
