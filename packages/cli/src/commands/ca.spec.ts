@@ -2,32 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createManifest, serializeManifest, writeCar } from '@chassis/car';
 import { ChassisError } from '@chassis/kernel';
 import { loadRevocations, verifyCarTrust } from '@chassis/repository';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, runCli } from '../run.js';
+import { run } from '../__fixtures__/run.js';
+import { ExitCode } from '../run.js';
 
 let root: string;
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(argv, { stdout, stderr });
-  return { code, out: stdout.text(), err: stderr.text() };
-}
 
 async function unsignedCar(file: string, id: string): Promise<string> {
   const files = new Map<string, Buffer>([

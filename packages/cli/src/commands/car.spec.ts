@@ -1,31 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { readCarEntries, writeCar } from '@chassis/car';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExitCode, runCli } from '../run.js';
+import { run } from '../__fixtures__/run.js';
+import { ExitCode } from '../run.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'cli-car-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(argv, { stdout, stderr });
-  return { code, out: stdout.text(), err: stderr.text() };
-}
 
 /** `car init` plus a stand-in for the TypeScript build, ready to pack. */
 async function scaffold(name: string): Promise<string> {

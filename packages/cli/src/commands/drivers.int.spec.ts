@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { type AdminServer, createAdminServer } from '@chassis/admin';
 import { createFakeRuntime, type FakeRuntime, writeTestCar } from '@chassis/admin/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, runCli } from '../run.js';
+import { run } from '../__fixtures__/run.js';
+import { ExitCode } from '../run.js';
 
 const ADMIN = 'cli-admin-token-0123456789';
 const VIEWER = 'cli-viewer-token-0123456789';
@@ -13,24 +13,6 @@ let server: AdminServer;
 let runtime: FakeRuntime;
 let url: string;
 let dir: string;
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(argv, { stdout, stderr });
-  return { code, out: stdout.text(), err: stderr.text() };
-}
 
 const admin = (...argv: string[]) => run(...argv, '--url', url, '--token', ADMIN);
 

@@ -2,30 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createManifest, serializeManifest, writeCar } from '@chassis/car';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, runCli } from '../run.js';
+import { run } from '../__fixtures__/run.js';
+import { ExitCode } from '../run.js';
 
 let dir: string;
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(argv, { stdout, stderr });
-  return { code, out: stdout.text(), err: stderr.text() };
-}
 
 async function car(id: string, version: string, category = 'storage'): Promise<string> {
   const files = new Map<string, Buffer>([
