@@ -31,6 +31,8 @@ import type {
  */
 
 const SF = 'com.example.solidfire';
+/** Per test: a few CLI starts in a row, each about a second on a busy 2-core machine. */
+const LONG = 60_000;
 const IDS = ['com.example.kvm', 'com.example.nvp', SF];
 /** A second pool, created over HTTP, so that a canary upgrade has a "rest" after its canary. */
 const POOL2_SECRET = 'pool-2-Secret-7fq2Lz';
@@ -106,13 +108,16 @@ function expectFailure(r: CliRun, code: string): void {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'chassis-cli-http-'));
   // The variants are packed while the server starts: both take a few seconds on a busy machine.
-  const [s, v110, unhealthy, noStart] = await Promise.all([
+  const [s, ...packed] = await Promise.allSettled([
     startServe(),
     packSolidFireVariant(work, { version: '1.1.0' }),
     packSolidFireVariant(work, { version: '1.2.0', fault: 'unhealthy' }),
     packSolidFireVariant(work, { version: '1.2.1', fault: 'start-throws' }),
   ]);
-  server = s;
+  // Keep a started server even when packing failed, so that afterAll stops it.
+  if (s.status === 'fulfilled') server = s.value;
+  for (const r of [s, ...packed]) if (r.status === 'rejected') throw r.reason;
+  const [v110, unhealthy, noStart] = packed.map((r) => (r as PromiseFulfilledResult<string>).value);
   Object.assign(cars, { v110, unhealthy, noStart });
   cli = chassisFor(server);
 }, 60_000);
@@ -124,7 +129,7 @@ afterAll(async () => {
   expect(code).toBe(0);
 }, 30_000);
 
-describe('chassis drivers / resources against the example server', () => {
+describe('chassis drivers / resources against the example server', { timeout: LONG }, () => {
   it('drivers list: a table, and --json with the three drivers Running at 1.0.0', async () => {
     const [table, asJson] = await Promise.all([
       run(['drivers', 'list']),
@@ -431,10 +436,13 @@ describe('chassis drivers / resources against the example server', () => {
     expect(seen.length).toBeGreaterThan(20);
     const all = seen.join('\n');
     for (const s of SECRETS) expect(all).not.toContain(s);
+    // Nor what the server itself printed (it lists the resources at start, masked).
+    expect(server.stdout()).toContain('clusterAdminPassword=••••••');
+    for (const s of SECRETS) expect(server.stdout() + server.stderr()).not.toContain(s);
   });
 });
 
-describe('the raw admin HTTP API', () => {
+describe('the raw admin HTTP API', { timeout: LONG }, () => {
   it('refuses a missing or unknown token with 401 and { code, message }; the query token only works for /events', async () => {
     const none = await adminRequest<ErrorView>(server.url, '/api/drivers');
     expect(none.status).toBe(401);
@@ -458,6 +466,15 @@ describe('the raw admin HTTP API', () => {
       `/api/drivers?token=${encodeURIComponent(server.token)}`,
     );
     expect(inQuery.status).toBe(401);
+    // EventSource cannot send headers: /events alone takes the token as a query parameter.
+    const stream = await fetch(`${server.url}/events?token=${encodeURIComponent(server.token)}`, {
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    await stream.body?.cancel();
+    const streamBadToken = await adminRequest<ErrorView>(server.url, '/events?token=nope');
+    expect(streamBadToken.status).toBe(401);
 
     const cliWrongToken = await run(['drivers', 'list'], { CHASSIS_TOKEN: 'not-the-token' });
     expectFailure(cliWrongToken, 'CHASSIS_E_AUTH_INVALID');
@@ -509,7 +526,7 @@ describe('the raw admin HTTP API', () => {
   });
 });
 
-describe('chassis failures scripts can rely on', () => {
+describe('chassis failures scripts can rely on', { timeout: LONG }, () => {
   it('an unreachable --url is CHASSIS_E_CLI_UNREACHABLE, exit 1', async () => {
     const url = await closedUrl();
     const [viaFlag, viaEnv] = await Promise.all([
