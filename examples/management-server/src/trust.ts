@@ -99,15 +99,17 @@ export async function createRepositorySetup(
       { details: { file: tuf.trustedRoot }, cause },
     );
   }
-  const access = createRepositoryAccess({
-    url: tuf.url,
-    trustedRoot,
-    cacheDir: join(dataDir, 'repository-cache'),
-    downloadDir: join(dataDir, 'downloads'),
-    chassisVersion: HOST_CHASSIS_VERSION,
-    contracts: HOST_CONTRACTS,
-    ...policy,
-  });
+  const access = serialized(
+    createRepositoryAccess({
+      url: tuf.url,
+      trustedRoot,
+      cacheDir: join(dataDir, 'repository-cache'),
+      downloadDir: join(dataDir, 'downloads'),
+      chassisVersion: HOST_CHASSIS_VERSION,
+      contracts: HOST_CONTRACTS,
+      ...policy,
+    }),
+  );
   return {
     verify: access.verify,
     access,
@@ -116,5 +118,24 @@ export async function createRepositorySetup(
       ...lines,
       `  installs and upgrades by id come from the TUF repository ${tuf.url} (trusted root ${tuf.trustedRoot})`,
     ],
+  };
+}
+
+/**
+ * Runs the repository's refreshing calls (`acquire`, `check`) one at a time. Each one refreshes
+ * the TUF metadata and commits it to the shared cache folder file by file; a periodic check
+ * overlapping an install must not interleave two commits.
+ */
+function serialized(access: RepositoryAccess): RepositoryAccess {
+  let queue: Promise<unknown> = Promise.resolve();
+  const one = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.catch(() => {}).then(fn);
+    queue = next;
+    return next;
+  };
+  return {
+    verify: access.verify,
+    acquire: (id, version) => one(() => access.acquire(id, version)),
+    check: (installed) => one(() => access.check(installed)),
   };
 }
