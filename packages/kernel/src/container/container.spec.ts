@@ -2,8 +2,8 @@ import { type Container, inject, injectable } from 'inversify';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DEFAULT_KERNEL_CONFIG } from '../config/kernel-config.js';
 import { ChassisError } from '../errors/chassis-error.js';
-import type { ErrorCode } from '../errors/registry.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { thrownCode as codeOf } from '../testing/error-code.js';
 import { systemClock } from './clock.js';
 import { createDriverContainer } from './driver-container.js';
 import { createKernelContainer, type KernelServices } from './kernel-container.js';
@@ -21,16 +21,6 @@ const services = (): KernelServices<typeof lifecycle, typeof resources> => ({
 
 const SECRET = Symbol.for('chassis.test.secret');
 const OWN = Symbol.for('chassis.test.own');
-
-function codeOf(fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (ChassisError.is(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('createKernelContainer', () => {
   it('binds exactly the exported services under their tokens', () => {

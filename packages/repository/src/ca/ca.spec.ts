@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChassisError, type ErrorCode } from '@chassis/kernel';
+import { rejectionCode as codeOf } from '@chassis/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CA_FILES } from './files.js';
 import { initCa, loadCa } from './init.js';
@@ -14,16 +14,6 @@ import { CODE_SIGNING_OID } from './x509.js';
 
 let root: string;
 let caDir: string;
-
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await promise;
-  } catch (err) {
-    if (ChassisError.is(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 function hasOpenssl(): boolean {
   try {

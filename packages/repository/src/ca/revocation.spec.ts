@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChassisError, type ErrorCode } from '@chassis/kernel';
+import type { ErrorCode } from '@chassis/kernel';
+import { rejectionCode as asyncCodeOf, thrownCode as codeOf } from '@chassis/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CA_FILES } from './files.js';
 import { initCa, loadCaCertificatePem } from './init.js';
@@ -17,26 +18,6 @@ let root: string;
 let caDir: string;
 let caPem: string;
 let vendor: IssuedVendorCertificate;
-
-function codeOf(fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (ChassisError.is(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
-
-async function asyncCodeOf(promise: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await promise;
-  } catch (err) {
-    if (ChassisError.is(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'chassis-crl-'));

@@ -1,4 +1,5 @@
-import { ChassisError, type ErrorCode } from '@chassis/kernel';
+import type { ErrorCode } from '@chassis/kernel';
+import { thrownCode as codeOf } from '@chassis/kernel/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyRevocationList } from '../ca/revocation-format.js';
 import { addDays, fingerprint, x509 } from '../ca/x509.js';
@@ -20,16 +21,6 @@ function check(overrides: Partial<SignerCheck> = {}): SignerCheck {
     at: new Date(),
     ...overrides,
   };
-}
-
-function codeOf(fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (ChassisError.is(err)) return err.code;
-    throw err;
-  }
-  return undefined;
 }
 
 describe('verifySignerCertificate', () => {

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCar, readCarEntries, writeCar } from '@chassis/car';
-import { ChassisError, type ErrorCode } from '@chassis/kernel';
+import type { ErrorCode } from '@chassis/kernel';
+import { rejectionCode as codeOf } from '@chassis/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDriverCar } from './__fixtures__/car.js';
 import { makeCert, makePki, SERVER_AUTH_OID, type TestCert } from './__fixtures__/pki.js';
@@ -14,16 +15,6 @@ let root: string;
 let ca: TestCert;
 let vendor: TestCert;
 let counter = 0;
-
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await promise;
-  } catch (err) {
-    if (ChassisError.is(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 async function freshCar(id?: string): Promise<string> {
   counter += 1;

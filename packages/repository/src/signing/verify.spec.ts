@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCar, readCarEntries, writeCar } from '@chassis/car';
-import { ChassisError, type ErrorCode } from '@chassis/kernel';
+import type { ErrorCode } from '@chassis/kernel';
+import { rejectionCode as codeOf } from '@chassis/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   emptyRevocationList,
@@ -21,16 +22,6 @@ let root: string;
 let ca: TestCert;
 let vendor: TestCert;
 let counter = 0;
-
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await promise;
-  } catch (err) {
-    if (ChassisError.is(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 function nextFile(): string {
   counter += 1;
