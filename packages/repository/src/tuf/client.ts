@@ -61,8 +61,20 @@ export class RepositoryClient {
     return this.updater !== undefined;
   }
 
-  /** Fetches and verifies the newest metadata; returns the drivers on offer. */
-  async refresh(): Promise<readonly DriverEntry[]> {
+  /**
+   * Fetches and verifies the newest metadata; returns the drivers on offer. Calls are
+   * serialised: each commits the trusted files one by one, so two overlapping refreshes could
+   * otherwise interleave their commits.
+   */
+  refresh(): Promise<readonly DriverEntry[]> {
+    const run = this.refreshing.catch(() => undefined).then(() => this.refreshOnce());
+    this.refreshing = run;
+    return run;
+  }
+
+  private refreshing: Promise<unknown> = Promise.resolve();
+
+  private async refreshOnce(): Promise<readonly DriverEntry[]> {
     await this.seedTrustedRoot();
     await mkdir(this.options.cacheDir, { recursive: true });
     const staging = await mkdtemp(join(this.options.cacheDir, '.staging-'));
