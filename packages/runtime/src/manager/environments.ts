@@ -94,7 +94,7 @@ export async function startVersion(ctx: ManagerContext, v: LoadedVersion): Promi
   if (failure) {
     throw new ChassisError(
       'CHASSIS_E_UPGRADE_START_FAILED',
-      `${d.id}@${d.version} failed to start: ${failure.error.message}`,
+      `${failure.error.message} (${d.id}@${d.version} was unloaded; nothing was bound to it)`,
       {
         cause: failure.error,
         details: { driver: d.id, version: d.version },
