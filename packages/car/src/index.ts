@@ -44,6 +44,7 @@ export {
   createManifest,
   MANIFEST_HEADERS,
   type Manifest,
+  manifestFor,
   parseManifest,
   serializeManifest,
 } from './manifest.js';

@@ -1,10 +1,26 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createManifest, parseManifest, serializeManifest } from './manifest.js';
+import { createManifest, manifestFor, parseManifest, serializeManifest } from './manifest.js';
 
 const D1 = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
 const D2 = '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
 describe('MANIFEST.MF', () => {
+  it('manifestFor digests each file (base64 SHA-256) into the serialised manifest', () => {
+    const files = new Map([
+      ['driver.yaml', Buffer.from('id: a.b\n')],
+      ['classes/index.js', Buffer.from('export default {};\n')],
+    ]);
+    const bytes = manifestFor('a.b', '1.2.0', files);
+    const m = parseManifest(bytes);
+    expect([m.driverId, m.driverVersion]).toEqual(['a.b', '1.2.0']);
+    expect([...m.entries]).toEqual([
+      ['classes/index.js', createHash('sha256').update('export default {};\n').digest('base64')],
+      ['driver.yaml', createHash('sha256').update('id: a.b\n').digest('base64')],
+    ]);
+    expect(bytes.toString('utf8')).toContain('Created-By: chassis car');
+  });
+
   it('serialises a golden manifest (CRLF, main section, sorted entries)', () => {
     const m = createManifest(
       'com.example.solidfire',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ChassisError } from '@chassis/kernel';
 import { MANIFEST_PATH } from './layout.js';
 
@@ -138,6 +139,21 @@ export function createManifest(
     entries: new Map([...digests].sort(([a], [b]) => comparePaths(a, b))),
     mainAttributes: new Map([['Created-By', 'chassis car']]),
   };
+}
+
+/**
+ * The `META-INF/MANIFEST.MF` bytes for a driver's files: the base64 SHA-256 of each file, in
+ * path order. `collectProject`/`packCar` write exactly this; tests use it to build CARs from
+ * files in memory. `files` must not contain the manifest itself (nor a signature).
+ */
+export function manifestFor(
+  driverId: string,
+  driverVersion: string,
+  files: ReadonlyMap<string, Uint8Array>,
+): Buffer {
+  const digests = new Map<string, string>();
+  for (const [p, data] of files) digests.set(p, createHash('sha256').update(data).digest('base64'));
+  return serializeManifest(createManifest(driverId, driverVersion, digests));
 }
 
 /** Code-unit order of paths: stable on every platform and locale. */

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ChassisError, type DriverDescriptor } from '@chassis/kernel';
 import { bundleDependencies } from './bundle.js';
 import { parseDescriptor } from './descriptor.js';
 import { DESCRIPTOR_PATH, LICENSE_PATH, MANIFEST_PATH } from './layout.js';
 import { DEFAULT_CAR_LIMITS } from './limits.js';
-import { createManifest, serializeManifest } from './manifest.js';
+import { manifestFor } from './manifest.js';
 import {
   assertMessagesComplete,
   type MessageCatalog,
@@ -121,13 +120,7 @@ export async function collectProject(
       );
   }
   assertMessagesComplete(descriptor, messages, dir);
-  const digests = new Map<string, string>();
-  for (const [p, data] of entries)
-    digests.set(p, createHash('sha256').update(data).digest('base64'));
-  entries.set(
-    MANIFEST_PATH,
-    serializeManifest(createManifest(descriptor.id, descriptor.version, digests)),
-  );
+  entries.set(MANIFEST_PATH, manifestFor(descriptor.id, descriptor.version, entries));
   return { descriptor, entries };
 }
 

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createManifest, serializeManifest, writeCar } from '@chassis/car';
+import { manifestFor, writeCar } from '@chassis/car';
 
 /**
  * Writes a small valid unsigned CAR (a storage driver with one required property) to `file`,
@@ -38,12 +37,6 @@ properties:
       Buffer.from(`${JSON.stringify({ 'up.endpoint': 'Endpoint' })}\n`),
     ],
   ]);
-  const digests = new Map(
-    [...files].map(([p, d]) => [p, createHash('sha256').update(d).digest('base64')] as const),
-  );
-  const entries = new Map([
-    ['META-INF/MANIFEST.MF', serializeManifest(createManifest(id, version, digests))],
-    ...files,
-  ]);
+  const entries = new Map([['META-INF/MANIFEST.MF', manifestFor(id, version, files)], ...files]);
   return writeCar(entries, file);
 }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createManifest, serializeManifest } from '../manifest.js';
+import { manifestFor } from '../manifest.js';
 
 /** A SolidFire-like driver.yaml used across the tests. */
 export const SAMPLE_YAML = `id: com.example.solidfire
@@ -65,13 +64,7 @@ export function withManifest(
   id = 'com.example.solidfire',
   version = '2.1.0',
 ): Map<string, Buffer> {
-  const digests = new Map(
-    [...files].map(([p, d]) => [p, createHash('sha256').update(d).digest('base64')] as const),
-  );
-  return new Map([
-    ['META-INF/MANIFEST.MF', serializeManifest(createManifest(id, version, digests))],
-    ...files,
-  ]);
+  return new Map([['META-INF/MANIFEST.MF', manifestFor(id, version, files)], ...files]);
 }
 
 /** Writes files under `dir`. */

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createManifest, serializeManifest, writeCar } from '@chassis/car';
+import { manifestFor, writeCar } from '@chassis/car';
 import { ChassisError } from '@chassis/kernel';
 import { loadRevocations, verifyCarTrust } from '@chassis/repository';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,10 +21,7 @@ async function unsignedCar(file: string, id: string): Promise<string> {
     ['LICENSE', Buffer.from('Apache-2.0\n')],
     ['classes/index.js', Buffer.from('export default {};\n')],
   ]);
-  const digests = new Map(
-    [...files].map(([p, d]) => [p, createHash('sha256').update(d).digest('base64')] as const),
-  );
-  files.set('META-INF/MANIFEST.MF', serializeManifest(createManifest(id, '1.0.0', digests)));
+  files.set('META-INF/MANIFEST.MF', manifestFor(id, '1.0.0', files));
   await writeCar(files, file);
   return file;
 }

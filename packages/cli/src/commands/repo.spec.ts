@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createManifest, serializeManifest, writeCar } from '@chassis/car';
+import { manifestFor, writeCar } from '@chassis/car';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../__fixtures__/run.js';
 import { ExitCode } from '../run.js';
@@ -21,15 +20,9 @@ async function car(id: string, version: string, category = 'storage'): Promise<s
     ['classes/index.js', Buffer.from('export default {};\n')],
     ['resources/messages/en.json', Buffer.from('{}\n')],
   ]);
-  const digests = new Map(
-    [...files].map(([p, d]) => [p, createHash('sha256').update(d).digest('base64')] as const),
-  );
   const out = join(dir, `${id}-${version}.car`);
   await writeCar(
-    new Map([
-      ['META-INF/MANIFEST.MF', serializeManifest(createManifest(id, version, digests))],
-      ...files,
-    ]),
+    new Map([['META-INF/MANIFEST.MF', manifestFor(id, version, files)], ...files]),
     out,
   );
   return out;

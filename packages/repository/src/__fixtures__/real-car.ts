@@ -1,5 +1,4 @@
-import { createManifest, serializeManifest, writeCar } from '@chassis/car';
-import { createHash } from 'node:crypto';
+import { manifestFor, writeCar } from '@chassis/car';
 import { join } from 'node:path';
 
 /** Writes a real, valid, unsigned CAR for `id@version` with `@chassis/car`'s writer. */
@@ -28,12 +27,10 @@ provides:
     ['classes/index.js', Buffer.from('export default {};\n')],
     ['resources/messages/en.json', Buffer.from('{}\n')],
   ]);
-  const digests = new Map(
-    [...files].map(([p, d]) => [p, createHash('sha256').update(d).digest('base64')] as const),
-  );
+  const manifest = manifestFor(id, version, files);
   if (options.tamper) files.set('classes/index.js', Buffer.from('export default { evil: 1 };\n'));
   const entries = new Map([
-    ['META-INF/MANIFEST.MF', serializeManifest(createManifest(id, version, digests))],
+    ['META-INF/MANIFEST.MF', manifest],
     ...files,
   ]);
   const out = join(dir, `${id}-${version}${options.tamper ? '-tampered' : ''}.car`);

@@ -1,6 +1,5 @@
 // Test CARs: a small valid driver, written with @chassis/car's reproducible writer.
-import { createHash } from 'node:crypto';
-import { createManifest, serializeManifest, writeCar } from '@chassis/car';
+import { manifestFor, writeCar } from '@chassis/car';
 
 export function driverYaml(id: string): string {
   return `id: ${id}
@@ -41,13 +40,7 @@ export function withManifest(
   id: string,
   version = '1.0.0',
 ): Map<string, Buffer> {
-  const digests = new Map(
-    [...files].map(([p, d]) => [p, createHash('sha256').update(d).digest('base64')] as const),
-  );
-  return new Map([
-    ['META-INF/MANIFEST.MF', serializeManifest(createManifest(id, version, digests))],
-    ...files,
-  ]);
+  return new Map([['META-INF/MANIFEST.MF', manifestFor(id, version, files)], ...files]);
 }
 
 /** Writes a valid unsigned CAR for `id` to `file`. */
