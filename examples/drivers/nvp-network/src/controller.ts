@@ -55,16 +55,7 @@ export class SimController {
   }
 
   implement(spec: NetworkSpec, t: Translate): ImplementedNetwork {
-    const missing = this.unsupported(spec.services);
-    if (missing.length > 0) {
-      throw new DriverError(
-        'NVP_UNSUPPORTED_SERVICE',
-        t('nvp.error.unsupported', {
-          services: missing.join(', '),
-          hostname: this.properties.hostname,
-        }),
-      );
-    }
+    this.#requireServices(spec.services, t);
     const subnet = Subnet.parse(spec.cidr);
     if (!subnet) throw new DriverError('NVP_BAD_CIDR', t('nvp.error.badCidr', { cidr: spec.cidr }));
     const gateway = spec.gateway ?? subnet.firstHost;
@@ -154,18 +145,7 @@ export class SimController {
         'NVP_BAD_PUBLIC_IP',
         t('nvp.error.badPublicIp', { address: bad.address }),
       );
-    if (ips.some((ip) => ip.state === 'add')) {
-      const missing = this.unsupported(['sourceNat']);
-      if (missing.length > 0) {
-        throw new DriverError(
-          'NVP_UNSUPPORTED_SERVICE',
-          t('nvp.error.unsupported', {
-            services: missing.join(', '),
-            hostname: this.properties.hostname,
-          }),
-        );
-      }
-    }
+    if (ips.some((ip) => ip.state === 'add')) this.#requireServices(['sourceNat'], t);
     const applied: string[] = [];
     const revoked: string[] = [];
     for (const ip of ips) {
@@ -197,6 +177,20 @@ export class SimController {
   /** NICs currently plugged into a network (for tests and health). */
   nicCount(networkId: string): number {
     return this.#switches.get(networkId)?.nics.size ?? 0;
+  }
+
+  /** Throws `NVP_UNSUPPORTED_SERVICE` naming the router services this cluster cannot offer. */
+  #requireServices(services: readonly NetworkService[], t: Translate): void {
+    const missing = this.unsupported(services);
+    if (missing.length > 0) {
+      throw new DriverError(
+        'NVP_UNSUPPORTED_SERVICE',
+        t('nvp.error.unsupported', {
+          services: missing.join(', '),
+          hostname: this.properties.hostname,
+        }),
+      );
+    }
   }
 
   #switch(networkId: string, t: Translate): LogicalSwitch {
