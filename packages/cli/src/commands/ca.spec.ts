@@ -146,30 +146,10 @@ describe('chassis ca / car sign', () => {
     expect(both.err).toMatch(/^CHASSIS_E_CLI_USAGE: /);
 
     const prefix = join(root, 'other');
-    await run(
-      'ca',
-      'issue',
-      '--ca',
-      ca,
-      '--vendor',
-      'O',
-      '--id-prefix',
-      'org.other.',
-      '--out',
-      prefix,
-    );
-    const overwrite = await run(
-      'ca',
-      'issue',
-      '--ca',
-      ca,
-      '--vendor',
-      'O',
-      '--id-prefix',
-      'org.other.',
-      '--out',
-      prefix,
-    );
+    const issueOther = () =>
+      run('ca', 'issue', '--ca', ca, '--vendor', 'O', '--id-prefix', 'org.other.', '--out', prefix);
+    await issueOther();
+    const overwrite = await issueOther();
     expect(overwrite.err).toMatch(/^CHASSIS_E_CLI_USAGE: /);
 
     const half = join(root, 'half');

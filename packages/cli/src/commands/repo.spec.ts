@@ -132,29 +132,11 @@ describe('chassis repo', () => {
     await run('repo', 'init', repo, '--keys', keys);
     expect((await run('ca', 'init', ca)).code).toBe(ExitCode.ok);
     const file = await car('com.example.unsigned', '1.0.0');
-    const refused = await run(
-      'repo',
-      'add',
-      repo,
-      file,
-      '--keys',
-      keys,
-      '--ca',
-      join(ca, 'ca.pem'),
-    );
+    const add = (...extra: string[]) =>
+      run('repo', 'add', repo, file, '--keys', keys, '--ca', join(ca, 'ca.pem'), ...extra);
+    const refused = await add();
     expect(refused.err).toMatch(/^CHASSIS_E_SIG_UNSIGNED/);
-    const allowed = await run(
-      'repo',
-      'add',
-      repo,
-      file,
-      '--keys',
-      keys,
-      '--ca',
-      join(ca, 'ca.pem'),
-      '--allow-unsigned',
-      'com.example.unsigned',
-    );
+    const allowed = await add('--allow-unsigned', 'com.example.unsigned');
     expect(allowed.code).toBe(ExitCode.ok);
   });
 });
