@@ -16,6 +16,7 @@ import {
 } from '@chassis/kernel';
 import { CarCache, DriverLoader, type ManagedDriverHandle } from '@chassis/loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cachedVersionLoader } from '../server/loader-adapter.js';
 import { DriverManager } from './driver-manager.js';
 import type { LoadedVersion, VersionLoader } from './types.js';
 
@@ -65,8 +66,8 @@ async function packDriver(root: string, version: string, code: string): Promise<
 }
 
 /**
- * Test helper until the runtime composes it: the real loader behind the manager's
- * {@link VersionLoader} (CAR verified and extracted once by the cache, then loaded).
+ * The server's real adapter ({@link cachedVersionLoader}: CAR verified and extracted once by
+ * the cache, then loaded), keeping each handle it loads so the test can watch it end.
  */
 function loaderAdapter(
   loader: DriverLoader,
@@ -75,18 +76,14 @@ function loaderAdapter(
   readonly handles: ManagedDriverHandle[];
 } {
   const handles: ManagedDriverHandle[] = [];
+  const adapter = cachedVersionLoader(loader, cache, () => {});
   return {
     handles,
     async load(carFile: string): Promise<LoadedVersion> {
-      const l = await loader.loadCar(carFile, cache);
-      handles.push(l.handle);
-      return {
-        descriptor: l.descriptor,
-        handle: l.handle,
-        sha256: l.sha256 ?? '',
-        tier: l.handle.tier,
-        messages: l.messages,
-      };
+      const loaded = await adapter.load(carFile);
+      // loadCar's handles are managed ones; the VersionLoader contract only promises DriverHandle.
+      handles.push(loaded.handle as ManagedDriverHandle);
+      return loaded;
     },
   };
 }

@@ -1,19 +1,10 @@
 import type { DriverDescriptor, ProvidesEntry } from '@chassis/kernel';
 import { describe, expect, it } from 'vitest';
+import { fakeDescriptor } from '../testing/fake-loader.js';
 import { checkContractUpgrade } from './contract-check.js';
 
 function d(version: string, provides: ProvidesEntry[]): DriverDescriptor {
-  return {
-    id: 'com.example.x',
-    name: 'x',
-    version,
-    vendor: 'Example',
-    license: 'Apache-2.0',
-    category: 'storage',
-    entry: 'classes/index.js',
-    engines: { chassis: '^1.0.0' },
-    provides,
-  };
+  return fakeDescriptor('com.example.x', version, { name: 'x', provides });
 }
 
 describe('checkContractUpgrade', () => {
