@@ -1,4 +1,4 @@
-import { ChassisError, serializeError } from '@chassis/kernel';
+import { ChassisError, serializeError } from '@chassis/kernel/errors';
 import { type Command, CommanderError } from 'commander';
 import { createProgram } from './program.js';
 

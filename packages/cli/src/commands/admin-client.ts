@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ChassisError, type ErrorCode } from '@chassis/kernel';
+import { ChassisError, type ErrorCode } from '@chassis/kernel/errors';
 import { type Command, Option } from 'commander';
 
 /** Connection options shared by every admin command. */

@@ -1,13 +1,7 @@
 import { access, writeFile } from 'node:fs/promises';
-import { ChassisError } from '@chassis/kernel';
-import {
-  initCa,
-  issueVendorCertificate,
-  REVOCATION_REASONS,
-  readPemFile,
-  revoke,
-} from '@chassis/repository';
+import { ChassisError } from '@chassis/kernel/errors';
 import type { Command } from 'commander';
+import { REVOCATION_REASONS, repository } from './lazy.js';
 
 /**
  * Prints to the output configured on the root program (runCli's `stdout` in tests): sub-commands
@@ -71,6 +65,7 @@ export function registerCaCommands(program: Command): void {
     .option('--days <n>', 'validity in days', days, 3650)
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, opts: { name: string; days: number; json?: boolean }, cmd) => {
+      const { initCa } = await repository();
       const result = await initCa(dir, { name: opts.name, validDays: opts.days });
       const print = printer(cmd);
       if (opts.json) {
@@ -111,6 +106,7 @@ export function registerCaCommands(program: Command): void {
         const certFile = `${opts.out}.pem`;
         const keyFile = `${opts.out}.key`;
         for (const file of [keyFile, certFile]) await assertAbsent(file);
+        const { issueVendorCertificate } = await repository();
         const issued = await issueVendorCertificate(opts.ca, {
           vendor: opts.vendor,
           idPrefix: opts.idPrefix,
@@ -155,6 +151,7 @@ export function registerCaCommands(program: Command): void {
         if ((opts.cert === undefined) === (opts.serial === undefined)) {
           throw new ChassisError('CHASSIS_E_CLI_USAGE', 'Give exactly one of --cert or --serial');
         }
+        const { readPemFile, revoke } = await repository();
         const target = opts.cert ? await readPemFile(opts.cert, '--cert') : (opts.serial as string);
         const result = await revoke(opts.ca, target, opts.reason);
         const print = printer(cmd);

@@ -1,12 +1,6 @@
-import {
-  type CarInspection,
-  formatInspection,
-  initDriverProject,
-  inspectCar,
-  packCar,
-  verifyCar,
-} from '@chassis/car';
+import type { CarInspection } from '@chassis/car';
 import { type Command, Option } from 'commander';
+import { car as loadCar } from './lazy.js';
 
 /**
  * The `chassis car` command, created on first use. Other areas add their own sub-commands
@@ -50,6 +44,7 @@ export function registerCarCommands(program: Command): void {
         opts: { out?: string; bundleDeps?: boolean; json?: boolean },
         cmd: Command,
       ) => {
+        const { packCar } = await loadCar();
         const result = await packCar(dir, {
           ...(opts.out ? { out: opts.out } : {}),
           bundleDependencies: opts.bundleDeps === true,
@@ -72,6 +67,7 @@ export function registerCarCommands(program: Command): void {
     .argument('<file>', 'CAR file')
     .option('--json', 'print the inspection as JSON')
     .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
+      const { formatInspection, inspectCar } = await loadCar();
       const inspection: CarInspection = await inspectCar(file);
       print(cmd, opts.json ? json(inspection) : formatInspection(inspection));
     });
@@ -84,6 +80,7 @@ export function registerCarCommands(program: Command): void {
     .argument('<file>', 'CAR file')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
+      const { verifyCar } = await loadCar();
       const archive = await verifyCar(file);
       const { id, version } = archive.descriptor;
       const signature = archive.signature ? 'signed (not verified here)' : 'unsigned';
@@ -130,6 +127,7 @@ export function registerCarCommands(program: Command): void {
         },
         cmd: Command,
       ) => {
+        const { initDriverProject } = await loadCar();
         await initDriverProject(dir, {
           id: opts.id,
           category: opts.category,

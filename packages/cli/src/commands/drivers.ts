@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { renderTable } from '@chassis/car';
+import { renderTable } from '@chassis/car/format';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Connection, call, output, readUpload, withConnection } from './admin-client.js';
 import { withProgress } from './progress.js';

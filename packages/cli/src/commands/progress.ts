@@ -1,5 +1,5 @@
-import cliProgress from 'cli-progress';
 import { type Connection, streamEvents } from './admin-client.js';
+import { cliProgress } from './lazy.js';
 
 /**
  * Runs long admin work (install, upgrade) with a progress bar on stderr that advances with the
@@ -13,14 +13,15 @@ export async function withProgress<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   if (!process.stderr.isTTY || conn.json) return work();
-  const bar = new cliProgress.SingleBar(
+  const { Presets, SingleBar } = await cliProgress();
+  const bar = new SingleBar(
     {
       stream: process.stderr,
       format: `${label} [{bar}] {value}/{total} {state}`,
       clearOnComplete: true,
       hideCursor: true,
     },
-    cliProgress.Presets.shades_classic,
+    Presets.shades_classic,
   );
   bar.start(8, 0, { state: '' });
   const abort = new AbortController();

@@ -1,24 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ChassisError } from '@chassis/kernel';
-import {
-  addCars,
-  type CarVerifier,
-  type DriverEntry,
-  exportBundle,
-  importBundle,
-  indexRepository,
-  initRepository,
-  type MirrorProgress,
-  mirrorRepository,
+import { ChassisError } from '@chassis/kernel/errors';
+import type {
+  CarVerifier,
+  DriverEntry,
+  MirrorProgress,
   RepositoryClient,
-  serveRepository,
-  verifyCarTrust,
-  verifyMirror,
 } from '@chassis/repository';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { cliProgress, repository } from './lazy.js';
 
 /** Output functions of the root program (runCli's streams in tests). */
 function io(cmd: Command): { out: (line: string) => void; err: (line: string) => void } {
@@ -57,7 +48,8 @@ interface ClientOpts {
   s3Endpoint?: string;
 }
 
-function clientFor(opts: ClientOpts): RepositoryClient {
+async function clientFor(opts: ClientOpts): Promise<RepositoryClient> {
+  const { RepositoryClient } = await repository();
   return new RepositoryClient({
     url: opts.repo,
     trustedRoot: opts.root,
@@ -76,13 +68,14 @@ function withClientOptions(cmd: Command): Command {
 }
 
 /** A progress reporter: a bar on a terminal, plain lines otherwise (CI, tests). */
-function progress(
+async function progress(
   cmd: Command,
   quiet: boolean,
-): { onProgress: (p: MirrorProgress) => void; stop: () => void } {
+): Promise<{ onProgress: (p: MirrorProgress) => void; stop: () => void }> {
   const { err } = io(cmd);
   if (quiet) return { onProgress: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
+    const { SingleBar } = await cliProgress();
     const bar = new SingleBar({
       format: '{bar} {value}/{total} CARs | {file}',
       hideCursor: true,
@@ -132,6 +125,7 @@ export function registerRepoCommands(program: Command): void {
     .requiredOption('--keys <dir>', 'private keys folder, outside the repository')
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { keys: string; json?: boolean }, cmd: Command) => {
+      const { initRepository } = await repository();
       const r = await initRepository(dir, { keysDir: opts.keys });
       const { out } = io(cmd);
       if (opts.json) return out(JSON.stringify(r));
@@ -169,6 +163,7 @@ export function registerRepoCommands(program: Command): void {
         },
         cmd: Command,
       ) => {
+        const { addCars, verifyCarTrust } = await repository();
         let verify: CarVerifier | undefined;
         if (opts.ca) {
           const caPem = await readFile(opts.ca, 'utf8');
@@ -206,6 +201,7 @@ export function registerRepoCommands(program: Command): void {
     .requiredOption('--keys <dir>', 'private keys folder')
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { keys: string; json?: boolean }, cmd: Command) => {
+      const { indexRepository } = await repository();
       const r = await indexRepository(dir, { keysDir: opts.keys });
       const { out } = io(cmd);
       if (opts.json) return out(JSON.stringify(r));
@@ -221,6 +217,7 @@ export function registerRepoCommands(program: Command): void {
     .option('--port <n>', 'port (0 = any)', (v) => Number.parseInt(v, 10), 8080)
     .option('--host <addr>', 'bind address', '127.0.0.1')
     .action(async (dir: string, opts: { port: number; host: string }, cmd: Command) => {
+      const { serveRepository } = await repository();
       const server = await serveRepository(dir, { port: opts.port, host: opts.host });
       io(cmd).out(`Serving ${dir} at ${server.url} (Ctrl-C to stop)`);
       await new Promise<void>((resolve) => {
@@ -239,7 +236,7 @@ export function registerRepoCommands(program: Command): void {
       .argument('[query]', 'text to match'),
   ).action(
     async (query: string | undefined, opts: ClientOpts & { json?: boolean }, cmd: Command) => {
-      const client = clientFor(opts);
+      const client = await clientFor(opts);
       try {
         const q = query?.toLowerCase();
         const found = (await client.refresh()).filter(
@@ -266,7 +263,7 @@ export function registerRepoCommands(program: Command): void {
       .description('Show every version of a driver in a repository (TUF-verified)')
       .argument('<id>', 'driver id'),
   ).action(async (id: string, opts: ClientOpts & { json?: boolean }, cmd: Command) => {
-    const client = clientFor(opts);
+    const client = await clientFor(opts);
     try {
       const versions = (await client.refresh()).filter((d) => d.id === id);
       if (!versions.length) {
@@ -315,6 +312,7 @@ export function registerRepoCommands(program: Command): void {
           // `repo mirror verify <dir> --root <root.json>`, the spelling of the issue.
           if (!opts.root)
             throw new ChassisError('CHASSIS_E_CLI_USAGE', 'repo mirror verify needs --root');
+          const { verifyMirror } = await repository();
           const r = await verifyMirror(dst, opts.root);
           const { out } = io(cmd);
           if (opts.json) return out(JSON.stringify(r));
@@ -322,7 +320,8 @@ export function registerRepoCommands(program: Command): void {
             `${dst}: complete and valid, ${r.drivers} CAR(s), root v${r.rootVersion}, expires ${r.expires}`,
           );
         }
-        const p = progress(cmd, Boolean(opts.quiet || opts.json));
+        const { mirrorRepository } = await repository();
+        const p = await progress(cmd, Boolean(opts.quiet || opts.json));
         try {
           const r = await mirrorRepository(src, dst, {
             onProgress: p.onProgress,
@@ -348,6 +347,7 @@ export function registerRepoCommands(program: Command): void {
     .requiredOption('--root <file>', 'trusted root.json')
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { root: string; json?: boolean }, cmd: Command) => {
+      const { verifyMirror } = await repository();
       const r = await verifyMirror(dir, opts.root);
       const { out } = io(cmd);
       if (opts.json) return out(JSON.stringify(r));
@@ -363,6 +363,7 @@ export function registerRepoCommands(program: Command): void {
     .argument('<file>', 'bundle file to write')
     .option('--json', 'print JSON')
     .action(async (dir: string, file: string, opts: { json?: boolean }, cmd: Command) => {
+      const { exportBundle } = await repository();
       const r = await exportBundle(dir, file);
       const { out } = io(cmd);
       if (opts.json) return out(JSON.stringify({ file, ...r }));
@@ -384,7 +385,8 @@ export function registerRepoCommands(program: Command): void {
         opts: { root?: string; quiet?: boolean; json?: boolean },
         cmd: Command,
       ) => {
-        const p = progress(cmd, Boolean(opts.quiet || opts.json));
+        const { importBundle } = await repository();
+        const p = await progress(cmd, Boolean(opts.quiet || opts.json));
         try {
           const r = await importBundle(file, dir, {
             onProgress: p.onProgress,

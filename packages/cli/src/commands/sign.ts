@@ -1,6 +1,6 @@
-import { readPemFile, signCar } from '@chassis/repository';
 import type { Command } from 'commander';
 import { printer } from './ca.js';
+import { repository } from './lazy.js';
 
 /**
  * Adds `chassis car sign <car> --key <pem> --cert <pem> [-o out]` to the `car` command (made by
@@ -24,6 +24,7 @@ export function registerSignCommand(program: Command): void {
         opts: { key: string; cert: string; out?: string; json?: boolean },
         cmd,
       ) => {
+        const { readPemFile, signCar } = await repository();
         const result = await signCar(file, {
           keyPem: await readPemFile(opts.key, '--key'),
           certPem: await readPemFile(opts.cert, '--cert'),
