@@ -10,6 +10,7 @@ import type {
   CarAcquirer,
   CarKeeper,
   LoadedVersion,
+  MoveCheck,
   TrustVerifier,
   VersionLoader,
 } from './types.js';
@@ -30,6 +31,7 @@ export interface ManagerContext {
   readonly verify: TrustVerifier;
   readonly keep: CarKeeper;
   readonly acquire?: CarAcquirer;
+  readonly checkMove?: MoveCheck;
   readonly logger: Logger;
   readonly startTimeoutMs: number;
   readonly stopTimeoutMs: number;

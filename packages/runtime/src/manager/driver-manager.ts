@@ -27,6 +27,7 @@ import type {
   CarAcquirer,
   CarKeeper,
   LoadedVersion,
+  MoveCheck,
   TrustVerifier,
   VersionLoader,
 } from './types.js';
@@ -44,6 +45,8 @@ export interface DriverManagerOptions {
   readonly keep?: CarKeeper;
   /** Fetches a CAR from the configured repository. */
   readonly acquire?: CarAcquirer;
+  /** Checks resource configurations against a version before resources move to it. */
+  readonly checkMove?: MoveCheck;
   readonly logger?: Logger;
   readonly startTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
@@ -74,6 +77,7 @@ export class DriverManager {
       verify: options.verify ?? (async () => ({ signed: false })),
       keep: options.keep ?? (async (f) => f),
       ...(options.acquire ? { acquire: options.acquire } : {}),
+      ...(options.checkMove ? { checkMove: options.checkMove } : {}),
       logger: options.logger ?? silentLogger,
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
@@ -344,7 +348,14 @@ export class DriverManager {
           throw err;
         }
         // A heir that cannot start ends the record too: it must not stay `running` forever.
-        const heirVersion = await ensureRunning(ctx, inst, heir).catch(async (err: unknown) => {
+        const heirVersion = await (async () => {
+          const v = await ensureRunning(ctx, inst, heir);
+          await ctx.checkMove?.(
+            bound.map((e) => e.resource.id),
+            v,
+          );
+          return v;
+        })().catch(async (err: unknown) => {
           this.#finish(
             await ctx.history.finish(record, { result: 'failed', error: serializeError(err) }),
           );

@@ -31,3 +31,10 @@ export type CarAcquirer = (id: string, version?: string) => Promise<string>;
 
 /** Keeps a copy of an installed CAR under a stable, content-addressed path. */
 export type CarKeeper = (carFile: string) => Promise<string>;
+
+/**
+ * Asked before any resource moves to another version (upgrade, rollback, forced uninstall):
+ * throws (e.g. `CHASSIS_E_PROPS_INVALID`) when a resource's configuration does not fit the
+ * target version, and nothing moves.
+ */
+export type MoveCheck = (resourceIds: readonly string[], to: LoadedVersion) => void | Promise<void>;

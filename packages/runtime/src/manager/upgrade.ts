@@ -160,6 +160,10 @@ export async function runUpgrade(
     to = await ensureRunning(ctx, inst, req.to);
     const incompatible = checkContractUpgrade(from.descriptor, to.descriptor);
     if (incompatible) throw incompatible;
+    await ctx.checkMove?.(
+      steps.flatMap((st) => st.resources),
+      to,
+    );
     const target = to;
     const states = new Map<string, unknown>();
     const migrate = async (e: ResourceEntry<DriverHandle>) => {

@@ -182,4 +182,47 @@ describe('createManagementServer (embedded defaults)', () => {
     servers.splice(servers.indexOf(server), 1);
     expect(stopped).toEqual([...running].reverse());
   });
+
+  it('refuses to move resources whose configuration does not fit the new version; defaults of a new version apply', async () => {
+    const root = await tmp();
+    const cars = join(root, 'cars');
+    const v1 = await buildFixtureCar(cars, { id: ID, version: '1.0.0' });
+    const strict = await buildFixtureCar(cars, {
+      id: ID,
+      version: '1.1.0',
+      extraProperties: ['{ key: tenant, labelKey: fx.mport.label, type: string, required: true }'],
+    });
+    const lenient = await buildFixtureCar(cars, {
+      id: ID,
+      version: '1.2.0',
+      extraProperties: ['{ key: zone, labelKey: fx.mport.label, type: string, default: zone-a }'],
+    });
+    const server = await boot(join(root, 'data'));
+    const rt = server.runtime;
+    await rt.install({ kind: 'file', path: v1 }, admin);
+    for (const id of ['pool-1', 'pool-2']) {
+      await rt.createResource(
+        { id, kind: 'pool', driverId: ID, properties: { mVip: '10.0.0.1', password: 'x' } },
+        admin,
+      );
+    }
+    await rt.install({ kind: 'file', path: strict }, admin);
+    const err = await rt
+      .upgrade(ID, { version: '1.1.0', policy: { kind: 'all-at-once' } }, admin)
+      .catch((e) => e);
+    expect(err.code).toBe('CHASSIS_E_PROPS_INVALID');
+    expect(err.details.resources.map((r: { resource: string }) => r.resource)).toEqual([
+      'pool-1',
+      'pool-2',
+    ]);
+    expect(err.record.result).toBe('failed');
+    expect(await rt.router.call('pool-1', 'storage.primary', 'whoami', [])).toBe('1.0.0');
+    await rt.install({ kind: 'file', path: lenient }, admin);
+    await rt.upgrade(ID, { version: '1.2.0' }, admin);
+    expect(await rt.router.call('pool-2', 'storage.primary', 'echo', [])).toMatchObject({
+      zone: 'zone-a',
+      mVip: '10.0.0.1',
+    });
+    expect(rt.getResource('pool-2').configuration).toMatchObject({ zone: 'zone-a' });
+  });
 });

@@ -113,6 +113,8 @@ export async function createManagementServer(
   let stopping = false;
   // Declared before the manager because faults may arrive from any loaded handle.
   let manager: DriverManager;
+  // Late-bound: the resource service needs the manager, the manager asks it before moves.
+  let resourceService: ResourceService;
   const onFault = (handle: ManagedDriverHandle, fault: Parameters<typeof serializeError>[0]) => {
     const { id, version } = handle;
     const state = lifecycle.get(id, version)?.state;
@@ -144,6 +146,7 @@ export async function createManagementServer(
     keep: directoryCarKeeper(join(dataDir, 'cars'), sha256File),
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
+    checkMove: (ids, to) => resourceService.checkMove(ids, to),
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,
     stopTimeoutMs: config.lifecycle.stopTimeoutMs,
@@ -176,7 +179,7 @@ export async function createManagementServer(
     });
   }
   const box = await loadSecretBox(join(dataDir, 'secret.key'));
-  const resourceService = new ResourceService(store, resources, box, manager);
+  resourceService = new ResourceService(store, resources, box, manager);
   const runtime = new ManagementRuntime(
     lifecycle,
     resources,

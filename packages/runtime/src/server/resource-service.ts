@@ -15,6 +15,7 @@ import {
 } from '@chassis/kernel';
 import type { ResourceInfo } from '../api/runtime-api.js';
 import type { DriverManager } from '../manager/driver-manager.js';
+import type { LoadedVersion } from '../manager/types.js';
 import { unavailableHandle } from './unavailable-handle.js';
 
 /** A resource as persisted under `resources/<id>`: secrets sealed, never in clear. */
@@ -43,7 +44,8 @@ const key = (id: string) => `resources/${id}`;
  * router as frozen property bags. An invalid change leaves the old configuration in force.
  */
 export class ResourceService implements ConfigurationLookup {
-  readonly #bags = new Map<string, PropertyBag>();
+  /** Validated bag per resource, for the version it was last validated against. */
+  readonly #bags = new Map<string, { readonly version: string; readonly bag: PropertyBag }>();
 
   constructor(
     private readonly store: StateStore,
@@ -73,11 +75,11 @@ export class ResourceService implements ConfigurationLookup {
         value.binding,
         loaded?.handle ?? unavailableHandle(driverId, version),
       );
-      if (loaded)
-        this.#bags.set(
-          value.resource.id,
-          this.box.open(value.properties, loaded.descriptor.properties ?? []),
-        );
+      if (loaded) {
+        // Re-validated so defaults a newer version added are filled in.
+        const opened = this.box.open(value.properties, loaded.descriptor.properties ?? []);
+        this.#bags.set(value.resource.id, { version, bag: this.#validate(loaded, opened) });
+      }
     }
   }
 
@@ -111,7 +113,7 @@ export class ResourceService implements ConfigurationLookup {
     };
     await this.store.put(key(input.id), record, 0);
     this.registry.add(resource, binding, active.handle);
-    this.#bags.set(input.id, bag);
+    this.#bags.set(input.id, { version: d.version, bag });
     return this.info(input.id);
   }
 
@@ -136,7 +138,7 @@ export class ResourceService implements ConfigurationLookup {
         `Resource "${id}" has no stored record`,
         { details: { resource: id } },
       );
-    const next = applyConfigChange(descriptor, this.#bags.get(id), change, {
+    const next = applyConfigChange(descriptor, this.#fit(id, entry.binding.version), change, {
       messages: v.messages,
       driver: v.descriptor.id,
     });
@@ -145,7 +147,7 @@ export class ResourceService implements ConfigurationLookup {
       { ...stored.value, properties: this.box.seal(next, descriptor) },
       stored.version,
     );
-    this.#bags.set(id, next);
+    this.#bags.set(id, { version: entry.binding.version, bag: next });
     return this.info(id);
   }
 
@@ -166,14 +168,63 @@ export class ResourceService implements ConfigurationLookup {
     return {
       resource: e.resource,
       binding: e.binding,
-      configuration: maskSecrets(descriptor, { ...(this.#bags.get(id) ?? {}) }),
+      configuration: maskSecrets(descriptor, { ...(this.#fit(id, e.binding.version) ?? {}) }),
       state: e.compartment.state,
       queued: e.compartment.queued,
     };
   }
 
-  /** For the facade router: the validated bag of a resource. */
-  propertiesFor(resource: Resource): PropertyBag | undefined {
-    return this.#bags.get(resource.id);
+  /** For the facade router: the bag of a resource, validated for the version serving it. */
+  propertiesFor(resource: Resource, binding: ResourceBinding): PropertyBag | undefined {
+    return this.#fit(resource.id, binding.version);
+  }
+
+  /**
+   * Before resources move to `to`: every configuration must be valid for it (a new required
+   * property, a shorter limit...). Throws one `CHASSIS_E_PROPS_INVALID` naming every resource
+   * and violation, and nothing moves.
+   */
+  checkMove(resourceIds: readonly string[], to: LoadedVersion): void {
+    const failures: { resource: string; violations: unknown }[] = [];
+    for (const id of resourceIds) {
+      const current = this.#bags.get(id);
+      if (!current) continue;
+      try {
+        this.#validate(to, current.bag);
+      } catch (err) {
+        if (!ChassisError.is(err, 'CHASSIS_E_PROPS_INVALID')) throw err;
+        failures.push({ resource: id, violations: err.details.violations });
+      }
+    }
+    if (failures.length > 0) {
+      const d = to.descriptor;
+      throw new ChassisError(
+        'CHASSIS_E_PROPS_INVALID',
+        `The configuration of ${failures.map((f) => f.resource).join(', ')} is not valid for ${d.id}@${d.version}; configure values valid for both versions, then upgrade again`,
+        { details: { driver: d.id, version: d.version, resources: failures } },
+      );
+    }
+  }
+
+  /** The bag of `id` valid for `version`, re-validated (defaults filled) when the version changed. */
+  #fit(id: string, version: string): PropertyBag | undefined {
+    const current = this.#bags.get(id);
+    if (!current || current.version === version) return current?.bag;
+    const entry = this.registry.find(id);
+    const v = entry && this.manager.drivers.get(entry.binding.driverId)?.loaded.get(version);
+    if (!v) return current.bag;
+    const bag = this.#validate(v, current.bag);
+    this.#bags.set(id, { version, bag });
+    return bag;
+  }
+
+  #validate(v: LoadedVersion, bag: Readonly<Record<string, unknown>>): PropertyBag {
+    const plain: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(bag))
+      plain[k] = value instanceof Date ? value.toISOString() : value;
+    return validateProperties(v.descriptor.properties ?? [], plain, {
+      messages: v.messages,
+      driver: v.descriptor.id,
+    });
   }
 }

@@ -13,6 +13,8 @@ export interface FixtureDriver {
   /** Body of `classes/index.js`; default: a storage driver whose `whoami` returns its version. */
   readonly source?: string;
   readonly requires?: readonly { id: string; version: string }[];
+  /** More `properties:` entries (YAML flow maps), e.g. a property a newer version adds. */
+  readonly extraProperties?: readonly string[];
 }
 
 /** A default driver module: `whoami` returns the version, `echo` returns its arguments and the pool's mVip. */
@@ -21,7 +23,7 @@ export function defaultDriverSource(version: string, point = 'storage.primary'):
   provides: {
     ${JSON.stringify(point)}: {
       whoami: () => ${JSON.stringify(version)},
-      echo: (ctx, ...args) => ({ args, mVip: ctx.properties.mVip, resource: ctx.resource.id, label: ctx.t('fx.mvip.label') }),
+      echo: (ctx, ...args) => ({ args, mVip: ctx.properties.mVip, zone: ctx.properties.zone, resource: ctx.resource.id, label: ctx.t('fx.mvip.label') }),
     },
   },
 };
@@ -55,6 +57,7 @@ export async function buildFixtureCar(outDir: string, d: FixtureDriver): Promise
     '  - { key: mVip, labelKey: fx.mvip.label, type: string, required: true, maxLength: 15 }',
     '  - { key: mPort, labelKey: fx.mport.label, type: number, default: 443 }',
     '  - { key: password, labelKey: fx.password.label, type: string, required: true, secret: true }',
+    ...(d.extraProperties ?? []).map((p) => `  - ${p}`),
     '',
   ].join('\n');
   await writeFile(join(dir, 'driver.yaml'), yaml);
