@@ -225,4 +225,56 @@ describe('createManagementServer (embedded defaults)', () => {
     });
     expect(rt.getResource('pool-2').configuration).toMatchObject({ zone: 'zone-a' });
   });
+
+  it('restarts a worker-tier driver whose environment crashed, following the backoff policy', async () => {
+    const root = await tmp();
+    const source = `export default {
+  provides: {
+    'storage.primary': {
+      whoami: () => 'pid-' + process.pid,
+      crash: () => process.exit(3),
+    },
+  },
+};
+`;
+    const car = await buildFixtureCar(join(root, 'cars'), {
+      id: ID,
+      version: '1.0.0',
+      isolation: 'worker',
+      source,
+    });
+    const server = await createManagementServer({
+      dataDir: join(root, 'data'),
+      restartPolicy: { nextDelay: (attempt: number) => (attempt <= 2 ? 20 : null) },
+    });
+    servers.push(server);
+    await server.start();
+    const rt = server.runtime;
+    const states: string[] = [];
+    rt.lifecycle$.subscribe((e) => states.push(e.to));
+    await rt.install({ kind: 'file', path: car }, admin);
+    await rt.createResource(
+      { id: 'pool-1', kind: 'pool', driverId: ID, properties: { mVip: '10.0.0.1', password: 'x' } },
+      admin,
+    );
+    const crash = await rt.router.call('pool-1', 'storage.primary', 'crash', []).then(
+      () => ({ code: 'resolved' }),
+      (e: { code: string }) => e,
+    );
+    expect(crash.code).toBe('CHASSIS_E_LOADER_DRIVER_CRASHED');
+    await expect
+      .poll(() => rt.getDriver(ID).versions[0]?.state, { timeout: 10_000 })
+      .toBe('Running');
+    expect(states).toContain('Failed');
+    expect(states.slice(states.lastIndexOf('Failed'))).toEqual([
+      'Failed',
+      'Unloaded',
+      'Verified',
+      'Resolved',
+      'Loaded',
+      'Starting',
+      'Running',
+    ]);
+    expect(await rt.router.call('pool-1', 'storage.primary', 'whoami', [])).toMatch(/^pid-/);
+  });
 });

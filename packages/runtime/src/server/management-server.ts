@@ -19,6 +19,7 @@ import {
   systemClock,
 } from '@chassis/kernel';
 import {
+  type BackoffPolicy,
   CarCache,
   createSource,
   DriverLoader,
@@ -50,6 +51,8 @@ export interface ManagementServerOptions {
   /** Fetches CARs from a repository for installs/upgrades by id. */
   readonly acquire?: CarAcquirer;
   readonly updates?: UpdateChecker;
+  /** When to restart a driver whose environment faulted; default: the loader's exponential backoff. */
+  readonly restartPolicy?: BackoffPolicy;
   /**
    * Called with every installed version (id, version, CAR digest) after each successful
    * install/upgrade/rollback/uninstall, e.g. to write an install lock file that another server
@@ -102,6 +105,7 @@ export async function createManagementServer(
     logger,
     defaultTier: config.isolation.default,
     tierOverrides: config.isolation.overrides,
+    ...(options.restartPolicy ? { restart: options.restartPolicy } : {}),
     executor: {
       concurrency: config.executor.concurrency,
       maxQueue: config.executor.queueLimit,
