@@ -7,21 +7,13 @@ import {
   type StateStore,
   serializeError,
   silentLogger,
-  startDrivers,
-  stopDrivers,
 } from '@chassis/kernel';
 import { type Observable, Subject } from 'rxjs';
-import semver from 'semver';
 import type { InstallSource, RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
-import { swapResources } from '../upgrade/swap.js';
+import { restoreDrivers, shutdownDrivers } from './boot.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
-import { entryOf, loadVersion, startVersion, unloadVersion } from './environments.js';
-import {
-  type DriverRecord,
-  loadDriverRecords,
-  saveDriverRecord,
-  UpgradeHistory,
-} from './records.js';
+import { loadVersion, startVersion, unloadVersion } from './environments.js';
+import { type DriverRecord, saveDriverRecord, UpgradeHistory } from './records.js';
 import { restartVersion } from './restart.js';
 import type {
   CarAcquirer,
@@ -31,7 +23,8 @@ import type {
   TrustVerifier,
   VersionLoader,
 } from './types.js';
-import { ensureRunning, newestInstalled, runUpgrade } from './upgrade.js';
+import { runUninstall } from './uninstall.js';
+import { newestInstalled, runUpgrade } from './upgrade.js';
 
 /** What the manager needs; composed by the runtime from kernel, loader and repository. */
 export interface DriverManagerOptions {
@@ -120,51 +113,7 @@ export class DriverManager {
   async restore(
     boundVersions: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
   ): Promise<void> {
-    const ctx = this.#ctx;
-    const records = await loadDriverRecords(ctx.store);
-    for (const record of records) {
-      const inst: InstalledDriver = { record, loaded: new Map() };
-      ctx.drivers.set(record.id, inst);
-      const wanted = new Set([
-        ...(record.active ? [record.active] : []),
-        ...(boundVersions.get(record.id) ?? []),
-      ]);
-      for (const version of wanted) {
-        const rec = record.versions.find((v) => v.version === version);
-        if (!rec) continue;
-        try {
-          inst.loaded.set(
-            version,
-            (await loadVersion(ctx, rec.car, { id: record.id, version })).loaded,
-          );
-        } catch (err) {
-          ctx.logger.error(
-            { driver: record.id, version, err: serializeError(err) },
-            'could not load installed driver version',
-          );
-        }
-      }
-    }
-    // Active versions first, in one ordered pass; extra versions after, each in its place.
-    const actives = [...ctx.drivers.values()].flatMap((i) =>
-      i.record.active && i.loaded.get(i.record.active) ? [i.loaded.get(i.record.active)!] : [],
-    );
-    await startDrivers(actives.map(entryOf), {
-      lifecycle: ctx.lifecycle,
-      startTimeoutMs: ctx.startTimeoutMs,
-      ...(ctx.ranks ? { ranks: ctx.ranks } : {}),
-    });
-    for (const inst of ctx.drivers.values()) {
-      for (const [version, v] of inst.loaded) {
-        if (version === inst.record.active) continue;
-        await startVersion(ctx, v).catch((err) =>
-          ctx.logger.error(
-            { driver: inst.record.id, version, err: serializeError(err) },
-            'start failed',
-          ),
-        );
-      }
-    }
+    await restoreDrivers(this.#ctx, boundVersions);
   }
 
   /** Installs a driver version (new driver → active; another version of a known one → loaded beside it). */
@@ -309,86 +258,9 @@ export class DriverManager {
     options: { version?: string; force?: boolean },
     principal: string,
   ): Promise<UpgradeRecord> {
-    return this.#exclusive(id, async () => {
-      const ctx = this.#ctx;
-      const inst = this.#get(id);
-      const versions = options.version
-        ? [options.version]
-        : inst.record.versions.map((v) => v.version);
-      for (const v of versions)
-        if (!inst.record.versions.some((r) => r.version === v))
-          throw new ChassisError('CHASSIS_E_UPGRADE_NOT_INSTALLED', `${id}@${v} is not installed`, {
-            details: { driver: id, version: v },
-          });
-      const remaining = inst.record.versions
-        .map((v) => v.version)
-        .filter((v) => !versions.includes(v));
-      const bound = versions.flatMap((v) => ctx.resources.boundTo(id, v));
-      const record = await ctx.history.begin({
-        action: 'uninstall',
-        driverId: id,
-        from: versions.join(','),
-        principal,
-      });
-      if (bound.length > 0) {
-        const heir = options.force
-          ? remaining.includes(inst.record.active ?? '')
-            ? inst.record.active
-            : remaining.sort(semver.rcompare)[0]
-          : undefined;
-        if (!heir) {
-          const err = new ChassisError(
-            'CHASSIS_E_UNINSTALL_BOUND',
-            `${id} still serves ${bound.length} resource(s) (${bound.map((e) => e.resource.id).join(', ')}); move them first or use force with another installed version`,
-            {
-              details: { driver: id, resources: bound.map((e) => e.resource.id), versions },
-            },
-          );
-          this.#finish(await ctx.history.finish(record, { result: 'failed', error: err.toJSON() }));
-          throw err;
-        }
-        // A heir that cannot start ends the record too: it must not stay `running` forever.
-        const heirVersion = await (async () => {
-          const v = await ensureRunning(ctx, inst, heir);
-          await ctx.checkMove?.(
-            bound.map((e) => e.resource.id),
-            v,
-          );
-          return v;
-        })().catch(async (err: unknown) => {
-          this.#finish(
-            await ctx.history.finish(record, { result: 'failed', error: serializeError(err) }),
-          );
-          throw err;
-        });
-        await swapResources(ctx.resources, bound, { version: heir, handle: heirVersion.handle });
-      }
-      for (const v of versions) {
-        const loaded = inst.loaded.get(v);
-        inst.loaded.delete(v);
-        if (loaded) await unloadVersion(ctx, loaded);
-      }
-      if (remaining.length === 0) {
-        ctx.drivers.delete(id);
-        await saveDriverRecord(ctx.store, id, () => null);
-      } else {
-        const active = remaining.includes(inst.record.active ?? '')
-          ? inst.record.active
-          : remaining.sort(semver.rcompare)[0];
-        const previous =
-          inst.record.previous && remaining.includes(inst.record.previous)
-            ? inst.record.previous
-            : undefined;
-        inst.record = {
-          id,
-          ...(active ? { active } : {}),
-          ...(previous ? { previous } : {}),
-          versions: inst.record.versions.filter((v) => remaining.includes(v.version)),
-        };
-        await saveDriverRecord(ctx.store, id, () => inst.record);
-      }
-      return this.#finish(await ctx.history.finish(record, { result: 'succeeded' }));
-    });
+    return this.#exclusive(id, () =>
+      runUninstall(this.#ctx, this.#get(id), options, principal, (r) => this.#finish(r)),
+    );
   }
 
   /** Restarts a Failed (or stopped) version: a fresh environment from its kept CAR, resources rebound. */
@@ -400,27 +272,7 @@ export class DriverManager {
 
   /** Stops every loaded version in the exact reverse of the start order and disposes them. */
   async shutdown(): Promise<void> {
-    const ctx = this.#ctx;
-    const extra: LoadedVersion[] = [];
-    const actives: LoadedVersion[] = [];
-    for (const inst of ctx.drivers.values()) {
-      for (const [version, v] of inst.loaded)
-        (version === inst.record.active ? actives : extra).push(v);
-    }
-    for (const v of extra) await unloadVersion(ctx, v);
-    const result = await stopDrivers(actives.map(entryOf), {
-      lifecycle: ctx.lifecycle,
-      stopTimeoutMs: ctx.stopTimeoutMs,
-      ...(ctx.ranks ? { ranks: ctx.ranks } : {}),
-    });
-    // Unload in the order the drivers stopped (exact reverse of start), then any left over.
-    const stopOrder = result.stopped.map((r) => `${r.driver}@${r.version}`);
-    const rank = (v: LoadedVersion) => {
-      const i = stopOrder.indexOf(`${v.descriptor.id}@${v.descriptor.version}`);
-      return i < 0 ? stopOrder.length : i;
-    };
-    for (const v of [...actives].sort((a, b) => rank(a) - rank(b))) await unloadVersion(ctx, v);
-    for (const inst of ctx.drivers.values()) inst.loaded.clear();
+    await shutdownDrivers(this.#ctx);
   }
 
   #get(id: string): InstalledDriver {
