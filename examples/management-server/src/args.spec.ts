@@ -17,6 +17,8 @@ describe('parseCli', () => {
       { mode: 'demo', dataDir: '/e', repositoryDir: '/r' },
     ],
     [['--data-dir', '/a'], { CHASSIS_DATA_DIR: '/e' }, { mode: 'demo', dataDir: '/a' }],
+    [['--config', '/c.yaml'], {}, { mode: 'demo', configFile: '/c.yaml' }],
+    [[], { CHASSIS_CONFIG: '/e.json' }, { mode: 'demo', configFile: '/e.json' }],
     [
       [
         'serve',

@@ -6,6 +6,8 @@ export interface CliOptions {
   /** `demo` runs the scripted scenario and exits; `serve` keeps the server up until a signal. */
   readonly mode: 'demo' | 'serve' | 'help';
   readonly dataDir?: string;
+  /** Kernel configuration file (YAML or JSON): category ranks, timeouts, isolation, executor. */
+  readonly configFile?: string;
   readonly repositoryDir?: string;
   /** Admin HTTP port (`serve` only); absent: no admin server. */
   readonly adminPort?: number;
@@ -35,6 +37,8 @@ export const USAGE = `Usage: node dist/main.js [demo|serve] [options]
 Options:
   --data-dir <dir>       state, CAR cache, secret key and chassis.lock (default
                          .chassis/demo-data; the demo deletes it first)   [env CHASSIS_DATA_DIR]
+  --config <file>        kernel configuration, YAML or JSON (category ranks, lifecycle
+                         timeouts, isolation tiers per driver, executor limits) [env CHASSIS_CONFIG]
   --repository <dir>     folder of CARs installed at start (default dist/repository, none
                          with --tuf-repository)                           [env CHASSIS_REPOSITORY]
   --admin-port <port>    serve the admin HTTP API and web UI on 127.0.0.1:<port> (serve only)
@@ -96,9 +100,11 @@ export function parseCli(argv: readonly string[], env: Env = {}): CliOptions {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${level}"`);
   const dataDir = values['data-dir'] ?? env.CHASSIS_DATA_DIR;
   const repositoryDir = values.repository ?? env.CHASSIS_REPOSITORY;
+  const configFile = values.config ?? env.CHASSIS_CONFIG;
   return {
     mode,
     ...(dataDir ? { dataDir } : {}),
+    ...(configFile ? { configFile } : {}),
     ...(repositoryDir ? { repositoryDir } : {}),
     ...(adminPort !== undefined ? { adminPort } : {}),
     ...(level ? { logLevel: level as LogLevel } : {}),
@@ -162,6 +168,7 @@ function parse(argv: readonly string[]) {
     strict: true,
     options: {
       'data-dir': { type: 'string' },
+      config: { type: 'string' },
       repository: { type: 'string' },
       'admin-port': { type: 'string' },
       'log-level': { type: 'string' },

@@ -1,6 +1,12 @@
 import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { serializeError } from '@chassis/kernel';
+import {
+  ChassisError,
+  type KernelConfig,
+  parseKernelConfig,
+  serializeError,
+} from '@chassis/kernel';
 import { type CliOptions, parseCli, USAGE, UsageError } from './args.js';
 import { createDemoResources, runDemo } from './demo.js';
 import { heading } from './format.js';
@@ -10,8 +16,22 @@ import { watchUpdates } from './update-notices.js';
 
 const print = (line: string): void => console.log(line);
 
+/** The kernel configuration file, parsed and validated (`CHASSIS_E_CONFIG_*` otherwise). */
+async function readConfig(file: string): Promise<KernelConfig> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new ChassisError(
+      'CHASSIS_E_CONFIG_PARSE',
+      `Cannot read the configuration file ${file}: ${err.code ?? err.message}`,
+      {
+        details: { file },
+      },
+    );
+  });
+  return parseKernelConfig(text, /\.json$/i.test(file) ? 'json' : 'yaml', file);
+}
+
 /** The server options the command line gives (both modes). */
-function serverOptions(options: CliOptions): ExampleServerOptions {
+async function serverOptions(options: CliOptions): Promise<ExampleServerOptions> {
   const trust: TrustOptions = {
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.revocations ? { revocations: options.revocations } : {}),
@@ -25,13 +45,14 @@ function serverOptions(options: CliOptions): ExampleServerOptions {
       ? { tuf: { url: options.tufRepository, trustedRoot: options.trustedRoot } }
       : {}),
     ...(options.verifyLock ? { verifyLock: options.verifyLock } : {}),
+    ...(options.configFile ? { config: await readConfig(options.configFile) } : {}),
     trust,
   };
 }
 
 /** `serve`: starts (restoring what the data directory holds), then runs until a signal. */
 async function serve(options: CliOptions): Promise<void> {
-  const ex = await startExampleServer(serverOptions(options));
+  const ex = await startExampleServer(await serverOptions(options));
   let closeAdmin = async (): Promise<void> => {};
   let updates: { stop(): void } | undefined;
   try {
@@ -87,7 +108,7 @@ export async function main(argv: readonly string[], env = process.env): Promise<
     await serve(options);
     return 0;
   }
-  const result = await runDemo(serverOptions(options));
+  const result = await runDemo(await serverOptions(options));
   return result.errors.length === 0 ? 0 : 1;
 }
 
