@@ -15,6 +15,8 @@ export interface ServeOptions {
   readonly repositoryDir?: string;
   /** How long to wait for the admin URL and token (default 30 s: a loaded 2-core machine). */
   readonly startTimeoutMs?: number;
+  /** More command-line arguments (e.g. `--admin-token <t>=viewer`). */
+  readonly extraArgs?: readonly string[];
 }
 
 /** A running `main.js serve --admin-port 0` on a fresh data directory. */
@@ -47,6 +49,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServedExam
   const dataDir = join(root, 'data');
   const args = [SERVER_MAIN, 'serve', '--admin-port', '0', '--data-dir', dataDir];
   if (options.repositoryDir) args.push('--repository', options.repositoryDir);
+  args.push(...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -18,6 +18,23 @@ describe('parseCli', () => {
     ],
     [['--data-dir', '/a'], { CHASSIS_DATA_DIR: '/e' }, { mode: 'demo', dataDir: '/a' }],
     [['--config', '/c.yaml'], {}, { mode: 'demo', configFile: '/c.yaml' }],
+    [
+      ['serve', '--admin-port', '0', '--admin-token', 'abcdefghijklmnop=viewer'],
+      {},
+      { mode: 'serve', adminPort: 0, adminTokens: [{ token: 'abcdefghijklmnop', role: 'viewer' }] },
+    ],
+    [
+      ['serve', '--admin-port', '1'],
+      { CHASSIS_ADMIN_TOKENS: 'abcdefghijklmnop=operator,qrstuvwxyz012345=admin' },
+      {
+        mode: 'serve',
+        adminPort: 1,
+        adminTokens: [
+          { token: 'abcdefghijklmnop', role: 'operator' },
+          { token: 'qrstuvwxyz012345', role: 'admin' },
+        ],
+      },
+    ],
     [[], { CHASSIS_CONFIG: '/e.json' }, { mode: 'demo', configFile: '/e.json' }],
     [
       [
@@ -100,6 +117,14 @@ describe('parseCli', () => {
     ],
     [['--revocations', '/r.json'], /--revocations needs --ca/],
     [['--allow-unsigned', ' , '], /--allow-unsigned needs driver ids/],
+    [['serve', '--admin-port', '0', '--admin-token', 'x'.repeat(20)], /must be <token>=<role>/],
+    [
+      ['serve', '--admin-port', '0', '--admin-token', `${'x'.repeat(20)}=root`],
+      /must be <token>=<role>/,
+    ],
+    [['serve', '--admin-port', '0', '--admin-token', 'short=viewer'], /at least 16 characters/],
+    [['serve', '--admin-token', `${'x'.repeat(20)}=viewer`], /--admin-token needs --admin-port/],
+    [['--admin-token', `${'x'.repeat(20)}=viewer`], /needs the serve mode/],
   ] as const)('refuses %j', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);

@@ -11,6 +11,8 @@ export interface CliOptions {
   readonly repositoryDir?: string;
   /** Admin HTTP port (`serve` only); absent: no admin server. */
   readonly adminPort?: number;
+  /** Extra admin API tokens and their role (`serve` only), besides the generated admin token. */
+  readonly adminTokens?: readonly { readonly token: string; readonly role: AdminRole }[];
   readonly logLevel?: LogLevel;
   /** TUF repository (URL or folder) that installs and upgrades by id come from (`serve` only). */
   readonly tufRepository?: string;
@@ -42,6 +44,8 @@ Options:
   --repository <dir>     folder of CARs installed at start (default dist/repository, none
                          with --tuf-repository)                           [env CHASSIS_REPOSITORY]
   --admin-port <port>    serve the admin HTTP API and web UI on 127.0.0.1:<port> (serve only)
+  --admin-token <token>=<role>  another admin API token with role admin | operator | viewer
+                         (repeatable; at least 16 characters)  [env CHASSIS_ADMIN_TOKENS, comma-separated]
   --log-level <level>    debug | info | warn | error (default warn; info shows driver logs)
 
 Repository and trust:
@@ -60,6 +64,25 @@ Repository and trust:
   --verify-lock <file>   refuse to serve (exit 1, CHASSIS_E_LOCK_MISMATCH) unless the
                          installed drivers match this install lock   [env CHASSIS_VERIFY_LOCK]
   -h, --help             this text`;
+
+/** Roles of the admin API's default role-based authorization. */
+export const ADMIN_ROLES = ['admin', 'operator', 'viewer'] as const;
+
+/** One admin API role. */
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+function parseTokenSpec(spec: string): { token: string; role: AdminRole } {
+  const at = spec.lastIndexOf('=');
+  const token = spec.slice(0, at).trim();
+  const role = spec.slice(at + 1).trim();
+  if (at < 0 || !(ADMIN_ROLES as readonly string[]).includes(role))
+    throw new UsageError(
+      `--admin-token must be <token>=<role> with role ${ADMIN_ROLES.join(' | ')}, not "${spec.replace(/^.*=/, '…=')}"`,
+    );
+  if (token.length < 16)
+    throw new UsageError('--admin-token tokens must be at least 16 characters long');
+  return { token, role: role as AdminRole };
+}
 
 /** A command-line mistake: the message says what to fix. */
 export class UsageError extends Error {
@@ -95,6 +118,14 @@ export function parseCli(argv: readonly string[], env: Env = {}): CliOptions {
       );
     serveOnly('--admin-port');
   }
+  const tokenSpecs =
+    values['admin-token'] ??
+    (env.CHASSIS_ADMIN_TOKENS ? env.CHASSIS_ADMIN_TOKENS.split(',') : undefined);
+  const adminTokens = tokenSpecs?.map(parseTokenSpec);
+  if (adminTokens) {
+    serveOnly('--admin-token');
+    if (adminPort === undefined) throw new UsageError('--admin-token needs --admin-port');
+  }
   const level = values['log-level'];
   if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${level}"`);
@@ -107,6 +138,7 @@ export function parseCli(argv: readonly string[], env: Env = {}): CliOptions {
     ...(configFile ? { configFile } : {}),
     ...(repositoryDir ? { repositoryDir } : {}),
     ...(adminPort !== undefined ? { adminPort } : {}),
+    ...(adminTokens ? { adminTokens } : {}),
     ...(level ? { logLevel: level as LogLevel } : {}),
     ...parseTrust(values, env, serveOnly),
   };
@@ -171,6 +203,7 @@ function parse(argv: readonly string[]) {
       config: { type: 'string' },
       repository: { type: 'string' },
       'admin-port': { type: 'string' },
+      'admin-token': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
       'tuf-repository': { type: 'string' },
       'trusted-root': { type: 'string' },

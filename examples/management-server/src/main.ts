@@ -65,7 +65,13 @@ async function serve(options: CliOptions): Promise<void> {
     }
     if (options.adminPort !== undefined) {
       const { serveAdmin } = await import('./admin.js');
-      const { admin, url } = await serveAdmin(ex.runtime, ex.dataDir, options.adminPort, print);
+      const { admin, url } = await serveAdmin(
+        ex.runtime,
+        ex.dataDir,
+        options.adminPort,
+        print,
+        options.adminTokens,
+      );
       closeAdmin = () => admin.close();
       print(heading(`Admin API and web UI on ${url}/ (token in ${ex.dataDir}/admin-token)`));
     }
