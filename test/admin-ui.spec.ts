@@ -163,6 +163,9 @@ describe.skipIf(!hasChromium)('the example server’s admin web UI in headless C
         .toBe('1.1.0');
       await expect.poll(() => page.textContent('#message'), poll).toContain('succeeded');
       expect(await page.locator('#versions button.upgrade').count()).toBe(0);
+      // The open form keeps the operator's input, and its title follows the bound version.
+      await expect.poll(() => page.textContent('#config-title'), poll).toContain(`${SF}@1.1.0`);
+      expect(await page.inputValue('#f-mPort')).toBe('not-a-port');
 
       // The server agrees with the page.
       const detail = await adminRequest<DriverView>(s.url, `/api/drivers/${SF}`, {

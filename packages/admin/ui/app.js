@@ -354,6 +354,11 @@ async function refresh() {
     renderDrivers(drivers);
     renderResources(resources);
     renderUpdates(updates);
+    // An open form keeps what the operator typed; only its title follows the bound version.
+    const open = state.resourceId && resources.find((r) => r.resource.id === state.resourceId);
+    if (open)
+      $('#config-title').textContent =
+        `Configuration of ${open.resource.id} (${open.binding.driverId}@${open.binding.version})`;
     if (state.driverId && drivers.some((d) => d.id === state.driverId))
       await showDriver(state.driverId);
   } catch (err) {
