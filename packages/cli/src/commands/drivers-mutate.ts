@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { call, readUpload, withConnection } from './admin-client.js';
+import { parseAssignments } from './drivers-assignments.js';
+import { recordLine, renderConfigured } from './drivers-render.js';
+import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
+import { conn, enc, print } from './drivers-shared.js';
+import { withProgress } from './progress.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1.');
+  return n;
+}
+
+/**
+ * Registers the `drivers` commands that change a server: install, upgrade, rollback, uninstall,
+ * configure and restart.
+ */
+export function registerDriverMutationCommands(drivers: Command): void {
+  withConnection(
+    drivers
+      .command('install <car-or-id>')
+      .description('Install a driver from a CAR file (uploaded) or from the repository by id'),
+  )
+    .option('--version <version>', 'repository version (default: newest)')
+    .action(async (target: string, opts: { version?: string }, cmd: Command) => {
+      const c = conn(cmd);
+      const record = await withProgress(
+        c,
+        existsSync(target) ? undefined : target,
+        `installing ${target}`,
+        async () =>
+          existsSync(target)
+            ? call<UpgradeRecordRow>(c, 'POST', '/api/drivers', await readUpload(target))
+            : call<UpgradeRecordRow>(c, 'POST', '/api/drivers', {
+                source: {
+                  kind: 'repository',
+                  id: target,
+                  ...(opts.version ? { version: opts.version } : {}),
+                },
+              }),
+      );
+      print(cmd, record, () => recordLine(record));
+    });
+
+  withConnection(drivers.command('upgrade <id>').description('Upgrade a driver in place'))
+    .option('--version <version>', 'target version (default: newest available)')
+    .addOption(
+      new Option('--policy <policy>', 'rollout policy')
+        .choices(['all-at-once', 'one-at-a-time', 'canary'])
+        .default('all-at-once'),
+    )
+    .option('--canaries <n>', 'resources moved first with --policy canary', positiveInt, 1)
+    .action(
+      async (
+        id: string,
+        opts: { version?: string; policy: string; canaries: number },
+        cmd: Command,
+      ) => {
+        const c = conn(cmd);
+        const policy =
+          opts.policy === 'canary'
+            ? { kind: 'canary', canaries: opts.canaries }
+            : { kind: opts.policy };
+        const record = await withProgress(c, id, `upgrading ${id}`, () =>
+          call<UpgradeRecordRow>(c, 'POST', `/api/drivers/${enc(id)}/upgrade`, {
+            ...(opts.version ? { version: opts.version } : {}),
+            policy,
+          }),
+        );
+        print(cmd, record, () => recordLine(record));
+      },
+    );
+
+  withConnection(
+    drivers.command('rollback <id>').description('Move a driver back to its previous version'),
+  ).action(async (id: string, _o, cmd: Command) => {
+    const record = await call<UpgradeRecordRow>(
+      conn(cmd),
+      'POST',
+      `/api/drivers/${enc(id)}/rollback`,
+    );
+    print(cmd, record, () => recordLine(record));
+  });
+
+  withConnection(
+    drivers.command('uninstall <id>').description('Uninstall a driver (or one version)'),
+  )
+    .option('--version <version>', 'only this version')
+    .option('--force', 'even if resources are bound to it')
+    .action(async (id: string, opts: { version?: string; force?: boolean }, cmd: Command) => {
+      const q = new URLSearchParams();
+      if (opts.version) q.set('version', opts.version);
+      if (opts.force) q.set('force', 'true');
+      const record = await call<UpgradeRecordRow>(
+        conn(cmd),
+        'DELETE',
+        `/api/drivers/${enc(id)}${q.size ? `?${q}` : ''}`,
+      );
+      print(cmd, record, () => recordLine(record));
+    });
+
+  withConnection(
+    drivers
+      .command('configure <resource> <assignments...>')
+      .description('Change a resource configuration: key=value … (key= removes a value)'),
+  ).action(async (resource: string, pairs: string[], _o, cmd: Command) => {
+    const c = conn(cmd);
+    const current = await call<ResourceRow>(c, 'GET', `/api/resources/${enc(resource)}`);
+    const properties = parseAssignments(pairs, current.form ?? []);
+    const updated = await call<ResourceRow>(
+      c,
+      'PUT',
+      `/api/resources/${enc(resource)}/configuration`,
+      { properties },
+    );
+    print(cmd, updated, () => renderConfigured(resource, updated));
+  });
+
+  withConnection(drivers.command('restart <id>').description('Restart a Failed driver version'))
+    .option('--version <version>', 'version (default: the active one)')
+    .action(async (id: string, opts: { version?: string }, cmd: Command) => {
+      const d = await call<DriverRow>(
+        conn(cmd),
+        'POST',
+        `/api/drivers/${enc(id)}/restart`,
+        opts.version ? { version: opts.version } : {},
+      );
+      print(
+        cmd,
+        d,
+        () => `restarted ${d.id}@${d.activeVersion ?? opts.version ?? ''}: ${d.state ?? '-'}`,
+      );
+    });
+}

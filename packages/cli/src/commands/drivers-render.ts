@@ -1,0 +1,83 @@
+import { renderTable } from '@chassis/car/format';
+import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
+
+/** One line for an upgrade record: action, driver, versions, result and moved resources. */
+export function recordLine(r: UpgradeRecordRow): string {
+  const moved = r.resources.length > 0 ? `; moved ${r.resources.map((x) => x.id).join(', ')}` : '';
+  const span = r.from || r.to ? ` ${r.from ?? ''}${r.from && r.to ? ' → ' : ''}${r.to ?? ''}` : '';
+  return `${r.action} ${r.driverId}${span}: ${r.result}${moved}`;
+}
+
+/** The table of `drivers list`. */
+export function renderDriverList(rows: readonly DriverRow[]): string {
+  return renderTable(
+    ['ID', 'NAME', 'CATEGORY', 'VERSION', 'STATE', 'TIER', 'SIGNED', 'UPDATE'],
+    rows.map((d) => [
+      d.id,
+      d.name,
+      d.category,
+      d.activeVersion ?? '-',
+      d.state ?? '-',
+      d.tier ?? '-',
+      d.signature?.signed ? 'yes' : 'no',
+      d.update?.available ?? '',
+    ]),
+  );
+}
+
+/** `drivers show`: summary, versions, the active version's form and the bound resources. */
+export function renderDriver(d: DriverRow): string {
+  const active = d.versions.find((v) => v.active) ?? d.versions[d.versions.length - 1];
+  return [
+    `${d.name} (${d.id})`,
+    `vendor ${d.vendor} · category ${d.category} · tier ${d.tier ?? '-'} · signed ${d.signature?.signed ? `yes (${d.signature.vendor ?? '?'})` : 'no'}`,
+    `provides ${d.provides.map((p) => `${p.point} ${p.version}`).join(', ') || '-'} · requires ${d.requires.map((r) => `${r.id} ${r.version}`).join(', ') || '-'}`,
+    '',
+    renderTable(
+      ['VERSION', 'STATE', 'ACTIVE', 'RESOURCES'],
+      d.versions.map((v) => [v.version, v.state, v.active ? 'yes' : '', v.resources.join(',')]),
+    ),
+    '',
+    renderTable(
+      ['PROPERTY', 'LABEL', 'TYPE', 'REQUIRED', 'SECRET', 'DEFAULT'],
+      (active?.form ?? []).map((f) => [
+        f.key,
+        f.label,
+        f.type,
+        f.required ? 'yes' : '',
+        f.masked ? 'yes' : '',
+        f.default === undefined ? '' : String(f.default),
+      ]),
+    ),
+    '',
+    renderTable(
+      ['RESOURCE', 'KIND', 'BOUND VERSION', 'STATE'],
+      (d.resources ?? []).map((r) => [r.resource.id, r.resource.kind, r.binding.version, r.state]),
+    ),
+  ].join('\n');
+}
+
+/** `drivers configure`: the binding and the (masked) configuration now in effect. */
+export function renderConfigured(resource: string, updated: ResourceRow): string {
+  return [
+    `configured ${resource} (${updated.binding.driverId}@${updated.binding.version})`,
+    renderTable(
+      ['PROPERTY', 'VALUE'],
+      Object.entries(updated.configuration).map(([k, v]) => [k, String(v)]),
+    ),
+  ].join('\n');
+}
+
+/** The table of `resources list`. */
+export function renderResourceList(rows: readonly ResourceRow[]): string {
+  return renderTable(
+    ['RESOURCE', 'KIND', 'DRIVER', 'VERSION', 'STATE'],
+    rows.map((r) => [
+      r.resource.id,
+      r.resource.kind,
+      r.binding.driverId,
+      r.binding.version,
+      r.state,
+    ]),
+  );
+}

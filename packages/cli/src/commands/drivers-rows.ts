@@ -1,0 +1,63 @@
+/*
+ * The JSON the admin API answers with, as far as the `drivers` and `resources` commands read it
+ * (the CLI talks HTTP and does not depend on `@chassis/runtime`).
+ */
+
+/** A JSON object of unknown shape. */
+export type Json = Record<string, unknown>;
+
+/** One installed version of a driver. */
+export interface VersionRow {
+  version: string;
+  state: string;
+  active: boolean;
+  resources: string[];
+  installedAt: string;
+  form?: FormFieldRow[];
+}
+
+/** One field of a rendered configuration form. */
+export interface FormFieldRow {
+  key: string;
+  label: string;
+  type: string;
+  required: boolean;
+  masked: boolean;
+  default?: unknown;
+}
+
+/** A driver as `GET /api/drivers` and `GET /api/drivers/{id}` describe it. */
+export interface DriverRow {
+  id: string;
+  name: string;
+  vendor: string;
+  category: string;
+  activeVersion?: string;
+  state?: string;
+  tier?: string;
+  signature?: { signed: boolean; vendor?: string };
+  provides: { point: string; version: string }[];
+  requires: { id: string; version: string }[];
+  versions: VersionRow[];
+  update?: { available: string };
+  resources?: ResourceRow[];
+}
+
+/** A resource with its binding and (masked) configuration. */
+export interface ResourceRow {
+  resource: { id: string; kind: string; name?: string };
+  binding: { driverId: string; version: string };
+  configuration: Json;
+  state: string;
+  form?: FormFieldRow[];
+}
+
+/** An install/upgrade/rollback/uninstall record. */
+export interface UpgradeRecordRow {
+  action: string;
+  driverId: string;
+  from?: string;
+  to?: string;
+  result: string;
+  resources: { id: string }[];
+}
