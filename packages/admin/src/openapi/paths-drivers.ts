@@ -1,0 +1,75 @@
+import { errors, idParam, json, localeParam, ok, ref } from './parts.js';
+
+/** Paths of `/api/drivers`: list, install, detail, uninstall, lifecycle and the upgrade actions. */
+export const driverPaths = {
+  '/api/drivers': {
+    get: {
+      summary: 'Installed drivers',
+      responses: {
+        '200': ok('drivers', { type: 'array', items: ref('DriverSummary') }),
+        ...errors,
+      },
+    },
+    post: {
+      summary: 'Install a driver from the repository (JSON) or from an uploaded CAR (octet-stream)',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': { schema: ref('InstallBody') },
+          'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+        },
+      },
+      responses: {
+        '201': ok('install record', ref('UpgradeRecord')),
+        '413': { $ref: '#/components/responses/Error' },
+        ...errors,
+      },
+    },
+  },
+  '/api/drivers/{id}': {
+    get: {
+      summary: 'Driver detail with rendered configuration forms',
+      parameters: [idParam('Driver'), localeParam],
+      responses: { '200': ok('driver'), ...errors },
+    },
+    delete: {
+      summary: 'Uninstall a driver (or one version)',
+      parameters: [
+        idParam('Driver'),
+        { name: 'version', in: 'query', schema: { type: 'string' } },
+        { name: 'force', in: 'query', schema: { type: 'boolean' } },
+      ],
+      responses: { '200': ok('uninstall record', ref('UpgradeRecord')), ...errors },
+    },
+  },
+  '/api/drivers/{id}/lifecycle': {
+    get: {
+      summary: 'Lifecycle history',
+      parameters: [idParam('Driver')],
+      responses: { '200': ok('events', { type: 'array', items: { type: 'object' } }), ...errors },
+    },
+  },
+  '/api/drivers/{id}/upgrade': {
+    post: {
+      summary: 'Upgrade with a rollout policy',
+      parameters: [idParam('Driver')],
+      requestBody: json(ref('UpgradeBody')),
+      responses: { '200': ok('upgrade record', ref('UpgradeRecord')), ...errors },
+    },
+  },
+  '/api/drivers/{id}/rollback': {
+    post: {
+      summary: 'Roll back to the previous version',
+      parameters: [idParam('Driver')],
+      responses: { '200': ok('rollback record', ref('UpgradeRecord')), ...errors },
+    },
+  },
+  '/api/drivers/{id}/restart': {
+    post: {
+      summary: 'Restart a Failed driver version',
+      parameters: [idParam('Driver')],
+      requestBody: json(ref('RestartBody')),
+      responses: { '200': ok('driver'), ...errors },
+    },
+  },
+} as const;
