@@ -20,9 +20,13 @@ describe('OpenAPI document', () => {
   it('is served at /openapi.json as OpenAPI 3.1 with bearer security', async () => {
     const { server } = testServer();
     try {
-      const res = await server.app.inject({ url: '/openapi.json', headers: as('viewer') });
+      const res = await server.app.inject({
+        url: '/openapi.json',
+        headers: { ...as('viewer'), host: '127.0.0.1:43917' },
+      });
       expect(res.json()).toMatchObject({
         openapi: '3.1.0',
+        servers: [{ url: 'http://127.0.0.1:43917' }],
         components: { securitySchemes: { bearer: { scheme: 'bearer' } } },
       });
     } finally {

@@ -8,7 +8,11 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): v
 
   app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
 
-  app.get('/openapi.json', { config: { action: 'system.read' } }, async () => openApiDocument);
+  // The document names the server the client actually reached, not a fixed default.
+  app.get('/openapi.json', { config: { action: 'system.read' } }, async (req) => ({
+    ...openApiDocument,
+    servers: [{ url: `${req.protocol}://${req.host}` }],
+  }));
 
   app.get('/metrics', { config: { action: 'metrics.read' } }, async (_req, reply) => {
     const text = await metrics.registry.metrics();
