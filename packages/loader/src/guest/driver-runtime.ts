@@ -1,34 +1,55 @@
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
+  DriverContext,
   DriverDefinition,
   HealthStatus,
-  LogFields,
-  Logger,
   OperationContext,
 } from '@chassis/kernel';
 import type { Cancellation } from '../executor/cancellation.js';
+import { CallContext, type ContextScope } from './call-context.js';
 import { GuestError } from './guest-error.js';
-import type { DriverOp, GuestInit, LogLevel, LogSink } from './ops.js';
-
-const EMPTY = Object.freeze({});
-
+import type { DriverOp, GuestInit, LogSink } from './ops.js';
 import { createTranslate } from './translate.js';
+
+/** Options of {@link DriverRuntime.load}. */
+export interface DriverRuntimeOptions {
+  /**
+   * True when operations arrive by reference from their caller (the in-process tier): a
+   * property bag that is not frozen yet is then copied before it is frozen, so the caller's
+   * object is never changed. In a worker or child process every operation is the runtime's own
+   * structured-clone copy and is frozen in place.
+   */
+  readonly shared?: boolean;
+}
+
+/** Translators kept per locale; callers use a handful, this only bounds a misbehaving one. */
+const MAX_LOCALES = 64;
 
 /**
  * The driver side of every tier: imports the CAR's entry, checks it is a
  * {@link DriverDefinition}, rebuilds contexts (logger, signal, `t`) from plain data and
  * dispatches operations. Runs in the host (in-process) or in a worker/child process unchanged.
  */
-export class DriverRuntime {
+export class DriverRuntime implements ContextScope {
+  readonly driver: DriverContext['driver'];
+  private readonly translators = new Map<string, DriverContext['t']>();
+
   private constructor(
     private readonly init: GuestInit,
     private readonly definition: DriverDefinition,
-    private readonly sink: LogSink,
-  ) {}
+    readonly sink: LogSink,
+    private readonly shared: boolean,
+  ) {
+    this.driver = init.driver;
+  }
 
   /** Imports the entry module; errors carry `CHASSIS_E_LOADER_LOAD_FAILED` / `_ENTRY_INVALID`. */
-  static async load(init: GuestInit, sink: LogSink): Promise<DriverRuntime> {
+  static async load(
+    init: GuestInit,
+    sink: LogSink,
+    options: DriverRuntimeOptions = {},
+  ): Promise<DriverRuntime> {
     if (isAbsolute(init.entry) || init.entry.split(/[\\/]/).includes('..')) {
       throw new GuestError(
         'CHASSIS_E_LOADER_ENTRY_INVALID',
@@ -65,96 +86,80 @@ export class DriverRuntime {
         { driver: init.driver.id, entry: init.entry },
       );
     }
-    return new DriverRuntime(init, def, sink);
+    return new DriverRuntime(init, def, sink, options.shared === true);
   }
 
   /** Runs one operation; `cancel.signal` becomes the context's AbortSignal. */
-  async dispatch(op: DriverOp, signal: Cancellation): Promise<unknown> {
-    const def = this.definition;
-    switch (op.op) {
-      case 'start':
-        await def.start?.(this.driverContext(signal));
-        return undefined;
-      case 'stop':
-        await def.stop?.(this.driverContext(signal));
-        return undefined;
-      case 'health':
-        return (
-          (await def.health?.(this.driverContext(signal))) ?? ({ healthy: true } as HealthStatus)
-        );
-      case 'migrate':
-        return def.migrate
-          ? await def.migrate(op.fromVersion, op.state, this.driverContext(signal))
-          : op.state;
-      case 'invoke': {
-        const impl = def.provides[op.point] as Record<string, unknown> | undefined;
-        const fn = impl?.[op.method];
-        if (typeof fn !== 'function') {
-          throw new GuestError(
-            'CHASSIS_E_LOADER_NO_METHOD',
-            `driver ${this.init.driver.id} does not implement ${op.point}.${op.method}`,
-            { driver: this.init.driver.id, point: op.point, method: op.method },
-          );
-        }
-        const ctx = this.driverContext(
-          signal,
-          { resource: op.ctx.resource.id },
-          op.ctx.locale,
-          Object.freeze({ ...op.ctx.properties }) as OperationContext['properties'],
-          op.ctx.resource,
-        );
-        return await (fn as (...a: unknown[]) => unknown).call(impl, ctx, ...op.args);
-      }
-    }
+  async dispatch(op: DriverOp, cancel: Cancellation): Promise<unknown> {
+    return await this.perform(op, cancel);
   }
 
   /**
-   * The context a hook or operation receives. `signal`, `logger` and `t` are getters built on
-   * first read (an AbortSignal costs microseconds in Node, see {@link Cancellation}); most
-   * operations use few of them.
+   * Runs one operation and returns what the driver returned: a value, or a promise when the
+   * driver is asynchronous; it throws what the driver throws. The guest server answers a value
+   * in the same turn as the call arrived instead of one promise hop later.
    */
-  private driverContext(
-    cancel: Cancellation,
-    extra: Record<string, unknown> = {},
-    locale?: string,
-    properties?: OperationContext['properties'],
-    resource?: OperationContext['resource'],
-  ): OperationContext {
-    const { sink, init } = this;
-    let logger: Logger | undefined;
-    let t: OperationContext['t'] | undefined;
-    return {
-      driver: init.driver,
-      get logger() {
-        logger ??= forwardingLogger(sink, extra);
-        return logger;
-      },
-      get t() {
-        t ??= createTranslate(init.messages, locale);
-        return t;
-      },
-      get signal() {
-        return cancel.signal;
-      },
-      properties: properties ?? EMPTY,
-      resource: resource as OperationContext['resource'],
-    };
+  perform(op: DriverOp, cancel: Cancellation): unknown {
+    if (op.op !== 'invoke') return this.hook(op, cancel);
+    const impl = this.definition.provides[op.point] as Record<string, unknown> | undefined;
+    const fn = impl?.[op.method];
+    if (typeof fn !== 'function') {
+      throw new GuestError(
+        'CHASSIS_E_LOADER_NO_METHOD',
+        `driver ${this.init.driver.id} does not implement ${op.point}.${op.method}`,
+        { driver: this.init.driver.id, point: op.point, method: op.method },
+      );
+    }
+    const { ctx, args } = op;
+    const context = new CallContext(
+      this,
+      cancel,
+      this.frozen(ctx.properties),
+      ctx.resource,
+      ctx.locale,
+    );
+    return (fn as (...a: unknown[]) => unknown).call(impl, context, ...args);
   }
-}
 
-/** A {@link Logger} whose lines go to `sink` with `bindings` (child loggers add more). */
-export function forwardingLogger(sink: LogSink, bindings: Record<string, unknown>): Logger {
-  const at =
-    (level: LogLevel) =>
-    (a: LogFields | string, b?: string): void => {
-      if (typeof a === 'string') sink(level, bindings, {}, a);
-      else sink(level, bindings, a ?? {}, b);
-    };
-  return {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (more) => forwardingLogger(sink, { ...bindings, ...more }),
-  };
+  private async hook(
+    op: Exclude<DriverOp, { readonly op: 'invoke' }>,
+    cancel: Cancellation,
+  ): Promise<unknown> {
+    const def = this.definition;
+    switch (op.op) {
+      case 'start':
+        await def.start?.(new CallContext(this, cancel));
+        return undefined;
+      case 'stop':
+        await def.stop?.(new CallContext(this, cancel));
+        return undefined;
+      case 'health':
+        return (
+          (await def.health?.(new CallContext(this, cancel))) ?? ({ healthy: true } as HealthStatus)
+        );
+      case 'migrate':
+        return def.migrate
+          ? await def.migrate(op.fromVersion, op.state, new CallContext(this, cancel))
+          : op.state;
+    }
+  }
+
+  /** `t` for `locale` (one translator per locale, built on first use). */
+  translator(locale: string | undefined): DriverContext['t'] {
+    const key = locale ?? 'en';
+    let t = this.translators.get(key);
+    if (!t) {
+      t = createTranslate(this.init.messages, key);
+      if (this.translators.size >= MAX_LOCALES) this.translators.clear();
+      this.translators.set(key, t);
+    }
+    return t;
+  }
+
+  /** The bag the driver sees: frozen, and never the caller's own object changed. */
+  private frozen(properties: Readonly<Record<string, unknown>>): OperationContext['properties'] {
+    const bag = properties as OperationContext['properties'];
+    if (Object.isFrozen(bag)) return bag;
+    return Object.freeze(this.shared ? { ...bag } : bag);
+  }
 }

@@ -11,7 +11,7 @@ export interface GuestEndpoint {
 
 /**
  * Serves the protocol for one driver inside a worker or child process: waits for `init`, loads
- * the driver, then runs calls concurrently, each with its own AbortController.
+ * the driver, then runs calls concurrently, each with its own {@link Cancellation}.
  */
 export function serveGuest(endpoint: GuestEndpoint): void {
   let runtime: DriverRuntime | undefined;
@@ -41,11 +41,8 @@ export function serveGuest(endpoint: GuestEndpoint): void {
         );
         return;
       case 'call': {
-        const ac = new Cancellation();
-        inflight.set(m.id, ac);
         const r = runtime;
         if (!r) {
-          inflight.delete(m.id);
           send({
             t: 'error',
             id: m.id,
@@ -53,14 +50,29 @@ export function serveGuest(endpoint: GuestEndpoint): void {
           });
           return;
         }
-        r.dispatch(m.op, ac).then(
-          (value) => {
-            inflight.delete(m.id);
-            send({ t: 'result', id: m.id, value });
+        const id = m.id;
+        const cancel = new Cancellation();
+        let value: unknown;
+        try {
+          value = r.perform(m.op, cancel);
+        } catch (err) {
+          send({ t: 'error', id, error: serializeGuestError(err) });
+          return;
+        }
+        // A driver that answered synchronously is answered now: nothing is left to abort.
+        if (!isThenable(value)) {
+          send({ t: 'result', id, value });
+          return;
+        }
+        inflight.set(id, cancel);
+        Promise.resolve(value).then(
+          (v) => {
+            inflight.delete(id);
+            send({ t: 'result', id, value: v });
           },
           (err) => {
-            inflight.delete(m.id);
-            send({ t: 'error', id: m.id, error: serializeGuestError(err) });
+            inflight.delete(id);
+            send({ t: 'error', id, error: serializeGuestError(err) });
           },
         );
         return;
@@ -74,6 +86,14 @@ export function serveGuest(endpoint: GuestEndpoint): void {
         return;
     }
   });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /**

@@ -14,8 +14,10 @@ export async function createInProcessEnvironment(
   init: GuestInit,
   logger: Logger,
 ): Promise<Environment> {
-  const runtime = await DriverRuntime.load({ ...init, instance: ++instances }, (level, b, f, m) =>
-    logger.child(b)[level](f, m),
+  const runtime = await DriverRuntime.load(
+    { ...init, instance: ++instances },
+    (level, b, f, m) => logger.child(b)[level](f, m),
+    { shared: true },
   );
   return {
     tier: 'in-process',

@@ -13,6 +13,8 @@ import { serializeGuestError } from '../guest/guest-error.js';
 import type { DriverOp } from '../guest/ops.js';
 import type { Environment } from './environment.js';
 
+const NO_OPTIONS: InvokeOptions = Object.freeze({});
+
 /** Where a managed handle is in its life. */
 export type HandleState = 'ready' | 'faulted' | 'restarting' | 'disposed';
 
@@ -162,18 +164,23 @@ export class ManagedHandle implements ManagedDriverHandle {
     }
   }
 
-  private run(op: DriverOp, options: InvokeOptions = {}): Promise<unknown> {
+  private run(op: DriverOp, options: InvokeOptions = NO_OPTIONS): Promise<unknown> {
     if (this.current === 'disposed') return Promise.reject(this.disposedError());
     if (this.currentFault) return Promise.reject(this.currentFault);
     const env = this.env;
     if (!env) return Promise.reject(this.restartingError());
-    return this.executor
-      .run((signal) => env.call(op, signal), options)
-      .catch((err: unknown) => {
-        if (this.currentFault && env === this.env) throw this.currentFault;
-        if (ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')) this.checkLiveness(env, err);
-        throw this.normalize(err, op);
-      });
+    return this.executor.run(
+      (cancel) => env.call(op, cancel),
+      options,
+      (err) => this.failure(env, op, err),
+    );
+  }
+
+  /** What a failed call rejects with: the environment's fault if it died, else the normalised error. */
+  private failure(env: Environment, op: DriverOp, err: unknown): ChassisError {
+    if (this.currentFault && env === this.env) return this.currentFault;
+    if (ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')) this.checkLiveness(env, err);
+    return this.normalize(err, op);
   }
 
   /** After a timeout, a stuck worker/process (e.g. an infinite loop) is ended and reported. */

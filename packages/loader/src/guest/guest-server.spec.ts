@@ -1,0 +1,105 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
+import { serveGuest } from './guest-server.js';
+
+const DRIVER = `
+export default {
+  provides: {
+    'test.gs': {
+      now(ctx, v) { return v; },
+      async later(ctx, v) { return v; },
+      boom() { throw new TypeError('sync boom'); },
+      waitForAbort(ctx) {
+        return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason.message)));
+      },
+    },
+  },
+};
+`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'chassis-guest-'));
+  await mkdir(join(dir, 'classes'));
+  await writeFile(join(dir, 'classes', 'index.js'), DRIVER);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function guest() {
+  const sent: GuestMessage[] = [];
+  let deliver!: (m: HostMessage) => void;
+  let ready!: () => void;
+  const loaded = new Promise<void>((r) => {
+    ready = r;
+  });
+  serveGuest({
+    send: (m) => {
+      sent.push(m);
+      if (m.t === 'ready') ready();
+    },
+    onMessage: (l) => {
+      deliver = l;
+    },
+  });
+  deliver({
+    t: 'init',
+    init: { dir, entry: 'classes/index.js', driver: { id: 'g', version: '1' }, messages: {} },
+  });
+  await loaded;
+  const call = (id: number, method: string, v?: unknown) =>
+    deliver({
+      t: 'call',
+      id,
+      op: {
+        op: 'invoke',
+        point: 'test.gs',
+        method,
+        ctx: { properties: {}, resource: {} as never },
+        args: [v],
+      },
+    });
+  return { sent, deliver, call };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('serveGuest', () => {
+  it('answers a synchronous result and a synchronous throw in the same turn', async () => {
+    const g = await guest();
+    g.call(1, 'now', 'v1');
+    g.call(2, 'boom');
+    expect(g.sent.slice(1)).toEqual([
+      { t: 'result', id: 1, value: 'v1' },
+      expect.objectContaining({
+        t: 'error',
+        id: 2,
+        error: expect.objectContaining({ message: 'sync boom' }),
+      }),
+    ]);
+  });
+
+  it('answers an async result once it settles', async () => {
+    const g = await guest();
+    g.call(3, 'later', 'v3');
+    expect(g.sent).toHaveLength(1);
+    await flush();
+    expect(g.sent[1]).toEqual({ t: 'result', id: 3, value: 'v3' });
+  });
+
+  it('an abort reaches a pending call’s signal; aborts for unknown or finished ids are ignored', async () => {
+    const g = await guest();
+    g.call(4, 'waitForAbort');
+    g.call(5, 'now', 5);
+    g.deliver({ t: 'abort', id: 5, reason: 'too late' });
+    g.deliver({ t: 'abort', id: 99, reason: 'unknown' });
+    g.deliver({ t: 'abort', id: 4, reason: 'timed out' });
+    await flush();
+    expect(g.sent.slice(1)).toEqual([
+      { t: 'result', id: 5, value: 5 },
+      { t: 'result', id: 4, value: 'timed out' },
+    ]);
+  });
+});
