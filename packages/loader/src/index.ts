@@ -14,10 +14,13 @@ export {
 } from './executor/executor.js';
 export { LATENCY_BUCKETS_MS, type LatencyHistogram } from './executor/histogram.js';
 export { createTranslate, type MessageCatalog } from './guest/translate.js';
-export type {
-  FaultListener,
-  HandleState,
-  ManagedDriverHandle,
+export type { DriverMemory } from './handle/environment.js';
+export {
+  DEFAULT_MEMORY_TIMEOUT_MS,
+  type FaultListener,
+  type HandleState,
+  type ManagedDriverHandle,
+  type MemoryOptions,
 } from './handle/managed-handle.js';
 export { type DriverDirectory, ensureLibLink, readDriverDirectory } from './loader/directory.js';
 export {

@@ -102,4 +102,15 @@ describe('serveGuest', () => {
       { t: 'result', id: 4, value: 'timed out' },
     ]);
   });
+
+  it('answers a memory request with its own numbers, under the request’s id', async () => {
+    const g = await guest();
+    g.deliver({ t: 'memory', id: 7 });
+    const reply = g.sent[1];
+    expect(reply).toMatchObject({ t: 'memory', id: 7 });
+    const m = (reply as Extract<GuestMessage, { t: 'memory' }>).memory;
+    expect(m.heapUsedBytes).toBeGreaterThan(0);
+    expect(m.heapTotalBytes).toBeGreaterThanOrEqual(m.heapUsedBytes);
+    expect(m.externalBytes).toBeGreaterThan(0);
+  });
 });

@@ -2,6 +2,7 @@ import { Cancellation } from '../executor/cancellation.js';
 import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
 import { DriverRuntime } from './driver-runtime.js';
 import { serializeGuestError, toPlain } from './guest-error.js';
+import { measureGuestMemory } from './memory.js';
 
 /** The guest's end of a transport (a MessagePort in a worker, the IPC channel in a child). */
 export interface GuestEndpoint {
@@ -83,6 +84,9 @@ export function serveGuest(endpoint: GuestEndpoint): void {
         return;
       case 'ping':
         send({ t: 'pong', id: m.id });
+        return;
+      case 'memory':
+        send({ t: 'memory', id: m.id, memory: measureGuestMemory() });
         return;
     }
   });

@@ -23,6 +23,8 @@ export async function createInProcessEnvironment(
     tier: 'in-process',
     call: (op, signal) => runtime.dispatch(op, signal),
     probe: async () => true,
+    // Shares the host's heap: no number here would be the driver's own.
+    memory: async () => undefined,
     kill: async () => {},
     onFault: () => {},
     dispose: async () => {},

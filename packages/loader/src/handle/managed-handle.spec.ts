@@ -1,17 +1,21 @@
 import { ChassisError } from '@chassis/kernel';
 import { describe, expect, it } from 'vitest';
 import { exponentialBackoff } from '../backoff.js';
-import type { Environment } from './environment.js';
-import { ManagedHandle } from './managed-handle.js';
+import type { DriverMemory, Environment } from './environment.js';
+import { DEFAULT_MEMORY_TIMEOUT_MS, ManagedHandle } from './managed-handle.js';
 
 /** A scripted environment: `call` answers from `answer`, `crash()` reports a fault. */
-function fakeEnv(answer: (op: unknown) => Promise<unknown> = async () => 'ok') {
+function fakeEnv(
+  answer: (op: unknown) => Promise<unknown> = async () => 'ok',
+  memory: (timeoutMs: number) => Promise<DriverMemory | undefined> = async () => undefined,
+) {
   let listener: ((f: ChassisError) => void) | undefined;
   let disposed = false;
   const env: Environment & { crash(f: ChassisError): void; readonly disposed: boolean } = {
     tier: 'worker',
     call: (op) => answer(op),
     probe: async () => true,
+    memory,
     kill: async () => {},
     onFault: (l) => {
       listener = l;
@@ -115,5 +119,68 @@ describe('ManagedHandle', () => {
     expect(heard).toBe(false);
     await expect(h.health()).rejects.toMatchObject({ code: 'CHASSIS_E_LOADER_DISPOSED' });
     await expect(h.restart()).rejects.toMatchObject({ code: 'CHASSIS_E_LOADER_DISPOSED' });
+  });
+
+  describe('memory()', () => {
+    const reading: DriverMemory = {
+      tier: 'worker',
+      heapUsedBytes: 10,
+      heapTotalBytes: 20,
+      externalBytes: 5,
+    };
+
+    it('returns the environment’s reading and passes the timeout (default and given)', async () => {
+      const timeouts: number[] = [];
+      const h = await make([
+        async () =>
+          fakeEnv(undefined, async (t) => {
+            timeouts.push(t);
+            return reading;
+          }),
+      ]);
+      expect(await h.memory()).toEqual(reading);
+      expect(await h.memory({ timeoutMs: 50 })).toEqual(reading);
+      expect(timeouts).toEqual([DEFAULT_MEMORY_TIMEOUT_MS, 50]);
+    });
+
+    it.each([
+      ['rejects', () => Promise.reject(new Error('gone'))],
+      [
+        'throws synchronously',
+        () => {
+          throw new Error('gone');
+        },
+      ],
+    ])('returns undefined when the environment %s', async (_, memory) => {
+      const h = await make([async () => fakeEnv(undefined, memory)]);
+      expect(await h.memory()).toBeUndefined();
+    });
+
+    it('returns undefined without asking a faulted, restarting or disposed environment', async () => {
+      let asked = 0;
+      const env = fakeEnv(undefined, async () => {
+        asked++;
+        return reading;
+      });
+      let release!: (e: Environment) => void;
+      const h = await make([
+        async () => env,
+        () =>
+          new Promise<Environment>((r) => {
+            release = r;
+          }),
+      ]);
+      env.crash(crashed());
+      expect(await h.memory()).toBeUndefined();
+      const restarting = h.restart();
+      expect(h.state).toBe('restarting');
+      expect(await h.memory()).toBeUndefined();
+      release(env);
+      await restarting;
+      expect(await h.memory()).toEqual(reading);
+      await h.dispose();
+      expect(await h.memory()).toBeUndefined();
+      expect(asked).toBe(1);
+    });
   });
 });

@@ -11,9 +11,18 @@ import type { BackoffPolicy } from '../backoff.js';
 import { Executor, type ExecutorMetrics, type ExecutorOptions } from '../executor/executor.js';
 import { serializeGuestError } from '../guest/guest-error.js';
 import type { DriverOp } from '../guest/ops.js';
-import type { Environment } from './environment.js';
+import type { DriverMemory, Environment } from './environment.js';
 
 const NO_OPTIONS: InvokeOptions = Object.freeze({});
+
+/** How long {@link ManagedDriverHandle.memory} waits for the environment's answer by default. */
+export const DEFAULT_MEMORY_TIMEOUT_MS = 1000;
+
+/** Options of {@link ManagedDriverHandle.memory}. */
+export interface MemoryOptions {
+  /** How long to wait for the environment's answer (default {@link DEFAULT_MEMORY_TIMEOUT_MS}). */
+  readonly timeoutMs?: number;
+}
 
 /** Where a managed handle is in its life. */
 export type HandleState = 'ready' | 'faulted' | 'restarting' | 'disposed';
@@ -36,6 +45,13 @@ export interface ManagedDriverHandle extends DriverHandle {
   /** Replaces the environment with a freshly loaded one (call `start()` afterwards). */
   restart(): Promise<void>;
   metrics(): ExecutorMetrics;
+  /**
+   * The memory of the driver's own environment, measured there (worker: its isolate; process:
+   * the child, `rss` included). `undefined` in-process (it shares the host's heap) and when the
+   * environment is disposed, faulted, restarting or does not answer within `timeoutMs`: a
+   * reading never throws and never waits longer than that.
+   */
+  memory(options?: MemoryOptions): Promise<DriverMemory | undefined>;
 }
 
 /** Options of {@link ManagedHandle}. */
@@ -133,6 +149,16 @@ export class ManagedHandle implements ManagedDriverHandle {
 
   metrics(): ExecutorMetrics {
     return this.executor.metrics();
+  }
+
+  memory(options: MemoryOptions = {}): Promise<DriverMemory | undefined> {
+    const env = this.env;
+    if (!env || this.current !== 'ready') return Promise.resolve(undefined);
+    try {
+      return env.memory(options.timeoutMs ?? DEFAULT_MEMORY_TIMEOUT_MS).catch(() => undefined);
+    } catch {
+      return Promise.resolve(undefined);
+    }
   }
 
   async dispose(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Cancellation } from '../executor/cancellation.js';
 import type { DriverOp, GuestInit } from '../guest/ops.js';
 import type { GuestMessage } from '../rpc/protocol.js';
 import type { ExitInfo, Transport } from '../rpc/transport.js';
-import type { Environment } from './environment.js';
+import type { DriverMemory, Environment } from './environment.js';
 
 interface Pending {
   readonly resolve: (v: unknown) => void;
@@ -32,6 +32,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
   const who = `driver ${init.driver.id}@${init.driver.version} (${tier} tier)`;
   const pending = new Map<number, Pending>();
   const pings = new Map<number, () => void>();
+  const memories = new Map<number, (m: DriverMemory | undefined) => void>();
   let nextId = 1;
   let fatal: Extract<GuestMessage, { t: 'fatal' }> | undefined;
   let fault: ChassisError | undefined;
@@ -42,6 +43,8 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
   const failAll = (err: ChassisError) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
+    // A memory reading never rejects: an environment that is gone has nothing to report.
+    for (const answer of [...memories.values()]) answer(undefined);
   };
 
   transport.onMessage((m) => {
@@ -56,6 +59,9 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         return;
       case 'pong':
         pings.get(m.id)?.();
+        return;
+      case 'memory':
+        memories.get(m.id)?.({ tier, ...m.memory });
         return;
       case 'log':
         logger.child(m.bindings)[m.level](m.fields, m.msg);
@@ -117,6 +123,20 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
           resolve(true);
         });
         transport.send({ t: 'ping', id });
+      });
+    },
+    memory(timeoutMs) {
+      if (ended) return Promise.resolve(undefined);
+      const id = nextId++;
+      return new Promise<DriverMemory | undefined>((resolve) => {
+        const answer = (m: DriverMemory | undefined) => {
+          clearTimeout(timer);
+          memories.delete(id);
+          resolve(m);
+        };
+        const timer = setTimeout(() => answer(undefined), timeoutMs);
+        memories.set(id, answer);
+        transport.send({ t: 'memory', id });
       });
     },
     async kill(f) {

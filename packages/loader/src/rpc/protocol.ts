@@ -2,14 +2,32 @@ import type { SerializedError } from '@chassis/kernel';
 import type { DriverOp, GuestInit, LogLevel } from '../guest/ops.js';
 
 /**
+ * What a guest reports about its own memory (`memory` request). In a worker thread the heap and
+ * external numbers are the worker isolate's own and `rssBytes` is absent: a worker's `rss` is the
+ * whole process's, host included. A child process reports its full `process.memoryUsage()`.
+ */
+export interface GuestMemory {
+  /** V8 heap in use (bytes). */
+  readonly heapUsedBytes: number;
+  /** V8 heap reserved (bytes). */
+  readonly heapTotalBytes: number;
+  /** Memory held outside the V8 heap by JS objects: Buffers, ArrayBuffers, native handles. */
+  readonly externalBytes: number;
+  /** Resident set of the guest's process (process tier only). */
+  readonly rssBytes?: number;
+}
+
+/**
  * The host ↔ guest protocol, shared by the worker and process tiers. Every message is plain
- * data (structured clone). Calls carry an id; `abort` cancels one by id; `ping` probes liveness.
+ * data (structured clone). Calls carry an id; `abort` cancels one by id; `ping` probes liveness;
+ * `memory` asks the guest for its {@link GuestMemory}.
  */
 export type HostMessage =
   | { readonly t: 'init'; readonly init: GuestInit }
   | { readonly t: 'call'; readonly id: number; readonly op: DriverOp }
   | { readonly t: 'abort'; readonly id: number; readonly reason: string }
-  | { readonly t: 'ping'; readonly id: number };
+  | { readonly t: 'ping'; readonly id: number }
+  | { readonly t: 'memory'; readonly id: number };
 
 /** Messages from the guest (the driver's side) to the host. */
 export type GuestMessage =
@@ -18,6 +36,7 @@ export type GuestMessage =
   | { readonly t: 'result'; readonly id: number; readonly value: unknown }
   | { readonly t: 'error'; readonly id: number; readonly error: SerializedError }
   | { readonly t: 'pong'; readonly id: number }
+  | { readonly t: 'memory'; readonly id: number; readonly memory: GuestMemory }
   | {
       readonly t: 'log';
       readonly level: LogLevel;
