@@ -1,15 +1,28 @@
 import type { LifecycleEvent } from '@chassis/kernel';
-import type { UpgradeRecord } from '@chassis/runtime';
+import type { RuntimeApi, UpgradeRecord } from '@chassis/runtime';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InstrumentationHook, MetricsSnapshot } from '../hooks/instrumentation.js';
-import type { AdminServer } from '../server/create-admin-server.js';
-import { as, testServer } from '../server/test-server.js';
+import { type AdminServer, createAdminServer } from '../server/create-admin-server.js';
+import { as, TOKENS, testServer } from '../server/test-server.js';
+import { createFakeRuntime } from '../testing/fake-runtime.js';
 
 let current: AdminServer | undefined;
 afterEach(async () => {
   await current?.close();
   current = undefined;
 });
+
+/** An admin server over `runtime` (e.g. a fake with one method replaced). */
+function server(runtime: RuntimeApi, memoryTimeoutMs: number): AdminServer {
+  return createAdminServer({
+    runtime,
+    logger: pino({ level: 'silent' }),
+    auth: { tokens: { [TOKENS.viewer]: { id: 'vera', roles: ['viewer'] } } },
+    metrics: { memoryTimeoutMs },
+    metricsIntervalMs: 0,
+  });
+}
 
 function recorder() {
   const seen = {
@@ -71,6 +84,68 @@ describe('Prometheus /metrics', () => {
     expect(text).toContain(
       'chassis_driver_resources{driver="com.example.solidfire",version="2.1.0"} 2',
     );
+    expect(text).toContain(
+      'chassis_driver_heap_used_bytes{driver="org.example.nvp",version="1.0.0",tier="process"} 9486336',
+    );
+    expect(text).toContain(
+      'chassis_driver_rss_bytes{driver="org.example.nvp",version="1.0.0",tier="process"} 59817984',
+    );
+    expect(text).toContain(
+      'chassis_driver_heap_total_bytes{driver="com.example.solidfire",version="2.1.0",tier="worker"} 16777216',
+    );
+    expect(text).toContain(
+      'chassis_driver_external_bytes{driver="com.example.solidfire",version="2.1.0",tier="worker"} 2097152',
+    );
+    // rss is the process tier's only; an in-process (here also Failed) driver has no memory of its own.
+    expect(text).not.toContain('chassis_driver_rss_bytes{driver="com.example.solidfire"');
+    expect(text).not.toContain('driver="com.example.kvm",version="1.0.0",tier=');
+  });
+
+  it('asks the drivers for their memory once per scrape, and GET /api/metrics/memory returns the same', async () => {
+    const fake = createFakeRuntime();
+    let reads = 0;
+    const timeouts: (number | undefined)[] = [];
+    const runtime: RuntimeApi = {
+      ...fake,
+      driverMemory(options) {
+        reads++;
+        timeouts.push(options?.timeoutMs);
+        return fake.driverMemory(options);
+      },
+    };
+    current = server(runtime, 120);
+    const res = await current.app.inject({ url: '/metrics', headers: as('viewer') });
+    expect(res.body).toContain(
+      'chassis_driver_heap_used_bytes{driver="com.example.solidfire",version="2.0.0",tier="worker"} 9486336',
+    );
+    expect(reads).toBe(1);
+    const json = await current.app.inject({ url: '/api/metrics/memory', headers: as('viewer') });
+    expect(json.statusCode).toBe(200);
+    expect(json.json()).toEqual(await fake.driverMemory());
+    expect(timeouts).toEqual([120, 120]);
+    const anonymous = await current.app.inject({ url: '/api/metrics/memory' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it.each([
+    ['never answers', () => new Promise<never>(() => {})],
+    ['rejects', () => Promise.reject(new Error('worker gone'))],
+    [
+      'throws',
+      () => {
+        throw new Error('broken');
+      },
+    ],
+  ])('still answers /metrics when reading driver memory %s (memory left out)', async (_, read) => {
+    const fake = createFakeRuntime();
+    current = server({ ...fake, driverMemory: read }, 50);
+    const res = await current.app.inject({ url: '/metrics', headers: as('viewer') });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('chassis_executor_calls_total{driver="org.example.nvp"');
+    expect(res.body).toContain('# TYPE chassis_driver_heap_used_bytes gauge');
+    expect(res.body).not.toMatch(/chassis_driver_heap_used_bytes\{/);
+    const json = await current.app.inject({ url: '/api/metrics/memory', headers: as('viewer') });
+    expect(json.json()).toEqual([]);
   });
 
   it('uses its own registry: two servers do not collide', async () => {

@@ -1,6 +1,11 @@
-import type { RuntimeApi, UpgradeRecord } from '@chassis/runtime';
+import type { DriverMemoryView, RuntimeApi, UpgradeRecord } from '@chassis/runtime';
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 import type { MetricsSnapshot } from '../hooks/instrumentation.js';
+import {
+  DEFAULT_MEMORY_TIMEOUT_MS,
+  readMemoryBounded,
+  registerDriverMemory,
+} from './driver-memory.js';
 
 /** Options of the Prometheus endpoint. */
 export interface MetricsOptions {
@@ -8,6 +13,11 @@ export interface MetricsOptions {
   readonly processMetrics?: boolean;
   /** Metric name prefix (default `chassis_`). */
   readonly prefix?: string;
+  /**
+   * How long a scrape waits for the drivers' own memory readings (default 250 ms); a driver
+   * that answers later is left out of that scrape rather than holding `/metrics` up.
+   */
+  readonly memoryTimeoutMs?: number;
 }
 
 /** The admin server's Prometheus registry and what feeds it. */
@@ -18,11 +28,14 @@ export interface AdminMetrics {
   observeUpgrade(record: UpgradeRecord): void;
   /** One reading of the runtime, as passed to instrumentation hooks. */
   snapshot(): MetricsSnapshot;
+  /** The drivers' memory as the gauges see it: bounded by `memoryTimeoutMs`, never rejects. */
+  driverMemory(): Promise<readonly DriverMemoryView[]>;
 }
 
 /**
  * Builds the registry: per-driver state, executor calls/errors/latency/queue depth (read from
- * `executorMetrics()` at scrape time, so numbers are never stale), bound resources, and
+ * `executorMetrics()` at scrape time, so numbers are never stale), bound resources, the memory
+ * of each isolated driver environment (`driverMemory()`, bounded by `memoryTimeoutMs`), and
  * upgrades by action and result.
  */
 export function createAdminMetrics(
@@ -99,6 +112,8 @@ export function createAdminMetrics(
     Gauge,
   );
   registry.registerMetric(latencyHistogram(`${p}executor_latency_ms`, runtime));
+  const memoryTimeoutMs = options.memoryTimeoutMs ?? DEFAULT_MEMORY_TIMEOUT_MS;
+  registerDriverMemory(registry, runtime, p, memoryTimeoutMs);
 
   const upgrades = new Counter({
     name: `${p}upgrades_total`,
@@ -128,6 +143,7 @@ export function createAdminMetrics(
         executors: runtime.executorMetrics(),
       };
     },
+    driverMemory: () => readMemoryBounded(runtime, memoryTimeoutMs),
   };
 }
 

@@ -24,6 +24,10 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: RouteContext): v
     runtime.executorMetrics(),
   );
 
+  app.get('/api/metrics/memory', { config: { action: 'metrics.read' } }, async () =>
+    metrics.driverMemory(),
+  );
+
   app.get('/api/updates', { config: { action: 'updates.read' } }, async () =>
     runtime.availableUpdates(),
   );

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, createAdminServer } from './create-admin-server.js';
 
 const ID = 'com.example.fixture';
+const WORKER_ID = 'com.example.isolated';
 const token = 'real-runtime-admin-token-0123456789';
 const auth = { authorization: `Bearer ${token}` };
 
@@ -16,12 +17,18 @@ describe('admin API over the real management runtime', () => {
   let server: ManagementServer;
   let admin: AdminServer;
   let v2: string;
+  let workerCar: string;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-admin-real-'));
     const repo = join(root, 'repo');
     await buildFixtureCar(repo, { id: ID, version: '1.0.0' });
     v2 = await buildFixtureCar(join(root, 'later'), { id: ID, version: '1.1.0' });
+    workerCar = await buildFixtureCar(join(root, 'worker'), {
+      id: WORKER_ID,
+      version: '1.0.0',
+      isolation: 'worker',
+    });
     server = await createManagementServer({
       dataDir: join(root, 'data'),
       sources: [`file:${repo}`],
@@ -31,6 +38,8 @@ describe('admin API over the real management runtime', () => {
       runtime: server.runtime,
       auth: { tokens: { [token]: { id: 'alice', roles: ['admin'] } } },
       logger: false,
+      // Generous: a busy CI machine must not turn a slow worker answer into a missing line.
+      metrics: { memoryTimeoutMs: 5000 },
     });
   });
   afterAll(async () => {
@@ -130,5 +139,35 @@ describe('admin API over the real management runtime', () => {
     const res = await admin.app.inject({ url: '/metrics', headers: auth });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(ID);
+  });
+
+  it('exports the memory of a worker-tier driver, measured in its worker (no rss, in-process left out)', async () => {
+    const up = await admin.app.inject({
+      method: 'POST',
+      url: '/api/drivers',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      payload: await readFile(workerCar),
+    });
+    expect(up.statusCode).toBe(201);
+    const res = await admin.app.inject({ url: '/metrics', headers: auth });
+    const labels = `{driver="${WORKER_ID}",version="1.0.0",tier="worker"}`;
+    const value = (name: string) =>
+      Number(
+        res.body
+          .split('\n')
+          .find((l) => l.startsWith(`${name}${labels} `))
+          ?.split(' ')[1],
+      );
+    expect(value('chassis_driver_heap_used_bytes')).toBeGreaterThan(0);
+    expect(value('chassis_driver_heap_total_bytes')).toBeGreaterThanOrEqual(
+      value('chassis_driver_heap_used_bytes'),
+    );
+    expect(value('chassis_driver_external_bytes')).toBeGreaterThan(0);
+    expect(res.body).not.toContain(`chassis_driver_rss_bytes${labels}`);
+    expect(res.body).not.toContain(`chassis_driver_heap_used_bytes{driver="${ID}"`);
+    const json = await admin.app.inject({ url: '/api/metrics/memory', headers: auth });
+    expect(json.json()).toEqual([
+      expect.objectContaining({ driverId: WORKER_ID, version: '1.0.0', tier: 'worker' }),
+    ]);
   });
 });

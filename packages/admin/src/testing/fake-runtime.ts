@@ -13,7 +13,7 @@ import {
 } from './fake-state.js';
 import { observerCount } from './fake-streams.js';
 import { install, restart, rollback, uninstall, upgrade } from './fake-upgrades.js';
-import { driverInfo, executorMetrics, notices } from './fake-views.js';
+import { driverInfo, driverMemory, executorMetrics, notices } from './fake-views.js';
 
 export type { FakeFailable } from './fake-state.js';
 
@@ -66,6 +66,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       return [...(s.history.get(id) ?? [])];
     },
     executorMetrics: () => executorMetrics(s),
+    driverMemory: async () => driverMemory(s),
 
     listResources: (filter) => listResources(s, filter),
     getResource: (id) => getResource(s, id),

@@ -1,6 +1,7 @@
 import { type IsolationTier, maskSecrets } from '@chassis/kernel';
 import type {
   DriverInfo,
+  DriverMemoryView,
   DriverVersionInfo,
   ExecutorMetricsView,
   ResourceInfo,
@@ -106,6 +107,34 @@ export function executorMetrics(s: FakeState): ExecutorMetricsView[] {
           count: v.latencies.filter((l) => l <= le).length,
         })),
         latencySumMs: v.latencies.reduce((a, b) => a + b, 0),
+      });
+    }
+  }
+  return out;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Plausible memory readings of every `Running` or `Suspended` version in its own environment
+ * (in-process versions have none): a worker's heap grows a little with its calls; a process
+ * also reports its resident set.
+ */
+export function driverMemory(s: FakeState): DriverMemoryView[] {
+  const out: DriverMemoryView[] = [];
+  for (const d of [...s.drivers.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    for (const [version, v] of [...d.versions].sort(([a], [b]) => compareVersions(a, b))) {
+      const tier = (v.descriptor.isolation ?? 'worker') as IsolationTier;
+      if (tier === 'in-process' || (v.state !== 'Running' && v.state !== 'Suspended')) continue;
+      const heapUsedBytes = 9 * MiB + v.calls * 4096;
+      out.push({
+        driverId: d.id,
+        version,
+        tier,
+        heapUsedBytes,
+        heapTotalBytes: 16 * MiB,
+        externalBytes: 2 * MiB,
+        ...(tier === 'process' ? { rssBytes: 48 * MiB + heapUsedBytes } : {}),
       });
     }
   }

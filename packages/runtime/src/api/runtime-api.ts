@@ -122,6 +122,28 @@ export interface ExecutorMetricsView {
 }
 
 /**
+ * Memory of one driver version's isolated environment (worker thread or child process), as the
+ * environment measured it. `rssBytes` only for the `process` tier: a worker shares the host's
+ * resident set. In-process versions have no memory of their own and are never listed.
+ */
+export interface DriverMemoryView {
+  readonly driverId: string;
+  readonly version: string;
+  readonly tier: Exclude<IsolationTier, 'in-process'>;
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  /** Buffers, ArrayBuffers and other memory held outside the V8 heap. */
+  readonly externalBytes: number;
+  readonly rssBytes?: number;
+}
+
+/** Options of {@link RuntimeApi.driverMemory}. */
+export interface DriverMemoryOptions {
+  /** How long each environment may take to answer (default 1000 ms); a late one is left out. */
+  readonly timeoutMs?: number;
+}
+
+/**
  * What a running management server offers its administration surfaces (HTTP API, CLI, UI).
  * Every mutation takes the acting principal; errors are `ChassisError`s with stable codes.
  */
@@ -138,6 +160,12 @@ export interface RuntimeApi {
   getDriver(id: string): DriverInfo;
   lifecycleHistory(id: string): LifecycleEvent[];
   executorMetrics(): ExecutorMetricsView[];
+  /**
+   * Memory of every loaded version that runs in its own environment, read from all of them at
+   * once; versions that are in-process, not ready or too slow to answer are left out. Never
+   * rejects because of a driver.
+   */
+  driverMemory(options?: DriverMemoryOptions): Promise<DriverMemoryView[]>;
 
   listResources(filter?: { readonly driverId?: string }): ResourceInfo[];
   getResource(id: string): ResourceInfo;

@@ -13,6 +13,8 @@ import type { ManagedDriverHandle } from '@chassis/loader';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type {
   DriverInfo,
+  DriverMemoryOptions,
+  DriverMemoryView,
   DriverVersionInfo,
   ExecutorMetricsView,
   InstallSource,
@@ -24,6 +26,7 @@ import type {
   UpgradeRecord,
 } from '../api/runtime-api.js';
 import type { DriverManager } from '../manager/driver-manager.js';
+import { readDriverMemory } from './driver-memory.js';
 import type { ResourceService } from './resource-service.js';
 
 /** Optional update source (a verified repository) for {@link ManagementRuntime}. */
@@ -145,6 +148,10 @@ export class ManagementRuntime implements RuntimeApi {
       }
     }
     return out;
+  }
+
+  driverMemory(options?: DriverMemoryOptions): Promise<DriverMemoryView[]> {
+    return readDriverMemory(this.manager.drivers.values(), options);
   }
 
   listResources(filter: { readonly driverId?: string } = {}): ResourceInfo[] {
