@@ -19,6 +19,19 @@ export class FileTransport extends Transport {
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw notFound(url);
     const st = await stat(file).catch(() => undefined);
     if (!st?.isFile()) throw notFound(url);
-    return createReadStream(file);
+    return createReadStream(file, { highWaterMark: chunkSize(st.size) });
   }
+}
+
+const MIN_CHUNK = 64 * 1024;
+const MAX_CHUNK = 1024 * 1024;
+
+/**
+ * Read size for a file of `size` bytes. Node's 64 KiB default makes a 5 MB CAR 80 reads and 80
+ * writes through the thread pool, which cost more than hashing it; 1 MiB reads cut a
+ * download's I/O time by half or more. Small files (metadata) keep small buffers: a read
+ * stream allocates its full chunk size for every read.
+ */
+export function chunkSize(size: number): number {
+  return Math.min(Math.max(size, MIN_CHUNK), MAX_CHUNK);
 }

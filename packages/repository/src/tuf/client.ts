@@ -9,6 +9,7 @@ import {
   type RepositoryLocation,
   type TransportOptions,
 } from '../transport/open.js';
+import { downloadTarget } from './download.js';
 import { type DriverEntry, entryOfTarget } from './entry.js';
 import { mapTufError } from './errors.js';
 import { DEFAULT_LIMITS, type RepositoryLimits } from './limits.js';
@@ -140,7 +141,9 @@ export class RepositoryClient {
 
   /**
    * Downloads a CAR to `destFile`, verified against the signed length and digest. The file is
-   * written beside `destFile` and renamed into place only once it verified.
+   * written beside `destFile` in one pass (length cap and hashing as the bytes stream to disk,
+   * see {@link downloadTarget}) and renamed into place only once it verified. Metadata is
+   * refreshed only if this client never refreshed: a download trusts the last refresh.
    */
   async download(id: string, version: string, destFile: string): Promise<DriverEntry> {
     if (!this.updater) await this.refresh();
@@ -165,7 +168,7 @@ export class RepositoryClient {
     const transport = this.location.transport;
     transport.lastError = undefined;
     try {
-      await this.updater!.downloadTarget(target, tmp, this.location.baseUrl);
+      await downloadTarget(transport, this.targetUrl(target.path), target, tmp);
       await rename(tmp, destFile);
     } catch (err) {
       await rm(tmp, { force: true });
@@ -177,6 +180,11 @@ export class RepositoryClient {
       });
     }
     return entry;
+  }
+
+  /** Where a target lives: resolved against the base URL exactly as tuf-js does. */
+  private targetUrl(path: string): string {
+    return new URL(this.location.baseUrl + path.replace(/^\/+/, '')).toString();
   }
 
   /** The verified metadata bytes the client now trusts (`root.json`, `timestamp.json`...). */
