@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '@chassis/admin/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRequest, uploadCar } from './support/admin-http.js';
@@ -17,16 +17,9 @@ import type { DriverView, ResourceView } from './support/views.js';
  * follows the live events.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = chromiumAvailable();
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const SF = 'com.example.solidfire';
-
-if (!hasChromium) {
-  console.warn(
-    `admin UI test skipped: ${CHROMIUM} is missing (scripts/setup.sh installs Debian's chromium)`,
-  );
-}
 
 describe.skipIf(!hasChromium)('the example server’s admin web UI in headless Chromium', () => {
   let server: ServedExample | undefined;
@@ -41,18 +34,9 @@ describe.skipIf(!hasChromium)('the example server’s admin web UI in headless C
       startServe(),
       packSolidFireVariant(work, { version: '1.1.0' }),
       chromium.launch({
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM_PATH,
         timeout: 30_000,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: [...CHROMIUM_ARGS],
       }),
     ]);
     if (s.status === 'fulfilled') server = s.value;

@@ -1,4 +1,6 @@
 /** Test doubles of `@chassis/admin`: an in-memory `RuntimeApi` and a CAR builder. */
+
+export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from './chromium.js';
 export { type FakeCatalogEntry, fakeCatalog } from './fake-data.js';
 export {
   createFakeRuntime,

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,20 +5,14 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminServer } from '../server/create-admin-server.js';
 import { TOKENS, testServer } from '../server/test-server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../testing/chromium.js';
 import type { FakeRuntime } from '../testing/fake-runtime.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = chromiumAvailable();
 const ARTIFACTS = path.resolve(
   fileURLToPath(new URL('../../../../', import.meta.url)),
   'test-artifacts',
 );
-
-if (!hasChromium) {
-  console.warn(
-    `admin UI test skipped: ${CHROMIUM} is missing (scripts/setup.sh installs Debian's chromium)`,
-  );
-}
 
 describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
   let browser: Browser;
@@ -31,17 +24,8 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
     ({ server, runtime } = testServer({ fake: { stepDelayMs: 40 } }));
     base = await server.listen({ port: 0 });
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
     });
   });
   afterAll(async () => {
