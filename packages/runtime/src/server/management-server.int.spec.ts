@@ -137,6 +137,16 @@ describe('createManagementServer (embedded defaults)', () => {
     await expect(
       rt.install({ kind: 'file', path: join(root, 'missing.car') }, admin),
     ).rejects.toMatchObject({ code: 'CHASSIS_E_CAR_NOT_FOUND' });
+    // Every successful change reported the installed set (for an install lock).
+    expect(locks).toHaveLength(4);
+    expect(locks.at(-1)).toEqual([`${ID}@1.0.0`, `${ID}@1.1.0`]);
+    // Uninstalling a version releases its extracted CAR from the cache.
+    const cacheDir = join(root, 'data', 'cache');
+    const cached = async () => (await readdir(cacheDir)).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    expect(await cached()).toHaveLength(2);
+    await rt.uninstall(ID, { version: '1.1.0' }, admin);
+    await expect.poll(async () => (await cached()).length, { timeout: 10_000 }).toBe(1);
+    expect(locks.at(-1)).toEqual([`${ID}@1.0.0`]);
   });
 
   it('installs scanned CARs in kernel order (category, then dependencies), not listing order', async () => {
