@@ -29,6 +29,7 @@ import {
 import type { UpgradeRecord } from '../api/runtime-api.js';
 import { DriverManager } from '../manager/driver-manager.js';
 import type { CarAcquirer, TrustVerifier } from '../manager/types.js';
+import { type DataDirLock, lockDataDir } from '../state/data-dir-lock.js';
 import { DirectoryStateStore } from '../state/directory-state-store.js';
 import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
 import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
@@ -90,6 +91,26 @@ export async function createManagementServer(
   const config = options.config ?? DEFAULT_KERNEL_CONFIG;
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true });
+  // One server per data directory, before anything else reads or writes it.
+  const dirLock = await lockDataDir(dataDir, {
+    onCompromised: (err) =>
+      logger.error({ dataDir, err: serializeError(err) }, 'data directory lock lost'),
+  });
+  try {
+    return await composeServer(options, logger, config, dataDir, dirLock);
+  } catch (err) {
+    await dirLock.release();
+    throw err;
+  }
+}
+
+async function composeServer(
+  options: ManagementServerOptions,
+  logger: Logger,
+  config: KernelConfig,
+  dataDir: string,
+  dirLock: DataDirLock,
+): Promise<ManagementServer> {
   const store = options.store ?? new DirectoryStateStore(join(dataDir, 'state'));
   const lifecycle = new LifecycleManager();
   const resources = new ResourceRegistry<DriverHandle>();
@@ -269,6 +290,7 @@ export async function createManagementServer(
       for (const e of resources.list()) await e.compartment.close();
       await manager.shutdown();
       lifecycle.close();
+      await dirLock.release();
     },
   };
 }
