@@ -9,6 +9,7 @@ import {
 } from '@chassis/kernel';
 import { type Observable, Subject } from 'rxjs';
 import type { InstallSource, RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
+import { storedBindings } from '../state/resource-records.js';
 import { restoreDrivers, shutdownDrivers } from './boot.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
 import { DriverLocks } from './driver-locks.js';
@@ -20,6 +21,7 @@ import type {
   CarKeeper,
   LoadedVersion,
   MoveCheck,
+  ResourceBindings,
   TrustVerifier,
   VersionLoader,
 } from './types.js';
@@ -40,6 +42,8 @@ export interface DriverManagerOptions {
   readonly acquire?: CarAcquirer;
   /** Checks resource configurations against a version before resources move to it. */
   readonly checkMove?: MoveCheck;
+  /** Persists binding changes; default: rewrites the `resources/<id>` records in `store`. */
+  readonly bindings?: ResourceBindings;
   readonly logger?: Logger;
   readonly startTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
@@ -71,6 +75,7 @@ export class DriverManager {
       keep: options.keep ?? (async (f) => f),
       ...(options.acquire ? { acquire: options.acquire } : {}),
       ...(options.checkMove ? { checkMove: options.checkMove } : {}),
+      bindings: options.bindings ?? storedBindings(options.store),
       logger: options.logger ?? silentLogger,
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 10_000,

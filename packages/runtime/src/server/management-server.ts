@@ -172,6 +172,10 @@ async function composeServer(
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
     checkMove: (ids, to) => resourceService.checkMove(ids, to),
+    bindings: {
+      rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
+      stateOf: (id) => resourceService.stateOf(id),
+    },
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,
     stopTimeoutMs: config.lifecycle.stopTimeoutMs,
