@@ -44,6 +44,8 @@ export interface DriverManagerOptions {
   readonly checkMove?: MoveCheck;
   /** Persists binding changes; default: rewrites the `resources/<id>` records in `store`. */
   readonly bindings?: ResourceBindings;
+  /** Called after an install failed or was refused for any reason (e.g. to drop its extracted CAR). */
+  readonly onInstallRefused?: () => void;
   readonly logger?: Logger;
   readonly startTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
@@ -60,11 +62,13 @@ export interface DriverManagerOptions {
 export class DriverManager {
   readonly #ctx: ManagerContext;
   readonly #locks = new DriverLocks();
+  readonly #onInstallRefused: (() => void) | undefined;
   readonly #upgrades$ = new Subject<UpgradeRecord>();
   /** Every finished install/upgrade/rollback/uninstall record. */
   readonly upgrades$: Observable<UpgradeRecord> = this.#upgrades$.asObservable();
 
   constructor(options: DriverManagerOptions) {
+    this.#onInstallRefused = options.onInstallRefused;
     this.#ctx = {
       lifecycle: options.lifecycle,
       resources: options.resources,
@@ -129,7 +133,12 @@ export class DriverManager {
   async #install(source: InstallSource, principal: string): Promise<UpgradeRecord> {
     const file =
       source.kind === 'file' ? source.path : await this.#acquire(source.id, source.version);
-    return runInstall(this.#ctx, this.#locks, file, principal, (r) => this.#finish(r));
+    try {
+      return await runInstall(this.#ctx, this.#locks, file, principal, (r) => this.#finish(r));
+    } catch (err) {
+      this.#onInstallRefused?.();
+      throw err;
+    }
   }
 
   /**

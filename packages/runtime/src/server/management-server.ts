@@ -31,6 +31,7 @@ import { DriverManager } from '../manager/driver-manager.js';
 import type { CarAcquirer, TrustVerifier } from '../manager/types.js';
 import { type DataDirLock, lockDataDir } from '../state/data-dir-lock.js';
 import { DirectoryStateStore } from '../state/directory-state-store.js';
+import { collectCache, sweepUploads } from './leftovers.js';
 import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
 import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
 import { ResourceService } from './resource-service.js';
@@ -111,6 +112,7 @@ async function composeServer(
   dataDir: string,
   dirLock: DataDirLock,
 ): Promise<ManagementServer> {
+  const uploads = await sweepUploads(dataDir);
   const store = options.store ?? new DirectoryStateStore(join(dataDir, 'state'));
   const lifecycle = new LifecycleManager();
   const resources = new ResourceRegistry<DriverHandle>();
@@ -172,6 +174,7 @@ async function composeServer(
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
     checkMove: (ids, to) => resourceService.checkMove(ids, to),
+    onInstallRefused: () => void gc(),
     bindings: {
       rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
       stateOf: (id) => resourceService.stateOf(id),
@@ -181,19 +184,11 @@ async function composeServer(
     stopTimeoutMs: config.lifecycle.stopTimeoutMs,
     ranks: config.categories,
   });
-  // Extracted CARs no installed version refers to any more are garbage.
+  // Extracted CARs no installed version refers to any more are garbage: after a version
+  // left, after a refused install (`onInstallRefused`), and at start (a crash may have cut either short).
+  const gc = () => collectCache(cache, manager, logger);
   manager.upgrades$.subscribe((r) => {
-    if (
-      r.result !== 'succeeded' ||
-      (r.action !== 'uninstall' && r.action !== 'upgrade' && r.action !== 'rollback')
-    )
-      return;
-    const keep = new Set(
-      [...manager.drivers.values()].flatMap((i) => i.record.versions.map((v) => v.sha256)),
-    );
-    cache
-      .gc(keep)
-      .catch((err) => logger.warn({ err: serializeError(err) }, 'CAR cache clean-up failed'));
+    if (r.result === 'succeeded' && r.action !== 'install') void gc();
   });
   if (options.onInstalledChange) {
     const notify = options.onInstalledChange;
@@ -217,6 +212,7 @@ async function composeServer(
     logger,
     options.updates,
   );
+  runtime.uploadDir = uploads;
 
   const scan = async (): Promise<UpgradeRecord[]> => {
     const installed = new Set(
@@ -287,6 +283,7 @@ async function composeServer(
       await manager.restore(await resourceService.boundVersions());
       await resourceService.restore();
       await runtime.loadHistory();
+      await gc();
       await scan();
     },
     async stop() {
