@@ -79,12 +79,20 @@ export class PostgresDatabase {
   async withClient<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#connect(what);
     let broken: Error | undefined;
+    // A checked-out connection that dies between two statements emits 'error' on the client;
+    // without a listener Node would crash. Record it: the connection is then destroyed.
+    const onError = (err: Error) => {
+      broken = err;
+      this.lastPoolError = err;
+    };
+    client.on('error', onError);
     try {
       return await fn(client);
     } catch (err) {
-      if (isConnectionError(err)) broken = err as Error;
+      if (isConnectionError(err)) broken ??= err as Error;
       throw wrapDbError(err, what, true);
     } finally {
+      client.off('error', onError);
       // Passing the error destroys a broken connection instead of returning it to the pool.
       client.release(broken);
     }
