@@ -126,11 +126,12 @@ export class PostgresDatabase {
   }
 
   /** A connection outside the pool (LISTEN, leader lock), with the same settings. */
-  dedicatedClient(): pg.Client {
+  dedicatedClient(applicationName?: string): pg.Client {
     return new pg.Client({
       ...(this.#options.connectionString
         ? { connectionString: this.#options.connectionString }
         : {}),
+      ...(applicationName ? { application_name: applicationName } : {}),
       connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 2000,
     });
   }
