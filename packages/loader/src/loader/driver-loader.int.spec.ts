@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { ChassisError, type IsolationTier, KernelTokens } from '@chassis/kernel';
+import { ChassisError, callDeadline, type IsolationTier, KernelTokens } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
@@ -40,7 +40,6 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
       kernelContainer: kernel,
       logger,
       defaultTier: tier,
-      executor: { timeoutMs: 5000 },
     });
     const loaded: LoadedDriver[] = [];
 
@@ -133,7 +132,7 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
     it('times out a call, aborts its signal, and keeps serving', async () => {
       const l = await load('com.example.timeout', ECHO_DRIVER);
       const t = await l.handle
-        .invoke('test.echo', 'waitForAbort', ctx, [], { timeoutMs: 50 })
+        .invoke('test.echo', 'waitForAbort', ctx, [], callDeadline(50))
         .catch((e) => e);
       expect(ChassisError.is(t, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
       const ac = new AbortController();

@@ -7,19 +7,19 @@ import {
   type DriverDescriptor,
   type IsolationTier,
   type Logger,
+  serializeError,
   silentLogger,
 } from '@chassis/kernel';
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
 import type { CarCache } from '../cache/car-cache.js';
 import type { ExecutorOptions } from '../executor/executor.js';
-import { serializeGuestError } from '../guest/guest-error.js';
-import type { GuestInit } from '../guest/ops.js';
 import type { Environment } from '../handle/environment.js';
 import { createInProcessEnvironment } from '../handle/in-process-environment.js';
 import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handle.js';
 import { createRemoteEnvironment } from '../handle/remote-environment.js';
 import { createProcessTransport } from '../rpc/process-transport.js';
+import type { GuestInit } from '../rpc/protocol.js';
 import { createWorkerTransport } from '../rpc/worker-transport.js';
 import { LoaderTokens } from '../tokens.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
@@ -124,7 +124,7 @@ export class DriverLoader {
         load: () => this.environment(tier, init, logger),
       });
     } catch (err) {
-      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeGuestError(err));
+      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeError(err));
     }
     const container = createDriverContainer(
       this.options.kernelContainer,

@@ -94,7 +94,7 @@ const ROLLED_BACK = new Set([
 async function healthy(ctx: ManagerContext, v: LoadedVersion): Promise<ChassisError | undefined> {
   const signal = AbortSignal.timeout(ctx.healthTimeoutMs);
   try {
-    const h = await v.handle.health({ signal, timeoutMs: ctx.healthTimeoutMs });
+    const h = await v.handle.health({ signal });
     if (h.healthy) return undefined;
     return new ChassisError(
       'CHASSIS_E_UPGRADE_HEALTH_FAILED',

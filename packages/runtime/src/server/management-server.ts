@@ -92,7 +92,10 @@ export async function createManagementServer(
   await mkdir(dataDir, { recursive: true });
   const store = options.store ?? new DirectoryStateStore(join(dataDir, 'state'));
   const lifecycle = new LifecycleManager();
-  const resources = new ResourceRegistry<DriverHandle>();
+  // The compartments own every facade call's deadline; the executor only limits concurrency.
+  const resources = new ResourceRegistry<DriverHandle>({
+    timeoutMs: config.executor.callTimeoutMs,
+  });
   const kernelContainer = createKernelContainer({
     logger,
     clock: systemClock,
@@ -109,7 +112,6 @@ export async function createManagementServer(
     executor: {
       concurrency: config.executor.concurrency,
       maxQueue: config.executor.queueLimit,
-      timeoutMs: config.executor.callTimeoutMs,
     },
   });
   const cache = new CarCache(join(dataDir, 'cache'));
