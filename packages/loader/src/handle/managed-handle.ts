@@ -64,6 +64,12 @@ export interface ManagedHandleOptions {
   readonly livenessTimeoutMs: number;
   /** Loads a fresh environment (first load and every restart). */
   readonly load: () => Promise<Environment>;
+  /**
+   * Capture each call's host-side stack and give it to the error wrapper (default false). A
+   * capture costs a few µs per call, more than the whole worker round-trip budget allows, so
+   * it is for debugging (the server turns it on at log level `debug`).
+   */
+  readonly callerStacks?: boolean;
 }
 
 /** The loader's {@link ManagedDriverHandle}: same behaviour in every tier. */
@@ -195,10 +201,9 @@ export class ManagedHandle implements ManagedDriverHandle {
     const env = this.env;
     if (!env) return Promise.reject(this.restartingError());
     // The caller's stack, taken here on the host side of the RPC (as Theia's proxy does): a
-    // failure surfaces in a later turn, where the stack would only show the transport. V8
-    // formats it lazily, so a call that succeeds pays only for the capture.
+    // failure surfaces in a later turn, where the stack would only show the transport.
     const site: { stack?: string } = {};
-    Error.captureStackTrace(site, ManagedHandle.prototype.run);
+    if (this.options.callerStacks) Error.captureStackTrace(site, ManagedHandle.prototype.run);
     return this.executor.run(
       (cancel) => env.call(op, cancel),
       options,

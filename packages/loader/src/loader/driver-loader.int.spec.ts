@@ -94,6 +94,18 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
       expect(l.handle.metrics()).toMatchObject({ calls: 5, errors: 0, inFlight: 0 });
     });
 
+    it('translates fr-CA → fr → en like the admin form (one translator in every tier)', async () => {
+      const l = await load('com.example.locale', ECHO_DRIVER, {
+        messages: { en: { hello: 'Hello {name}' }, fr: { hello: 'Bonjour {name}' } },
+      });
+      const seen = (name: string) =>
+        l.handle.invoke('test.echo', 'context', { ...ctx, locale: name }, []) as Promise<{
+          label: string;
+        }>;
+      expect((await seen('fr-CA')).label).toBe('Bonjour Ada');
+      expect((await seen('pt-BR')).label).toBe('Hello Ada');
+    });
+
     it('reports errors with the same codes in every tier', async () => {
       const l = await load('com.example.errors', ECHO_DRIVER);
       const fail = await l.handle.invoke('test.echo', 'fail', ctx, ['boom']).catch((e) => e);

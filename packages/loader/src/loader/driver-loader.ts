@@ -60,6 +60,8 @@ export interface DriverLoaderOptions {
   readonly loadTimeoutMs?: number;
   /** Ping deadline after a call timed out before a worker/process is declared stuck. Default 1000 ms. */
   readonly livenessTimeoutMs?: number;
+  /** Attach each failed call's host-side caller stack to its error (see `ManagedHandleOptions`). */
+  readonly callerStacks?: boolean;
 }
 
 /** Options of one load. */
@@ -121,6 +123,7 @@ export class DriverLoader {
         executor: this.options.executor,
         restartPolicy: this.restartPolicy,
         livenessTimeoutMs: this.options.livenessTimeoutMs ?? 1000,
+        callerStacks: this.options.callerStacks === true,
         load: () => this.environment(tier, init, logger),
       });
     } catch (err) {

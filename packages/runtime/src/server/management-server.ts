@@ -109,6 +109,8 @@ export async function createManagementServer(
     defaultTier: config.isolation.default,
     tierOverrides: config.isolation.overrides,
     ...(options.restartPolicy ? { restart: options.restartPolicy } : {}),
+    // A stack capture per call costs more than a worker round trip: only when debugging.
+    callerStacks: config.log.level === 'debug',
     executor: {
       concurrency: config.executor.concurrency,
       maxQueue: config.executor.queueLimit,
