@@ -9,6 +9,7 @@ import type {
   Resource,
   SubmitOptions,
 } from './resource.js';
+import { checkMs, isThenable, refuseSubmit } from './submit-options.js';
 
 /**
  * Creates the serial work queue of one resource, bound to `driver`.
@@ -23,18 +24,6 @@ export function createCompartment<D>(
   options: CompartmentOptions = {},
 ): Compartment<D> {
   return new SerialCompartment(resource, driver, options.name ?? resource.id, options.timeoutMs);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
-}
-
-function checkMs(value: number | undefined): boolean {
-  return value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0);
 }
 
 class SerialCompartment<D> implements Compartment<D> {
@@ -162,23 +151,8 @@ class SerialCompartment<D> implements Compartment<D> {
 
   private submitSlow(op: Operation<unknown, D>, options: SubmitOptions = {}): Promise<unknown> {
     const { signal, suspendTimeoutMs, timeoutMs = this.defaultTimeoutMs } = options;
-    if (this._state === 'closed')
-      return Promise.reject(resourceErrors.closed(this.resource.id, this.name));
-    if (!checkMs(suspendTimeoutMs))
-      return Promise.reject(
-        resourceErrors.invalidOption(
-          this.resource.id,
-          this.name,
-          'suspendTimeoutMs',
-          suspendTimeoutMs,
-        ),
-      );
-    if (!checkMs(timeoutMs))
-      return Promise.reject(
-        resourceErrors.invalidOption(this.resource.id, this.name, 'timeoutMs', timeoutMs),
-      );
-    if (signal?.aborted)
-      return Promise.reject(resourceErrors.aborted(this.resource.id, this.name, signal.reason));
+    const refused = refuseSubmit(this, { signal, suspendTimeoutMs, timeoutMs });
+    if (refused !== undefined) return Promise.reject(refused);
     return new Promise((resolve, reject) => {
       const entry = new Pending<D>(
         op,

@@ -1,5 +1,6 @@
 import {
   ChassisError,
+  checkContractUpgrade,
   type DriverHandle,
   type ResourceEntry,
   serializeError,
@@ -8,7 +9,6 @@ import {
 } from '@chassis/kernel';
 import semver from 'semver';
 import type { RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
-import { checkContractUpgrade } from '../upgrade/contract-check.js';
 import { DEFAULT_ROLLOUT, planRollout } from '../upgrade/rollout-plan.js';
 import { swapResources } from '../upgrade/swap.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
