@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { ChassisError, callDeadline, type IsolationTier, KernelTokens } from '@chassis/kernel';
+import {
+  ChassisError,
+  callDeadline,
+  createExtensionPoint,
+  type IsolationTier,
+  KernelTokens,
+} from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
@@ -104,6 +110,29 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
         }>;
       expect((await seen('fr-CA')).label).toBe('Bonjour Ada');
       expect((await seen('pt-BR')).label).toBe('Hello Ada');
+    });
+
+    it.each([
+      ['2.0.0', 'CHASSIS_E_EXT_VERSION_MISMATCH'],
+      ['1.4.0', 'loaded'],
+    ])('checks provides against a host speaking test.echo %s before spawning', async (v, code) => {
+      const strict = new DriverLoader({
+        kernelContainer: kernel,
+        defaultTier: tier,
+        extensionPoints: [createExtensionPoint('test.echo', v)],
+      });
+      const dir = await writeDriver(root.dir, {
+        id: `com.example.range${v[0]}`,
+        code: ECHO_DRIVER,
+      });
+      const got = await strict.loadDirectory(dir).then(
+        (l) => {
+          loaded.push(l);
+          return 'loaded';
+        },
+        (e: ChassisError) => e.code,
+      );
+      expect(got).toBe(code);
     });
 
     it('reports errors with the same codes in every tier', async () => {

@@ -2,9 +2,11 @@ import { resolve } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   ChassisError,
+  checkProvides,
   createDriverContainer,
   type DriverContainer,
   type DriverDescriptor,
+  type ExtensionPoint,
   type IsolationTier,
   type Logger,
   serializeError,
@@ -62,6 +64,12 @@ export interface DriverLoaderOptions {
   readonly livenessTimeoutMs?: number;
   /** Attach each failed call's host-side caller stack to its error (see `ManagedHandleOptions`). */
   readonly callerStacks?: boolean;
+  /**
+   * The host's extension points. When given, a driver whose `provides` names an unknown point
+   * or a contract range this host does not speak is refused before anything is spawned
+   * (`CHASSIS_E_EXT_UNKNOWN_POINT`, `CHASSIS_E_EXT_VERSION_MISMATCH`, `…_DUPLICATE_PROVIDER`).
+   */
+  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
 }
 
 /** Options of one load. */
@@ -105,6 +113,11 @@ export class DriverLoader {
         : await readDriverDirectory(abs);
     const descriptor = options.descriptor ?? read.descriptor;
     const messages = options.messages ?? read.messages;
+    if (this.options.extensionPoints) {
+      const points = new Map(this.options.extensionPoints.map((p) => [p.id, p] as const));
+      const [refused] = checkProvides(descriptor, points);
+      if (refused) throw refused;
+    }
     const tier = this.tierOf(descriptor, options.tier);
     await ensureLibLink(abs);
     const logger = this.logger.child({ driver: descriptor.id, version: descriptor.version });

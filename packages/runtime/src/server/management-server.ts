@@ -7,6 +7,7 @@ import {
   DEFAULT_KERNEL_CONFIG,
   type DriverHandle,
   driverKey,
+  type ExtensionPoint,
   type KernelConfig,
   LifecycleManager,
   type Logger,
@@ -53,6 +54,11 @@ export interface ManagementServerOptions {
   readonly updates?: UpdateChecker;
   /** When to restart a driver whose environment faulted; default: the loader's exponential backoff. */
   readonly restartPolicy?: BackoffPolicy;
+  /**
+   * The host's extension points (e.g. the facades' `PRIMARY_STORAGE`): a CAR whose `provides`
+   * does not fit them is refused at install with a typed `CHASSIS_E_EXT_*` code.
+   */
+  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
   /**
    * Called with every installed version (id, version, CAR digest) after each successful
    * install/upgrade/rollback/uninstall, e.g. to write an install lock file that another server
@@ -111,6 +117,7 @@ export async function createManagementServer(
     ...(options.restartPolicy ? { restart: options.restartPolicy } : {}),
     // A stack capture per call costs more than a worker round trip: only when debugging.
     callerStacks: config.log.level === 'debug',
+    ...(options.extensionPoints ? { extensionPoints: options.extensionPoints } : {}),
     executor: {
       concurrency: config.executor.concurrency,
       maxQueue: config.executor.queueLimit,
