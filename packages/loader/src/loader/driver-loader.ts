@@ -2,24 +2,26 @@ import { resolve } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   ChassisError,
+  checkProvides,
   createDriverContainer,
   type DriverContainer,
   type DriverDescriptor,
+  type ExtensionPoint,
   type IsolationTier,
   type Logger,
+  serializeError,
   silentLogger,
 } from '@chassis/kernel';
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
 import type { CarCache } from '../cache/car-cache.js';
 import type { ExecutorOptions } from '../executor/executor.js';
-import { serializeGuestError } from '../guest/guest-error.js';
-import type { GuestInit } from '../guest/ops.js';
 import type { Environment } from '../handle/environment.js';
 import { createInProcessEnvironment } from '../handle/in-process-environment.js';
 import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handle.js';
 import { createRemoteEnvironment } from '../handle/remote-environment.js';
 import { createProcessTransport } from '../rpc/process-transport.js';
+import type { GuestInit } from '../rpc/protocol.js';
 import { createWorkerTransport } from '../rpc/worker-transport.js';
 import { LoaderTokens } from '../tokens.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
@@ -60,6 +62,14 @@ export interface DriverLoaderOptions {
   readonly loadTimeoutMs?: number;
   /** Ping deadline after a call timed out before a worker/process is declared stuck. Default 1000 ms. */
   readonly livenessTimeoutMs?: number;
+  /** Attach each failed call's host-side caller stack to its error (see `ManagedHandleOptions`). */
+  readonly callerStacks?: boolean;
+  /**
+   * The host's extension points. When given, a driver whose `provides` names an unknown point
+   * or a contract range this host does not speak is refused before anything is spawned
+   * (`CHASSIS_E_EXT_UNKNOWN_POINT`, `CHASSIS_E_EXT_VERSION_MISMATCH`, `…_DUPLICATE_PROVIDER`).
+   */
+  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
 }
 
 /** Options of one load. */
@@ -103,6 +113,11 @@ export class DriverLoader {
         : await readDriverDirectory(abs);
     const descriptor = options.descriptor ?? read.descriptor;
     const messages = options.messages ?? read.messages;
+    if (this.options.extensionPoints) {
+      const points = new Map(this.options.extensionPoints.map((p) => [p.id, p] as const));
+      const [refused] = checkProvides(descriptor, points);
+      if (refused) throw refused;
+    }
     const tier = this.tierOf(descriptor, options.tier);
     await ensureLibLink(abs);
     const logger = this.logger.child({ driver: descriptor.id, version: descriptor.version });
@@ -121,10 +136,11 @@ export class DriverLoader {
         executor: this.options.executor,
         restartPolicy: this.restartPolicy,
         livenessTimeoutMs: this.options.livenessTimeoutMs ?? 1000,
+        callerStacks: this.options.callerStacks === true,
         load: () => this.environment(tier, init, logger),
       });
     } catch (err) {
-      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeGuestError(err));
+      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeError(err));
     }
     const container = createDriverContainer(
       this.options.kernelContainer,

@@ -1,5 +1,6 @@
 import {
   ChassisError,
+  checkContractUpgrade,
   type DriverHandle,
   type ResourceEntry,
   serializeError,
@@ -7,7 +8,6 @@ import {
 } from '@chassis/kernel';
 import semver from 'semver';
 import type { RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
-import { checkContractUpgrade } from '../upgrade/contract-check.js';
 import { DEFAULT_ROLLOUT, planRollout } from '../upgrade/rollout-plan.js';
 import { swapResources } from '../upgrade/swap.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
@@ -69,7 +69,7 @@ const ROLLED_BACK = new Set([
 async function healthy(ctx: ManagerContext, v: LoadedVersion): Promise<ChassisError | undefined> {
   const signal = AbortSignal.timeout(ctx.healthTimeoutMs);
   try {
-    const h = await v.handle.health({ signal, timeoutMs: ctx.healthTimeoutMs });
+    const h = await v.handle.health({ signal });
     if (h.healthy) return undefined;
     return new ChassisError(
       'CHASSIS_E_UPGRADE_HEALTH_FAILED',

@@ -7,6 +7,7 @@ import {
   DEFAULT_KERNEL_CONFIG,
   type DriverHandle,
   driverKey,
+  type ExtensionPoint,
   type KernelConfig,
   LifecycleManager,
   type Logger,
@@ -55,6 +56,11 @@ export interface ManagementServerOptions {
   readonly updates?: UpdateChecker;
   /** When to restart a driver whose environment faulted; default: the loader's exponential backoff. */
   readonly restartPolicy?: BackoffPolicy;
+  /**
+   * The host's extension points (e.g. the facades' `PRIMARY_STORAGE`): a CAR whose `provides`
+   * does not fit them is refused at install with a typed `CHASSIS_E_EXT_*` code.
+   */
+  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
   /**
    * Called with every installed version (id, version, CAR digest) after each successful
    * install/upgrade/rollback/uninstall, e.g. to write an install lock file that another server
@@ -115,7 +121,10 @@ async function composeServer(
   const uploads = await sweepUploads(dataDir);
   const store = options.store ?? new DirectoryStateStore(join(dataDir, 'state'));
   const lifecycle = new LifecycleManager();
-  const resources = new ResourceRegistry<DriverHandle>();
+  // The compartments own every facade call's deadline; the executor only limits concurrency.
+  const resources = new ResourceRegistry<DriverHandle>({
+    timeoutMs: config.executor.callTimeoutMs,
+  });
   const kernelContainer = createKernelContainer({
     logger,
     clock: systemClock,
@@ -129,10 +138,12 @@ async function composeServer(
     defaultTier: config.isolation.default,
     tierOverrides: config.isolation.overrides,
     ...(options.restartPolicy ? { restart: options.restartPolicy } : {}),
+    // A stack capture per call costs more than a worker round trip: only when debugging.
+    callerStacks: config.log.level === 'debug',
+    ...(options.extensionPoints ? { extensionPoints: options.extensionPoints } : {}),
     executor: {
       concurrency: config.executor.concurrency,
       maxQueue: config.executor.queueLimit,
-      timeoutMs: config.executor.callTimeoutMs,
     },
   });
   const cache = new CarCache(join(dataDir, 'cache'));
