@@ -13,6 +13,7 @@ import {
   type OrderNode,
   planOrder,
   ResourceRegistry,
+  resolveConfinement,
   type StateStore,
   serializeError,
   silentLogger,
@@ -105,6 +106,9 @@ export async function createManagementServer(
     logger,
     defaultTier: config.isolation.default,
     tierOverrides: config.isolation.overrides,
+    // Untrusted drivers run confined; each gets a scratch folder under <dataDir>/scratch.
+    confinement: config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement,
+    scratchRoot: join(dataDir, 'scratch'),
     ...(options.restartPolicy ? { restart: options.restartPolicy } : {}),
     executor: {
       concurrency: config.executor.concurrency,
@@ -112,7 +116,9 @@ export async function createManagementServer(
       timeoutMs: config.executor.callTimeoutMs,
     },
   });
-  const cache = new CarCache(join(dataDir, 'cache'));
+  const cache = new CarCache(join(dataDir, 'cache'), {}, logger);
+  // Scratch folders of a previous run (killed before it could remove them) are garbage.
+  await rm(join(dataDir, 'scratch'), { recursive: true, force: true });
   const attempts = new Map<string, number>();
   let stopping = false;
   // Declared before the manager because faults may arrive from any loaded handle.
@@ -191,6 +197,7 @@ export async function createManagementServer(
     resourceService,
     logger,
     options.updates,
+    (d) => resolveConfinement(config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement, d).limits,
   );
 
   const scan = async (): Promise<UpgradeRecord[]> => {
@@ -269,6 +276,7 @@ export async function createManagementServer(
       for (const e of resources.list()) await e.compartment.close();
       await manager.shutdown();
       lifecycle.close();
+      await rm(join(dataDir, 'scratch'), { recursive: true, force: true });
     },
   };
 }
