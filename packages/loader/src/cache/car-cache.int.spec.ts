@@ -59,7 +59,9 @@ describe('CarCache', () => {
       const again = await cache.ensure(carA);
       expect(again.dir).toBe(first.dir);
       const logged = lines.find((l) => l.msg === 'tampered CAR extraction refused');
-      expect((logged?.fields.err as { code: string }).code).toBe('CHASSIS_E_LOADER_CACHE_TAMPERED');
+      expect((logged?.fields.err as { code?: string } | undefined)?.code).toBe(
+        'CHASSIS_E_LOADER_CACHE_TAMPERED',
+      );
       expect(await readFile(entry, 'utf8')).toBe(pristine);
       expect(await readdir(join(again.dir, 'classes'))).toEqual(['index.js']);
       const tiny = await readFile(join(again.dir, 'lib', 'tiny', 'index.js'), 'utf8');
