@@ -1,6 +1,7 @@
 import { ChassisError, type IsolationTier, type Logger, serializeError } from '@chassis/kernel';
 import type { Cancellation } from '../executor/cancellation.js';
 import type { DriverOp, GuestInit, GuestMessage } from '../rpc/protocol.js';
+import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
 import type { ExitInfo, Transport } from '../rpc/transport.js';
 import type { DriverMemory, Environment } from './environment.js';
 
@@ -19,6 +20,8 @@ export interface RemoteEnvironmentOptions {
   readonly loadTimeoutMs: number;
   /** Heap cap, quoted in out-of-memory causes. */
   readonly heapLimitMb?: number;
+  /** Size cap of the arguments sent with one call (bytes); the guest caps what it returns. */
+  readonly maxMessageBytes?: number;
 }
 
 /**
@@ -97,6 +100,18 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
     tier,
     call(op: DriverOp, cancel: Cancellation) {
       if (fault) return Promise.reject(fault);
+      const limit = o.maxMessageBytes;
+      if (limit && (op.op === 'invoke' || op.op === 'migrate')) {
+        const size = cloneSizeOver(op.op === 'invoke' ? op.args : op.state, limit);
+        if (size > limit) {
+          const e = tooLargeError('the call arguments', size, limit, init.driver.id);
+          return Promise.reject(
+            new ChassisError('CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', e.message, {
+              details: e.details,
+            }),
+          );
+        }
+      }
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });

@@ -44,6 +44,8 @@ export interface DriverVersionInfo {
   readonly messages: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The cause when `state` is `Failed`. */
   readonly failure?: SerializedError;
+  /** Heap cap and message size cap its environment runs with (kernel config `confinement`). */
+  readonly limits?: { readonly heapMb: number; readonly maxMessageBytes: number };
 }
 
 /** A driver (all its installed versions). */

@@ -14,6 +14,7 @@ import {
   type OrderNode,
   planOrder,
   ResourceRegistry,
+  resolveConfinement,
   type StateStore,
   serializeError,
   silentLogger,
@@ -137,6 +138,9 @@ async function composeServer(
     logger,
     defaultTier: config.isolation.default,
     tierOverrides: config.isolation.overrides,
+    // Untrusted drivers run confined; each gets a scratch folder under <dataDir>/scratch.
+    confinement: config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement,
+    scratchRoot: join(dataDir, 'scratch'),
     ...(options.restartPolicy ? { restart: options.restartPolicy } : {}),
     // A stack capture per call costs more than a worker round trip: only when debugging.
     callerStacks: config.log.level === 'debug',
@@ -146,7 +150,9 @@ async function composeServer(
       maxQueue: config.executor.queueLimit,
     },
   });
-  const cache = new CarCache(join(dataDir, 'cache'));
+  const cache = new CarCache(join(dataDir, 'cache'), {}, logger);
+  // Scratch folders of a previous run (killed before it could remove them) are garbage.
+  await rm(join(dataDir, 'scratch'), { recursive: true, force: true });
   const attempts = new Map<string, number>();
   let stopping = false;
   // Declared before the manager because faults may arrive from any loaded handle.
@@ -222,6 +228,7 @@ async function composeServer(
     resourceService,
     logger,
     options.updates,
+    (d) => resolveConfinement(config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement, d).limits,
   );
   runtime.uploadDir = uploads;
 
@@ -302,6 +309,7 @@ async function composeServer(
       for (const e of resources.list()) await e.compartment.close();
       await manager.shutdown();
       lifecycle.close();
+      await rm(join(dataDir, 'scratch'), { recursive: true, force: true });
       await dirLock.release();
     },
   };
