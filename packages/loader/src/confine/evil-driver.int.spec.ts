@@ -105,7 +105,6 @@ describe('evil driver', () => {
         TZ: 'UTC',
         HOME: '/root',
       },
-      executor: { timeoutMs: 20_000 },
       confinement: {
         ...DEFAULT_KERNEL_CONFIG.confinement,
         trusted: ['com.trusted.'],

@@ -58,9 +58,9 @@ describe('leftovers of crashes and refusals', () => {
       version: '1.0.0',
       source: 'export default { provides: {} };',
     });
-    await expect(server.runtime.install({ kind: 'file', path: again }, admin)).rejects.toMatchObject(
-      { code: 'CHASSIS_E_UPGRADE_SAME_VERSION' },
-    );
+    await expect(
+      server.runtime.install({ kind: 'file', path: again }, admin),
+    ).rejects.toMatchObject({ code: 'CHASSIS_E_UPGRADE_SAME_VERSION' });
     await expect.poll(async () => (await digests(cache)).length, { timeout: 10_000 }).toBe(1);
   });
 });
