@@ -46,7 +46,10 @@ export interface KernelConfig {
     readonly concurrency: number;
     /** Calls waiting per isolated driver before new calls are refused. */
     readonly queueLimit: number;
-    /** How long one call into a driver may take. */
+    /**
+     * How long one facade call into a driver may run when its caller set no `timeoutMs`; the
+     * resource compartment owns this deadline (the executor has no timer of its own).
+     */
     readonly callTimeoutMs: number;
   };
   readonly log: { readonly level: LogLevel };

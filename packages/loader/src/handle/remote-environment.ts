@@ -1,7 +1,6 @@
-import { ChassisError, type IsolationTier, type Logger } from '@chassis/kernel';
+import { ChassisError, type IsolationTier, type Logger, serializeError } from '@chassis/kernel';
 import type { Cancellation } from '../executor/cancellation.js';
-import type { DriverOp, GuestInit } from '../guest/ops.js';
-import type { GuestMessage } from '../rpc/protocol.js';
+import type { DriverOp, GuestInit, GuestMessage } from '../rpc/protocol.js';
 import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
 import type { ExitInfo, Transport } from '../rpc/transport.js';
 import type { DriverMemory, Environment } from './environment.js';
@@ -118,7 +117,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         pending.set(id, { resolve, reject });
         cancel.onAbort((reason) => {
           if (!pending.delete(id)) return;
-          transport.send({ t: 'abort', id, reason: String((reason as Error)?.message ?? reason) });
+          transport.send({ t: 'abort', id, reason: serializeError(reason) });
           reject(reason);
         });
         transport.send({ t: 'call', id, op });

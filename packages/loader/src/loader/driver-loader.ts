@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   ChassisError,
+  checkProvides,
   type ConfinementConfig,
   createDriverContainer,
   DEFAULT_KERNEL_CONFIG,
@@ -10,9 +11,11 @@ import {
   type DriverContainer,
   type DriverDescriptor,
   type DriverLimits,
+  type ExtensionPoint,
   type IsolationTier,
   type Logger,
   resolveConfinement,
+  serializeError,
   silentLogger,
 } from '@chassis/kernel';
 import type { Container } from 'inversify';
@@ -25,13 +28,12 @@ import { createOutputSink } from '../confine/output.js';
 import { confinedExecArgv } from '../confine/process-args.js';
 import { createScratchDir, removeScratchDir } from '../confine/scratch.js';
 import type { ExecutorOptions } from '../executor/executor.js';
-import { serializeGuestError } from '../guest/guest-error.js';
-import type { GuestInit } from '../guest/ops.js';
 import type { Environment } from '../handle/environment.js';
 import { createInProcessEnvironment } from '../handle/in-process-environment.js';
 import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handle.js';
 import { createRemoteEnvironment } from '../handle/remote-environment.js';
 import { createProcessTransport } from '../rpc/process-transport.js';
+import type { GuestInit } from '../rpc/protocol.js';
 import { createWorkerTransport } from '../rpc/worker-transport.js';
 import { LoaderTokens } from '../tokens.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
@@ -76,6 +78,14 @@ export interface DriverLoaderOptions {
   readonly loadTimeoutMs?: number;
   /** Ping deadline after a call timed out before a worker/process is declared stuck. Default 1000 ms. */
   readonly livenessTimeoutMs?: number;
+  /** Attach each failed call's host-side caller stack to its error (see `ManagedHandleOptions`). */
+  readonly callerStacks?: boolean;
+  /**
+   * The host's extension points. When given, a driver whose `provides` names an unknown point
+   * or a contract range this host does not speak is refused before anything is spawned
+   * (`CHASSIS_E_EXT_UNKNOWN_POINT`, `CHASSIS_E_EXT_VERSION_MISMATCH`, `…_DUPLICATE_PROVIDER`).
+   */
+  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
   /**
    * The operator's confinement config (kernel config `confinement`): trusted drivers, the
    * environment allow-list, permission grants, limits. Without it every driver's tier request
@@ -155,6 +165,11 @@ export class DriverLoader {
         : await readDriverDirectory(abs);
     const descriptor = options.descriptor ?? read.descriptor;
     const messages = options.messages ?? read.messages;
+    if (this.options.extensionPoints) {
+      const points = new Map(this.options.extensionPoints.map((p) => [p.id, p] as const));
+      const [refused] = checkProvides(descriptor, points);
+      if (refused) throw refused;
+    }
     const confinement = this.confinementOf(descriptor);
     if (confinement.refused.length > 0) {
       throw new ChassisError(
@@ -188,10 +203,11 @@ export class DriverLoader {
         executor: this.options.executor,
         restartPolicy: this.restartPolicy,
         livenessTimeoutMs: this.options.livenessTimeoutMs ?? 1000,
+        callerStacks: this.options.callerStacks === true,
         load: () => this.environment(tier, init, logger, confinement, limits),
       });
     } catch (err) {
-      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeGuestError(err));
+      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeError(err));
     }
     const container = createDriverContainer(
       this.options.kernelContainer,
