@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   ChassisError,
-  checkProvides,
   type ConfinementConfig,
+  checkProvides,
   createDriverContainer,
   DEFAULT_KERNEL_CONFIG,
   type DriverConfinement,
