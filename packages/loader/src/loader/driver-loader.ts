@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
@@ -285,7 +286,7 @@ export class DriverLoader {
         const execArgv = confinedExecArgv({
           flags: detectPermissionFlags(),
           carDir: init.dir,
-          bootDirs: [dirname(fileURLToPath(bootstrapUrl()))],
+          bootDirs: guestBootDirs(),
           scratchDir: scratch,
           permissions: confinement.permissions,
           heapMb: limits.heapMb,
@@ -321,4 +322,27 @@ export class DriverLoader {
       }
     }
   }
+}
+
+let bootDirs: string[] | undefined;
+
+/**
+ * What Node must read to boot the guest: the loader's compiled files and the kernel package
+ * whose `errors`/`messages` subpaths the guest imports (its real folder and the link the
+ * resolution walks through). Nothing there is secret.
+ */
+function guestBootDirs(): string[] {
+  if (bootDirs) return bootDirs;
+  const dist = dirname(fileURLToPath(bootstrapUrl()));
+  const link = join(dirname(dist), 'node_modules', '@chassis', 'kernel');
+  let kernel: string;
+  try {
+    const entry = fileURLToPath(import.meta.resolve('@chassis/kernel/errors'));
+    kernel = entry.slice(0, entry.lastIndexOf(`${sep}dist${sep}`));
+  } catch {
+    // import.meta.resolve is missing under some test transforms; the workspace link is the same package.
+    kernel = realpathSync(link);
+  }
+  bootDirs = [...new Set([dist, kernel, link])];
+  return bootDirs;
 }

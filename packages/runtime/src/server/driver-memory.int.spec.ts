@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureCar } from '../testing/driver-fixture.js';
 import { createManagementServer, type ManagementServer } from './management-server.js';
@@ -14,7 +15,12 @@ describe('ManagementRuntime.driverMemory', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-memory-'));
-    server = await createManagementServer({ dataDir: join(root, 'data') });
+    // The operator trusts these drivers, so each runs in the tier its driver.yaml asks for.
+    const confinement = { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: ['com.example.'] };
+    server = await createManagementServer({
+      dataDir: join(root, 'data'),
+      config: { ...DEFAULT_KERNEL_CONFIG, confinement },
+    });
     await server.start();
     for (const isolation of ['in-process', 'worker', 'process'] as const) {
       const car = await buildFixtureCar(join(root, 'cars'), {
