@@ -154,6 +154,11 @@ export interface RuntimeApi {
   readonly upgrades$: Observable<UpgradeRecord>;
   /** New update notices after each repository refresh. */
   readonly updates$: Observable<readonly UpdateNotice[]>;
+  /**
+   * A private folder of this server's data directory for upload temp files, swept at every
+   * start (so a `kill -9` leaves nothing behind); absent: the system temp dir.
+   */
+  readonly uploadDir?: string | undefined;
 
   listDrivers(): DriverInfo[];
   /** `CHASSIS_E_UPGRADE_NOT_INSTALLED` when unknown. */

@@ -51,6 +51,8 @@ export class ManagementRuntime implements RuntimeApi {
   readonly updates$: Observable<readonly UpdateNotice[]>;
   /** Routes facade calls through resource compartments to the bound driver instance. */
   readonly router: FacadeRouter;
+  /** Where uploads are streamed: `<dataDir>/uploads`, swept at start (set by the server). */
+  uploadDir: string | undefined;
   readonly #updates = new BehaviorSubject<readonly UpdateNotice[]>([]);
   #history: UpgradeRecord[] = [];
 

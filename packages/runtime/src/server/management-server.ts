@@ -30,7 +30,9 @@ import {
 import type { UpgradeRecord } from '../api/runtime-api.js';
 import { DriverManager } from '../manager/driver-manager.js';
 import type { CarAcquirer, TrustVerifier } from '../manager/types.js';
+import { type DataDirLock, lockDataDir } from '../state/data-dir-lock.js';
 import { DirectoryStateStore } from '../state/directory-state-store.js';
+import { collectCache, sweepUploads } from './leftovers.js';
 import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
 import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
 import { ResourceService } from './resource-service.js';
@@ -96,6 +98,27 @@ export async function createManagementServer(
   const config = options.config ?? DEFAULT_KERNEL_CONFIG;
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true });
+  // One server per data directory, before anything else reads or writes it.
+  const dirLock = await lockDataDir(dataDir, {
+    onCompromised: (err) =>
+      logger.error({ dataDir, err: serializeError(err) }, 'data directory lock lost'),
+  });
+  try {
+    return await composeServer(options, logger, config, dataDir, dirLock);
+  } catch (err) {
+    await dirLock.release();
+    throw err;
+  }
+}
+
+async function composeServer(
+  options: ManagementServerOptions,
+  logger: Logger,
+  config: KernelConfig,
+  dataDir: string,
+  dirLock: DataDirLock,
+): Promise<ManagementServer> {
+  const uploads = await sweepUploads(dataDir);
   const store = options.store ?? new DirectoryStateStore(join(dataDir, 'state'));
   const lifecycle = new LifecycleManager();
   // The compartments own every facade call's deadline; the executor only limits concurrency.
@@ -162,24 +185,21 @@ export async function createManagementServer(
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
     checkMove: (ids, to) => resourceService.checkMove(ids, to),
+    onInstallRefused: () => void gc(),
+    bindings: {
+      rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
+      stateOf: (id) => resourceService.stateOf(id),
+    },
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,
     stopTimeoutMs: config.lifecycle.stopTimeoutMs,
     ranks: config.categories,
   });
-  // Extracted CARs no installed version refers to any more are garbage.
+  // Extracted CARs no installed version refers to any more are garbage: after a version
+  // left, after a refused install (`onInstallRefused`), and at start (a crash may have cut either short).
+  const gc = () => collectCache(cache, manager, logger);
   manager.upgrades$.subscribe((r) => {
-    if (
-      r.result !== 'succeeded' ||
-      (r.action !== 'uninstall' && r.action !== 'upgrade' && r.action !== 'rollback')
-    )
-      return;
-    const keep = new Set(
-      [...manager.drivers.values()].flatMap((i) => i.record.versions.map((v) => v.sha256)),
-    );
-    cache
-      .gc(keep)
-      .catch((err) => logger.warn({ err: serializeError(err) }, 'CAR cache clean-up failed'));
+    if (r.result === 'succeeded' && r.action !== 'install') void gc();
   });
   if (options.onInstalledChange) {
     const notify = options.onInstalledChange;
@@ -203,6 +223,7 @@ export async function createManagementServer(
     logger,
     options.updates,
   );
+  runtime.uploadDir = uploads;
 
   const scan = async (): Promise<UpgradeRecord[]> => {
     const installed = new Set(
@@ -273,6 +294,7 @@ export async function createManagementServer(
       await manager.restore(await resourceService.boundVersions());
       await resourceService.restore();
       await runtime.loadHistory();
+      await gc();
       await scan();
     },
     async stop() {
@@ -280,6 +302,7 @@ export async function createManagementServer(
       for (const e of resources.list()) await e.compartment.close();
       await manager.shutdown();
       lifecycle.close();
+      await dirLock.release();
     },
   };
 }
