@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fsPromises, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ChassisError, type ErrorCode } from '@chassis/kernel';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_YAML, sampleFiles, tempDir, withManifest } from './__fixtures__/driver-project.js';
 import { type RawEntry, rawEntries, rawZip } from './__fixtures__/raw-zip.js';
 import type { CarLimits } from './limits.js';
@@ -305,5 +305,33 @@ describe('hostile and broken archives', () => {
     await expect(readCar(path.join(tmp.dir, 'nope.car'))).rejects.toMatchObject({
       code: 'CHASSIS_E_CAR_NOT_FOUND',
     });
+  });
+});
+
+describe('extraction clean-up', () => {
+  const tmp = tempDir('car-cleanup-');
+  afterAll(() => tmp.cleanup());
+
+  it('a failing clean-up never replaces the typed error of the archive', async () => {
+    const corrupt = cases.find((c) => c.name === 'corrupt deflate stream');
+    if (!corrupt) throw new Error('fixture missing');
+    const file = path.join(tmp.dir, 'corrupt.car');
+    writeFileSync(file, corrupt.bytes());
+    const busy = Object.assign(new Error('ENOTEMPTY: directory not empty'), { code: 'ENOTEMPTY' });
+    const rm = vi.spyOn(fsPromises, 'rm').mockRejectedValue(busy);
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      await expect(extractCar(file, path.join(tmp.dir, 'out', 'driver'))).rejects.toMatchObject({
+        code: 'CHASSIS_E_CAR_CORRUPT',
+      });
+      expect(rm).toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('partial extraction'),
+        expect.objectContaining({ code: 'CHASSIS_W_CAR_EXTRACT_LEFTOVER' }),
+      );
+    } finally {
+      rm.mockRestore();
+      warn.mockRestore();
+    }
   });
 });

@@ -79,12 +79,33 @@ export async function extractCar(
     await fs.rename(temp, dest);
     return car;
   } catch (cause) {
-    if (started) await fs.rm(temp, { recursive: true, force: true });
-    if (createdParent) await removeEmptyUpTo(parent, createdParent);
+    // Clean-up must never replace the real error: it is reported as a warning instead.
+    await cleanUp(started ? temp : undefined, parent, createdParent);
     if (ChassisError.is(cause)) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST') throw destExists(dest, cause);
     throw cause;
+  }
+}
+
+/**
+ * Removes a half-written extraction. `rm` retries (a write still in flight can make the first
+ * pass fail with `ENOTEMPTY`); a failure that remains is emitted as a process warning naming
+ * the folder left behind, never thrown, so the caller's typed error is what the user sees.
+ */
+async function cleanUp(
+  temp: string | undefined,
+  parent: string,
+  createdParent: string | undefined,
+): Promise<void> {
+  try {
+    if (temp) await fs.rm(temp, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    if (createdParent) await removeEmptyUpTo(parent, createdParent);
+  } catch (err) {
+    process.emitWarning(
+      `Could not remove the partial extraction ${temp ?? parent}: ${(err as Error).message}`,
+      { code: 'CHASSIS_W_CAR_EXTRACT_LEFTOVER' },
+    );
   }
 }
 

@@ -33,19 +33,48 @@ export function assertKeysOutside(repoDir: string, keysDir: string): void {
   }
 }
 
+/**
+ * Reads one role key. Resolves `undefined` only when the file is absent (`ENOENT`); any other
+ * failure (permissions, a corrupt PEM) is `CHASSIS_E_REPO_KEYS_UNREADABLE` naming the file, so
+ * a key that exists is never silently replaced.
+ */
+async function readRoleKey(keysDir: string, role: RoleName): Promise<RoleKey | undefined> {
+  const file = keyFile(keysDir, role);
+  let pem: string;
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw unreadable(file, role, `cannot be read (${(err as NodeJS.ErrnoException).code})`, err);
+  }
+  try {
+    return roleKeyFromPem(pem);
+  } catch (err) {
+    throw unreadable(file, role, 'is not a valid PKCS#8 PEM key', err);
+  }
+}
+
+function unreadable(file: string, role: RoleName, what: string, cause: unknown): ChassisError {
+  return new ChassisError(
+    'CHASSIS_E_REPO_KEYS_UNREADABLE',
+    `The ${role} key ${file} ${what}; fix its permissions or restore it from a backup (it is never regenerated over)`,
+    { details: { file, role }, cause },
+  );
+}
+
 /** Loads the four role keys (`<role>.pem`, PKCS#8) from `keysDir`. */
 export async function loadRoleKeys(keysDir: string): Promise<RoleKeys> {
   const entries = await Promise.all(
     ROLE_NAMES.map(async (role) => {
-      try {
-        return [role, roleKeyFromPem(await readFile(keyFile(keysDir, role), 'utf8'))] as const;
-      } catch (err) {
+      const key = await readRoleKey(keysDir, role);
+      if (!key) {
         throw new ChassisError(
           'CHASSIS_E_REPO_KEYS_NOT_FOUND',
           `Cannot read the ${role} key ${keyFile(keysDir, role)}; run "chassis repo init" or pass the right --keys folder`,
-          { details: { keysDir, role }, cause: err },
+          { details: { keysDir, role } },
         );
       }
+      return [role, key] as const;
     }),
   );
   return Object.fromEntries(entries) as RoleKeys;
@@ -58,13 +87,14 @@ export async function saveRoleKey(keysDir: string, role: RoleName, key: RoleKey)
   await chmod(keyFile(keysDir, role), 0o600);
 }
 
-/** Loads the role keys, creating (and storing) any that are missing. */
+/** Loads the role keys, creating (and storing) only those whose file is absent. */
 export async function loadOrCreateRoleKeys(keysDir: string): Promise<RoleKeys> {
   const keys: Partial<RoleKeys> = {};
   for (const role of ROLE_NAMES) {
-    try {
-      keys[role] = roleKeyFromPem(await readFile(keyFile(keysDir, role), 'utf8'));
-    } catch {
+    const existing = await readRoleKey(keysDir, role);
+    if (existing) {
+      keys[role] = existing;
+    } else {
       keys[role] = generateRoleKey();
       await saveRoleKey(keysDir, role, keys[role]);
     }

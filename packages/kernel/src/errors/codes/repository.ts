@@ -86,4 +86,8 @@ export const repositoryCodes = defineCodes({
     status: 400,
     summary: 'The signing key does not belong to the signing certificate',
   },
+  CHASSIS_E_REPO_KEYS_UNREADABLE: {
+    status: 400,
+    summary: 'A repository signing key file exists but cannot be read or parsed',
+  },
 });
