@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCaCommands } from './commands/ca.js';
 import { registerCarCommands } from './commands/car.js';
+import { registerCompletionCommand } from './commands/completion.js';
 import { registerDriversCommands } from './commands/drivers.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerExplainCommand } from './commands/explain.js';
@@ -21,5 +22,6 @@ export function createProgram(): Command {
   registerDriversCommands(program);
   registerEventsCommand(program);
   registerExplainCommand(program);
+  registerCompletionCommand(program);
   return program;
 }

@@ -41,6 +41,30 @@ describe('CLI hygiene', () => {
     expect(near.err).toMatch(/did you mean [^?]*CHASSIS_E_CLI_UNREACHABLE/);
   });
 
+  it('prints bash/zsh completion that completes sub-commands and options (checked in bash)', async () => {
+    const script = await run('completion', 'bash');
+    expect(script.code).toBe(ExitCode.ok);
+    const complete = (line: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const words = line.split(' ');
+        const child = spawn('bash', [
+          '-c',
+          `${script.out}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _chassis_complete; echo "\${COMPREPLY[*]}"`,
+        ]);
+        let out = '';
+        child.stdout.on('data', (c) => {
+          out += String(c);
+        });
+        child.on('error', reject);
+        child.on('close', () => resolve(out.trim()));
+      });
+    expect((await complete('chassis dri')).split(' ')).toEqual(['drivers']);
+    expect((await complete('chassis drivers up')).split(' ')).toEqual(['upgrade']);
+    expect((await complete('chassis drivers upgrade x --ver')).split(' ')).toEqual(['--version']);
+    expect((await run('completion', 'zsh')).out).toMatch(/^#compdef chassis/);
+    expect((await run('completion', 'fish')).code).toBe(ExitCode.usage);
+  });
+
   it('exits quietly (0, nothing on stderr) when stdout is a closed pipe', async () => {
     const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
     const child = spawn(process.execPath, [bin, 'explain', 'CHASSIS_E_CLI_USAGE'], {
