@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { registerCaCommands } from './commands/ca.js';
 import { registerCarCommands } from './commands/car.js';
+import { registerCompletionCommand } from './commands/completion.js';
 import { registerDriversCommands } from './commands/drivers.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { registerRepoCommands } from './commands/repo.js';
 import { registerSignCommand } from './commands/sign.js';
 
@@ -11,6 +13,7 @@ export function createProgram(): Command {
   const program = new Command('chassis')
     .description('Chassis: driver archives, repositories and management-server administration')
     .version('0.1.0')
+    .option('--debug', 'print stack traces with errors')
     .showHelpAfterError();
   registerCarCommands(program);
   registerSignCommand(program);
@@ -18,5 +21,7 @@ export function createProgram(): Command {
   registerRepoCommands(program);
   registerDriversCommands(program);
   registerEventsCommand(program);
+  registerExplainCommand(program);
+  registerCompletionCommand(program);
   return program;
 }

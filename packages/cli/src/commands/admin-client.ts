@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ChassisError, type ErrorCode } from '@chassis/kernel/errors';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** Connection options shared by every admin command. */
 export interface Connection {
@@ -15,10 +15,29 @@ export function withConnection(cmd: Command): Command {
     .addOption(
       new Option('--url <url>', 'admin API URL')
         .env('CHASSIS_URL')
-        .default('http://127.0.0.1:8080'),
+        .default('http://127.0.0.1:8080')
+        .argParser(parseAdminUrl),
     )
     .addOption(new Option('--token <token>', 'admin bearer token').env('CHASSIS_TOKEN'))
     .option('--json', 'machine-readable JSON output');
+}
+
+/**
+ * Checks `--url` / `CHASSIS_URL` while parsing, so a bad value is a usage error (exit 2) naming the
+ * option, not an internal error from `new URL` at the first request.
+ */
+export function parseAdminUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The TypeError only says "Invalid URL"; the message below says what was wrong instead.
+    throw new InvalidArgumentError(`"${value}" is not a URL; use e.g. http://127.0.0.1:8080.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`"${value}" must be an http:// or https:// URL.`);
+  }
+  return value;
 }
 
 /** The root program's output (runCli's streams in tests). */

@@ -144,7 +144,11 @@ describe('chassis drivers / resources (against a real admin server)', () => {
       ExitCode.usage,
     );
     expect((await admin('drivers', 'upgrade', 'x', '--canaries', '0')).code).toBe(ExitCode.usage);
-    expect((await admin('drivers', 'configure', 'pool-1', 'novalue')).code).toBe(ExitCode.usage);
+    const novalue = await admin('drivers', 'configure', 'pool-1', 'novalue');
+    expect([novalue.code, novalue.err]).toEqual([
+      ExitCode.usage,
+      'CHASSIS_E_CLI_USAGE: "novalue" is not key=value.\n',
+    ]);
     const down = await run('drivers', 'list', '--url', 'http://127.0.0.1:1', '--token', 't');
     expect([down.code, down.err.split(':')[0]]).toEqual([1, 'CHASSIS_E_CLI_UNREACHABLE']);
   });

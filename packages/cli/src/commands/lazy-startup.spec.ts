@@ -36,7 +36,8 @@ describe('startup imports', () => {
     ]) {
       expect((await run(...argv)).code, argv.join(' ')).toBe(ExitCode.ok);
     }
-    expect((await run('ca', 'revoke', '--ca', 'x')).code).toBe(ExitCode.failed);
+    // Neither --cert nor --serial: CHASSIS_E_CLI_USAGE, a usage error, so exit 2.
+    expect((await run('ca', 'revoke', '--ca', 'x')).code).toBe(ExitCode.usage);
     expect((await run('drivers', 'nope')).code).toBe(ExitCode.usage);
     expect(loaded).toEqual([]);
 
