@@ -46,4 +46,8 @@ export const loaderCodes = defineCodes({
     status: 502,
     summary: 'The driver operation threw a non-Chassis error',
   },
+  CHASSIS_E_LOADER_S3_SDK_MISSING: {
+    status: 501,
+    summary: 'An s3:// source needs the optional peer dependency @aws-sdk/client-s3 installed',
+  },
 });

@@ -86,4 +86,8 @@ export const repositoryCodes = defineCodes({
     status: 400,
     summary: 'The signing key does not belong to the signing certificate',
   },
+  CHASSIS_E_REPO_S3_SDK_MISSING: {
+    status: 501,
+    summary: 'An s3:// repository needs the optional peer dependency @aws-sdk/client-s3 installed',
+  },
 });
