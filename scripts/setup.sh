@@ -24,4 +24,16 @@ if [ "${CHASSIS_SKIP_CHROMIUM:-}" != "1" ] && ! command -v chromium >/dev/null 2
   fi
 fi
 
+# The shared-state (cluster) tests run a throwaway PostgreSQL from Debian (initdb + pg_ctl).
+if [ "${CHASSIS_SKIP_POSTGRES:-}" != "1" ] && ! command -v initdb >/dev/null 2>&1 \
+  && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian's postgresql for the shared-state tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+      || echo "setup: postgresql could not be installed; PostgreSQL tests will be skipped"
+  else
+    echo "setup: postgresql not found and not root; PostgreSQL tests will be skipped"
+  fi
+fi
+
 pnpm turbo run build --output-logs=errors-only

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
 import { readCar } from '@chassis/car';
+import { HYPERVISOR } from '@chassis/hypervisor';
 import {
   DEFAULT_CATEGORY_RANKS,
   DEFAULT_KERNEL_CONFIG,
@@ -8,6 +9,7 @@ import {
   type LifecycleEvent,
   serializeError,
 } from '@chassis/kernel';
+import { NETWORK_DEVICE } from '@chassis/network';
 import type { RepositoryAccess } from '@chassis/repository';
 import {
   createManagementServer,
@@ -15,6 +17,7 @@ import {
   type ManagementServer,
   type Principal,
 } from '@chassis/runtime';
+import { PRIMARY_STORAGE } from '@chassis/storage';
 import { DRIVER_COLUMN, formatTransition, heading } from './format.js';
 import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
 import { DEFAULT_DATA_DIR, DEFAULT_REPOSITORY_DIR } from './paths.js';
@@ -128,6 +131,8 @@ export async function startExampleServer(
     dataDir,
     config,
     logger,
+    // A CAR whose contract range this server does not speak is refused at install.
+    extensionPoints: [PRIMARY_STORAGE, NETWORK_DEVICE, HYPERVISOR],
     // Learns each CAR's category once it passed the trust check, so that the lifecycle lines of
     // drivers installed later (uploads, repository) name it too.
     verify: async (file) => {

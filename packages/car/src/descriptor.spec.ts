@@ -28,6 +28,17 @@ describe('driver.yaml', () => {
     expect(d.properties?.[1]).toMatchObject({ key: 'mPort', type: 'number', default: 443 });
   });
 
+  it('accepts a permissions: block and refuses unknown or relative entries', () => {
+    const d = parseDescriptor(
+      `${SAMPLE_YAML}permissions:\n  childProcess: true\n  read: [/etc/ssl/certs]\n`,
+    );
+    expect(d.permissions).toEqual({ childProcess: true, read: ['/etc/ssl/certs'] });
+    const bad = violationsOf(() =>
+      parseDescriptor(`${SAMPLE_YAML}permissions:\n  network: true\n  read: [etc]\n`),
+    );
+    expect(bad.map((v) => v.path).sort()).toEqual(['permissions.network', 'permissions.read[0]']);
+  });
+
   it('reports every schema violation at once, each with its path', () => {
     const violations = violationsOf(() =>
       validateDescriptor({

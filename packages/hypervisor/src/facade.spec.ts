@@ -77,13 +77,18 @@ describe('HypervisorFacade', () => {
     ['a start without host', (f: HypervisorFacade) => f.startVm('kvm-1', spec, '')],
     ['a migration without target', (f: HypervisorFacade) => f.migrateVm('kvm-1', 'vm-1', ' ')],
     ['a stop without VM', (f: HypervisorFacade) => f.stopVm('kvm-1', '')],
-  ])('refuses %s before calling the driver', (_name, run) => {
-    const facade = setup();
-    expect(() => run(facade)).toThrow(
-      expect.objectContaining({ code: 'CHASSIS_E_FACADE_INVALID_ARGUMENT' }),
-    );
-    expect(calls).toHaveLength(0);
-  });
+  ])(
+    'refuses %s with a rejection (never a synchronous throw), before calling the driver',
+    async (_name, run) => {
+      const facade = setup();
+      let result: Promise<unknown> | undefined;
+      expect(() => {
+        result = run(facade);
+      }).not.toThrow();
+      await expect(result).rejects.toMatchObject({ code: 'CHASSIS_E_FACADE_INVALID_ARGUMENT' });
+      expect(calls).toHaveLength(0);
+    },
+  );
 
   it('refuses a resource of another category', async () => {
     const facade = setup();

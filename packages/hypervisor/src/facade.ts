@@ -29,7 +29,7 @@ export class HypervisorFacade {
     this.#channel = new FacadeChannel(router, HYPERVISOR, HYPERVISOR_CATEGORY);
   }
 
-  discoverHosts(
+  async discoverHosts(
     clusterId: string,
     query: HostQuery = {},
     options?: FacadeCallOptions,
@@ -37,7 +37,11 @@ export class HypervisorFacade {
     return this.#channel.call(clusterId, 'discoverHosts', [query], options);
   }
 
-  toVmSpec(clusterId: string, profile: VmProfile, options?: FacadeCallOptions): Promise<VmSpec> {
+  async toVmSpec(
+    clusterId: string,
+    profile: VmProfile,
+    options?: FacadeCallOptions,
+  ): Promise<VmSpec> {
     const op = 'toVmSpec';
     requireArgument(isNonEmptyString(profile?.name), 'profile.name', 'a non-empty string', op);
     requireArgument(isPositiveInteger(profile.cpus), 'profile.cpus', 'a positive integer', op);
@@ -52,7 +56,7 @@ export class HypervisorFacade {
     return this.#channel.call(clusterId, op, [profile], options);
   }
 
-  startVm(
+  async startVm(
     clusterId: string,
     spec: VmSpec,
     hostId: string,
@@ -63,7 +67,7 @@ export class HypervisorFacade {
     return this.#channel.call(clusterId, 'startVm', [spec, hostId], options);
   }
 
-  stopVm(
+  async stopVm(
     clusterId: string,
     vmName: string,
     stop: StopVmOptions = {},
@@ -73,12 +77,16 @@ export class HypervisorFacade {
     return this.#channel.call(clusterId, 'stopVm', [vmName, stop], options);
   }
 
-  rebootVm(clusterId: string, vmName: string, options?: FacadeCallOptions): Promise<VmStatus> {
+  async rebootVm(
+    clusterId: string,
+    vmName: string,
+    options?: FacadeCallOptions,
+  ): Promise<VmStatus> {
     requireArgument(isNonEmptyString(vmName), 'vmName', 'a non-empty string', 'rebootVm');
     return this.#channel.call(clusterId, 'rebootVm', [vmName], options);
   }
 
-  migrateVm(
+  async migrateVm(
     clusterId: string,
     vmName: string,
     targetHostId: string,
@@ -94,7 +102,7 @@ export class HypervisorFacade {
     return this.#channel.call(clusterId, 'migrateVm', [vmName, targetHostId], options);
   }
 
-  vmStates(
+  async vmStates(
     clusterId: string,
     hostId?: string,
     options?: FacadeCallOptions,
@@ -102,7 +110,11 @@ export class HypervisorFacade {
     return this.#channel.call(clusterId, 'vmStates', hostId === undefined ? [] : [hostId], options);
   }
 
-  hostStats(clusterId: string, hostId: string, options?: FacadeCallOptions): Promise<HostStats> {
+  async hostStats(
+    clusterId: string,
+    hostId: string,
+    options?: FacadeCallOptions,
+  ): Promise<HostStats> {
     requireArgument(isNonEmptyString(hostId), 'hostId', 'a non-empty string', 'hostStats');
     return this.#channel.call(clusterId, 'hostStats', [hostId], options);
   }

@@ -13,7 +13,6 @@ export {
   type RunOptions,
 } from './executor/executor.js';
 export { LATENCY_BUCKETS_MS, type LatencyHistogram } from './executor/histogram.js';
-export { createTranslate, type MessageCatalog } from './guest/translate.js';
 export type { DriverMemory } from './handle/environment.js';
 export {
   DEFAULT_MEMORY_TIMEOUT_MS,

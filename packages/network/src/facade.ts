@@ -39,15 +39,15 @@ export class NetworkFacade {
     this.#channel = new FacadeChannel(router, NETWORK_DEVICE, NETWORK_CATEGORY);
   }
 
-  provider(deviceId: string, options?: FacadeCallOptions): Promise<NetworkProvider> {
+  async provider(deviceId: string, options?: FacadeCallOptions): Promise<NetworkProvider> {
     return this.#channel.call(deviceId, 'provider', [], options);
   }
 
-  capabilities(deviceId: string, options?: FacadeCallOptions): Promise<NetworkCapabilities> {
+  async capabilities(deviceId: string, options?: FacadeCallOptions): Promise<NetworkCapabilities> {
     return this.#channel.call(deviceId, 'capabilities', [], options);
   }
 
-  verifyServices(
+  async verifyServices(
     deviceId: string,
     services: readonly NetworkService[],
     options?: FacadeCallOptions,
@@ -56,7 +56,7 @@ export class NetworkFacade {
     return this.#channel.call(deviceId, 'verifyServices', [services], options);
   }
 
-  implement(
+  async implement(
     deviceId: string,
     network: NetworkSpec,
     options?: FacadeCallOptions,
@@ -74,7 +74,7 @@ export class NetworkFacade {
     return this.#channel.call(deviceId, op, [network], options);
   }
 
-  prepareNic(
+  async prepareNic(
     deviceId: string,
     networkId: string,
     nic: NicSpec,
@@ -87,7 +87,7 @@ export class NetworkFacade {
     return this.#channel.call(deviceId, op, [networkId, nic], options);
   }
 
-  releaseNic(
+  async releaseNic(
     deviceId: string,
     networkId: string,
     nicId: string,
@@ -98,7 +98,7 @@ export class NetworkFacade {
     return this.#channel.call(deviceId, 'releaseNic', [networkId, nicId], options);
   }
 
-  applyIps(
+  async applyIps(
     deviceId: string,
     networkId: string,
     ips: readonly PublicIp[],
@@ -109,7 +109,7 @@ export class NetworkFacade {
     return this.#channel.call(deviceId, 'applyIps', [networkId, ips], options);
   }
 
-  shutdown(
+  async shutdown(
     deviceId: string,
     networkId: string,
     cleanup = false,
@@ -119,7 +119,11 @@ export class NetworkFacade {
     return this.#channel.call(deviceId, 'shutdown', [networkId, cleanup], options);
   }
 
-  destroy(deviceId: string, networkId: string, options?: FacadeCallOptions): Promise<boolean> {
+  async destroy(
+    deviceId: string,
+    networkId: string,
+    options?: FacadeCallOptions,
+  ): Promise<boolean> {
     requireArgument(isNonEmptyString(networkId), 'networkId', 'a non-empty string', 'destroy');
     return this.#channel.call(deviceId, 'destroy', [networkId], options);
   }

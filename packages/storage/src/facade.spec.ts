@@ -95,13 +95,18 @@ describe('StorageFacade', () => {
       'a non-boolean maintenance flag',
       (f: StorageFacade) => f.setMaintenance('pool-1', 'yes' as never),
     ],
-  ])('refuses %s before calling the driver', (_name, run) => {
-    const facade = setup();
-    expect(() => run(facade)).toThrow(
-      expect.objectContaining({ code: 'CHASSIS_E_FACADE_INVALID_ARGUMENT' }),
-    );
-    expect(calls).toHaveLength(0);
-  });
+  ])(
+    'refuses %s with a rejection (never a synchronous throw), before calling the driver',
+    async (_name, run) => {
+      const facade = setup();
+      let result: Promise<unknown> | undefined;
+      expect(() => {
+        result = run(facade);
+      }).not.toThrow();
+      await expect(result).rejects.toMatchObject({ code: 'CHASSIS_E_FACADE_INVALID_ARGUMENT' });
+      expect(calls).toHaveLength(0);
+    },
+  );
 
   it('refuses a resource of another category', async () => {
     const facade = setup();

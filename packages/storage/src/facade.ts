@@ -34,11 +34,15 @@ export class StorageFacade {
     this.#channel = new FacadeChannel(router, PRIMARY_STORAGE, STORAGE_CATEGORY);
   }
 
-  initialize(poolId: string, options?: FacadeCallOptions): Promise<PoolInfo> {
+  async initialize(poolId: string, options?: FacadeCallOptions): Promise<PoolInfo> {
     return this.#channel.call(poolId, 'initialize', [], options);
   }
 
-  attach(poolId: string, scope: AttachScope, options?: FacadeCallOptions): Promise<AttachResult> {
+  async attach(
+    poolId: string,
+    scope: AttachScope,
+    options?: FacadeCallOptions,
+  ): Promise<AttachResult> {
     requireArgument(
       isNonEmptyString(scope?.zoneId),
       'scope.zoneId',
@@ -49,7 +53,7 @@ export class StorageFacade {
     return this.#channel.call(poolId, 'attach', [scope], options);
   }
 
-  setMaintenance(
+  async setMaintenance(
     poolId: string,
     enabled: boolean,
     options?: FacadeCallOptions,
@@ -58,7 +62,11 @@ export class StorageFacade {
     return this.#channel.call(poolId, 'setMaintenance', [enabled], options);
   }
 
-  createVolume(poolId: string, spec: VolumeSpec, options?: FacadeCallOptions): Promise<Volume> {
+  async createVolume(
+    poolId: string,
+    spec: VolumeSpec,
+    options?: FacadeCallOptions,
+  ): Promise<Volume> {
     const op = 'createVolume';
     requireArgument(isNonEmptyString(spec?.name), 'spec.name', 'a non-empty string', op);
     requireArgument(isPositiveInteger(spec.sizeBytes), 'spec.sizeBytes', 'a positive integer', op);
@@ -80,12 +88,12 @@ export class StorageFacade {
     return this.#channel.call(poolId, op, [spec], options);
   }
 
-  deleteVolume(poolId: string, volumeId: string, options?: FacadeCallOptions): Promise<void> {
+  async deleteVolume(poolId: string, volumeId: string, options?: FacadeCallOptions): Promise<void> {
     requireArgument(isNonEmptyString(volumeId), 'volumeId', 'a non-empty string', 'deleteVolume');
     return this.#channel.call(poolId, 'deleteVolume', [volumeId], options);
   }
 
-  resizeVolume(
+  async resizeVolume(
     poolId: string,
     volumeId: string,
     newSizeBytes: number,
@@ -97,7 +105,7 @@ export class StorageFacade {
     return this.#channel.call(poolId, op, [volumeId, newSizeBytes], options);
   }
 
-  takeSnapshot(
+  async takeSnapshot(
     poolId: string,
     volumeId: string,
     name: string,
@@ -108,7 +116,11 @@ export class StorageFacade {
     return this.#channel.call(poolId, 'takeSnapshot', [volumeId, name], options);
   }
 
-  revertSnapshot(poolId: string, snapshotId: string, options?: FacadeCallOptions): Promise<Volume> {
+  async revertSnapshot(
+    poolId: string,
+    snapshotId: string,
+    options?: FacadeCallOptions,
+  ): Promise<Volume> {
     requireArgument(
       isNonEmptyString(snapshotId),
       'snapshotId',
@@ -118,7 +130,7 @@ export class StorageFacade {
     return this.#channel.call(poolId, 'revertSnapshot', [snapshotId], options);
   }
 
-  grantAccess(
+  async grantAccess(
     poolId: string,
     volumeId: string,
     host: HostAccess,
@@ -131,7 +143,7 @@ export class StorageFacade {
     return this.#channel.call(poolId, op, [volumeId, host], options);
   }
 
-  revokeAccess(
+  async revokeAccess(
     poolId: string,
     volumeId: string,
     hostId: string,
@@ -142,11 +154,11 @@ export class StorageFacade {
     return this.#channel.call(poolId, 'revokeAccess', [volumeId, hostId], options);
   }
 
-  stats(poolId: string, options?: FacadeCallOptions): Promise<PoolStats> {
+  async stats(poolId: string, options?: FacadeCallOptions): Promise<PoolStats> {
     return this.#channel.call(poolId, 'stats', [], options);
   }
 
-  capabilities(poolId: string, options?: FacadeCallOptions): Promise<StorageCapabilities> {
+  async capabilities(poolId: string, options?: FacadeCallOptions): Promise<StorageCapabilities> {
     return this.#channel.call(poolId, 'capabilities', [], options);
   }
 }

@@ -76,8 +76,8 @@ describe('KVM driver through the hypervisor facade', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toMatchObject({
-        code: 'CHASSIS_E_FACADE_OPERATION_FAILED',
-        details: { driverCode: 'KVM_OLDER_LIBVIRT' },
+        code: 'CHASSIS_E_DRIVER_OPERATION_FAILED',
+        details: { errorCode: 'KVM_OLDER_LIBVIRT', resource: 'kvm-int' },
       });
       expect((err as Error).message).toContain('Impossible de migrer à chaud la VM vm-2');
     }

@@ -99,8 +99,8 @@ describe('NVP driver through the network facade', () => {
         services: ['staticNat'],
       }),
     ).rejects.toMatchObject({
-      code: 'CHASSIS_E_FACADE_OPERATION_FAILED',
-      details: { driverCode: 'NVP_UNSUPPORTED_SERVICE' },
+      code: 'CHASSIS_E_DRIVER_OPERATION_FAILED',
+      details: { errorCode: 'NVP_UNSUPPORTED_SERVICE', resource: 'nvp-int' },
     });
   });
 });

@@ -73,11 +73,15 @@ describe('SolidFire driver through the storage facade', () => {
     expect(await facade.stats('pool-int')).toMatchObject({ volumeCount: 1, snapshotCount: 1 });
   });
 
-  it('surfaces a driver refusal as CHASSIS_E_FACADE_OPERATION_FAILED with the driver code', async () => {
+  it('surfaces a driver refusal as CHASSIS_E_DRIVER_OPERATION_FAILED with the driver code', async () => {
     const { facade } = setup(valid);
     await expect(facade.resizeVolume('pool-int', '999', GiB)).rejects.toMatchObject({
-      code: 'CHASSIS_E_FACADE_OPERATION_FAILED',
-      details: { driverCode: 'SF_VOLUME_NOT_FOUND', method: 'resizeVolume' },
+      code: 'CHASSIS_E_DRIVER_OPERATION_FAILED',
+      details: {
+        errorCode: 'SF_VOLUME_NOT_FOUND',
+        operation: 'storage.primary.resizeVolume',
+        resource: 'pool-int',
+      },
     });
   });
 });

@@ -26,13 +26,18 @@ function tooLarge(limit: number): ChassisError {
  * memory, refusing them past `limit` bytes (by Content-Length up front, and by counting). The
  * directory is removed once the response is sent, whatever the outcome.
  */
-export function installCarUploadParser(app: FastifyInstance, limit: number): void {
+export function installCarUploadParser(
+  app: FastifyInstance,
+  limit: number,
+  /** Parent of the temp directories; the runtime's swept `uploadDir` when it has one. */
+  tmpRoot: string = tmpdir(),
+): void {
   app.addContentTypeParser(
     'application/octet-stream',
     async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-      const dir = await mkdtemp(path.join(tmpdir(), 'chassis-upload-'));
+      const dir = await mkdtemp(path.join(tmpRoot, 'chassis-upload-'));
       request.uploadDir = dir;
       const file = path.join(dir, 'upload.car');
       let bytes = 0;

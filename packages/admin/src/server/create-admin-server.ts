@@ -122,7 +122,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     }
   });
   installErrorHandlers(app);
-  installCarUploadParser(app, ctx.uploadLimit);
+  installCarUploadParser(app, ctx.uploadLimit, options.runtime.uploadDir);
   app.addHook('onRequest', accessHook(ctx));
   registerUiRoutes(app);
   registerSystemRoutes(app, ctx);

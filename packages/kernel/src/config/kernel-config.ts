@@ -1,4 +1,4 @@
-import type { IsolationTier } from '../descriptor/driver-descriptor.js';
+import type { DriverPermissions, IsolationTier } from '../descriptor/driver-descriptor.js';
 
 /** Log levels, pino's names; `silent` turns logging off. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -46,10 +46,47 @@ export interface KernelConfig {
     readonly concurrency: number;
     /** Calls waiting per isolated driver before new calls are refused. */
     readonly queueLimit: number;
-    /** How long one call into a driver may take. */
+    /**
+     * How long one facade call into a driver may run when its caller set no `timeoutMs`; the
+     * resource compartment owns this deadline (the executor has no timer of its own).
+     */
     readonly callTimeoutMs: number;
   };
   readonly log: { readonly level: LogLevel };
+  /** What drivers may reach: trust, environment allow-list, permission grants, limits. */
+  readonly confinement: ConfinementConfig;
+}
+
+/**
+ * The operator's side of the driver trust boundary. Drivers not listed in `trusted` run in the
+ * confined `process` tier whatever their `driver.yaml` asks for.
+ */
+export interface ConfinementConfig {
+  /**
+   * Trusted drivers: an exact driver id, a vendor id prefix ending in `.` (`com.example.`), or
+   * `*` for every driver. Only trusted drivers may run in the `worker` or `in-process` tier.
+   */
+  readonly trusted: readonly string[];
+  /** Host environment variables every driver gets (names; `CHASSIS_*` can never be listed). */
+  readonly env: readonly string[];
+  /** V8 old-generation heap cap per driver (MiB), worker and process tiers. */
+  readonly heapMb: number;
+  /** Largest call argument list / result / log record crossing a tier boundary (bytes). */
+  readonly maxMessageBytes: number;
+  /** Driver stdout/stderr lines forwarded to the host logger: a token bucket per driver. */
+  readonly output: { readonly linesPerSecond: number; readonly burst: number };
+  /** Per driver id: more variables, granted permissions, other limits. */
+  readonly drivers: Readonly<Record<string, DriverConfinementConfig>>;
+}
+
+/** One driver's entry under `confinement.drivers`. */
+export interface DriverConfinementConfig {
+  /** Variables this driver gets on top of `confinement.env`. */
+  readonly env?: readonly string[];
+  /** What the operator grants of what the driver's `permissions:` block asks for. */
+  readonly grants?: DriverPermissions;
+  readonly heapMb?: number;
+  readonly maxMessageBytes?: number;
 }
 
 /** What an operator may write: every field optional. */
@@ -59,6 +96,7 @@ export interface KernelConfigInput {
   readonly isolation?: Partial<KernelConfig['isolation']>;
   readonly executor?: Partial<KernelConfig['executor']>;
   readonly log?: Partial<KernelConfig['log']>;
+  readonly confinement?: Partial<ConfinementConfig>;
 }
 
 /** The configuration used when a field (or the whole file) is absent. */
@@ -68,6 +106,14 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = deepFreeze({
   isolation: { default: 'worker', overrides: {} },
   executor: { concurrency: 8, queueLimit: 1000, callTimeoutMs: 30_000 },
   log: { level: 'info' },
+  confinement: {
+    trusted: [],
+    env: [],
+    heapMb: 256,
+    maxMessageBytes: 16 * 1024 * 1024,
+    output: { linesPerSecond: 50, burst: 200 },
+    drivers: {},
+  },
 });
 
 /** Freezes a plain-data tree in place and returns it. */

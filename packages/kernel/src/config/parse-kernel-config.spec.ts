@@ -55,6 +55,7 @@ describe('parseKernelConfig: valid input', () => {
         isolation: { default: 'process', overrides: { 'com.example.solidfire': 'in-process' } },
         executor: { concurrency: 1, queueLimit: 5, callTimeoutMs: 100 },
         log: { level: 'debug' },
+        confinement: DEFAULT_KERNEL_CONFIG.confinement,
       },
     },
     {
@@ -137,6 +138,16 @@ describe('parseKernelConfig: invalid data', () => {
       violations: ['/categories/backup'],
     },
     { name: 'unknown log level', text: 'log:\n  level: verbose\n', violations: ['/log/level'] },
+    {
+      name: 'a host secret in the environment allow-list',
+      text: 'confinement:\n  env: [TZ, CHASSIS_SECRET_KEY]\n',
+      violations: ['/confinement/env/1'],
+    },
+    {
+      name: 'an unknown permission grant',
+      text: 'confinement:\n  drivers:\n    com.x:\n      grants: { network: true }\n',
+      violations: ['/confinement/drivers/com.x/grants/network'],
+    },
     { name: 'section not an object', text: 'log: info\n', violations: ['/log'] },
     { name: 'merge keys are just unknown keys', text: '<<: {}\n', violations: ['/<<'] },
     {

@@ -60,6 +60,26 @@ export interface DriverDescriptor {
   readonly provides: readonly ProvidesEntry[];
   readonly requires?: readonly RequiresEntry[];
   readonly properties?: readonly PropertyDescriptor[];
+  /**
+   * What the driver asks for beyond the confined process tier's defaults. A request only
+   * takes effect when the operator also grants it (kernel config `confinement.drivers`).
+   */
+  readonly permissions?: DriverPermissions;
+}
+
+/**
+ * Capabilities a confined driver does not have by default: `driver.yaml`'s `permissions:`
+ * block (the vendor's request) and the operator's grant in the kernel config use this shape.
+ */
+export interface DriverPermissions {
+  /** May start child processes (`child_process`). */
+  readonly childProcess?: boolean;
+  /** May start worker threads (`worker_threads`). */
+  readonly worker?: boolean;
+  /** May load native addons (`.node` files). */
+  readonly addons?: boolean;
+  /** Absolute paths (files or folders) it may read besides its own extracted CAR. */
+  readonly read?: readonly string[];
 }
 
 /** `id@version`: the key of one installed driver version everywhere in Chassis. */

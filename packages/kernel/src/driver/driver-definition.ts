@@ -1,12 +1,10 @@
 import type { Dto } from '../dto.js';
 import type { Logger } from '../logger.js';
+import type { Translate } from '../messages/messages.js';
 import type { Resource } from '../resource/resource.js';
 
 /** A property bag after validation: frozen, typed values (dates are `Date`). */
 export type PropertyBag = Readonly<Record<string, string | number | boolean | Date | undefined>>;
-
-/** Message lookup from the CAR's `resources/messages/<locale>.json`, falling back to `en`, then the key. */
-export type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
 
 /** What a driver's `start`/`stop`/`health` hooks receive. */
 export interface DriverContext {
@@ -65,9 +63,14 @@ export interface InvocationContext {
 
 /** Options of one call through a {@link DriverHandle}. */
 export interface InvokeOptions {
+  /**
+   * The call's one cancellation signal, owned by whoever set its deadline (a compartment, the
+   * lifecycle runner, an upgrade's health check: see `armDeadline`). Whatever its reason, an
+   * abort of a running call makes the handle probe the driver's liveness.
+   */
   readonly signal?: AbortSignal;
-  /** Per-call timeout; the executor's default applies when absent. */
-  readonly timeoutMs?: number;
+  /** The absolute deadline behind `signal` (epoch ms), when there is one; informative only. */
+  readonly deadline?: number;
 }
 
 /**

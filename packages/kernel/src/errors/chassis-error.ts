@@ -45,16 +45,9 @@ export class ChassisError extends Error {
     return errorCodeSpec(this.code).status;
   }
 
-  /** Plain data; `cause` chains are serialised too. */
+  /** Plain data; `cause` chains are serialised too, up to {@link MAX_CAUSE_DEPTH} deep. */
   toJSON(): SerializedError {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      details: this.details,
-      ...(this.cause === undefined ? {} : { cause: serializeError(this.cause) }),
-      ...(this.stack ? { stack: this.stack } : {}),
-    };
+    return serializeError(this);
   }
 
   /** Rebuilds an error from {@link SerializedError} (e.g. received from a worker). */
@@ -79,18 +72,32 @@ export class ChassisError extends Error {
   }
 }
 
-/** Serialises any thrown value; non-Chassis errors get `CHASSIS_E_UNKNOWN` with their name. */
-export function serializeError(value: unknown): SerializedError {
-  if (ChassisError.is(value)) return value.toJSON();
-  if (value instanceof Error) {
-    const { cause, code } = value as { cause?: unknown; code?: unknown };
+/** How many causes deep a serialised error goes; deeper ones (and cycles) are cut. */
+export const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * Serialises any thrown value, the one serializer of every tier (guests load it through the
+ * dependency-free `@chassis/kernel/errors` subpath). A ChassisError from any copy of this module
+ * keeps its code and details; another `Error` gets its own string `code` or `CHASSIS_E_UNKNOWN`,
+ * and plain-record `details` as plain data. Causes are cut at {@link MAX_CAUSE_DEPTH}.
+ */
+export function serializeError(value: unknown, depth = 0): SerializedError {
+  if (value instanceof Error || ChassisError.is(value)) {
+    const { cause, code, details } = value as {
+      cause?: unknown;
+      code?: unknown;
+      details?: unknown;
+    };
+    const { name, message, stack } = value as Error;
     return {
-      name: value.name,
+      name,
       code: typeof code === 'string' ? code : 'CHASSIS_E_UNKNOWN',
-      message: value.message,
-      details: {},
-      ...(cause === undefined ? {} : { cause: serializeError(cause) }),
-      ...(value.stack ? { stack: value.stack } : {}),
+      message,
+      details: isPlainRecord(details) ? (ChassisError.is(value) ? details : toPlain(details)) : {},
+      ...(cause === undefined || depth >= MAX_CAUSE_DEPTH
+        ? {}
+        : { cause: serializeError(cause, depth + 1) }),
+      ...(stack ? { stack } : {}),
     };
   }
   return {
@@ -99,6 +106,30 @@ export function serializeError(value: unknown): SerializedError {
     message: String(value),
     details: { thrown: typeof value },
   };
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Reduces log fields or error details to data that survives structured clone and JSON: errors
+ * become their serialised form, bigints strings; functions and symbols are dropped. A value
+ * that cannot be reduced (a cycle) becomes `{ unserializable: true }`.
+ */
+export function toPlain(value: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return JSON.parse(
+      JSON.stringify(value, (_k, v: unknown) => {
+        if (v instanceof Error) return serializeError(v);
+        if (typeof v === 'bigint') return v.toString();
+        return v;
+      }),
+    ) as Record<string, unknown>;
+  } catch {
+    // A cycle or a throwing getter: the marker says so, instead of losing the whole message.
+    return { unserializable: true };
+  }
 }
 
 /** Wraps any thrown value as a ChassisError, keeping ChassisErrors as they are. */

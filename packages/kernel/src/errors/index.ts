@@ -1,3 +1,4 @@
 export * from './chassis-error.js';
 export * from './codes/spec.js';
+export * from './driver-error.js';
 export * from './registry.js';

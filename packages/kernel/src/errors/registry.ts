@@ -1,5 +1,6 @@
 import { adminCodes } from './codes/admin.js';
 import { carCodes } from './codes/car.js';
+import { clusterCodes } from './codes/cluster.js';
 import { facadeCodes } from './codes/facade.js';
 import { kernelCodes } from './codes/kernel.js';
 import { loaderCodes } from './codes/loader.js';
@@ -19,6 +20,7 @@ export const ERROR_CODES = {
   ...upgradeCodes,
   ...repositoryCodes,
   ...adminCodes,
+  ...clusterCodes,
 } as const;
 
 /** Every stable Chassis error code. */

@@ -1,3 +1,3 @@
-export * from './check-provides.js';
+export * from './compatibility.js';
 export * from './extension-point.js';
 export * from './extension-registry.js';

@@ -2,7 +2,6 @@ import type { DriverCategory } from '../descriptor/driver-descriptor.js';
 import type { DriverHandle, PropertyBag } from '../driver/driver-definition.js';
 import type { Dto } from '../dto.js';
 import { ChassisError } from '../errors/chassis-error.js';
-import { isErrorCode } from '../errors/registry.js';
 import type { ExtensionPoint } from '../extension/extension-point.js';
 import type { Compartment, Resource, ResourceBinding } from '../resource/resource.js';
 
@@ -40,9 +39,9 @@ export interface FacadeCallOptions {
   readonly signal?: AbortSignal;
   /**
    * How long the operation may run once it starts (time queued behind other work on the same
-   * resource does not count). The compartment enforces it (`CHASSIS_E_RESOURCE_OP_TIMEOUT`,
-   * aborting the operation's signal); the handle gets a slightly later hard deadline so an
-   * executor can end a driver that ignores its signal.
+   * resource does not count). The compartment owns this deadline (`CHASSIS_E_RESOURCE_OP_TIMEOUT`,
+   * aborting the operation's signal) and hands signal and deadline down to the handle, which
+   * probes the driver's liveness on expiry and ends one that stopped answering.
    */
   readonly timeoutMs?: number;
   /** How long the call may wait while the resource is suspended (e.g. during an upgrade). */
@@ -56,9 +55,6 @@ export interface RouteOptions extends FacadeCallOptions {
   /** The category the resource must belong to (`CHASSIS_E_FACADE_WRONG_CATEGORY`). */
   readonly category?: DriverCategory;
 }
-
-/** Extra time the handle gets past `timeoutMs` before its executor may end the driver. */
-export const HARD_DEADLINE_GRACE_MS = 1_000;
 
 function resourceDto(resource: Resource): Dto<Resource> {
   return {
@@ -84,8 +80,8 @@ export class FacadeRouter {
    * Calls `provides[point][method](ctx, ...args)` on the driver serving `resourceId`.
    * Rejects with `CHASSIS_E_RESOURCE_NOT_FOUND`, `CHASSIS_E_FACADE_WRONG_CATEGORY`,
    * `CHASSIS_E_FACADE_NOT_CONFIGURED`, `CHASSIS_E_FACADE_NO_DRIVER`, the compartment's
-   * `CHASSIS_E_RESOURCE_*` codes, a Chassis error the driver side raised, or
-   * `CHASSIS_E_FACADE_OPERATION_FAILED` wrapping the driver's own error.
+   * `CHASSIS_E_RESOURCE_*` codes, or whatever the handle rejected with, unchanged: the handle
+   * wraps a driver's own error once (`CHASSIS_E_DRIVER_OPERATION_FAILED`).
    */
   async call<R = unknown>(
     resourceId: string,
@@ -122,44 +118,38 @@ export class FacadeRouter {
     const binding = entry.binding;
     const properties = await this.#properties(resource, binding);
     const ctx = { resource: resourceDto(resource), locale: options.locale ?? 'en' };
-    const invokeTimeout =
-      options.timeoutMs === undefined ? undefined : options.timeoutMs + HARD_DEADLINE_GRACE_MS;
     const where = { resourceId, point: pointId, method };
-    try {
-      return (await entry.compartment.submit(
-        async (handle, signal) => {
-          if (!handle) {
-            throw new ChassisError(
-              'CHASSIS_E_FACADE_NO_DRIVER',
-              `No driver instance is bound to resource "${resourceId}" (driver ${resource.driverId}); start the driver first.`,
-              { details: { ...where, driverId: resource.driverId } },
-            );
-          }
-          // An upgrade may have rebound the compartment while this call was queued: the bag
-          // must be the one of the version that actually runs it.
-          const same = handle.id === binding.driverId && handle.version === binding.version;
-          const props = same
-            ? properties
-            : await this.#properties(resource, { driverId: handle.id, version: handle.version });
-          return handle.invoke(
-            pointId,
-            method,
-            { ...ctx, properties: props },
-            args,
-            invokeTimeout === undefined ? { signal } : { signal, timeoutMs: invokeTimeout },
+    return entry.compartment.submit(
+      async (handle, signal, deadline) => {
+        if (!handle) {
+          throw new ChassisError(
+            'CHASSIS_E_FACADE_NO_DRIVER',
+            `No driver instance is bound to resource "${resourceId}" (driver ${resource.driverId}); start the driver first.`,
+            { details: { ...where, driverId: resource.driverId } },
           );
-        },
-        {
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-          ...(options.suspendTimeoutMs === undefined
-            ? {}
-            : { suspendTimeoutMs: options.suspendTimeoutMs }),
-        },
-      )) as R;
-    } catch (err) {
-      throw operationError(err, { ...where, driverId: entry.binding.driverId });
-    }
+        }
+        // An upgrade may have rebound the compartment while this call was queued: the bag
+        // must be the one of the version that actually runs it.
+        const same = handle.id === binding.driverId && handle.version === binding.version;
+        const props = same
+          ? properties
+          : await this.#properties(resource, { driverId: handle.id, version: handle.version });
+        return handle.invoke(
+          pointId,
+          method,
+          { ...ctx, properties: props },
+          args,
+          deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
+        ) as Promise<R>;
+      },
+      {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.suspendTimeoutMs === undefined
+          ? {}
+          : { suspendTimeoutMs: options.suspendTimeoutMs }),
+      },
+    );
   }
 
   async #properties(resource: Resource, binding: ResourceBinding): Promise<PropertyBag> {
@@ -179,36 +169,4 @@ export class FacadeRouter {
     }
     return bag;
   }
-}
-
-/**
- * Chassis errors with a registered code (compartment, loader, props…) pass through unchanged.
- * A driver's own error becomes `CHASSIS_E_FACADE_OPERATION_FAILED` naming the resource and
- * operation, with the driver's code in `details.driverCode` and the original kept as `cause`,
- * whether it arrives raw (a handle that does not wrap), as `CHASSIS_E_UNKNOWN` (rebuilt from a
- * worker) or already wrapped by the loader as `CHASSIS_E_DRIVER_OPERATION_FAILED`.
- */
-function operationError(err: unknown, where: Record<string, string>): ChassisError {
-  let driverError: unknown = err;
-  let driverCode: unknown = (err as { code?: unknown } | null)?.code;
-  if (ChassisError.is(err, 'CHASSIS_E_DRIVER_OPERATION_FAILED')) {
-    driverCode = err.details.errorCode;
-    driverError = err.cause ?? err;
-  } else if (ChassisError.is(err) && isErrorCode(err.code) && err.code !== 'CHASSIS_E_UNKNOWN') {
-    return err;
-  }
-  const text = driverError instanceof Error ? driverError.message : String(driverError);
-  return new ChassisError(
-    'CHASSIS_E_FACADE_OPERATION_FAILED',
-    `Driver ${where.driverId} failed ${where.point}.${where.method} on resource "${where.resourceId}": ${text}`,
-    {
-      details: {
-        ...where,
-        ...(typeof driverCode === 'string' && driverCode !== 'CHASSIS_E_UNKNOWN'
-          ? { driverCode }
-          : {}),
-      },
-      cause: err,
-    },
-  );
 }

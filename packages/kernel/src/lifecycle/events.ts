@@ -30,8 +30,3 @@ export interface DriverLifecycleState {
 
 /** Current state of every known driver version, keyed by `driverKey({ id, version })`. */
 export type LifecycleSnapshot = ReadonlyMap<string, DriverLifecycleState>;
-
-/** Events of {@link LifecycleManager.events} for users who do not use RxJS. */
-export interface LifecycleEmitterEvents {
-  transition: (event: LifecycleEvent) => void;
-}

@@ -1,13 +1,7 @@
-import { EventEmitter } from 'eventemitter3';
 import { BehaviorSubject, type Observable, Subject } from 'rxjs';
 import { driverKey } from '../descriptor/driver-descriptor.js';
 import { ChassisError, serializeError } from '../errors/chassis-error.js';
-import type {
-  DriverLifecycleState,
-  LifecycleEmitterEvents,
-  LifecycleEvent,
-  LifecycleSnapshot,
-} from './events.js';
+import type { DriverLifecycleState, LifecycleEvent, LifecycleSnapshot } from './events.js';
 import { HistoryRing } from './history-ring.js';
 import { canTransition, type DriverState, TRANSITIONS } from './states.js';
 
@@ -17,12 +11,6 @@ export interface LifecycleManagerOptions {
   readonly now?: () => Date;
   /** Transitions kept per driver version by {@link LifecycleManager.history}. Default 200. */
   readonly historyLimit?: number;
-  /**
-   * Receives errors thrown by `events` listeners. A listener's bug must not undo or hide a
-   * transition that already happened, so by default the error is rethrown on a later tick
-   * (as RxJS does for subscribers) instead of into the caller of `transition`.
-   */
-  readonly onListenerError?: (error: unknown) => void;
 }
 
 interface Tracked {
@@ -36,7 +24,7 @@ export const DEFAULT_LIFECYCLE_HISTORY = 200;
 /**
  * The one lifecycle of every driver version (see `TRANSITIONS`). Tracks the current state per
  * `driverKey({ id, version })`, refuses illegal moves, and publishes every transition on
- * `lifecycle$` (RxJS) and `events` (eventemitter3, event `'transition'`), always in the order
+ * `lifecycle$` (RxJS), always in the order
  * the transitions happened, even when a listener triggers another transition.
  */
 export class LifecycleManager {
@@ -45,7 +33,6 @@ export class LifecycleManager {
   readonly #current$: BehaviorSubject<LifecycleSnapshot>;
   readonly #now: () => Date;
   readonly #historyLimit: number;
-  readonly #onListenerError: (error: unknown) => void;
   // Transitions made by listeners while another is being published wait here, so every
   // subscriber sees the same order.
   readonly #pending: LifecycleEvent[] = [];
@@ -56,20 +43,11 @@ export class LifecycleManager {
   readonly lifecycle$: Observable<LifecycleEvent>;
   /** The current state of every driver version; replays the latest snapshot to new subscribers. */
   readonly current$: Observable<LifecycleSnapshot>;
-  /** The same transitions for non-Rx users: `events.on('transition', e => ...)`. */
-  readonly events = new EventEmitter<LifecycleEmitterEvents>();
 
   constructor(options: LifecycleManagerOptions = {}) {
     this.#now = options.now ?? (() => new Date());
     this.#historyLimit = options.historyLimit ?? DEFAULT_LIFECYCLE_HISTORY;
     new HistoryRing(this.#historyLimit); // validates the limit up front, not at first register
-    this.#onListenerError =
-      options.onListenerError ??
-      ((error) => {
-        setTimeout(() => {
-          throw error;
-        }, 0);
-      });
     this.#current$ = new BehaviorSubject<LifecycleSnapshot>(new Map());
     this.lifecycle$ = this.#events$.asObservable();
     this.current$ = this.#current$.asObservable();
@@ -186,11 +164,10 @@ export class LifecycleManager {
     this.#publishSnapshot();
   }
 
-  /** Completes `lifecycle$` and `current$` and removes every `events` listener. */
+  /** Completes `lifecycle$` and `current$`. */
   close(): void {
     this.#events$.complete();
     this.#current$.complete();
-    this.events.removeAllListeners();
   }
 
   #get(id: string, version: string): Tracked {
@@ -217,12 +194,9 @@ export class LifecycleManager {
     this.#publishing = true;
     try {
       for (let next = this.#pending.shift(); next; next = this.#pending.shift()) {
+        // A subscriber's throw never reaches here: RxJS reports it on a later tick, so a
+        // listener's bug cannot undo or hide a transition that already happened.
         this.#events$.next(next);
-        try {
-          this.events.emit('transition', next);
-        } catch (error) {
-          this.#onListenerError(error);
-        }
       }
     } finally {
       this.#publishing = false;

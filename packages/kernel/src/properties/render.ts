@@ -1,6 +1,6 @@
 import type { PropertyDescriptor, PropertyType } from '../descriptor/driver-descriptor.js';
+import { type MessageCatalog, resolveMessage } from '../messages/messages.js';
 import { SECRET_MASK } from './mask.js';
-import { type MessageCatalog, resolveMessage } from './messages.js';
 
 /** One field of a configuration form, as the admin UI and the CLI render it. */
 export interface FormField {

@@ -2,8 +2,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { PropertyDescriptor } from '../descriptor/driver-descriptor.js';
 import type { PropertyBag } from '../driver/driver-definition.js';
 import { ChassisError } from '../errors/chassis-error.js';
+import { type MessageCatalog, resolveMessage } from '../messages/messages.js';
 import { parseIsoDate } from './iso-date.js';
-import { type MessageCatalog, resolveMessage } from './messages.js';
 import { compilePropertiesSchema, ISO_8601_FORMAT } from './schema.js';
 
 /** Which rule a property value broke. */

@@ -1,3 +1,4 @@
+import { armDeadline } from './deadline.js';
 import { resourceErrors } from './errors.js';
 import { Pending, PendingQueue } from './pending.js';
 import type {
@@ -8,6 +9,7 @@ import type {
   Resource,
   SubmitOptions,
 } from './resource.js';
+import { checkMs, isThenable, refuseSubmit } from './submit-options.js';
 
 /**
  * Creates the serial work queue of one resource, bound to `driver`.
@@ -21,19 +23,7 @@ export function createCompartment<D>(
   driver: D,
   options: CompartmentOptions = {},
 ): Compartment<D> {
-  return new SerialCompartment(resource, driver, options.name ?? resource.id);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
-}
-
-function checkMs(value: number | undefined): boolean {
-  return value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0);
+  return new SerialCompartment(resource, driver, options.name ?? resource.id, options.timeoutMs);
 }
 
 class SerialCompartment<D> implements Compartment<D> {
@@ -57,6 +47,8 @@ class SerialCompartment<D> implements Compartment<D> {
     readonly resource: Resource,
     driver: D,
     readonly name: string,
+    /** Run deadline of operations submitted without `timeoutMs` (none when undefined). */
+    private readonly defaultTimeoutMs: number | undefined,
   ) {
     this.bound = driver;
   }
@@ -75,11 +67,16 @@ class SerialCompartment<D> implements Compartment<D> {
   }
 
   submit<R>(op: Operation<R, D>, options?: SubmitOptions): Promise<R> {
-    if (this._state === 'active' && !this.running && this.queue.live === 0) {
+    if (
+      this._state === 'active' &&
+      !this.running &&
+      this.queue.live === 0 &&
+      (options?.timeoutMs ?? this.defaultTimeoutMs) === undefined
+    ) {
       if (options === undefined) return this.runDirect(op, this.idleSignal);
       // Starting now, a caller signal needs no listener and a suspend timeout no timer.
-      const { signal, suspendTimeoutMs, timeoutMs } = options;
-      if (timeoutMs === undefined && checkMs(suspendTimeoutMs) && !signal?.aborted)
+      const { signal, suspendTimeoutMs } = options;
+      if (checkMs(suspendTimeoutMs) && !signal?.aborted)
         return this.runDirect(op, signal ?? this.idleSignal);
     }
     return this.submitSlow(op as Operation<unknown, D>, options) as Promise<R>;
@@ -131,7 +128,7 @@ class SerialCompartment<D> implements Compartment<D> {
     this.running = true;
     let result: R | Promise<R>;
     try {
-      result = op(this.bound, signal);
+      result = op(this.bound, signal, Number.POSITIVE_INFINITY);
       // Inside the try: a hostile `then` getter must not leave the compartment marked busy.
       if (isThenable(result)) return Promise.resolve(result).then(this.directOk, this.directErr);
     } catch (err) {
@@ -153,24 +150,9 @@ class SerialCompartment<D> implements Compartment<D> {
   };
 
   private submitSlow(op: Operation<unknown, D>, options: SubmitOptions = {}): Promise<unknown> {
-    const { signal, suspendTimeoutMs, timeoutMs } = options;
-    if (this._state === 'closed')
-      return Promise.reject(resourceErrors.closed(this.resource.id, this.name));
-    if (!checkMs(suspendTimeoutMs))
-      return Promise.reject(
-        resourceErrors.invalidOption(
-          this.resource.id,
-          this.name,
-          'suspendTimeoutMs',
-          suspendTimeoutMs,
-        ),
-      );
-    if (!checkMs(timeoutMs))
-      return Promise.reject(
-        resourceErrors.invalidOption(this.resource.id, this.name, 'timeoutMs', timeoutMs),
-      );
-    if (signal?.aborted)
-      return Promise.reject(resourceErrors.aborted(this.resource.id, this.name, signal.reason));
+    const { signal, suspendTimeoutMs, timeoutMs = this.defaultTimeoutMs } = options;
+    const refused = refuseSubmit(this, { signal, suspendTimeoutMs, timeoutMs });
+    if (refused !== undefined) return Promise.reject(refused);
     return new Promise((resolve, reject) => {
       const entry = new Pending<D>(
         op,
@@ -199,29 +181,31 @@ class SerialCompartment<D> implements Compartment<D> {
       entry.detach();
       this.running = true;
       let signal = entry.signal ?? this.idleSignal;
-      let timeout: AbortController | undefined;
+      let deadline = Number.POSITIVE_INFINITY;
       if (entry.timeoutMs >= 0) {
-        timeout = new AbortController();
-        signal = entry.signal ? AbortSignal.any([entry.signal, timeout.signal]) : timeout.signal;
+        // The one deadline of this call: everything below only listens to its signal.
+        entry.deadline = armDeadline(entry.timeoutMs, () => this.runTimedOut(entry), entry.signal);
+        signal = entry.deadline.signal;
+        deadline = entry.deadline.deadline;
       }
       let result: unknown;
       let async: boolean;
       try {
-        result = entry.op(this.bound, signal);
+        result = entry.op(this.bound, signal, deadline);
         async = isThenable(result);
       } catch (err) {
         this.running = false;
+        entry.deadline?.clear();
         entry.reject(err);
         continue;
       }
       if (async) {
         this.current = entry;
-        if (timeout !== undefined)
-          entry.runTimer = setTimeout(this.onRunTimeout, entry.timeoutMs, entry, timeout);
         Promise.resolve(result as PromiseLike<unknown>).then(this.entryOk, this.entryErr);
         return;
       }
       this.running = false;
+      entry.deadline?.clear();
       entry.resolve(result);
     }
   }
@@ -240,10 +224,7 @@ class SerialCompartment<D> implements Compartment<D> {
   private settleCurrent(): Pending<D> {
     const entry = this.current!;
     this.current = undefined;
-    if (entry.runTimer !== undefined) {
-      clearTimeout(entry.runTimer);
-      entry.runTimer = undefined;
-    }
+    entry.deadline?.clear();
     return entry;
   }
 
@@ -295,12 +276,12 @@ class SerialCompartment<D> implements Compartment<D> {
     entry.reject(resourceErrors.aborted(this.resource.id, this.name, entry.signal?.reason));
   }
 
-  private readonly onRunTimeout = (entry: Pending<D>, timeout: AbortController): void => {
-    entry.runTimer = undefined;
+  /** The run deadline passed: the reason its signal aborts with, and the caller's rejection. */
+  private runTimedOut(entry: Pending<D>): unknown {
     const err = resourceErrors.opTimeout(this.resource.id, this.name, entry.timeoutMs);
-    timeout.abort(err);
     // The caller stops waiting; the compartment keeps waiting for the op (entryOk/entryErr), and
     // the later resolve/reject on this settled promise is a no-op.
     entry.reject(err);
-  };
+    return err;
+  }
 }

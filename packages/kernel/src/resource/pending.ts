@@ -1,3 +1,4 @@
+import type { CallDeadline } from './deadline.js';
 import type { Operation } from './resource.js';
 
 /**
@@ -10,7 +11,7 @@ export class Pending<D> {
   /** Armed only while the compartment is suspended and `suspendTimeoutMs` was given. */
   suspendTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** Armed only while the operation runs and `timeoutMs` was given. */
-  runTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  deadline: CallDeadline | undefined = undefined;
   /** Removes the caller-signal listener; set only when a caller signal was given. */
   unlisten: (() => void) | undefined = undefined;
 

@@ -1,6 +1,6 @@
 import { createCompartment } from './compartment.js';
 import { resourceErrors } from './errors.js';
-import type { Compartment, Resource, ResourceBinding } from './resource.js';
+import type { Compartment, CompartmentOptions, Resource, ResourceBinding } from './resource.js';
 
 /** A registered resource with its current binding and its compartment. */
 export interface ResourceEntry<D> {
@@ -31,6 +31,9 @@ function byId<D>(a: ResourceEntry<D>, b: ResourceEntry<D>): number {
 export class ResourceRegistry<D> {
   private readonly entries = new Map<string, Entry<D>>();
 
+  /** `timeoutMs`: the run deadline of operations submitted without one (see {@link CompartmentOptions}). */
+  constructor(private readonly options: Pick<CompartmentOptions, 'timeoutMs'> = {}) {}
+
   /** Number of registered resources. */
   get size(): number {
     return this.entries.size;
@@ -51,7 +54,7 @@ export class ResourceRegistry<D> {
     if (existing !== undefined)
       throw resourceErrors.duplicate(resource.id, existing.binding.driverId);
     checkBinding(resource, binding);
-    const entry = new Entry(resource, binding, createCompartment(resource, instance));
+    const entry = new Entry(resource, binding, createCompartment(resource, instance, this.options));
     this.entries.set(resource.id, entry);
     return entry;
   }

@@ -51,14 +51,21 @@ export interface SubmitOptions {
 export interface CompartmentOptions {
   /** Shown in error messages and logs; defaults to the resource id. */
   readonly name?: string;
+  /**
+   * Run deadline of operations submitted without their own `timeoutMs` (none by default). The
+   * compartment is the one owner of a call's deadline: it arms it and hands it down.
+   */
+  readonly timeoutMs?: number;
 }
 
 /**
  * One unit of work for a resource: runs against whichever driver instance is bound when it
  * starts. Without a caller signal or timeout, `signal` is a per-compartment signal that never
- * aborts and is shared by every operation: remove any listener you add to it.
+ * aborts and is shared by every operation: remove any listener you add to it. `deadline` is
+ * the absolute run deadline (epoch ms; `Infinity` without one) at which `signal` aborts with
+ * `CHASSIS_E_RESOURCE_OP_TIMEOUT`: hand both down, never arm another timer.
  */
-export type Operation<R, D> = (driver: D, signal: AbortSignal) => Promise<R> | R;
+export type Operation<R, D> = (driver: D, signal: AbortSignal, deadline: number) => Promise<R> | R;
 
 /**
  * A resource's serial work queue. Guarantees: operations run one at a time in submission order;

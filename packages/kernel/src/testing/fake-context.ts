@@ -1,6 +1,6 @@
 import type { DriverContext, OperationContext, PropertyBag } from '../driver/driver-definition.js';
 import type { Logger } from '../logger.js';
-import { createTranslator, type MessageCatalog } from '../properties/messages.js';
+import { createTranslator, type MessageCatalog } from '../messages/messages.js';
 
 /** The driver a fake context names when the caller names none. */
 export const TEST_DRIVER = Object.freeze({ id: 'com.example.test', version: '1.0.0' });

@@ -5,8 +5,9 @@ import type {
   OperationContext,
 } from '../driver/driver-definition.js';
 import { ChassisError } from '../errors/chassis-error.js';
+import { wrapDriverError } from '../errors/driver-error.js';
 import { silentLogger } from '../logger.js';
-import { createTranslator, type MessageCatalog } from '../properties/messages.js';
+import { createTranslator, type MessageCatalog } from '../messages/messages.js';
 
 /** Options of {@link inProcessHandle}. */
 export interface InProcessHandleOptions {
@@ -27,8 +28,9 @@ type Method = (...args: unknown[]) => unknown;
  * A {@link DriverHandle} that runs `definition` in the test's own process, standing in for the
  * loader's tiers: hooks get a driver context, `invoke` calls `provides[point][method]` with a
  * full {@link OperationContext} built from the invocation context (`t` in the caller's
- * locale). Like the loader, a missing hook is a no-op (`migrate` keeps the state as it is)
- * and a missing method is `CHASSIS_E_LOADER_NO_METHOD`.
+ * locale). Like the loader, a missing hook is a no-op (`migrate` keeps the state as it is),
+ * a missing method is `CHASSIS_E_LOADER_NO_METHOD`, and a driver's own error is wrapped once
+ * as `CHASSIS_E_DRIVER_OPERATION_FAILED` ({@link wrapDriverError}).
  */
 export function inProcessHandle(
   definition: DriverDefinition,
@@ -44,31 +46,50 @@ export function inProcessHandle(
     signal: signal ?? new AbortController().signal,
     t: createTranslator(messages, locale),
   });
+  const guard = <R>(operation: string, resource: string | undefined, run: () => Promise<R>) =>
+    Promise.resolve()
+      .then(run)
+      .catch((err: unknown) => {
+        throw wrapDriverError(err, {
+          driver: id,
+          version,
+          operation,
+          ...(resource === undefined ? {} : { resource }),
+        });
+      });
   return {
     id,
     version,
     tier: 'in-process',
-    start: async (o) => definition.start?.(context(o?.signal)),
-    stop: async (o) => definition.stop?.(context(o?.signal)),
-    health: async (o) => (await definition.health?.(context(o?.signal))) ?? { healthy: true },
-    migrate: async (from, state, o) =>
-      definition.migrate ? definition.migrate(from, state, context(o?.signal)) : state,
-    invoke: async (point, method, ctx, args, o) => {
-      const impl = definition.provides[point] as Record<string, unknown> | undefined;
-      const fn = impl?.[method];
-      if (typeof fn !== 'function')
-        throw new ChassisError(
-          'CHASSIS_E_LOADER_NO_METHOD',
-          `driver ${id}@${version} does not implement ${point}.${method}`,
-          { details: { driver: id, point, method } },
-        );
-      const full: OperationContext = {
-        ...context(o?.signal, ctx.locale),
-        properties: ctx.properties as OperationContext['properties'],
-        resource: ctx.resource,
-      };
-      return pass(await (fn as Method).call(impl, full, ...pass(args)));
-    },
+    start: (o) => guard('start', undefined, async () => definition.start?.(context(o?.signal))),
+    stop: (o) => guard('stop', undefined, async () => definition.stop?.(context(o?.signal))),
+    health: (o) =>
+      guard(
+        'health',
+        undefined,
+        async () => (await definition.health?.(context(o?.signal))) ?? { healthy: true },
+      ),
+    migrate: (from, state, o) =>
+      guard('migrate', undefined, async () =>
+        definition.migrate ? definition.migrate(from, state, context(o?.signal)) : state,
+      ),
+    invoke: (point, method, ctx, args, o) =>
+      guard(`${point}.${method}`, ctx.resource.id, async () => {
+        const impl = definition.provides[point] as Record<string, unknown> | undefined;
+        const fn = impl?.[method];
+        if (typeof fn !== 'function')
+          throw new ChassisError(
+            'CHASSIS_E_LOADER_NO_METHOD',
+            `driver ${id}@${version} does not implement ${point}.${method}`,
+            { details: { driver: id, point, method } },
+          );
+        const full: OperationContext = {
+          ...context(o?.signal, ctx.locale),
+          properties: ctx.properties as OperationContext['properties'],
+          resource: ctx.resource,
+        };
+        return pass(await (fn as Method).call(impl, full, ...pass(args)));
+      }),
     dispose: async () => {},
   };
 }

@@ -1,6 +1,6 @@
 import type { DriverDefinition, DriverHandle } from '../driver/driver-definition.js';
 import { type ConfigurationLookup, FacadeRouter } from '../facade/router.js';
-import type { MessageCatalog } from '../properties/messages.js';
+import type { MessageCatalog } from '../messages/messages.js';
 import { ResourceRegistry } from '../resource/registry.js';
 import type { Resource } from '../resource/resource.js';
 import { inProcessHandle } from './in-process-handle.js';

@@ -13,6 +13,8 @@ export interface FixtureDriver {
   /** Folders copied into `lib/<name>` (e.g. a real lodash). */
   readonly lib?: Readonly<Record<string, string>>;
   readonly messages?: Readonly<Record<string, Record<string, string>>>;
+  /** The `permissions:` block of `driver.yaml`. */
+  readonly permissions?: Readonly<Record<string, unknown>>;
   /** Extra files, path → content. */
   readonly files?: Readonly<Record<string, string>>;
 }
@@ -43,6 +45,7 @@ export async function writeDriver(root: string, d: FixtureDriver): Promise<strin
     entry: 'classes/index.js',
     engines: { chassis: '^1.0.0' },
     ...(d.isolation ? { isolation: d.isolation } : {}),
+    ...(d.permissions ? { permissions: d.permissions } : {}),
     provides: [{ point: 'test.echo', version: '^1.0.0' }],
   };
   await writeFile(join(dir, 'driver.yaml'), `${JSON.stringify(descriptor, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { packCar } from '@chassis/car';
 import { ChassisError } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogger } from '../__fixtures__/capture-logger.js';
 import { ECHO_DRIVER, tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
 import { DriverLoader } from '../loader/driver-loader.js';
 import { CarCache, sha256File } from './car-cache.js';
@@ -32,6 +33,46 @@ describe('CarCache', () => {
   });
   afterAll(() => root.cleanup());
 
+  it.each<{ name: string; tamper: (dir: string) => Promise<void> }>([
+    {
+      name: 'code appended to the entry',
+      tamper: (d) =>
+        writeFile(join(d, 'classes', 'index.js'), "\nglobalThis.owned = 'yes';\n", { flag: 'a' }),
+    },
+    { name: 'an extra module', tamper: (d) => writeFile(join(d, 'classes', 'evil.js'), 'x') },
+    {
+      name: 'a dependency changed',
+      tamper: (d) =>
+        writeFile(join(d, 'lib', 'tiny', 'index.js'), "module.exports = { VERSION: '6.6.6' };"),
+    },
+  ])(
+    'refuses a tampered extraction ($name) with CHASSIS_E_LOADER_CACHE_TAMPERED, logs it and re-extracts',
+    async ({ tamper }) => {
+      const cacheDir = join(root.dir, `cache-t-${Math.random().toString(36).slice(2)}`);
+      const logger = captureLogger();
+      const { lines } = logger;
+      const cache = new CarCache(cacheDir, {}, logger);
+      const first = await cache.ensure(carA);
+      const entry = join(first.dir, 'classes', 'index.js');
+      const pristine = await readFile(entry, 'utf8');
+      await tamper(first.dir);
+      const again = await cache.ensure(carA);
+      expect(again.dir).toBe(first.dir);
+      const logged = lines.find((l) => l.msg === 'tampered CAR extraction refused');
+      expect((logged?.fields.err as { code?: string } | undefined)?.code).toBe(
+        'CHASSIS_E_LOADER_CACHE_TAMPERED',
+      );
+      expect(await readFile(entry, 'utf8')).toBe(pristine);
+      expect(await readdir(join(again.dir, 'classes'))).toEqual(['index.js']);
+      const tiny = await readFile(join(again.dir, 'lib', 'tiny', 'index.js'), 'utf8');
+      expect(tiny).toContain('1.2.3');
+      // Untouched: reused without a log line.
+      lines.length = 0;
+      await cache.ensure(carA);
+      expect(lines).toEqual([]);
+    },
+  );
+
   it('extracts once into <dir>/<sha256>/ with node_modules → lib, and reuses it after a restart', async () => {
     const cacheDir = join(root.dir, 'cache1');
     const first = await new CarCache(cacheDir).ensure(carA);
@@ -39,11 +80,11 @@ describe('CarCache', () => {
     expect(first.dir).toBe(join(cacheDir, first.sha256));
     expect(first.archive.descriptor.id).toBe('com.example.cached');
     expect(await readlink(join(first.dir, 'node_modules'))).toBe('lib');
-    // A marker survives the second ensure: the directory is reused, not re-extracted.
-    await writeFile(join(first.dir, 'marker'), 'kept');
+    // The same inode after the second ensure: the directory is reused, not re-extracted.
+    const before = (await lstat(join(first.dir, 'classes', 'index.js'))).ino;
     const again = await new CarCache(cacheDir).ensure(carA);
     expect(again.dir).toBe(first.dir);
-    expect(await readFile(join(again.dir, 'marker'), 'utf8')).toBe('kept');
+    expect((await lstat(join(again.dir, 'classes', 'index.js'))).ino).toBe(before);
     expect((await readdir(cacheDir)).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });
 

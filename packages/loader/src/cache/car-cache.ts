@@ -4,8 +4,9 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type CarArchive, extractCar, type ReadCarOptions, readCar } from '@chassis/car';
-import { ChassisError } from '@chassis/kernel';
+import { ChassisError, type Logger, serializeError, silentLogger } from '@chassis/kernel';
 import { ensureLibLink } from '../loader/directory.js';
+import { extractionProblems } from './verify-extraction.js';
 
 /** Hex SHA-256 of a file, streamed. */
 export async function sha256File(file: string): Promise<string> {
@@ -31,6 +32,7 @@ export class CarCache {
   constructor(
     readonly dir: string,
     private readonly readOptions: ReadCarOptions = {},
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /** The extracted directory of `carFile`, extracting it if this digest is not cached yet. */
@@ -81,7 +83,26 @@ export class CarCache {
   ): Promise<{ dir: string; sha256: string; archive: CarArchive }> {
     const target = this.pathOf(sha256);
     if (await isDir(target)) {
-      return { dir: target, sha256, archive: await readCar(carFile, this.readOptions) };
+      // A cached extraction is checked before every load: a driver (or anyone) may have changed it.
+      const archive = await readCar(carFile, this.readOptions);
+      const problems = await extractionProblems(target, archive);
+      if (problems.length === 0) return { dir: target, sha256, archive };
+      const err = new ChassisError(
+        'CHASSIS_E_LOADER_CACHE_TAMPERED',
+        `the cached extraction ${target} of ${archive.descriptor.id}@${archive.descriptor.version} no longer matches its CAR manifest (${problems.slice(0, 10).join(', ')}); it is removed and extracted again from the verified CAR`,
+        {
+          details: {
+            dir: target,
+            driver: archive.descriptor.id,
+            version: archive.descriptor.version,
+            files: problems,
+          },
+        },
+      );
+      this.logger.error({ err: serializeError(err) }, 'tampered CAR extraction refused');
+      await rm(target, { recursive: true, force: true }).catch((cause) => {
+        throw this.io(`cannot remove the tampered extraction ${target}`, cause);
+      });
     }
     await mkdir(this.dir, { recursive: true }).catch((cause) => {
       throw this.io(`cannot create ${this.dir}`, cause);

@@ -15,7 +15,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 describe('Executor.run with an error mapper', () => {
   it('maps the task’s rejection and sync throw, and leaves results alone', async () => {
-    const ex = new Executor({ timeoutMs: 0 });
+    const ex = new Executor();
     expect(await ex.run(async () => 'ok', {}, wrap)).toBe('ok');
     expect(await rejection(ex.run(() => Promise.reject(new Error('a')), {}, wrap))).toEqual({
       wrapped: 'Error: a',
@@ -31,11 +31,13 @@ describe('Executor.run with an error mapper', () => {
     expect(ex.metrics()).toMatchObject({ calls: 3, errors: 2 });
   });
 
-  it('maps the executor’s own timeout, abort and overload errors', async () => {
-    const ex = new Executor({ concurrency: 1, maxQueue: 0, timeoutMs: 0 });
-    const timedOut = ex.run(() => new Promise(() => {}), { timeoutMs: 10 }, wrap);
+  it('maps an owner’s typed abort reason, a plain abort and overload errors', async () => {
+    const ex = new Executor({ concurrency: 1, maxQueue: 0 });
+    const deadline = new AbortController();
+    const timedOut = ex.run(() => new Promise(() => {}), { signal: deadline.signal }, wrap);
     const full = ex.run(async () => 1, {}, wrap);
     expect(await rejection(full)).toEqual({ wrapped: 'CHASSIS_E_EXEC_OVERLOADED' });
+    deadline.abort(new ChassisError('CHASSIS_E_EXEC_TIMEOUT', 'late'));
     expect(await rejection(timedOut)).toEqual({ wrapped: 'CHASSIS_E_EXEC_TIMEOUT' });
     const pre = new AbortController();
     pre.abort();
@@ -45,7 +47,7 @@ describe('Executor.run with an error mapper', () => {
   });
 
   it('rejects with what a throwing mapper threw instead of leaving the call unsettled', async () => {
-    const ex = new Executor({ timeoutMs: 0 });
+    const ex = new Executor();
     const boom = new Error('mapper broke');
     const p = ex.run(
       () => Promise.reject(new Error('x')),

@@ -23,7 +23,7 @@ async function code(p: Promise<unknown>): Promise<string> {
 
 describe('Executor', () => {
   it('runs at most `concurrency` calls at once and queues the rest in order', async () => {
-    const ex = new Executor({ concurrency: 2, maxQueue: 10, timeoutMs: 0 });
+    const ex = new Executor({ concurrency: 2, maxQueue: 10 });
     const gates = [deferred(), deferred(), deferred()];
     const order: number[] = [];
     const runs = gates.map((g, i) =>
@@ -47,7 +47,7 @@ describe('Executor', () => {
   });
 
   it('rejects with CHASSIS_E_EXEC_OVERLOADED when the queue is full', async () => {
-    const ex = new Executor({ concurrency: 1, maxQueue: 1, timeoutMs: 0 });
+    const ex = new Executor({ concurrency: 1, maxQueue: 1 });
     const g = deferred();
     const a = ex.run(() => g.promise);
     const b = ex.run(() => g.promise);
@@ -57,34 +57,46 @@ describe('Executor', () => {
     await Promise.all([a, b]);
   });
 
-  it('times out with CHASSIS_E_EXEC_TIMEOUT, aborts the signal and frees the slot', async () => {
-    const ex = new Executor({ concurrency: 1, maxQueue: 5, timeoutMs: 20 });
+  it("rejects with the owner's typed abort reason, aborts the task's signal and frees the slot", async () => {
+    const ex = new Executor({ concurrency: 1, maxQueue: 5 });
+    const owner = new AbortController();
     let seen: AbortSignal | undefined;
-    const hung = ex.run((cancel) => {
-      seen = cancel.signal;
-      return new Promise(() => {});
-    });
-    const next = ex.run(async () => 'next', { timeoutMs: 1000 });
-    expect(await code(hung)).toBe('CHASSIS_E_EXEC_TIMEOUT');
+    const hung = ex.run(
+      (cancel) => {
+        seen = cancel.signal;
+        return new Promise(() => {});
+      },
+      { signal: owner.signal },
+    );
+    const next = ex.run(async () => 'next');
+    owner.abort(new ChassisError('CHASSIS_E_RESOURCE_OP_TIMEOUT', 'late'));
+    expect(await code(hung)).toBe('CHASSIS_E_RESOURCE_OP_TIMEOUT');
     expect(seen?.aborted).toBe(true);
-    expect(ChassisError.is(seen?.reason, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
+    expect(ChassisError.is(seen?.reason, 'CHASSIS_E_RESOURCE_OP_TIMEOUT')).toBe(true);
     expect(await next).toBe('next');
     expect(ex.metrics()).toMatchObject({ timeouts: 1, errors: 1, calls: 2, inFlight: 0 });
   });
 
-  it('a queued call that times out leaves the queue', async () => {
-    const ex = new Executor({ concurrency: 1, maxQueue: 5, timeoutMs: 0 });
+  it('arms no timer of its own, and does not start a queued call past its deadline', async () => {
+    const ex = new Executor({ concurrency: 1, maxQueue: 5 });
     const g = deferred();
     const a = ex.run(() => g.promise);
-    const b = ex.run(async () => 'never', { timeoutMs: 10 });
-    expect(await code(b)).toBe('CHASSIS_E_EXEC_TIMEOUT');
-    expect(ex.metrics().queued).toBe(0);
+    let started = false;
+    const late = ex.run(
+      async () => {
+        started = true;
+      },
+      { deadline: Date.now() - 1 },
+    );
     g.resolve(1);
     await a;
+    expect(await code(late)).toBe('CHASSIS_E_EXEC_TIMEOUT');
+    expect(started).toBe(false);
+    expect(ex.metrics()).toMatchObject({ queued: 0, inFlight: 0, timeouts: 1 });
   });
 
   it('caller abort gives CHASSIS_E_EXEC_ABORTED, before or while running', async () => {
-    const ex = new Executor({ concurrency: 1, maxQueue: 5, timeoutMs: 0 });
+    const ex = new Executor({ concurrency: 1, maxQueue: 5 });
     const pre = new AbortController();
     pre.abort();
     expect(await code(ex.run(async () => 1, { signal: pre.signal }))).toBe(
@@ -106,19 +118,5 @@ describe('Executor', () => {
     ).rejects.toThrow('sync');
     await expect(ex.run(() => Promise.reject(new Error('async')))).rejects.toThrow('async');
     expect(ex.metrics()).toMatchObject({ calls: 2, errors: 2 });
-  });
-
-  it('one shared timer serves deadlines added in any order; settled calls never time out', async () => {
-    const ex = new Executor({ concurrency: 4, maxQueue: 4, timeoutMs: 0 });
-    const long = deferred();
-    const slow = ex.run(() => long.promise, { timeoutMs: 400 });
-    const quick = ex.run(() => new Promise(() => {}), { timeoutMs: 20 });
-    const done = ex.run(async () => 'done', { timeoutMs: 30 });
-    expect(await done).toBe('done');
-    expect(await code(quick)).toBe('CHASSIS_E_EXEC_TIMEOUT');
-    long.resolve('slow');
-    expect(await slow).toBe('slow');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(ex.metrics()).toMatchObject({ timeouts: 1, calls: 3, errors: 1 });
   });
 });

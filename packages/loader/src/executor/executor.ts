@@ -1,7 +1,7 @@
 import { ChassisError } from '@chassis/kernel';
 import type { Cancellation } from './cancellation.js';
 import { Histogram, type LatencyHistogram } from './histogram.js';
-import { DeadlineList, type ErrorMapper, Job } from './job.js';
+import { type ErrorMapper, Job } from './job.js';
 
 export type { ErrorMapper } from './job.js';
 
@@ -11,15 +11,12 @@ export interface ExecutorOptions {
   readonly concurrency: number;
   /** Calls waiting for a slot before new ones get `CHASSIS_E_EXEC_OVERLOADED`. Default 1024. */
   readonly maxQueue: number;
-  /** Per-call timeout from submission (queue time counts). Default 30 000 ms. */
-  readonly timeoutMs: number;
 }
 
 /** Defaults of {@link ExecutorOptions}. */
 export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
   concurrency: 32,
   maxQueue: 1024,
-  timeoutMs: 30_000,
 };
 
 /** What an executor has done so far, as plain data (for an admin/metrics package). */
@@ -28,6 +25,7 @@ export interface ExecutorMetrics {
   readonly calls: number;
   /** Calls that finished with an error (timeouts and aborts included). */
   readonly errors: number;
+  /** Calls aborted by their deadline owner with a `…_TIMEOUT` reason. */
   readonly timeouts: number;
   /** Calls refused because the queue was full. */
   readonly rejected: number;
@@ -38,17 +36,19 @@ export interface ExecutorMetrics {
   readonly latency: LatencyHistogram;
 }
 
-/** Options of one call. */
+/** Options of one call: the signal and deadline of the call's one deadline owner. */
 export interface RunOptions {
   readonly signal?: AbortSignal;
-  readonly timeoutMs?: number;
+  /** Absolute deadline (epoch ms): a call still queued past it is not started. */
+  readonly deadline?: number;
 }
 
 /**
- * A per-driver executor: bounded concurrency, a bounded queue, a timeout per call that aborts
- * the call's {@link Cancellation} (the driver's `ctx.signal`). A call that times out or is aborted is settled at once and frees its
- * slot; the driver sees the abort on `ctx.signal` and is expected to stop (a driver that does
- * not is caught by the liveness probe in the worker/process tiers).
+ * A per-driver executor: bounded concurrency and a bounded queue, nothing else. It arms no
+ * timer: the call's owner (a compartment, the lifecycle runner, a health check) hands down one
+ * signal. An aborted call is settled at once with the signal's reason (when it is a typed
+ * error) and frees its slot; the driver sees the abort on `ctx.signal` and is expected to stop
+ * (a driver that does not is caught by the handle's liveness probe in the worker/process tiers).
  */
 export class Executor {
   private readonly options: ExecutorOptions;
@@ -59,10 +59,6 @@ export class Executor {
   private timeouts = 0;
   private rejected = 0;
   private readonly histogram = new Histogram();
-  /** Jobs with a deadline. One shared timer serves them all (see {@link track}). */
-  private readonly timed = new DeadlineList();
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
 
   constructor(
     options: Partial<ExecutorOptions> = {},
@@ -97,17 +93,12 @@ export class Executor {
         ),
       );
     }
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const job = new Job(task, mapError, performance.now());
     const promise = new Promise<T>((resolve, reject) => {
       job.resolve = resolve as Job['resolve'];
       job.reject = reject;
     });
-    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      job.deadline = job.startedAt + timeoutMs;
-      job.timeoutMs = timeoutMs;
-      this.track(job);
-    }
+    if (options.deadline !== undefined) job.deadline = options.deadline;
     const signal = options.signal;
     if (signal) {
       const onAbort = () => this.fail(job, this.aborted(signal.reason));
@@ -147,44 +138,16 @@ export class Executor {
     );
   }
 
-  /**
-   * Deadlines share one timer armed at the earliest of them. A timer per call costs more than
-   * the call itself in Node (each emptied timer list re-arms the libuv timer), and most calls
-   * finish long before their deadline: a settled call just leaves the set, and the timer, when
-   * it fires, re-arms itself at the next deadline. The timer is unref'd: it never keeps a
-   * process alive on its own.
-   */
-  private track(job: Job): void {
-    this.timed.add(job);
-    if (job.deadline < this.timerAt) this.arm(job.deadline);
-  }
-
-  private arm(at: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.expire(), Math.max(0, at - performance.now()));
-    this.timer.unref();
-  }
-
-  private expire(): void {
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
-    // A millisecond of slack: a timer may fire a little before the deadline it was armed for.
-    const { expired, next } = this.timed.due(performance.now() + 1);
-    for (const job of expired) {
-      if (job.settled) continue;
-      this.timeouts++;
-      this.fail(
-        job,
-        new ChassisError(
-          'CHASSIS_E_EXEC_TIMEOUT',
-          `${this.label}: call did not finish within ${job.timeoutMs} ms`,
-          { details: { driver: this.label, timeoutMs: job.timeoutMs } },
-        ),
-      );
+  /** Starts the oldest queued job; one queued past its deadline is failed, not started. */
+  private startNext(): void {
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      if (next.deadline !== Number.POSITIVE_INFINITY && next.deadline < Date.now()) {
+        this.fail(next, this.late(next));
+        continue;
+      }
+      this.start(next);
+      return;
     }
-    // Calls submitted while the expired ones failed may already have armed an earlier timer.
-    if (next < this.timerAt) this.arm(next);
   }
 
   private fail(job: Job, err: ChassisError): void {
@@ -201,24 +164,40 @@ export class Executor {
     if (job.settled) return;
     job.settled = true;
     job.cleanup?.();
-    this.timed.remove(job);
     this.calls++;
     if (failed) this.errors++;
     this.histogram.record(performance.now() - job.startedAt);
     if (job.running) {
       this.inFlight--;
-      const next = this.queue.shift();
-      if (next) this.start(next);
+      this.startNext();
     }
     if (failed) job.reject(mapped(job.mapError, error));
     else job.resolve(value);
   }
 
+  /**
+   * What an aborted call rejects with: the owner's typed reason as it is (a compartment's
+   * `CHASSIS_E_RESOURCE_OP_TIMEOUT`, a step's `CHASSIS_E_LIFECYCLE_STEP_TIMEOUT`), anything
+   * else as `CHASSIS_E_EXEC_ABORTED` with the reason as cause.
+   */
   private aborted(reason: unknown): ChassisError {
+    if (ChassisError.is(reason)) {
+      if (reason.code.endsWith('_TIMEOUT')) this.timeouts++;
+      return reason;
+    }
     return new ChassisError('CHASSIS_E_EXEC_ABORTED', `${this.label}: call aborted by its caller`, {
       details: { driver: this.label },
       cause: reason,
     });
+  }
+
+  private late(job: Job): ChassisError {
+    this.timeouts++;
+    return new ChassisError(
+      'CHASSIS_E_EXEC_TIMEOUT',
+      `${this.label}: call waited for a slot past its deadline and was not started`,
+      { details: { driver: this.label, deadline: job.deadline } },
+    );
   }
 }
 

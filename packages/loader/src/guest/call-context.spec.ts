@@ -1,8 +1,8 @@
+import { createTranslator } from '@chassis/kernel/messages';
 import { describe, expect, it } from 'vitest';
 import { Cancellation } from '../executor/cancellation.js';
+import type { LogLevel } from '../rpc/protocol.js';
 import { CallContext, type ContextScope } from './call-context.js';
-import type { LogLevel } from './ops.js';
-import { createTranslate } from './translate.js';
 
 function scope() {
   const lines: Array<[LogLevel, Record<string, unknown>, Record<string, unknown>, unknown]> = [];
@@ -12,7 +12,7 @@ function scope() {
     sink: (level, bindings, fields, msg) => lines.push([level, bindings, fields, msg]),
     translator: (locale) => {
       locales.push(locale);
-      return createTranslate({ en: { hi: 'Hello {name}' }, de: { hi: 'Hallo {name}' } }, locale);
+      return createTranslator({ en: { hi: 'Hello {name}' }, de: { hi: 'Hallo {name}' } }, locale);
     },
   };
   return { s, lines, locales };

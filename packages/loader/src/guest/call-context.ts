@@ -1,7 +1,7 @@
 import type { DriverContext, Logger, OperationContext } from '@chassis/kernel';
 import type { Cancellation } from '../executor/cancellation.js';
+import type { LogSink } from './forwarding-logger.js';
 import { forwardingLogger } from './forwarding-logger.js';
-import type { LogSink } from './ops.js';
 
 const EMPTY = Object.freeze({}) as OperationContext['properties'];
 

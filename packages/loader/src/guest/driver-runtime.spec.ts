@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cancellation } from '../executor/cancellation.js';
+import type { DriverOp, GuestInit } from '../rpc/protocol.js';
 import { DriverRuntime } from './driver-runtime.js';
-import type { DriverOp, GuestInit } from './ops.js';
 
 const DRIVER = `
 export default {

@@ -6,11 +6,12 @@ import type {
   HealthStatus,
   OperationContext,
 } from '@chassis/kernel';
+import { ChassisError } from '@chassis/kernel/errors';
+import { createTranslator } from '@chassis/kernel/messages';
 import type { Cancellation } from '../executor/cancellation.js';
+import type { DriverOp, GuestInit } from '../rpc/protocol.js';
 import { CallContext, type ContextScope } from './call-context.js';
-import { GuestError } from './guest-error.js';
-import type { DriverOp, GuestInit, LogSink } from './ops.js';
-import { createTranslate } from './translate.js';
+import type { LogSink } from './forwarding-logger.js';
 
 /** Options of {@link DriverRuntime.load}. */
 export interface DriverRuntimeOptions {
@@ -51,10 +52,10 @@ export class DriverRuntime implements ContextScope {
     options: DriverRuntimeOptions = {},
   ): Promise<DriverRuntime> {
     if (isAbsolute(init.entry) || init.entry.split(/[\\/]/).includes('..')) {
-      throw new GuestError(
+      throw new ChassisError(
         'CHASSIS_E_LOADER_ENTRY_INVALID',
         `driver ${init.driver.id}: entry "${init.entry}" must be a relative path inside the CAR`,
-        { driver: init.driver.id, entry: init.entry },
+        { details: { driver: init.driver.id, entry: init.entry } },
       );
     }
     const url = pathToFileURL(join(init.dir, init.entry));
@@ -63,12 +64,12 @@ export class DriverRuntime implements ContextScope {
     try {
       mod = (await import(url.href)) as { default?: unknown };
     } catch (cause) {
-      const err = new GuestError(
+      const err = new ChassisError(
         'CHASSIS_E_LOADER_LOAD_FAILED',
         `driver ${init.driver.id}@${init.driver.version}: importing ${init.entry} threw: ${
           cause instanceof Error ? cause.message : String(cause)
         }`,
-        { driver: init.driver.id, version: init.driver.version, entry: init.entry },
+        { details: { driver: init.driver.id, version: init.driver.version, entry: init.entry } },
       );
       (err as { cause?: unknown }).cause = cause;
       throw err;
@@ -80,10 +81,10 @@ export class DriverRuntime implements ContextScope {
       typeof def.provides !== 'object' ||
       !def.provides
     ) {
-      throw new GuestError(
+      throw new ChassisError(
         'CHASSIS_E_LOADER_ENTRY_INVALID',
         `driver ${init.driver.id}: ${init.entry} must default-export an object with "provides" (a DriverDefinition)`,
-        { driver: init.driver.id, entry: init.entry },
+        { details: { driver: init.driver.id, entry: init.entry } },
       );
     }
     return new DriverRuntime(init, def, sink, options.shared === true);
@@ -104,10 +105,10 @@ export class DriverRuntime implements ContextScope {
     const impl = this.definition.provides[op.point] as Record<string, unknown> | undefined;
     const fn = impl?.[op.method];
     if (typeof fn !== 'function') {
-      throw new GuestError(
+      throw new ChassisError(
         'CHASSIS_E_LOADER_NO_METHOD',
         `driver ${this.init.driver.id} does not implement ${op.point}.${op.method}`,
-        { driver: this.init.driver.id, point: op.point, method: op.method },
+        { details: { driver: this.init.driver.id, point: op.point, method: op.method } },
       );
     }
     const { ctx, args } = op;
@@ -149,7 +150,7 @@ export class DriverRuntime implements ContextScope {
     const key = locale ?? 'en';
     let t = this.translators.get(key);
     if (!t) {
-      t = createTranslate(this.init.messages, key);
+      t = createTranslator(this.init.messages, key);
       if (this.translators.size >= MAX_LOCALES) this.translators.clear();
       this.translators.set(key, t);
     }

@@ -1,5 +1,13 @@
 import type { LogFields, Logger } from '@chassis/kernel';
-import type { LogLevel, LogSink } from './ops.js';
+import type { LogLevel } from '../rpc/protocol.js';
+
+/** Where the driver's log lines go: the host logger (in-process) or a message to the host. */
+export type LogSink = (
+  level: LogLevel,
+  bindings: Record<string, unknown>,
+  fields: Record<string, unknown>,
+  msg: string | undefined,
+) => void;
 
 /** A {@link Logger} whose lines go to `sink` with `bindings` (child loggers add more). */
 export function forwardingLogger(sink: LogSink, bindings: Record<string, unknown>): Logger {

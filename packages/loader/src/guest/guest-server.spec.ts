@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ChassisError } from '@chassis/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
 import { serveGuest } from './guest-server.js';
@@ -13,7 +14,7 @@ export default {
       async later(ctx, v) { return v; },
       boom() { throw new TypeError('sync boom'); },
       waitForAbort(ctx) {
-        return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason.message)));
+        return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason.code + ': ' + ctx.signal.reason.message)));
       },
     },
   },
@@ -66,6 +67,9 @@ async function guest() {
 
 const flush = () => new Promise((r) => setImmediate(r));
 
+const aborted = (message: string) =>
+  new ChassisError('CHASSIS_E_RESOURCE_OP_TIMEOUT', message).toJSON();
+
 describe('serveGuest', () => {
   it('answers a synchronous result and a synchronous throw in the same turn', async () => {
     const g = await guest();
@@ -93,13 +97,14 @@ describe('serveGuest', () => {
     const g = await guest();
     g.call(4, 'waitForAbort');
     g.call(5, 'now', 5);
-    g.deliver({ t: 'abort', id: 5, reason: 'too late' });
-    g.deliver({ t: 'abort', id: 99, reason: 'unknown' });
-    g.deliver({ t: 'abort', id: 4, reason: 'timed out' });
+    g.deliver({ t: 'abort', id: 5, reason: aborted('too late') });
+    g.deliver({ t: 'abort', id: 99, reason: aborted('unknown') });
+    g.deliver({ t: 'abort', id: 4, reason: aborted('timed out') });
     await flush();
     expect(g.sent.slice(1)).toEqual([
       { t: 'result', id: 5, value: 5 },
-      { t: 'result', id: 4, value: 'timed out' },
+      // The reason crossed as a typed error, not a string.
+      { t: 'result', id: 4, value: 'CHASSIS_E_RESOURCE_OP_TIMEOUT: timed out' },
     ]);
   });
 

@@ -1,7 +1,7 @@
+import { ChassisError, serializeError, toPlain } from '@chassis/kernel/errors';
 import { Cancellation } from '../executor/cancellation.js';
 import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
 import { DriverRuntime } from './driver-runtime.js';
-import { serializeGuestError, toPlain } from './guest-error.js';
 import { measureGuestMemory } from './memory.js';
 
 /** The guest's end of a transport (a MessagePort in a worker, the IPC channel in a child). */
@@ -22,8 +22,7 @@ export function serveGuest(endpoint: GuestEndpoint): void {
       endpoint.send(m);
     } catch (err) {
       // A value that does not survive structured clone: report it as the call's error.
-      if (m.t === 'result')
-        endpoint.send({ t: 'error', id: m.id, error: serializeGuestError(err) });
+      if (m.t === 'result') endpoint.send({ t: 'error', id: m.id, error: serializeError(err) });
       else if (m.t === 'log') endpoint.send({ ...m, fields: toPlain(m.fields) });
       else throw err;
     }
@@ -38,7 +37,7 @@ export function serveGuest(endpoint: GuestEndpoint): void {
             runtime = r;
             send({ t: 'ready' });
           },
-          (err) => send({ t: 'load-error', error: serializeGuestError(err) }),
+          (err) => send({ t: 'load-error', error: serializeError(err) }),
         );
         return;
       case 'call': {
@@ -47,7 +46,7 @@ export function serveGuest(endpoint: GuestEndpoint): void {
           send({
             t: 'error',
             id: m.id,
-            error: serializeGuestError(new Error('driver is not loaded yet')),
+            error: serializeError(new Error('driver is not loaded yet')),
           });
           return;
         }
@@ -57,7 +56,7 @@ export function serveGuest(endpoint: GuestEndpoint): void {
         try {
           value = r.perform(m.op, cancel);
         } catch (err) {
-          send({ t: 'error', id, error: serializeGuestError(err) });
+          send({ t: 'error', id, error: serializeError(err) });
           return;
         }
         // A driver that answered synchronously is answered now: nothing is left to abort.
@@ -73,13 +72,14 @@ export function serveGuest(endpoint: GuestEndpoint): void {
           },
           (err) => {
             inflight.delete(id);
-            send({ t: 'error', id, error: serializeGuestError(err) });
+            send({ t: 'error', id, error: serializeError(err) });
           },
         );
         return;
       }
       case 'abort':
-        inflight.get(m.id)?.abort(new Error(m.reason));
+        // The owner's typed reason (e.g. CHASSIS_E_RESOURCE_OP_TIMEOUT) becomes ctx.signal.reason.
+        inflight.get(m.id)?.abort(ChassisError.fromJSON(m.reason));
         inflight.delete(m.id);
         return;
       case 'ping':
@@ -107,7 +107,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export function reportFatalErrors(endpoint: GuestEndpoint, exit: (code: number) => void): void {
   const fatal = (reason: 'uncaught-exception' | 'unhandled-rejection') => (err: unknown) => {
     try {
-      endpoint.send({ t: 'fatal', reason, error: serializeGuestError(err) }, () => exit(70));
+      endpoint.send({ t: 'fatal', reason, error: serializeError(err) }, () => exit(70));
     } catch {
       exit(70);
     }

@@ -1,7 +1,6 @@
 import type { ChassisError, IsolationTier } from '@chassis/kernel';
 import type { Cancellation } from '../executor/cancellation.js';
-import type { DriverOp } from '../guest/ops.js';
-import type { GuestMemory } from '../rpc/protocol.js';
+import type { DriverOp, GuestMemory } from '../rpc/protocol.js';
 
 /**
  * Memory of one driver's isolated environment, as the environment itself measured it. Heap and

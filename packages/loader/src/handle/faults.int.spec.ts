@@ -1,4 +1,4 @@
-import { ChassisError, type IsolationTier } from '@chassis/kernel';
+import { ChassisError, callDeadline, type IsolationTier } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO_DRIVER, tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
@@ -25,7 +25,6 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
   const loader = new DriverLoader({
     kernelContainer: new Container(),
     defaultTier: tier,
-    executor: { timeoutMs: 10_000 },
     worker: { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } },
     // Generous: a busy CI machine must not turn a slow pong into a false UNRESPONSIVE.
     livenessTimeoutMs: 1000,
@@ -63,7 +62,7 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
     const l = await load(ECHO_DRIVER);
     const fault = faultOf(l);
     const first = await l.handle
-      .invoke('test.echo', method, ctx, [], { timeoutMs: 5000 })
+      .invoke('test.echo', method, ctx, [], callDeadline(5000))
       .catch((e) => e);
     const f = await fault;
     expect(f.code).toBe(code);
@@ -113,7 +112,7 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
 
   it('hang in start → CHASSIS_E_EXEC_TIMEOUT, still responsive', async () => {
     const l = await load(HANG_ON_START);
-    const err = await l.handle.start({ timeoutMs: 100 }).catch((e) => e);
+    const err = await l.handle.start(callDeadline(100)).catch((e) => e);
     expect(ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
     // Past the liveness probe that follows the timeout: the environment answered it.
     await new Promise((r) => setTimeout(r, 1300));
@@ -124,7 +123,7 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
   it('hang in a call → CHASSIS_E_EXEC_TIMEOUT', async () => {
     const l = await load(ECHO_DRIVER);
     const err = await l.handle
-      .invoke('test.echo', 'hang', ctx, [], { timeoutMs: 100 })
+      .invoke('test.echo', 'hang', ctx, [], callDeadline(100))
       .catch((e) => e);
     expect(ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
     expect(await l.handle.invoke('test.echo', 'echo', ctx, [3])).toBe(3);
@@ -137,7 +136,7 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
       const l = await load(ECHO_DRIVER);
       const fault = faultOf(l);
       const err = await l.handle
-        .invoke('test.echo', 'spin', ctx, [], { timeoutMs: 100 })
+        .invoke('test.echo', 'spin', ctx, [], callDeadline(100))
         .catch((e) => e);
       expect(ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
       const f = await fault;
@@ -152,7 +151,7 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])('faults (%s ti
   it.skipIf(!remote)('infinite loop in start → CHASSIS_E_LOADER_DRIVER_UNRESPONSIVE', async () => {
     const l = await load(SPIN_ON_START);
     const fault = faultOf(l);
-    const err = await l.handle.start({ timeoutMs: 100 }).catch((e) => e);
+    const err = await l.handle.start(callDeadline(100)).catch((e) => e);
     expect(ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
     expect((await fault).code).toBe('CHASSIS_E_LOADER_DRIVER_UNRESPONSIVE');
     await stillServing();

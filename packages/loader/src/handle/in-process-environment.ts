@@ -1,6 +1,6 @@
 import type { Logger } from '@chassis/kernel';
 import { DriverRuntime } from '../guest/driver-runtime.js';
-import type { GuestInit } from '../guest/ops.js';
+import type { GuestInit } from '../rpc/protocol.js';
 import type { Environment } from './environment.js';
 
 let instances = 0;

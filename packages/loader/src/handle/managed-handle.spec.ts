@@ -34,7 +34,7 @@ function fakeEnv(
 const crashed = () =>
   new ChassisError('CHASSIS_E_LOADER_DRIVER_CRASHED', 'gone', { details: { reason: 'exit' } });
 
-async function make(loads: Array<() => Promise<Environment>>) {
+async function make(loads: Array<() => Promise<Environment>>, callerStacks = false) {
   let i = 0;
   return ManagedHandle.create({
     id: 'com.example.h',
@@ -43,6 +43,7 @@ async function make(loads: Array<() => Promise<Environment>>) {
     restartPolicy: exponentialBackoff(),
     livenessTimeoutMs: 100,
     load: () => loads[Math.min(i++, loads.length - 1)](),
+    callerStacks,
   });
 }
 
@@ -105,6 +106,29 @@ describe('ManagedHandle', () => {
     expect(plain.details.operation).toBe('start');
     const coded = await h.stop().catch((e) => e);
     expect(coded.code).toBe('CHASSIS_E_RESOURCE_NOT_FOUND');
+  });
+
+  it('wraps a driver error once: driver, resource, operation, its code; the caller stack', async () => {
+    const vendor = Object.assign(new Error('no such volume'), { code: 'SF_NO_VOLUME' });
+    const h = await make([async () => fakeEnv(() => Promise.reject(vendor))], true);
+    const ctx = { properties: {}, resource: { id: 'pool-1' } as never };
+    async function callerOfTheHandle() {
+      return h.invoke('storage.primary', 'deleteVolume', ctx, ['v9']);
+    }
+    const err = (await callerOfTheHandle().catch((e: unknown) => e)) as ChassisError;
+    expect(err).toMatchObject({
+      code: 'CHASSIS_E_DRIVER_OPERATION_FAILED',
+      details: {
+        driver: 'com.example.h',
+        version: '1.0.0',
+        resource: 'pool-1',
+        operation: 'storage.primary.deleteVolume',
+        errorCode: 'SF_NO_VOLUME',
+      },
+    });
+    expect(err.cause).toMatchObject({ code: 'SF_NO_VOLUME', message: 'no such volume' });
+    // The host caller's frame, captured before the call crossed to the guest.
+    expect(err.stack).toContain('callerOfTheHandle');
   });
 
   it('after dispose, calls and restart reject with CHASSIS_E_LOADER_DISPOSED and faults are ignored', async () => {

@@ -5,12 +5,11 @@ import {
   type InvocationContext,
   type InvokeOptions,
   type IsolationTier,
-  isErrorCode,
+  wrapDriverError,
 } from '@chassis/kernel';
 import type { BackoffPolicy } from '../backoff.js';
 import { Executor, type ExecutorMetrics, type ExecutorOptions } from '../executor/executor.js';
-import { serializeGuestError } from '../guest/guest-error.js';
-import type { DriverOp } from '../guest/ops.js';
+import type { DriverOp } from '../rpc/protocol.js';
 import type { DriverMemory, Environment } from './environment.js';
 
 const NO_OPTIONS: InvokeOptions = Object.freeze({});
@@ -61,10 +60,16 @@ export interface ManagedHandleOptions {
   readonly tier: IsolationTier;
   readonly executor?: Partial<ExecutorOptions>;
   readonly restartPolicy: BackoffPolicy;
-  /** How long a ping may take after a call timed out before the environment is declared stuck. */
+  /** How long a ping may take after a call was aborted before the environment is declared stuck. */
   readonly livenessTimeoutMs: number;
   /** Loads a fresh environment (first load and every restart). */
   readonly load: () => Promise<Environment>;
+  /**
+   * Capture each call's host-side stack and give it to the error wrapper (default false). A
+   * capture costs a few µs per call, more than the whole worker round-trip budget allows, so
+   * it is for debugging (the server turns it on at log level `debug`).
+   */
+  readonly callerStacks?: boolean;
 }
 
 /** The loader's {@link ManagedDriverHandle}: same behaviour in every tier. */
@@ -195,28 +200,39 @@ export class ManagedHandle implements ManagedDriverHandle {
     if (this.currentFault) return Promise.reject(this.currentFault);
     const env = this.env;
     if (!env) return Promise.reject(this.restartingError());
+    // The caller's stack, taken here on the host side of the RPC (as Theia's proxy does): a
+    // failure surfaces in a later turn, where the stack would only show the transport.
+    const site: { stack?: string } = {};
+    if (this.options.callerStacks) Error.captureStackTrace(site, ManagedHandle.prototype.run);
     return this.executor.run(
       (cancel) => env.call(op, cancel),
       options,
-      (err) => this.failure(env, op, err),
+      (err) => this.failure(env, op, err, options.signal, site),
     );
   }
 
   /** What a failed call rejects with: the environment's fault if it died, else the normalised error. */
-  private failure(env: Environment, op: DriverOp, err: unknown): ChassisError {
+  private failure(
+    env: Environment,
+    op: DriverOp,
+    err: unknown,
+    signal: AbortSignal | undefined,
+    site: { stack?: string },
+  ): ChassisError {
     if (this.currentFault && env === this.env) return this.currentFault;
-    if (ChassisError.is(err, 'CHASSIS_E_EXEC_TIMEOUT')) this.checkLiveness(env, err);
-    return this.normalize(err, op);
+    // Any expiry or abort, whoever set it: a driver that ignores its signal may be spinning.
+    if (signal?.aborted) this.checkLiveness(env, signal.reason);
+    return this.normalize(err, op, site);
   }
 
-  /** After a timeout, a stuck worker/process (e.g. an infinite loop) is ended and reported. */
-  private checkLiveness(env: Environment, timeout: ChassisError): void {
+  /** After an abort, a stuck worker/process (e.g. an infinite loop) is ended and reported. */
+  private checkLiveness(env: Environment, reason: unknown): void {
     if (env.tier === 'in-process') return;
     void env.probe(this.options.livenessTimeoutMs).then((alive) => {
       if (alive || this.env !== env) return;
       const fault = new ChassisError(
         'CHASSIS_E_LOADER_DRIVER_UNRESPONSIVE',
-        `${this.label()} (${env.tier} tier) stopped answering (no reply to a ping within ${this.options.livenessTimeoutMs} ms after a call timed out; e.g. an infinite loop); it was ended and is Failed until restarted`,
+        `${this.label()} (${env.tier} tier) stopped answering (no reply to a ping within ${this.options.livenessTimeoutMs} ms after a call was aborted; e.g. an infinite loop); it was ended and is Failed until restarted`,
         {
           details: {
             driver: this.id,
@@ -224,7 +240,7 @@ export class ManagedHandle implements ManagedDriverHandle {
             tier: env.tier,
             reason: 'unresponsive',
           },
-          cause: timeout,
+          cause: reason,
         },
       );
       void env.kill(fault);
@@ -232,24 +248,19 @@ export class ManagedHandle implements ManagedDriverHandle {
     });
   }
 
-  /** The same error shape from every tier: registered Chassis codes pass, anything else is wrapped. */
-  private normalize(err: unknown, op: DriverOp): ChassisError {
-    const e = ChassisError.is(err) ? err : ChassisError.fromJSON(serializeGuestError(err));
-    if (isErrorCode(e.code) && e.code !== 'CHASSIS_E_UNKNOWN') return e;
-    const what = op.op === 'invoke' ? `${op.point}.${op.method}` : op.op;
-    return new ChassisError(
-      'CHASSIS_E_DRIVER_OPERATION_FAILED',
-      `${this.label()}: ${what} threw ${e.name}: ${e.message}`,
-      {
-        details: {
-          driver: this.id,
-          version: this.version,
-          operation: what,
-          ...(e.code !== 'CHASSIS_E_UNKNOWN' ? { errorCode: e.code } : {}),
-        },
-        cause: e,
-      },
-    );
+  /** The one wrap ({@link wrapDriverError}); a driver error's wrapper gets the host caller's stack. */
+  private normalize(err: unknown, op: DriverOp, site: { stack?: string }): ChassisError {
+    const wrapped = wrapDriverError(err, {
+      driver: this.id,
+      version: this.version,
+      operation: op.op === 'invoke' ? `${op.point}.${op.method}` : op.op,
+      ...(op.op === 'invoke' ? { resource: op.ctx.resource.id } : {}),
+    });
+    if (wrapped === err || !ChassisError.is(wrapped, 'CHASSIS_E_DRIVER_OPERATION_FAILED'))
+      return wrapped;
+    const frames = site.stack?.slice(site.stack.indexOf('\n'));
+    if (frames) wrapped.stack = `${wrapped.name}: ${wrapped.message}${frames}`;
+    return wrapped;
   }
 
   private label(): string {

@@ -1,7 +1,7 @@
-import { ChassisError, type IsolationTier, type Logger } from '@chassis/kernel';
+import { ChassisError, type IsolationTier, type Logger, serializeError } from '@chassis/kernel';
 import type { Cancellation } from '../executor/cancellation.js';
-import type { DriverOp, GuestInit } from '../guest/ops.js';
-import type { GuestMessage } from '../rpc/protocol.js';
+import type { DriverOp, GuestInit, GuestMessage } from '../rpc/protocol.js';
+import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
 import type { ExitInfo, Transport } from '../rpc/transport.js';
 import type { DriverMemory, Environment } from './environment.js';
 
@@ -20,6 +20,8 @@ export interface RemoteEnvironmentOptions {
   readonly loadTimeoutMs: number;
   /** Heap cap, quoted in out-of-memory causes. */
   readonly heapLimitMb?: number;
+  /** Size cap of the arguments sent with one call (bytes); the guest caps what it returns. */
+  readonly maxMessageBytes?: number;
 }
 
 /**
@@ -98,12 +100,24 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
     tier,
     call(op: DriverOp, cancel: Cancellation) {
       if (fault) return Promise.reject(fault);
+      const limit = o.maxMessageBytes;
+      if (limit && (op.op === 'invoke' || op.op === 'migrate')) {
+        const size = cloneSizeOver(op.op === 'invoke' ? op.args : op.state, limit);
+        if (size > limit) {
+          const e = tooLargeError('the call arguments', size, limit, init.driver.id);
+          return Promise.reject(
+            new ChassisError('CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', e.message, {
+              details: e.details,
+            }),
+          );
+        }
+      }
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         cancel.onAbort((reason) => {
           if (!pending.delete(id)) return;
-          transport.send({ t: 'abort', id, reason: String((reason as Error)?.message ?? reason) });
+          transport.send({ t: 'abort', id, reason: serializeError(reason) });
           reject(reason);
         });
         transport.send({ t: 'call', id, op });

@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { ChassisError, type IsolationTier, KernelTokens } from '@chassis/kernel';
+import {
+  ChassisError,
+  callDeadline,
+  createExtensionPoint,
+  type IsolationTier,
+  KernelTokens,
+} from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
@@ -40,7 +46,6 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
       kernelContainer: kernel,
       logger,
       defaultTier: tier,
-      executor: { timeoutMs: 5000 },
     });
     const loaded: LoadedDriver[] = [];
 
@@ -95,6 +100,41 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
       expect(l.handle.metrics()).toMatchObject({ calls: 5, errors: 0, inFlight: 0 });
     });
 
+    it('translates fr-CA → fr → en like the admin form (one translator in every tier)', async () => {
+      const l = await load('com.example.locale', ECHO_DRIVER, {
+        messages: { en: { hello: 'Hello {name}' }, fr: { hello: 'Bonjour {name}' } },
+      });
+      const seen = (name: string) =>
+        l.handle.invoke('test.echo', 'context', { ...ctx, locale: name }, []) as Promise<{
+          label: string;
+        }>;
+      expect((await seen('fr-CA')).label).toBe('Bonjour Ada');
+      expect((await seen('pt-BR')).label).toBe('Hello Ada');
+    });
+
+    it.each([
+      ['2.0.0', 'CHASSIS_E_EXT_VERSION_MISMATCH'],
+      ['1.4.0', 'loaded'],
+    ])('checks provides against a host speaking test.echo %s before spawning', async (v, code) => {
+      const strict = new DriverLoader({
+        kernelContainer: kernel,
+        defaultTier: tier,
+        extensionPoints: [createExtensionPoint('test.echo', v)],
+      });
+      const dir = await writeDriver(root.dir, {
+        id: `com.example.range${v[0]}`,
+        code: ECHO_DRIVER,
+      });
+      const got = await strict.loadDirectory(dir).then(
+        (l) => {
+          loaded.push(l);
+          return 'loaded';
+        },
+        (e: ChassisError) => e.code,
+      );
+      expect(got).toBe(code);
+    });
+
     it('reports errors with the same codes in every tier', async () => {
       const l = await load('com.example.errors', ECHO_DRIVER);
       const fail = await l.handle.invoke('test.echo', 'fail', ctx, ['boom']).catch((e) => e);
@@ -133,7 +173,7 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
     it('times out a call, aborts its signal, and keeps serving', async () => {
       const l = await load('com.example.timeout', ECHO_DRIVER);
       const t = await l.handle
-        .invoke('test.echo', 'waitForAbort', ctx, [], { timeoutMs: 50 })
+        .invoke('test.echo', 'waitForAbort', ctx, [], callDeadline(50))
         .catch((e) => e);
       expect(ChassisError.is(t, 'CHASSIS_E_EXEC_TIMEOUT')).toBe(true);
       const ac = new AbortController();

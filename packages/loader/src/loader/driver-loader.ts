@@ -1,25 +1,39 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
   ChassisError,
+  checkProvides,
+  type ConfinementConfig,
   createDriverContainer,
+  DEFAULT_KERNEL_CONFIG,
+  type DriverConfinement,
   type DriverContainer,
   type DriverDescriptor,
+  type DriverLimits,
+  type ExtensionPoint,
   type IsolationTier,
   type Logger,
+  resolveConfinement,
+  serializeError,
   silentLogger,
 } from '@chassis/kernel';
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
+import { bootstrapUrl } from '../bootstrap-path.js';
 import type { CarCache } from '../cache/car-cache.js';
+import { driverEnv } from '../confine/env.js';
+import { detectPermissionFlags } from '../confine/node-flags.js';
+import { createOutputSink } from '../confine/output.js';
+import { confinedExecArgv } from '../confine/process-args.js';
+import { createScratchDir, removeScratchDir } from '../confine/scratch.js';
 import type { ExecutorOptions } from '../executor/executor.js';
-import { serializeGuestError } from '../guest/guest-error.js';
-import type { GuestInit } from '../guest/ops.js';
 import type { Environment } from '../handle/environment.js';
 import { createInProcessEnvironment } from '../handle/in-process-environment.js';
 import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handle.js';
 import { createRemoteEnvironment } from '../handle/remote-environment.js';
 import { createProcessTransport } from '../rpc/process-transport.js';
+import type { GuestInit } from '../rpc/protocol.js';
 import { createWorkerTransport } from '../rpc/worker-transport.js';
 import { LoaderTokens } from '../tokens.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
@@ -40,6 +54,10 @@ export interface LoadedDriver {
    */
   readonly container: DriverContainer;
   readonly messages: Record<string, Record<string, string>>;
+  /** What this driver may reach and its limits (see {@link DriverLoaderOptions.confinement}). */
+  readonly confinement: DriverConfinement;
+  /** The limits its environment runs with. */
+  readonly limits: DriverLimits;
 }
 
 /** Options of {@link DriverLoader}. */
@@ -60,6 +78,24 @@ export interface DriverLoaderOptions {
   readonly loadTimeoutMs?: number;
   /** Ping deadline after a call timed out before a worker/process is declared stuck. Default 1000 ms. */
   readonly livenessTimeoutMs?: number;
+  /** Attach each failed call's host-side caller stack to its error (see `ManagedHandleOptions`). */
+  readonly callerStacks?: boolean;
+  /**
+   * The host's extension points. When given, a driver whose `provides` names an unknown point
+   * or a contract range this host does not speak is refused before anything is spawned
+   * (`CHASSIS_E_EXT_UNKNOWN_POINT`, `CHASSIS_E_EXT_VERSION_MISMATCH`, `…_DUPLICATE_PROVIDER`).
+   */
+  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
+  /**
+   * The operator's confinement config (kernel config `confinement`): trusted drivers, the
+   * environment allow-list, permission grants, limits. Without it every driver's tier request
+   * is trusted (library use); the runtime always passes the operator's.
+   */
+  readonly confinement?: ConfinementConfig;
+  /** Where per-driver scratch folders are created (default the OS temp folder). */
+  readonly scratchRoot?: string;
+  /** The host environment the allow-list picks from. Default `process.env`. */
+  readonly hostEnv?: NodeJS.ProcessEnv;
 }
 
 /** Options of one load. */
@@ -83,6 +119,17 @@ export class DriverLoader {
   constructor(private readonly options: DriverLoaderOptions) {
     this.logger = options.logger ?? silentLogger;
     this.restartPolicy = options.restart ?? exponentialBackoff();
+    this.confinementConfig = options.confinement ?? {
+      ...DEFAULT_KERNEL_CONFIG.confinement,
+      trusted: ['*'],
+    };
+  }
+
+  private readonly confinementConfig: ConfinementConfig;
+
+  /** What `descriptor` may reach and its limits under this loader's confinement config. */
+  confinementOf(descriptor: DriverDescriptor): DriverConfinement {
+    return resolveConfinement(this.confinementConfig, descriptor);
   }
 
   /** The tier `descriptor` would get from this loader. */
@@ -91,7 +138,22 @@ export class DriverLoader {
       explicit,
       overrides: this.options.tierOverrides,
       defaultTier: this.options.defaultTier,
+      trusted: this.confinementOf(descriptor).trusted,
     });
+  }
+
+  /** The effective limits: per-driver config, else this loader's explicit caps, else the config default. */
+  private limitsOf(descriptor: DriverDescriptor, tier: IsolationTier): DriverLimits {
+    const own = this.confinementConfig.drivers[descriptor.id];
+    const explicit =
+      tier === 'process'
+        ? (this.options.process?.maxOldGenerationSizeMb ??
+          this.options.worker?.resourceLimits?.maxOldGenerationSizeMb)
+        : this.options.worker?.resourceLimits?.maxOldGenerationSizeMb;
+    return {
+      heapMb: own?.heapMb ?? explicit ?? this.confinementConfig.heapMb,
+      maxMessageBytes: own?.maxMessageBytes ?? this.confinementConfig.maxMessageBytes,
+    };
   }
 
   /** Loads an extracted CAR directory. Rejects with `CHASSIS_E_LOADER_*` load errors. */
@@ -103,7 +165,27 @@ export class DriverLoader {
         : await readDriverDirectory(abs);
     const descriptor = options.descriptor ?? read.descriptor;
     const messages = options.messages ?? read.messages;
+    if (this.options.extensionPoints) {
+      const points = new Map(this.options.extensionPoints.map((p) => [p.id, p] as const));
+      const [refused] = checkProvides(descriptor, points);
+      if (refused) throw refused;
+    }
+    const confinement = this.confinementOf(descriptor);
+    if (confinement.refused.length > 0) {
+      throw new ChassisError(
+        'CHASSIS_E_LOADER_PERMISSION_NOT_GRANTED',
+        `driver ${descriptor.id}@${descriptor.version} asks for ${confinement.refused.join(', ')} in the permissions: block of its driver.yaml, which the operator has not granted; grant it under confinement.drivers["${descriptor.id}"].grants in the kernel configuration, or do not install this driver`,
+        {
+          details: {
+            driver: descriptor.id,
+            version: descriptor.version,
+            permissions: confinement.refused,
+          },
+        },
+      );
+    }
     const tier = this.tierOf(descriptor, options.tier);
+    const limits = this.limitsOf(descriptor, tier);
     await ensureLibLink(abs);
     const logger = this.logger.child({ driver: descriptor.id, version: descriptor.version });
     const init: GuestInit = {
@@ -121,10 +203,11 @@ export class DriverLoader {
         executor: this.options.executor,
         restartPolicy: this.restartPolicy,
         livenessTimeoutMs: this.options.livenessTimeoutMs ?? 1000,
-        load: () => this.environment(tier, init, logger),
+        callerStacks: this.options.callerStacks === true,
+        load: () => this.environment(tier, init, logger, confinement, limits),
       });
     } catch (err) {
-      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeGuestError(err));
+      throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeError(err));
     }
     const container = createDriverContainer(
       this.options.kernelContainer,
@@ -142,6 +225,8 @@ export class DriverLoader {
       dir: abs,
       container,
       messages,
+      confinement,
+      limits,
       ...(options.sha256 ? { sha256: options.sha256 } : {}),
     };
   }
@@ -161,38 +246,78 @@ export class DriverLoader {
     });
   }
 
-  private environment(tier: IsolationTier, init: GuestInit, logger: Logger): Promise<Environment> {
+  private async environment(
+    tier: IsolationTier,
+    init: GuestInit,
+    logger: Logger,
+    confinement: DriverConfinement,
+    limits: DriverLimits,
+  ): Promise<Environment> {
     const loadTimeoutMs = this.options.loadTimeoutMs ?? 10_000;
-    const limits = this.options.worker?.resourceLimits;
+    const hostEnv = this.options.hostEnv ?? process.env;
+    const output = createOutputSink(logger, this.confinementConfig.output);
     switch (tier) {
       case 'in-process':
         return createInProcessEnvironment(init, logger);
-      case 'worker':
+      case 'worker': {
+        const resourceLimits: ResourceLimits = {
+          ...this.options.worker?.resourceLimits,
+          maxOldGenerationSizeMb: limits.heapMb,
+        };
         return createRemoteEnvironment({
           tier,
           transport: createWorkerTransport({
-            resourceLimits: limits,
+            resourceLimits,
             name: `${init.driver.id}@${init.driver.version}`,
+            env: driverEnv(confinement.env, hostEnv),
+            maxMessageBytes: limits.maxMessageBytes,
+            onOutput: (stream, text) => output.write(stream, text),
           }),
           init,
           logger,
           loadTimeoutMs,
-          heapLimitMb: limits?.maxOldGenerationSizeMb,
+          heapLimitMb: limits.heapMb,
+          maxMessageBytes: limits.maxMessageBytes,
         });
+      }
       case 'process': {
-        const heap = this.options.process?.maxOldGenerationSizeMb ?? limits?.maxOldGenerationSizeMb;
-        return createRemoteEnvironment({
-          tier,
-          transport: createProcessTransport({
-            maxOldGenerationSizeMb: heap,
-            onOutput: (stream, text) =>
-              logger[stream === 'stderr' ? 'warn' : 'info']({ stream }, text.trimEnd()),
-          }),
-          init,
-          logger,
-          loadTimeoutMs,
-          heapLimitMb: heap,
+        const scratch = await createScratchDir(this.options.scratchRoot, init.driver.id);
+        const execArgv = confinedExecArgv({
+          flags: detectPermissionFlags(),
+          carDir: init.dir,
+          bootDirs: [dirname(fileURLToPath(bootstrapUrl()))],
+          scratchDir: scratch,
+          permissions: confinement.permissions,
+          heapMb: limits.heapMb,
         });
+        try {
+          return await createRemoteEnvironment({
+            tier,
+            transport: createProcessTransport({
+              maxOldGenerationSizeMb: limits.heapMb,
+              execArgv,
+              env: driverEnv(confinement.env, hostEnv, {
+                TMPDIR: scratch,
+                DRIVER_SCRATCH_DIR: scratch,
+              }),
+              cwd: scratch,
+              maxMessageBytes: limits.maxMessageBytes,
+              onOutput: (stream, text) => output.write(stream, text),
+              onGone: () => {
+                output.end();
+                void removeScratchDir(scratch);
+              },
+            }),
+            init,
+            logger,
+            loadTimeoutMs,
+            heapLimitMb: limits.heapMb,
+            maxMessageBytes: limits.maxMessageBytes,
+          });
+        } catch (err) {
+          await removeScratchDir(scratch);
+          throw err;
+        }
       }
     }
   }

@@ -14,6 +14,14 @@ describe('resolveTier', () => {
     ['process', { overrides: { 'com.example.a': 'worker' } }, 'worker'],
     ['process', { overrides: { 'com.example.b': 'worker' } }, 'process'],
     ['process', { overrides: { 'com.example.a': 'worker' }, explicit: 'in-process' }, 'in-process'],
+    // Untrusted: the vendor's request and the operator's default give way to the confined tier.
+    ['worker', { trusted: false }, 'process'],
+    ['in-process', { trusted: false, defaultTier: 'worker' }, 'process'],
+    [undefined, { trusted: false, defaultTier: 'in-process' }, 'process'],
+    ['in-process', { trusted: true }, 'in-process'],
+    [undefined, { trusted: true, defaultTier: 'in-process' }, 'in-process'],
+    // An override by id is the operator's own word for that driver.
+    ['process', { trusted: false, overrides: { 'com.example.a': 'worker' } }, 'worker'],
   ])('yaml %s, %j → %s', (isolation, choice, tier) => {
     expect(resolveTier(d(isolation), choice)).toBe(tier);
   });

@@ -8,18 +8,26 @@ export interface TierChoice {
   readonly explicit?: IsolationTier;
   /** The operator's overrides by driver id. */
   readonly overrides?: Readonly<Record<string, IsolationTier>>;
-  /** The operator's default for drivers whose `driver.yaml` names no tier. */
+  /** The operator's default for trusted drivers whose `driver.yaml` names no tier. */
   readonly defaultTier?: IsolationTier;
+  /**
+   * Whether the operator trusts this driver (kernel config `confinement.trusted`). An untrusted
+   * driver runs in the confined `process` tier whatever `driver.yaml` asks; absent means trusted
+   * (a loader used as a library without a confinement config).
+   */
+  readonly trusted?: boolean;
 }
 
 /**
  * Which tier a driver runs in: this load's explicit choice, else the operator's override for
- * its id, else `driver.yaml`'s `isolation`, else the operator's default, else `worker`. Pure.
+ * its id, else `process` for a driver the operator does not trust, else `driver.yaml`'s
+ * `isolation` (the vendor's request), else the operator's default, else `worker`. Pure.
  */
 export function resolveTier(descriptor: DriverDescriptor, choice: TierChoice = {}): IsolationTier {
   const tier =
     choice.explicit ??
     choice.overrides?.[descriptor.id] ??
+    (choice.trusted === false ? 'process' : undefined) ??
     descriptor.isolation ??
     choice.defaultTier ??
     'worker';

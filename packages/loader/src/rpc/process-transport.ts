@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bootstrapUrl } from '../bootstrap-path.js';
+import { killGroup } from '../confine/process-group.js';
 import type { GuestMessage, HostMessage } from './protocol.js';
 import type { ExitInfo, Transport } from './transport.js';
 
@@ -10,22 +11,43 @@ export interface ProcessTransportOptions {
   readonly maxOldGenerationSizeMb?: number;
   /** Receives the child's stdout/stderr lines (the host forwards them to its logger). */
   readonly onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Extra Node flags (the permission model of the confined tier). */
+  readonly execArgv?: readonly string[];
+  /** The child's whole environment (default: none of the host's variables). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The child's working directory (its scratch folder). */
+  readonly cwd?: string;
+  /** Size cap the guest applies to what it sends (bytes). */
+  readonly maxMessageBytes?: number;
+  /** Runs once the child (and its group) is gone, e.g. to remove its scratch folder. */
+  readonly onGone?: () => void;
 }
 
 const STDERR_TAIL = 4096;
 
 /**
- * A child process (`child_process.fork`) speaking the protocol over its IPC channel with
+ * A child process (`child_process.fork`, detached into its own process group) speaking the protocol over its IPC channel with
  * `advanced` (structured clone) serialisation, so values cross exactly as they do to a worker.
  */
 export function createProcessTransport(options: ProcessTransportOptions = {}): Transport {
-  const child = fork(fileURLToPath(bootstrapUrl()), [], {
+  const args = ['--chassis-own-group'];
+  if (options.maxMessageBytes) args.push(`--chassis-max-message-bytes=${options.maxMessageBytes}`);
+  const heap = options.maxOldGenerationSizeMb;
+  const child = fork(fileURLToPath(bootstrapUrl()), args, {
     serialization: 'advanced',
-    execArgv: options.maxOldGenerationSizeMb
-      ? [`--max-old-space-size=${options.maxOldGenerationSizeMb}`]
-      : [],
+    execArgv: [
+      ...(options.execArgv ?? []),
+      ...(heap && !options.execArgv?.some((a) => a.startsWith('--max-old-space-size'))
+        ? [`--max-old-space-size=${heap}`]
+        : []),
+    ],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...(options.env ?? {}) },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    // Its own process group: whatever the driver starts is killed with it (killGroup).
+    detached: true,
   });
+  const pid = child.pid;
   let stderrTail = '';
   child.stdout?.on('data', (b: Buffer) => options.onOutput?.('stdout', b.toString()));
   child.stderr?.on('data', (b: Buffer) => {
@@ -40,6 +62,9 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
     spawnError = err.message;
   });
   child.on('exit', (code, signal) => {
+    // The driver's own children share its group; they end with it, whatever ended it.
+    killGroup(pid);
+    options.onGone?.();
     // Let the stderr pipe drain so the OOM banner is in the tail.
     setImmediate(() => {
       const detail = spawnError ?? (stderrTail.trim() || undefined);
@@ -66,7 +91,7 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
       new Promise<void>((resolve) => {
         if (exited || child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGKILL');
+        if (!killGroup(pid)) child.kill('SIGKILL');
       }),
   };
 }

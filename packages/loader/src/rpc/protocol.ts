@@ -1,5 +1,33 @@
-import type { SerializedError } from '@chassis/kernel';
-import type { DriverOp, GuestInit, LogLevel } from '../guest/ops.js';
+import type { InvocationContext, SerializedError } from '@chassis/kernel';
+
+/** One request to a driver, as plain data: the same in every tier. */
+export type DriverOp =
+  | { readonly op: 'start' }
+  | { readonly op: 'stop' }
+  | { readonly op: 'health' }
+  | { readonly op: 'migrate'; readonly fromVersion: string; readonly state: unknown }
+  | {
+      readonly op: 'invoke';
+      readonly point: string;
+      readonly method: string;
+      readonly ctx: InvocationContext;
+      readonly args: readonly unknown[];
+    };
+
+/** Log levels forwarded from a driver to the host logger. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** What the guest needs to load a driver: everything is plain data. */
+export interface GuestInit {
+  /** Absolute path of the extracted CAR directory. */
+  readonly dir: string;
+  /** Entry path inside the CAR (`classes/index.js`). */
+  readonly entry: string;
+  readonly driver: { readonly id: string; readonly version: string };
+  readonly messages: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Appended to the entry URL so that an in-process reload gets a fresh module instance. */
+  readonly instance?: number;
+}
 
 /**
  * What a guest reports about its own memory (`memory` request). In a worker thread the heap and
@@ -25,7 +53,8 @@ export interface GuestMemory {
 export type HostMessage =
   | { readonly t: 'init'; readonly init: GuestInit }
   | { readonly t: 'call'; readonly id: number; readonly op: DriverOp }
-  | { readonly t: 'abort'; readonly id: number; readonly reason: string }
+  /** `reason`: the owner's abort reason as a typed error (e.g. `CHASSIS_E_RESOURCE_OP_TIMEOUT`). */
+  | { readonly t: 'abort'; readonly id: number; readonly reason: SerializedError }
   | { readonly t: 'ping'; readonly id: number }
   | { readonly t: 'memory'; readonly id: number };
 

@@ -8,6 +8,12 @@ export interface WorkerTransportOptions {
   readonly resourceLimits?: ResourceLimits;
   /** Environment name shown in debuggers and heap snapshots. */
   readonly name?: string;
+  /** The worker's `process.env` (default: none of the host's variables). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Size cap the guest applies to what it posts (bytes). */
+  readonly maxMessageBytes?: number;
+  /** Receives the worker's stdout/stderr (instead of the host's own stdout). */
+  readonly onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 /**
@@ -17,13 +23,21 @@ export interface WorkerTransportOptions {
 export function createWorkerTransport(options: WorkerTransportOptions = {}): Transport {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(bootstrapUrl(), {
-    workerData: { port: port2 },
+    workerData: {
+      port: port2,
+      options: options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {},
+    },
+    env: { ...(options.env ?? {}) },
+    stdout: true,
+    stderr: true,
     transferList: [port2],
     ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     ...(options.name ? { name: options.name } : {}),
     // The driver's own flags are not the host's (e.g. test runners' loaders).
     execArgv: [],
   });
+  worker.stdout.on('data', (b: Buffer) => options.onOutput?.('stdout', b.toString()));
+  worker.stderr.on('data', (b: Buffer) => options.onOutput?.('stderr', b.toString()));
   let exitListener: ((info: ExitInfo) => void) | undefined;
   let lastError: { code?: string; message: string } | undefined;
   let exited: ExitInfo | undefined;

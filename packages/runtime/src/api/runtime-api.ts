@@ -44,6 +44,8 @@ export interface DriverVersionInfo {
   readonly messages: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The cause when `state` is `Failed`. */
   readonly failure?: SerializedError;
+  /** Heap cap and message size cap its environment runs with (kernel config `confinement`). */
+  readonly limits?: { readonly heapMb: number; readonly maxMessageBytes: number };
 }
 
 /** A driver (all its installed versions). */
@@ -154,6 +156,11 @@ export interface RuntimeApi {
   readonly upgrades$: Observable<UpgradeRecord>;
   /** New update notices after each repository refresh. */
   readonly updates$: Observable<readonly UpdateNotice[]>;
+  /**
+   * A private folder of this server's data directory for upload temp files, swept at every
+   * start (so a `kill -9` leaves nothing behind); absent: the system temp dir.
+   */
+  readonly uploadDir?: string | undefined;
 
   listDrivers(): DriverInfo[];
   /** `CHASSIS_E_UPGRADE_NOT_INSTALLED` when unknown. */

@@ -11,6 +11,7 @@ import type {
   CarKeeper,
   LoadedVersion,
   MoveCheck,
+  ResourceBindings,
   TrustVerifier,
   VersionLoader,
 } from './types.js';
@@ -32,6 +33,8 @@ export interface ManagerContext {
   readonly keep: CarKeeper;
   readonly acquire?: CarAcquirer;
   readonly checkMove?: MoveCheck;
+  /** The one writer of resource bindings. */
+  readonly bindings: ResourceBindings;
   readonly logger: Logger;
   readonly startTimeoutMs: number;
   readonly stopTimeoutMs: number;

@@ -134,6 +134,34 @@ describe('DriverManager', () => {
     ).toBe('1.0.0');
   });
 
+  it('concurrent installs of one driver: one wins, the other is refused and leaks nothing', async () => {
+    const t = setup();
+    const results = await Promise.allSettled([
+      t.manager.install({ kind: 'file', path: 'sf-1.0.0' }, 'alice'),
+      t.manager.install({ kind: 'file', path: 'sf-1.1.0' }, 'bob'),
+      t.manager.install({ kind: 'file', path: 'sf-1.2.0' }, 'carol'),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(2);
+    for (const r of lost)
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        code: 'CHASSIS_E_UPGRADE_IN_PROGRESS',
+      });
+    const winner = (won[0] as PromiseFulfilledResult<{ to?: string }>).value.to;
+    // Only the winner's environment is alive, and no lifecycle entry is left at `Loaded`.
+    expect(t.loader.handles.filter((h) => !h.disposed)).toHaveLength(1);
+    for (const v of ['1.0.0', '1.1.0', '1.2.0']) {
+      const state = t.lifecycle.get(ID, v)?.state;
+      if (v === winner) expect(state).toBe('Running');
+      else expect(state === undefined || state === 'Unloaded').toBe(true);
+    }
+    // The lock is released: a later install goes through.
+    const next = ['1.0.0', '1.1.0', '1.2.0'].find((v) => v !== winner)!;
+    await t.manager.install({ kind: 'file', path: `sf-${next}` }, 'alice');
+  });
+
   it('a version whose start fails is never bound and the install is recorded as failed', async () => {
     const t = setup({
       '1.1.0': {

@@ -5,21 +5,23 @@ import {
   type Logger,
   type ResourceRegistry,
   type StateStore,
-  serializeError,
   silentLogger,
 } from '@chassis/kernel';
 import { type Observable, Subject } from 'rxjs';
 import type { InstallSource, RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
+import { storedBindings } from '../state/resource-records.js';
 import { restoreDrivers, shutdownDrivers } from './boot.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
-import { loadVersion, startVersion, unloadVersion } from './environments.js';
-import { type DriverRecord, saveDriverRecord, UpgradeHistory } from './records.js';
+import { DriverLocks } from './driver-locks.js';
+import { runInstall } from './install.js';
+import { UpgradeHistory } from './records.js';
 import { restartVersion } from './restart.js';
 import type {
   CarAcquirer,
   CarKeeper,
   LoadedVersion,
   MoveCheck,
+  ResourceBindings,
   TrustVerifier,
   VersionLoader,
 } from './types.js';
@@ -40,6 +42,10 @@ export interface DriverManagerOptions {
   readonly acquire?: CarAcquirer;
   /** Checks resource configurations against a version before resources move to it. */
   readonly checkMove?: MoveCheck;
+  /** Persists binding changes; default: rewrites the `resources/<id>` records in `store`. */
+  readonly bindings?: ResourceBindings;
+  /** Called after an install failed or was refused for any reason (e.g. to drop its extracted CAR). */
+  readonly onInstallRefused?: () => void;
   readonly logger?: Logger;
   readonly startTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
@@ -55,12 +61,14 @@ export interface DriverManagerOptions {
  */
 export class DriverManager {
   readonly #ctx: ManagerContext;
-  readonly #busy = new Map<string, Promise<unknown>>();
+  readonly #locks = new DriverLocks();
+  readonly #onInstallRefused: (() => void) | undefined;
   readonly #upgrades$ = new Subject<UpgradeRecord>();
   /** Every finished install/upgrade/rollback/uninstall record. */
   readonly upgrades$: Observable<UpgradeRecord> = this.#upgrades$.asObservable();
 
   constructor(options: DriverManagerOptions) {
+    this.#onInstallRefused = options.onInstallRefused;
     this.#ctx = {
       lifecycle: options.lifecycle,
       resources: options.resources,
@@ -71,6 +79,7 @@ export class DriverManager {
       keep: options.keep ?? (async (f) => f),
       ...(options.acquire ? { acquire: options.acquire } : {}),
       ...(options.checkMove ? { checkMove: options.checkMove } : {}),
+      bindings: options.bindings ?? storedBindings(options.store),
       logger: options.logger ?? silentLogger,
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
@@ -122,70 +131,14 @@ export class DriverManager {
   }
 
   async #install(source: InstallSource, principal: string): Promise<UpgradeRecord> {
-    const ctx = this.#ctx;
     const file =
       source.kind === 'file' ? source.path : await this.#acquire(source.id, source.version);
-    const { loaded, signature } = await loadVersion(ctx, file, undefined, (d) => {
-      if (this.#busy.has(d.id)) {
-        throw new ChassisError(
-          'CHASSIS_E_UPGRADE_IN_PROGRESS',
-          `Another install/upgrade of ${d.id} is running; wait for it to finish`,
-          { details: { driver: d.id } },
-        );
-      }
-      if (ctx.drivers.get(d.id)?.record.versions.some((v) => v.version === d.version)) {
-        throw new ChassisError(
-          'CHASSIS_E_UPGRADE_SAME_VERSION',
-          `${d.id}@${d.version} is already installed`,
-          {
-            details: { driver: d.id, version: d.version },
-          },
-        );
-      }
-    });
-    const d = loaded.descriptor;
-    return this.#exclusive(d.id, async () => {
-      const inst = ctx.drivers.get(d.id);
-      const record = await ctx.history.begin({
-        action: 'install',
-        driverId: d.id,
-        to: d.version,
-        principal,
-      });
-      try {
-        await startVersion(ctx, loaded);
-        const car = await ctx.keep(file);
-        const next: DriverRecord = {
-          id: d.id,
-          active: inst?.record.active ?? d.version,
-          ...(inst?.record.previous ? { previous: inst.record.previous } : {}),
-          versions: [
-            ...(inst?.record.versions ?? []),
-            {
-              version: d.version,
-              sha256: loaded.sha256,
-              car,
-              installedAt: new Date().toISOString(),
-              signature,
-            },
-          ],
-        };
-        await saveDriverRecord(ctx.store, d.id, () => next);
-        const target = inst ?? { record: next, loaded: new Map() };
-        target.record = next;
-        target.loaded.set(d.version, loaded);
-        ctx.drivers.set(d.id, target);
-      } catch (err) {
-        await unloadVersion(ctx, loaded);
-        const done = await ctx.history.finish(record, {
-          result: 'failed',
-          error: serializeError(err),
-        });
-        this.#upgrades$.next(done);
-        throw err;
-      }
-      return this.#finish(await ctx.history.finish(record, { result: 'succeeded' }));
-    });
+    try {
+      return await runInstall(this.#ctx, this.#locks, file, principal, (r) => this.#finish(r));
+    } catch (err) {
+      this.#onInstallRefused?.();
+      throw err;
+    }
   }
 
   /**
@@ -313,20 +266,7 @@ export class DriverManager {
   }
 
   /** One install/upgrade/rollback/uninstall per driver at a time (`CHASSIS_E_UPGRADE_IN_PROGRESS`). */
-  async #exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#busy.has(id)) {
-      throw new ChassisError(
-        'CHASSIS_E_UPGRADE_IN_PROGRESS',
-        `Another install/upgrade of ${id} is running; wait for it to finish`,
-        { details: { driver: id } },
-      );
-    }
-    const p = fn();
-    this.#busy.set(id, p);
-    try {
-      return await p;
-    } finally {
-      this.#busy.delete(id);
-    }
+  #exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.#locks.run(id, fn);
   }
 }

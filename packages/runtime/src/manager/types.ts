@@ -38,3 +38,19 @@ export type CarKeeper = (carFile: string) => Promise<string>;
  * target version, and nothing moves.
  */
 export type MoveCheck = (resourceIds: readonly string[], to: LoadedVersion) => void | Promise<void>;
+
+/**
+ * Where resource bindings are kept: the resource service in a server. The manager never writes
+ * `resources/<id>` records itself; every move (upgrade, rollback, forced uninstall, recovery)
+ * goes through {@link ResourceBindings.rebind}, which resolves once the binding is persisted.
+ */
+export interface ResourceBindings {
+  /** Persists that `ids` are now bound to `driverId@version` (with migrated `states`). */
+  rebind(
+    ids: readonly string[],
+    binding: { readonly driverId: string; readonly version: string },
+    states?: ReadonlyMap<string, unknown>,
+  ): Promise<void>;
+  /** The driver-owned state of a resource, passed to `migrate` (`null` when none). */
+  stateOf(id: string): Promise<unknown>;
+}

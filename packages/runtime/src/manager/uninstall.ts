@@ -65,6 +65,11 @@ export async function runUninstall(
       throw err;
     });
     await swapResources(ctx.resources, bound, { version: heir, handle: heirVersion.handle });
+    // Persisted before anything is unloaded or acknowledged: a restart finds them on the heir.
+    await ctx.bindings.rebind(
+      bound.map((e) => e.resource.id),
+      { driverId: id, version: heir },
+    );
   }
   for (const v of versions) {
     const loaded = inst.loaded.get(v);

@@ -1,14 +1,13 @@
 import {
   ChassisError,
+  checkContractUpgrade,
   type DriverHandle,
   type ResourceEntry,
   serializeError,
   toChassisError,
-  updateState,
 } from '@chassis/kernel';
 import semver from 'semver';
 import type { RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
-import { checkContractUpgrade } from '../upgrade/contract-check.js';
 import { DEFAULT_ROLLOUT, planRollout } from '../upgrade/rollout-plan.js';
 import { swapResources } from '../upgrade/swap.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
@@ -61,30 +60,6 @@ export async function ensureRunning(
   return v;
 }
 
-/** Persists the new binding of moved resources so a restart finds them on the right version. */
-async function persistBindings(
-  ctx: ManagerContext,
-  ids: readonly string[],
-  driverId: string,
-  version: string,
-  states?: ReadonlyMap<string, unknown>,
-): Promise<void> {
-  for (const id of ids) {
-    await updateState<{ binding: { driverId: string; version: string }; state?: unknown }>(
-      ctx.store,
-      `resources/${id}`,
-      (r) =>
-        r
-          ? {
-              ...r,
-              binding: { driverId, version },
-              ...(states?.has(id) ? { state: states.get(id) } : {}),
-            }
-          : undefined,
-    );
-  }
-}
-
 const ROLLED_BACK = new Set([
   'CHASSIS_E_UPGRADE_START_FAILED',
   'CHASSIS_E_UPGRADE_HEALTH_FAILED',
@@ -94,7 +69,7 @@ const ROLLED_BACK = new Set([
 async function healthy(ctx: ManagerContext, v: LoadedVersion): Promise<ChassisError | undefined> {
   const signal = AbortSignal.timeout(ctx.healthTimeoutMs);
   try {
-    const h = await v.handle.health({ signal, timeoutMs: ctx.healthTimeoutMs });
+    const h = await v.handle.health({ signal });
     if (h.healthy) return undefined;
     return new ChassisError(
       'CHASSIS_E_UPGRADE_HEALTH_FAILED',
@@ -167,9 +142,8 @@ export async function runUpgrade(
     const target = to;
     const states = new Map<string, unknown>();
     const migrate = async (e: ResourceEntry<DriverHandle>) => {
-      const stored = await ctx.store.get<{ state?: unknown }>(`resources/${e.resource.id}`);
       const migrated = await target.handle
-        .migrate(fromVersion, stored?.value.state ?? null)
+        .migrate(fromVersion, await ctx.bindings.stateOf(e.resource.id))
         .catch((err: unknown) => {
           throw new ChassisError(
             'CHASSIS_E_UPGRADE_MIGRATE_FAILED',
@@ -203,7 +177,7 @@ export async function runUpgrade(
       } finally {
         ctx.lifecycle.transition(id, fromVersion, 'Running');
       }
-      await persistBindings(ctx, step.resources, id, req.to, states);
+      await ctx.bindings.rebind(step.resources, { driverId: id, version: req.to }, states);
       if (step.healthCheck) {
         const bad = await healthy(ctx, target);
         if (bad) throw bad;
@@ -213,11 +187,9 @@ export async function runUpgrade(
     const error = toChassisError(err, 'CHASSIS_E_UPGRADE_START_FAILED');
     if (moved.length > 0) {
       await swapResources(ctx.resources, moved, { version: fromVersion, handle: from.handle });
-      await persistBindings(
-        ctx,
+      await ctx.bindings.rebind(
         moved.map((e) => e.resource.id),
-        id,
-        fromVersion,
+        { driverId: id, version: fromVersion },
       );
     }
     if (to && ctx.resources.boundTo(id, req.to).length === 0) {

@@ -51,6 +51,8 @@ export class ManagementRuntime implements RuntimeApi {
   readonly updates$: Observable<readonly UpdateNotice[]>;
   /** Routes facade calls through resource compartments to the bound driver instance. */
   readonly router: FacadeRouter;
+  /** Where uploads are streamed: `<dataDir>/uploads`, swept at start (set by the server). */
+  uploadDir: string | undefined;
   readonly #updates = new BehaviorSubject<readonly UpdateNotice[]>([]);
   #history: UpgradeRecord[] = [];
 
@@ -61,6 +63,10 @@ export class ManagementRuntime implements RuntimeApi {
     readonly resourceService: ResourceService,
     private readonly logger: Logger,
     private readonly updateChecker?: UpdateChecker,
+    /** The limits a driver runs with, for the driver summary. */
+    private readonly limitsOf?: (
+      descriptor: DriverVersionInfo['descriptor'],
+    ) => NonNullable<DriverVersionInfo['limits']>,
   ) {
     this.lifecycle$ = lifecycle.lifecycle$;
     this.upgrades$ = manager.upgrades$;
@@ -102,6 +108,7 @@ export class ManagementRuntime implements RuntimeApi {
         signature: rec.signature,
         installedAt: rec.installedAt,
         messages: loaded?.messages ?? {},
+        ...(loaded && this.limitsOf ? { limits: this.limitsOf(loaded.descriptor) } : {}),
         ...(state?.state === 'Failed' && state.cause ? { failure: state.cause } : {}),
       };
     });

@@ -7,12 +7,14 @@ import {
   DEFAULT_KERNEL_CONFIG,
   type DriverHandle,
   driverKey,
+  type ExtensionPoint,
   type KernelConfig,
   LifecycleManager,
   type Logger,
   type OrderNode,
   planOrder,
   ResourceRegistry,
+  resolveConfinement,
   type StateStore,
   serializeError,
   silentLogger,
@@ -29,7 +31,9 @@ import {
 import type { UpgradeRecord } from '../api/runtime-api.js';
 import { DriverManager } from '../manager/driver-manager.js';
 import type { CarAcquirer, TrustVerifier } from '../manager/types.js';
+import { type DataDirLock, lockDataDir } from '../state/data-dir-lock.js';
 import { DirectoryStateStore } from '../state/directory-state-store.js';
+import { collectCache, sweepUploads } from './leftovers.js';
 import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
 import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
 import { ResourceService } from './resource-service.js';
@@ -53,6 +57,11 @@ export interface ManagementServerOptions {
   readonly updates?: UpdateChecker;
   /** When to restart a driver whose environment faulted; default: the loader's exponential backoff. */
   readonly restartPolicy?: BackoffPolicy;
+  /**
+   * The host's extension points (e.g. the facades' `PRIMARY_STORAGE`): a CAR whose `provides`
+   * does not fit them is refused at install with a typed `CHASSIS_E_EXT_*` code.
+   */
+  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
   /**
    * Called with every installed version (id, version, CAR digest) after each successful
    * install/upgrade/rollback/uninstall, e.g. to write an install lock file that another server
@@ -90,9 +99,33 @@ export async function createManagementServer(
   const config = options.config ?? DEFAULT_KERNEL_CONFIG;
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true });
+  // One server per data directory, before anything else reads or writes it.
+  const dirLock = await lockDataDir(dataDir, {
+    onCompromised: (err) =>
+      logger.error({ dataDir, err: serializeError(err) }, 'data directory lock lost'),
+  });
+  try {
+    return await composeServer(options, logger, config, dataDir, dirLock);
+  } catch (err) {
+    await dirLock.release();
+    throw err;
+  }
+}
+
+async function composeServer(
+  options: ManagementServerOptions,
+  logger: Logger,
+  config: KernelConfig,
+  dataDir: string,
+  dirLock: DataDirLock,
+): Promise<ManagementServer> {
+  const uploads = await sweepUploads(dataDir);
   const store = options.store ?? new DirectoryStateStore(join(dataDir, 'state'));
   const lifecycle = new LifecycleManager();
-  const resources = new ResourceRegistry<DriverHandle>();
+  // The compartments own every facade call's deadline; the executor only limits concurrency.
+  const resources = new ResourceRegistry<DriverHandle>({
+    timeoutMs: config.executor.callTimeoutMs,
+  });
   const kernelContainer = createKernelContainer({
     logger,
     clock: systemClock,
@@ -105,14 +138,21 @@ export async function createManagementServer(
     logger,
     defaultTier: config.isolation.default,
     tierOverrides: config.isolation.overrides,
+    // Untrusted drivers run confined; each gets a scratch folder under <dataDir>/scratch.
+    confinement: config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement,
+    scratchRoot: join(dataDir, 'scratch'),
     ...(options.restartPolicy ? { restart: options.restartPolicy } : {}),
+    // A stack capture per call costs more than a worker round trip: only when debugging.
+    callerStacks: config.log.level === 'debug',
+    ...(options.extensionPoints ? { extensionPoints: options.extensionPoints } : {}),
     executor: {
       concurrency: config.executor.concurrency,
       maxQueue: config.executor.queueLimit,
-      timeoutMs: config.executor.callTimeoutMs,
     },
   });
-  const cache = new CarCache(join(dataDir, 'cache'));
+  const cache = new CarCache(join(dataDir, 'cache'), {}, logger);
+  // Scratch folders of a previous run (killed before it could remove them) are garbage.
+  await rm(join(dataDir, 'scratch'), { recursive: true, force: true });
   const attempts = new Map<string, number>();
   let stopping = false;
   // Declared before the manager because faults may arrive from any loaded handle.
@@ -151,24 +191,21 @@ export async function createManagementServer(
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
     checkMove: (ids, to) => resourceService.checkMove(ids, to),
+    onInstallRefused: () => void gc(),
+    bindings: {
+      rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
+      stateOf: (id) => resourceService.stateOf(id),
+    },
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,
     stopTimeoutMs: config.lifecycle.stopTimeoutMs,
     ranks: config.categories,
   });
-  // Extracted CARs no installed version refers to any more are garbage.
+  // Extracted CARs no installed version refers to any more are garbage: after a version
+  // left, after a refused install (`onInstallRefused`), and at start (a crash may have cut either short).
+  const gc = () => collectCache(cache, manager, logger);
   manager.upgrades$.subscribe((r) => {
-    if (
-      r.result !== 'succeeded' ||
-      (r.action !== 'uninstall' && r.action !== 'upgrade' && r.action !== 'rollback')
-    )
-      return;
-    const keep = new Set(
-      [...manager.drivers.values()].flatMap((i) => i.record.versions.map((v) => v.sha256)),
-    );
-    cache
-      .gc(keep)
-      .catch((err) => logger.warn({ err: serializeError(err) }, 'CAR cache clean-up failed'));
+    if (r.result === 'succeeded' && r.action !== 'install') void gc();
   });
   if (options.onInstalledChange) {
     const notify = options.onInstalledChange;
@@ -191,7 +228,9 @@ export async function createManagementServer(
     resourceService,
     logger,
     options.updates,
+    (d) => resolveConfinement(config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement, d).limits,
   );
+  runtime.uploadDir = uploads;
 
   const scan = async (): Promise<UpgradeRecord[]> => {
     const installed = new Set(
@@ -262,6 +301,7 @@ export async function createManagementServer(
       await manager.restore(await resourceService.boundVersions());
       await resourceService.restore();
       await runtime.loadHistory();
+      await gc();
       await scan();
     },
     async stop() {
@@ -269,6 +309,8 @@ export async function createManagementServer(
       for (const e of resources.list()) await e.compartment.close();
       await manager.shutdown();
       lifecycle.close();
+      await rm(join(dataDir, 'scratch'), { recursive: true, force: true });
+      await dirLock.release();
     },
   };
 }

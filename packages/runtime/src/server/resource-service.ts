@@ -15,7 +15,8 @@ import {
 } from '@chassis/kernel';
 import type { ResourceInfo } from '../api/runtime-api.js';
 import type { DriverManager } from '../manager/driver-manager.js';
-import type { LoadedVersion } from '../manager/types.js';
+import type { LoadedVersion, ResourceBindings } from '../manager/types.js';
+import { readResourceState, rebindRecords, resourceKey } from '../state/resource-records.js';
 import { unavailableHandle } from './unavailable-handle.js';
 
 /** A resource as persisted under `resources/<id>`: secrets sealed, never in clear. */
@@ -36,14 +37,14 @@ export interface CreateResourceInput {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
-const key = (id: string) => `resources/${id}`;
+const key = resourceKey;
 
 /**
  * Resources and their configurations: validated against the serving version's property
  * descriptor before anything is stored, stored with secrets sealed, served to the facade
  * router as frozen property bags. An invalid change leaves the old configuration in force.
  */
-export class ResourceService implements ConfigurationLookup {
+export class ResourceService implements ConfigurationLookup, ResourceBindings {
   /** Validated bag per resource, for the version it was last validated against. */
   readonly #bags = new Map<string, { readonly version: string; readonly bag: PropertyBag }>();
 
@@ -149,6 +150,24 @@ export class ResourceService implements ConfigurationLookup {
     );
     this.#bags.set(id, { version: entry.binding.version, bag: next });
     return this.info(id);
+  }
+
+  /**
+   * Persists that `ids` moved to `binding` (upgrade, rollback, forced uninstall, recovery): the
+   * manager acknowledges a move only after this resolves. The validated bags follow lazily
+   * (re-validated for the new version on first use).
+   */
+  rebind(
+    ids: readonly string[],
+    binding: ResourceBinding,
+    states?: ReadonlyMap<string, unknown>,
+  ): Promise<void> {
+    return rebindRecords(this.store, ids, binding, states);
+  }
+
+  /** The driver-owned state stored with a resource, for `migrate`. */
+  stateOf(id: string): Promise<unknown> {
+    return readResourceState(this.store, id);
   }
 
   /** Removes a resource: its compartment finishes in-flight work first. */

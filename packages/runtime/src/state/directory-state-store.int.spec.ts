@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,9 +15,11 @@ interface Counter {
   payload: string;
 }
 
-// The writer imports the built store: this is what a real server process runs.
+// The writer imports the built store: this is what a real server process runs. It lives in a
+// temp dir (never in src/), so both imports are absolute file URLs.
+const KERNEL = pathToFileURL(createRequire(import.meta.url).resolve('@chassis/kernel')).href;
 const WRITER = `
-import { updateState } from '@chassis/kernel';
+import { updateState } from ${JSON.stringify(KERNEL)};
 import { DirectoryStateStore } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../dist/index.js')).href)};
 const store = new DirectoryStateStore(process.argv[2]);
 const bump = () => updateState(store, 'counter', (c) => ({ n: (c?.n ?? 0) + 1, payload: 'x'.repeat(((c?.n ?? 0) + 1) % 5000) }));
@@ -35,7 +38,7 @@ describe('DirectoryStateStore survives kill -9 at any point', () => {
   it('every record stays whole and writable after repeated SIGKILLs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'chassis-kill-'));
     dirs.push(dir);
-    const script = join(import.meta.dirname, `.kill-writer-${process.pid}.mjs`);
+    const script = join(dir, 'kill-writer.mjs');
     await writeFile(script, WRITER);
     try {
       let last = 0;

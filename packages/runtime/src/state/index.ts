@@ -1,1 +1,2 @@
+export * from './data-dir-lock.js';
 export * from './directory-state-store.js';

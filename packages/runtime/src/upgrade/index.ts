@@ -1,3 +1,2 @@
-export * from './contract-check.js';
 export * from './rollout-plan.js';
 export * from './swap.js';

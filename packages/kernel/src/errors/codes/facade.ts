@@ -22,6 +22,9 @@ export const facadeCodes = defineCodes({
   CHASSIS_E_FACADE_OPERATION_FAILED: {
     status: 502,
     summary: 'The driver failed the operation (its own error is kept as the cause)',
+    // Kept registered (a code never changes meaning), but the router no longer re-wraps.
+    deprecated:
+      'No longer raised: the handle wraps a driver error once as CHASSIS_E_DRIVER_OPERATION_FAILED',
   },
   CHASSIS_E_FACADE_INVALID_ARGUMENT: {
     status: 400,

@@ -103,4 +103,8 @@ export const kernelCodes = defineCodes({
   },
   CHASSIS_E_STATE_IO: { status: 500, summary: 'The state store could not read or write a record' },
   CHASSIS_E_STATE_CORRUPT: { status: 500, summary: 'A state record could not be decoded' },
+  CHASSIS_E_STATE_DIR_LOCKED: {
+    status: 409,
+    summary: 'Another server holds the data directory; stop it or use another directory',
+  },
 });

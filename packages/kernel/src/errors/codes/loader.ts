@@ -46,6 +46,22 @@ export const loaderCodes = defineCodes({
     status: 502,
     summary: 'The driver operation threw a non-Chassis error',
   },
+  CHASSIS_E_LOADER_PERMISSION_NOT_GRANTED: {
+    status: 403,
+    summary: "The driver's permissions: block asks for something the operator has not granted",
+  },
+  CHASSIS_E_LOADER_CACHE_TAMPERED: {
+    status: 500,
+    summary: 'A cached extraction no longer matches its CAR manifest (it is re-extracted)',
+  },
+  CHASSIS_E_LOADER_MESSAGE_TOO_LARGE: {
+    status: 413,
+    summary: 'A call argument list, result or log record is over the size cap',
+  },
+  CHASSIS_E_LOADER_OUTPUT_SUPPRESSED: {
+    status: 429,
+    summary: 'Driver stdout/stderr lines were dropped by the per-driver rate limit',
+  },
   CHASSIS_E_LOADER_S3_SDK_MISSING: {
     status: 501,
     summary: 'An s3:// source needs the optional peer dependency @aws-sdk/client-s3 installed',

@@ -1,4 +1,8 @@
-import type { Translate } from '../driver/driver-definition.js';
+/**
+ * A driver's `t(key, params)`. Declared here (the dependency-free `@chassis/kernel/messages`
+ * subpath, loaded by guests) and re-exported with the driver contract.
+ */
+export type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
 
 /**
  * A CAR's message files by locale: `{ en: { 'solidfire.mvip.label': 'Management VIP' }, fr: {...} }`

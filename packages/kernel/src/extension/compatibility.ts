@@ -1,10 +1,54 @@
-import { ChassisError, type DriverDescriptor } from '@chassis/kernel';
 import semver from 'semver';
+import { type DriverDescriptor, driverKey } from '../descriptor/driver-descriptor.js';
+import { ChassisError } from '../errors/chassis-error.js';
+import type { ExtensionPoint } from './extension-point.js';
+import {
+  checkContractRange,
+  duplicateProviderError,
+  unknownPointError,
+} from './provider-errors.js';
+
+/*
+ * The one compatibility module: whether a driver version fits this host's contracts
+ * (`checkProvides`, at install) and whether resources may move between two versions
+ * (`checkContractUpgrade`, at upgrade and rollback). Pure.
+ */
+
+/**
+ * Validates a descriptor's `provides` list against the points a server has, without binding
+ * anything (pure: install-time checks and `chassis inspect` use it). Returns every problem:
+ * `CHASSIS_E_EXT_UNKNOWN_POINT`, `CHASSIS_E_EXT_VERSION_MISMATCH` and
+ * `CHASSIS_E_EXT_DUPLICATE_PROVIDER` (a point listed twice); empty when the list is fine.
+ */
+export function checkProvides(
+  descriptor: Pick<DriverDescriptor, 'id' | 'version' | 'provides'>,
+  points: ReadonlyMap<string, ExtensionPoint<unknown>>,
+): ChassisError[] {
+  const driver = driverKey(descriptor);
+  const errors: ChassisError[] = [];
+  const seen = new Set<string>();
+  for (const entry of descriptor.provides) {
+    if (seen.has(entry.point)) {
+      errors.push(duplicateProviderError(driver, entry.point));
+      continue;
+    }
+    seen.add(entry.point);
+    const point = points.get(entry.point);
+    if (!point) {
+      errors.push(unknownPointError(driver, entry.point, [...points.keys()].sort()));
+      continue;
+    }
+    const mismatch = checkContractRange(driver, point, entry.version);
+    if (mismatch) errors.push(mismatch);
+  }
+  return errors;
+}
 
 function major(range: string): number | undefined {
   try {
     return semver.minVersion(range)?.major;
   } catch {
+    // Not a semver range: no major to compare; the descriptor schema reports the range itself.
     return undefined;
   }
 }
@@ -16,8 +60,8 @@ function major(range: string): number | undefined {
  * old version provided and the new one drops is refused as well. Pure.
  */
 export function checkContractUpgrade(
-  from: DriverDescriptor,
-  to: DriverDescriptor,
+  from: Pick<DriverDescriptor, 'id' | 'version' | 'provides'>,
+  to: Pick<DriverDescriptor, 'id' | 'version' | 'provides'>,
 ): ChassisError | undefined {
   for (const old of from.provides) {
     const next = to.provides.find((p) => p.point === old.point);
@@ -43,6 +87,7 @@ export function checkContractUpgrade(
       try {
         return semver.intersects(h, old.version);
       } catch {
+        // An unparsable `handles` entry covers nothing.
         return false;
       }
     });

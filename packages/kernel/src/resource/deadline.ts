@@ -1,0 +1,61 @@
+import { ChassisError } from '../errors/chassis-error.js';
+
+/**
+ * A call's deadline as its one owner hands it down: a signal that aborts with a typed error at
+ * `deadline` (epoch milliseconds), and `clear()` to disarm it once the call settled. Whoever
+ * runs the call below (handle, executor, guest) only listens to the signal and may read the
+ * deadline; none of them arms a timer of its own.
+ */
+export interface CallDeadline {
+  readonly signal: AbortSignal;
+  /** Absolute deadline, epoch ms (`Date.now()` clock, comparable across processes). */
+  readonly deadline: number;
+  /** Disarms the timer (idempotent); a caller abort still reaches the signal. */
+  clear(): void;
+}
+
+/**
+ * Arms one deadline `timeoutMs` from now: at expiry `signal` aborts with `reason()` (a typed
+ * error, so that every layer below, across worker and process boundaries, sees the owner's
+ * code). A `parent` signal (the caller's cancellation) aborts it too, with the parent's reason.
+ */
+export function armDeadline(
+  timeoutMs: number,
+  reason: () => unknown,
+  parent?: AbortSignal,
+): CallDeadline {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(reason()), timeoutMs);
+  // Never keeps a process alive on its own: the call it guards does, while it is pending.
+  timer.unref?.();
+  if (parent !== undefined) {
+    const onAbort = () => {
+      clearTimeout(timer);
+      controller.abort(parent.reason);
+    };
+    if (parent.aborted) onAbort();
+    else parent.addEventListener('abort', onAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    deadline: Date.now() + timeoutMs,
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/**
+ * Options for a direct handle call (`start`, `health`, `invoke`… outside a compartment) with a
+ * deadline `timeoutMs` from now, aborting with `CHASSIS_E_EXEC_TIMEOUT` naming `what`. The
+ * caller owns the deadline: call `clear()` when the call settled (the timer is unref'd, so a
+ * forgotten one never keeps a process alive).
+ */
+export function callDeadline(timeoutMs: number, what = 'driver call'): CallDeadline {
+  const d = armDeadline(
+    timeoutMs,
+    () =>
+      new ChassisError('CHASSIS_E_EXEC_TIMEOUT', `${what}: did not finish within ${timeoutMs} ms`, {
+        details: { timeoutMs },
+      }),
+  );
+  return d;
+}

@@ -1,0 +1,272 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ChassisError, DEFAULT_KERNEL_CONFIG, type IsolationTier } from '@chassis/kernel';
+import { Container } from 'inversify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogger } from '../__fixtures__/capture-logger.js';
+import { tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
+import { DriverLoader, type LoadedDriver } from '../loader/driver-loader.js';
+
+/**
+ * The "evil driver" suite: one driver per tier tries each cell of the README's trust table,
+ * once from `start()` and once from an operation. The worker tier is the positive control for
+ * every file/child/thread cell: the same attempt succeeds where nothing confines it.
+ */
+const EVIL = `
+import fs from 'node:fs';
+const attempt = (f) => { try { const v = f(); return { ok: true, v }; } catch (e) { return { ok: false, code: e.code ?? e.message }; } };
+async function attemptAll(t) {
+  const cp = await import('node:child_process');
+  const wt = await import('node:worker_threads');
+  return {
+    secretEnv: attempt(() => process.env.CHASSIS_SECRET_KEY ?? null),
+    adminEnv: attempt(() => process.env.CHASSIS_ADMIN_TOKENS ?? null),
+    allowedEnv: attempt(() => process.env.TZ ?? null),
+    homeEnv: attempt(() => process.env.HOME ?? null),
+    readSecret: attempt(() => fs.readFileSync(t.secret, 'utf8')),
+    readState: attempt(() => fs.readdirSync(t.state)),
+    readOther: attempt(() => fs.readFileSync(t.other, 'utf8')),
+    writeOther: attempt(() => fs.appendFileSync(t.other, '// owned')),
+    writeOwn: attempt(() => fs.appendFileSync(t.own, '// owned')),
+    readOwn: attempt(() => fs.readFileSync(t.own, 'utf8').length > 0),
+    writeScratch: attempt(() => { fs.writeFileSync(process.env.TMPDIR + '/x', 'x'); return fs.readFileSync(process.env.TMPDIR + '/x', 'utf8'); }),
+    child: attempt(() => cp.spawnSync('/bin/true').status),
+    thread: attempt(() => { const w = new wt.Worker('1', { eval: true }); w.terminate(); return 'started'; }),
+  };
+}
+let fromStart;
+export default {
+  async start() { fromStart = await attemptAll(JSON.parse(process.env.EVIL_TARGETS ?? globalThis.EVIL_TARGETS ?? '{}')); },
+  provides: {
+    'test.echo': {
+      fromStart() { return fromStart; },
+      attempts(ctx, t) { return attemptAll(t); },
+      big(ctx, n) { return 'x'.repeat(n); },
+      echo(ctx, v) { return typeof v === 'string' ? v.length : v; },
+      shout(ctx, n) { for (let i = 0; i < n; i++) console.log('line ' + i); return n; },
+      spawnSleeper() { return import('node:child_process').then((cp) => cp.spawn('sleep', ['60'], { stdio: 'ignore' }).pid); },
+    },
+  },
+};
+`;
+
+function alive(pid: number): Promise<boolean> {
+  // A zombie (state Z) is dead for this purpose: it runs nothing and holds nothing.
+  return readFile(`/proc/${pid}/stat`, 'utf8').then(
+    (s) => !/^\\d+ \\(.*\\) Z/.test(s),
+    () => false,
+  );
+}
+
+async function until(check: () => Promise<boolean>, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const ctx = {
+  properties: {},
+  resource: { id: 'r-1', kind: 'pool', category: 'storage', driverId: 'x' },
+};
+
+describe('evil driver', () => {
+  let root: { dir: string; cleanup: () => Promise<void> };
+  let targets: Record<string, string>;
+  const logger = captureLogger();
+  let loader: DriverLoader;
+  const loaded: LoadedDriver[] = [];
+  const kids: number[] = [];
+
+  beforeAll(async () => {
+    root = await tempRoot('chassis-evil-');
+    const data = join(root.dir, 'data');
+    await mkdir(join(data, 'state'), { recursive: true });
+    await writeFile(join(data, 'secret.key'), 'the-secret-key');
+    const other = await writeDriver(join(data, 'cache'), {
+      id: 'com.victim.x',
+      code: 'export default { provides: {} };',
+    });
+    targets = {
+      secret: join(data, 'secret.key'),
+      state: join(data, 'state'),
+      other: join(other, 'classes', 'index.js'),
+      own: '',
+    };
+    loader = new DriverLoader({
+      kernelContainer: new Container(),
+      logger,
+      scratchRoot: join(data, 'scratch'),
+      hostEnv: {
+        CHASSIS_SECRET_KEY: 'k',
+        CHASSIS_ADMIN_TOKENS: 't=admin',
+        TZ: 'UTC',
+        HOME: '/root',
+      },
+      executor: { timeoutMs: 20_000 },
+      confinement: {
+        ...DEFAULT_KERNEL_CONFIG.confinement,
+        trusted: ['com.trusted.'],
+        env: ['TZ'],
+        maxMessageBytes: 1024 * 1024,
+        output: { linesPerSecond: 1, burst: 20 },
+        drivers: { 'com.evil.kids': { grants: { childProcess: true } } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(loaded.map((l) => l.handle.dispose()));
+    for (const pid of kids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone: that is what most tests assert.
+      }
+    }
+    await root.cleanup();
+  });
+
+  async function load(id: string, extra: Record<string, unknown> = {}): Promise<LoadedDriver> {
+    const dir = await writeDriver(join(root.dir, 'data', 'cache'), {
+      id,
+      code: EVIL,
+      isolation: 'worker',
+      ...extra,
+    });
+    const own = join(dir, 'classes', 'index.js');
+    // The start() attempts read their targets from the driver's environment.
+    const l = await loader.loadDirectory(dir);
+    loaded.push(l);
+    return Object.assign(l, { own });
+  }
+
+  it('an untrusted driver runs in the process tier whatever driver.yaml asks', async () => {
+    const l = await load('com.evil.tier');
+    expect(l.handle.tier).toBe('process');
+  });
+
+  it.each<{ tier: IsolationTier; id: string }>([
+    { tier: 'process', id: 'com.evil.p' },
+    { tier: 'worker', id: 'com.trusted.w' },
+  ])('$tier tier: every cell of the trust table, from an operation', async ({ tier, id }) => {
+    const l = (await load(id)) as LoadedDriver & { own: string };
+    expect(l.handle.tier).toBe(tier);
+    await l.handle.start();
+    const r = (await l.handle.invoke('test.echo', 'attempts', ctx, [
+      { ...targets, own: l.own },
+    ])) as Record<string, { ok: boolean; v?: unknown; code?: string }>;
+    // Environment: host secrets never cross, the allow-list does, nothing else does.
+    expect(r.secretEnv).toEqual({ ok: true, v: null });
+    expect(r.adminEnv).toEqual({ ok: true, v: null });
+    expect(r.allowedEnv).toEqual({ ok: true, v: 'UTC' });
+    expect(r.homeEnv).toEqual({ ok: true, v: null });
+    expect(r.readOwn).toEqual({ ok: true, v: true });
+    // Only the process tier gets a scratch folder (TMPDIR); its writes there succeed.
+    if (tier === 'process') expect(r.writeScratch).toEqual({ ok: true, v: 'x' });
+    const confined = tier === 'process';
+    for (const cell of [
+      'readSecret',
+      'readState',
+      'readOther',
+      'writeOther',
+      'writeOwn',
+      'child',
+      'thread',
+    ]) {
+      // Process: refused by the permission model. Worker: the positive control, it succeeds.
+      expect({ cell, ok: r[cell]?.ok }).toEqual({ cell, ok: !confined });
+      if (confined) expect(r[cell]?.code).toBe('ERR_ACCESS_DENIED');
+    }
+  });
+
+  it('process tier: the same cells are refused from start()', async () => {
+    const l = (await load('com.evil.start')) as LoadedDriver & { own: string };
+    // start() cannot take arguments: it reads the targets from a global set by the entry's importer.
+    await l.handle.invoke('test.echo', 'echo', ctx, [1]);
+    await l.handle.start();
+    const r = (await l.handle.invoke('test.echo', 'fromStart', ctx, [])) as Record<
+      string,
+      { ok: boolean; code?: string }
+    >;
+    expect(r.secretEnv).toEqual({ ok: true, v: null });
+    expect(r.child).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
+    expect(r.thread).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
+  });
+
+  it('refuses a driver whose permissions: block is not granted, naming each permission', async () => {
+    try {
+      await load('com.evil.greedy', {
+        permissions: { childProcess: true, worker: true, read: ['/etc'] },
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(ChassisError.is(err, 'CHASSIS_E_LOADER_PERMISSION_NOT_GRANTED')).toBe(true);
+      expect((err as ChassisError).details.permissions).toEqual([
+        'childProcess',
+        'worker',
+        'read:/etc',
+      ]);
+    }
+  });
+
+  it('process tier: children started with a granted childProcess die with the environment', async () => {
+    const l = await load('com.evil.kids', { permissions: { childProcess: true } });
+    await l.handle.start();
+    const pid = (await l.handle.invoke('test.echo', 'spawnSleeper', ctx, [])) as number;
+    kids.push(pid);
+    expect(await alive(pid)).toBe(true);
+    await l.handle.dispose();
+    expect(await until(async () => !(await alive(pid)))).toBe(true);
+  });
+
+  it('worker tier (documented gap): a child a trusted driver starts outlives the worker', async () => {
+    const l = await load('com.trusted.kids');
+    await l.handle.start();
+    const pid = (await l.handle.invoke('test.echo', 'spawnSleeper', ctx, [])) as number;
+    kids.push(pid);
+    await l.handle.dispose();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await alive(pid)).toBe(true);
+  });
+
+  it.each<IsolationTier>(['process', 'worker'])(
+    '%s tier: results and arguments over the size cap are typed errors',
+    async (tier) => {
+      const l = await load(tier === 'process' ? 'com.evil.big' : 'com.trusted.big');
+      expect(l.handle.tier).toBe(tier);
+      await l.handle.start();
+      // Positive control: under the cap it crosses.
+      expect(await l.handle.invoke('test.echo', 'big', ctx, [256 * 1024])).toHaveLength(256 * 1024);
+      const code = (p: Promise<unknown>) =>
+        p.then(
+          () => 'resolved',
+          (e) => (e as ChassisError).code,
+        );
+      expect(await code(l.handle.invoke('test.echo', 'big', ctx, [2 * 1024 * 1024]))).toBe(
+        'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE',
+      );
+      expect(
+        await code(l.handle.invoke('test.echo', 'echo', ctx, ['y'.repeat(2 * 1024 * 1024)])),
+      ).toBe('CHASSIS_E_LOADER_MESSAGE_TOO_LARGE');
+      expect(await l.handle.invoke('test.echo', 'echo', ctx, ['ok'])).toBe(2);
+    },
+  );
+
+  it.each<IsolationTier>(['process', 'worker'])(
+    '%s tier: stdout goes to the host logger, tagged and rate-limited',
+    async (tier) => {
+      const id = tier === 'process' ? 'com.evil.loud' : 'com.trusted.loud';
+      const l = await load(id);
+      await l.handle.start();
+      await l.handle.invoke('test.echo', 'shout', ctx, [500]);
+      const mine = () =>
+        logger.lines.filter((x) => x.bindings.driver === id && x.fields.stream === 'stdout');
+      expect(await until(async () => mine().length >= 20)).toBe(true);
+      await l.handle.dispose();
+      expect(mine().length).toBeLessThan(40);
+      expect(mine()[0]?.msg).toBe('line 0');
+    },
+  );
+});

@@ -1,0 +1,2 @@
+export * from './pg-cluster.js';
+export * from './pg-suite.js';

@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Every package's declared dependencies match its imports: production code imports only
+ * `dependencies`; test-only code (specs, `__fixtures__`, `bench/`) may also use the package's
+ * `devDependencies` and the workspace root's shared test tools; and nothing is declared that
+ * no file imports (a workspace devDependency must be imported by a test).
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGES = join(ROOT, 'packages');
+const rootDev = Object.keys(readJson(join(ROOT, 'package.json')).devDependencies ?? {});
+const builtins = new Set(builtinModules);
+
+interface Manifest {
+  readonly name: string;
+  readonly dependencies?: Record<string, string>;
+  readonly devDependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+}
+
+function readJson(file: string): Manifest {
+  return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+}
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    // Dot-files are scratch files a test run may leave behind; they are not sources.
+    if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...sources(path));
+    else if (/\.(ts|js|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+const SPECIFIER =
+  /^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"\s]+)['"]|^\s*import\s*['"]([^'"\s]+)['"]|\bimport\(\s*['"]([^'"\s]+)['"]\s*\)/gm;
+/** Template literals: driver code that tests write to disk, not imports of this package. */
+const TEMPLATE = /`(?:\\[\s\S]|[^`\\])*`/g;
+
+/** The package names a file imports (bare specifiers only, `node:` and builtins excluded). */
+export function importedPackages(code: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of code.replace(TEMPLATE, '``').matchAll(SPECIFIER)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (!spec || spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:')) continue;
+    const parts = spec.split('/');
+    const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
+    if (!builtins.has(name)) names.add(name);
+  }
+  return names;
+}
+
+const testOnly = (file: string) =>
+  /\.spec\.ts$|\/__fixtures__\/|\/bench\//.test(file) || /\.bench\.ts$/.test(file);
+
+const packages = readdirSync(PACKAGES).filter((d) => !d.startsWith('.'));
+
+describe('declared dependencies match the imports', () => {
+  it('finds static, type-only, re-export and dynamic imports', () => {
+    const code = `import a from 'alpha';\nimport type { B } from '@scope/beta/sub';\nexport * from "gamma";\nconst d = await import('delta');\nimport 'side-effect';\nimport { x } from './local.js';\nimport fs from 'node:fs';\nimport path from 'path';\nconst src = \`import x from 'not-an-import'\`;`;
+    expect([...importedPackages(code)].sort()).toEqual(
+      ['@scope/beta', 'alpha', 'delta', 'gamma', 'side-effect'].sort(),
+    );
+  });
+
+  it.each(packages)('%s', (dir) => {
+    const manifest = readJson(join(PACKAGES, dir, 'package.json'));
+    const deps = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
+    const dev = new Set(Object.keys(manifest.devDependencies ?? {}));
+    const problems: string[] = [];
+    const usedInProd = new Set<string>();
+    const usedInTests = new Set<string>();
+    for (const file of sources(join(PACKAGES, dir))) {
+      const where = relative(ROOT, file);
+      const isTest = testOnly(file);
+      for (const name of importedPackages(readFileSync(file, 'utf8'))) {
+        if (name === manifest.name) continue;
+        (isTest ? usedInTests : usedInProd).add(name);
+        if (deps.has(name)) continue;
+        if (isTest && (dev.has(name) || rootDev.includes(name))) continue;
+        problems.push(
+          `${where} imports ${name}, which is not in ${isTest ? 'dependencies or devDependencies' : 'dependencies'}`,
+        );
+      }
+    }
+    for (const name of deps) {
+      if (usedInProd.has(name)) continue;
+      problems.push(
+        usedInTests.has(name)
+          ? `${name} is a dependency but only tests import it: make it a devDependency`
+          : `${name} is declared in dependencies but nothing imports it`,
+      );
+    }
+    for (const name of dev) {
+      if (name.startsWith('@chassis/') && !usedInTests.has(name) && !usedInProd.has(name))
+        problems.push(`${name} is declared in devDependencies but no test imports it`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
