@@ -1,3 +1,7 @@
+import { SCAFFOLD_POINTS, type ScaffoldPoint, typeNames } from './init-operations.js';
+import { SCAFFOLD_PROPERTIES, type ScaffoldProperty } from './init-properties.js';
+import { driverSourceFiles } from './init-sources.js';
+
 /** What the scaffold templates need. */
 export interface ScaffoldInput {
   readonly id: string;
@@ -5,168 +9,154 @@ export interface ScaffoldInput {
   readonly vendor: string;
   readonly category: 'network' | 'storage' | 'hypervisor';
   readonly point: string;
+  /** The range of the `@chassis/*` packages the project depends on, e.g. `^0.1.0`. */
+  readonly chassisRange: string;
 }
 
-/** Stub operations per category, after the CloudStack-style contracts in the design notes. */
-const STUB_METHODS: Record<ScaffoldInput['category'], ReadonlyArray<readonly [string, string]>> = {
-  storage: [
-    ['capabilities', 'return { snapshots: false, resize: false };'],
-    ['createVolume', "throw new Error('createVolume is not implemented yet');"],
-    ['deleteVolume', "throw new Error('deleteVolume is not implemented yet');"],
-  ],
-  network: [
-    ['capabilities', 'return { services: [] };'],
-    ['implement', "throw new Error('implement is not implemented yet');"],
-    ['shutdown', "throw new Error('shutdown is not implemented yet');"],
-  ],
-  hypervisor: [
-    ['discoverHosts', 'return [];'],
-    ['startVm', "throw new Error('startVm is not implemented yet');"],
-    ['stopVm', "throw new Error('stopVm is not implemented yet');"],
-  ],
-};
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 /** Every file of a new driver project, path → text. Deterministic for the same input. */
 export function scaffoldFiles(input: ScaffoldInput): Map<string, string> {
   const prefix = input.id.split('.').pop()!;
-  const q = (s: string) => JSON.stringify(s);
-  const methods = STUB_METHODS[input.category];
+  const point: ScaffoldPoint | undefined = SCAFFOLD_POINTS[input.point];
+  const props = SCAFFOLD_PROPERTIES[input.category];
   const files = new Map<string, string>();
+  const contract = point?.contractPackage ?? `@chassis/${input.category}`;
   files.set(
     'package.json',
-    `${JSON.stringify(
-      {
-        name: input.id,
-        version: '0.1.0',
-        private: true,
-        type: 'module',
-        license: 'Apache-2.0',
-        scripts: {
-          build: 'tsc -p tsconfig.json',
-          test: 'vitest run',
-          pack: 'tsc -p tsconfig.json && chassis car pack . --bundle-deps',
-        },
-        dependencies: {},
-        devDependencies: { '@chassis/kernel': '^0.1.0', typescript: '~5.9.3', vitest: '^4.1.12' },
+    json({
+      name: input.id,
+      version: '0.1.0',
+      private: true,
+      type: 'module',
+      license: 'Apache-2.0',
+      scripts: {
+        build: 'tsc -p tsconfig.build.json',
+        typecheck: 'tsc -p tsconfig.json',
+        test: 'vitest run',
+        pack: 'tsc -p tsconfig.build.json && chassis car pack . --bundle-deps',
       },
-      null,
-      2,
-    )}\n`,
+      dependencies: {},
+      devDependencies: {
+        '@chassis/cli': input.chassisRange,
+        '@chassis/kernel': input.chassisRange,
+        [contract]: input.chassisRange,
+        typescript: '~5.9.3',
+        vitest: '^4.1.12',
+      },
+    }),
   );
   files.set(
     'tsconfig.json',
-    `${JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          skipLibCheck: true,
-          rootDir: 'src',
-          outDir: 'classes',
-          types: [],
-        },
-        include: ['src'],
-        exclude: ['src/**/*.spec.ts'],
+    json({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+        types: [],
       },
-      null,
-      2,
-    )}\n`,
+      include: ['src'],
+    }),
+  );
+  files.set(
+    'tsconfig.build.json',
+    json({
+      extends: './tsconfig.json',
+      compilerOptions: { noEmit: false, rootDir: 'src', outDir: 'classes' },
+      exclude: ['src/**/*.spec.ts'],
+    }),
   );
   files.set('.gitignore', 'node_modules/\nclasses/\n*.car\n');
   files.set(
     'LICENSE',
     `Copyright the ${input.vendor} authors.\n\nLicensed under the Apache License, Version 2.0 (the "License");\nyou may not use this file except in compliance with the License.\nYou may obtain a copy of the License at\n\n    http://www.apache.org/licenses/LICENSE-2.0\n`,
   );
+  files.set('driver.yaml', descriptor(input, prefix, props));
+  for (const locale of ['en', 'fr'] as const) {
+    files.set(`resources/messages/${locale}.json`, json(messages(prefix, props, locale)));
+  }
   files.set(
-    'driver.yaml',
-    [
-      `id: ${q(input.id)}`,
-      `name: ${q(input.name)}`,
-      'version: 0.1.0',
-      `vendor: ${q(input.vendor)}`,
-      'license: Apache-2.0',
-      `category: ${input.category}`,
-      'entry: classes/index.js',
-      'engines: { chassis: "^1.0.0" }',
-      'isolation: worker            # in-process | worker | process',
-      'provides:',
-      `  - point: ${q(input.point)}`,
-      '    version: "^1.0.0"',
-      'requires: []',
-      'properties:',
-      ...(
-        [
-          ['url', 'string', true, false],
-          ['username', 'string', true, false],
-          ['password', 'string', true, true],
-        ] as const
-      ).flatMap(([key, type, required, secret]) => [
-        `  - key: ${key}`,
-        `    labelKey: ${prefix}.${key}.label`,
-        `    descriptionKey: ${prefix}.${key}.description`,
-        `    type: ${type}`,
-        `    required: ${required}`,
-        ...(secret ? ['    secret: true'] : ['    maxLength: 255']),
-      ]),
-      '',
-    ].join('\n'),
+    'dev.properties.json',
+    json(Object.fromEntries(props.map((p) => [p.key, p.sample] as const))),
   );
-  files.set(
-    'resources/messages/en.json',
-    `${JSON.stringify(
-      {
-        [`${prefix}.url.label`]: 'Management URL',
-        [`${prefix}.url.description`]:
-          'Address of the device management API, e.g. https://10.0.0.10',
-        [`${prefix}.username.label`]: 'User name',
-        [`${prefix}.username.description`]: 'Account the driver signs in with',
-        [`${prefix}.password.label`]: 'Password',
-        [`${prefix}.password.description`]: 'Password of that account (stored encrypted)',
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  files.set(
-    'src/index.ts',
-    [
-      "import type { DriverContext, DriverDefinition, OperationContext } from '@chassis/kernel';",
-      '',
-      `/** ${input.name}: implements \`${input.point}\`. Chassis loads this default export. */`,
-      'export default {',
-      '  async start(ctx: DriverContext) {',
-      "    ctx.logger.info('driver started');",
-      '  },',
-      '  provides: {',
-      `    ${q(input.point)}: {`,
-      ...methods.flatMap(([name, body]) => [
-        `      async ${name}(ctx: OperationContext, ..._args: unknown[]): Promise<unknown> {`,
-        '        void ctx;',
-        `        ${body}`,
-        '      },',
-      ]),
-      '    },',
-      '  },',
-      '} satisfies DriverDefinition;',
-      '',
-    ].join('\n'),
-  );
-  files.set(
-    'src/index.spec.ts',
-    [
-      "import { describe, expect, it } from 'vitest';",
-      "import driver from './index.js';",
-      '',
-      `describe(${q(input.name)}, () => {`,
-      `  it('implements ${input.point}', () => {`,
-      `    const impl = driver.provides[${q(input.point)}];`,
-      ...methods.map(([name]) => `    expect(typeof impl.${name}).toBe('function');`),
-      '  });',
-      '});',
-      '',
-    ].join('\n'),
-  );
+  for (const [rel, text] of driverSourceFiles(input, point, props, typeNames)) {
+    files.set(rel, text);
+  }
+  files.set('README.md', readme(input, point));
   return files;
+}
+
+function descriptor(input: ScaffoldInput, prefix: string, props: readonly ScaffoldProperty[]) {
+  const q = (s: string) => JSON.stringify(s);
+  return [
+    `id: ${q(input.id)}`,
+    `name: ${q(input.name)}`,
+    'version: 0.1.0',
+    `vendor: ${q(input.vendor)}`,
+    'license: Apache-2.0',
+    `category: ${input.category}`,
+    'entry: classes/index.js',
+    'engines: { chassis: "^1.0.0" }',
+    'isolation: worker            # in-process | worker | process',
+    'provides:',
+    `  - point: ${q(input.point)}`,
+    '    version: "^1.0.0"',
+    'requires: []',
+    'properties:',
+    ...props.flatMap((p) => [
+      `  - key: ${p.key}`,
+      `    labelKey: ${prefix}.${p.key.toLowerCase()}.label`,
+      `    descriptionKey: ${prefix}.${p.key.toLowerCase()}.description`,
+      `    type: ${p.type}`,
+      ...(p.required ? ['    required: true'] : []),
+      ...(p.default === undefined ? [] : [`    default: ${JSON.stringify(p.default)}`]),
+      ...(p.secret ? ['    secret: true'] : p.type === 'string' ? ['    maxLength: 255'] : []),
+    ]),
+    '',
+  ].join('\n');
+}
+
+function messages(prefix: string, props: readonly ScaffoldProperty[], locale: 'en' | 'fr') {
+  const out: Record<string, string> = {};
+  for (const p of props) {
+    const [label, description] = p[locale];
+    out[`${prefix}.${p.key.toLowerCase()}.label`] = label;
+    out[`${prefix}.${p.key.toLowerCase()}.description`] = description;
+  }
+  return out;
+}
+
+function readme(input: ScaffoldInput, point: ScaffoldPoint | undefined): string {
+  return [
+    `# ${input.name}`,
+    '',
+    `A Chassis driver (\`${input.id}\`, category \`${input.category}\`) implementing`,
+    `\`${input.point}\`${point ? ` (\`${point.contractType}\` from \`${point.contractPackage}\`)` : ''}.`,
+    '',
+    '## Develop',
+    '',
+    '```sh',
+    'npm install',
+    'npm test           # unit tests: operations called through @chassis/kernel/testing',
+    'npm run typecheck  # sources and specs',
+    'npm run build      # compiles src/ to classes/',
+    'npm run pack       # builds and writes the CAR (chassis car pack)',
+    '```',
+    '',
+    '- `src/index.ts`: the driver. Each operation not written yet throws; the contract type',
+    "  (`satisfies`) makes the compiler check every signature against Chassis's.",
+    '- `driver.yaml`: id, version, isolation tier, the extension point and the properties an',
+    '  operator fills in. Labels and descriptions are in `resources/messages/{en,fr}.json`.',
+    '- `dev.properties.json`: a configuration for local runs.',
+    '',
+    '## Sign and ship',
+    '',
+    'Sign the CAR with the certificate the project CA issued you (`chassis car sign`), check it as',
+    'a server will (`chassis car verify <car> --ca <ca.pem>`), then publish it to a repository',
+    '(`chassis repo add`).',
+    '',
+  ].join('\n');
 }

@@ -25,14 +25,19 @@ describe('initDriverProject', () => {
     expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual([
       '.gitignore',
       'LICENSE',
+      'README.md',
+      'dev.properties.json',
       'driver.yaml',
       'package.json',
       'resources',
       'resources/messages',
       'resources/messages/en.json',
+      'resources/messages/fr.json',
       'src',
       'src/index.spec.ts',
       'src/index.ts',
+      'src/properties.ts',
+      'tsconfig.build.json',
       'tsconfig.json',
     ]);
     const d = parseDescriptor(readFileSync(path.join(dir, 'driver.yaml'), 'utf8'));
@@ -44,7 +49,8 @@ describe('initDriverProject', () => {
       provides: [{ point: 'storage.primary', version: '^1.0.0' }],
     });
     const stub = readFileSync(path.join(dir, 'src/index.ts'), 'utf8');
-    expect(stub).toContain('"storage.primary": {');
+    expect(stub).toContain('"storage.primary": impl');
+    expect(stub).toContain('satisfies PrimaryStorageDriver<Properties>');
     expect(stub).toContain('satisfies DriverDefinition');
     // A build (simulated) makes it packable.
     mkdirSync(path.join(dir, 'classes'));
@@ -80,29 +86,63 @@ describe('initDriverProject', () => {
     expect(readdirSync(tmp.dir)).not.toContain('bad');
   });
 
-  it('scaffolds a typed stub that compiles against @chassis/kernel and packs', async () => {
-    const dir = path.join(tmp.dir, 'kvm');
-    await initDriverProject(dir, { id: 'com.example.kvm', category: 'hypervisor' });
-    // Stand in for `pnpm install`: link the workspace kernel (built) into the scaffold.
-    const kernel = path.dirname(
-      createRequire(import.meta.url).resolve('@chassis/kernel/package.json'),
-    );
-    mkdirSync(path.join(dir, 'node_modules/@chassis'), { recursive: true });
-    symlinkSync(kernel, path.join(dir, 'node_modules/@chassis/kernel'));
-    const tsc = createRequire(path.join(here, '../../../package.json')).resolve(
-      'typescript/bin/tsc',
-    );
-    execFileSync(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.json')], { stdio: 'pipe' });
-    const packed = await packCar(dir);
-    const car = await verifyCar(packed.file);
-    expect(car.entries.map((e) => e.path)).toContain('classes/index.js');
-    const mod = (await import(path.join(dir, 'classes/index.js'))) as {
-      default: { provides: Record<string, Record<string, unknown>> };
-    };
-    expect(Object.keys(mod.default.provides.hypervisor)).toEqual([
-      'discoverHosts',
-      'startVm',
-      'stopVm',
-    ]);
-  }, 60_000);
+  it.each([
+    ['network', 'com.example.nvp', 'network.device', 9, '@chassis/network'],
+    ['storage', 'com.example.flash', 'storage.primary', 12, '@chassis/storage'],
+    ['hypervisor', 'com.example.kvm', 'hypervisor', 8, '@chassis/hypervisor'],
+  ] as const)(
+    'scaffolds every %s operation typed after its contract; sources and specs type-check, the test passes, it packs',
+    async (category, id, point, count, contract) => {
+      const dir = path.join(tmp.dir, category);
+      await initDriverProject(dir, { id, category });
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      expect(Object.keys(pkg.devDependencies)).toEqual(
+        expect.arrayContaining(['@chassis/cli', '@chassis/kernel', contract]),
+      );
+      expect(pkg.scripts.pack).toMatch(/^tsc -p tsconfig.build.json && chassis car pack /);
+      const d = parseDescriptor(readFileSync(path.join(dir, 'driver.yaml'), 'utf8'));
+      for (const locale of ['en', 'fr']) {
+        const msgs = JSON.parse(
+          readFileSync(path.join(dir, `resources/messages/${locale}.json`), 'utf8'),
+        );
+        for (const p of d.properties ?? [])
+          expect(msgs[p.labelKey], `${locale} ${p.key}`).toBeTruthy();
+      }
+      // Stand in for `npm install`: link the workspace packages (built) and vitest.
+      const req = createRequire(import.meta.url);
+      const rootReq = createRequire(path.join(here, '../../../package.json'));
+      mkdirSync(path.join(dir, 'node_modules/@chassis'), { recursive: true });
+      for (const name of ['@chassis/kernel', contract]) {
+        const at = path.dirname(req.resolve(`${name}/package.json`));
+        symlinkSync(at, path.join(dir, 'node_modules', name));
+      }
+      symlinkSync(
+        path.dirname(rootReq.resolve('vitest/package.json')),
+        path.join(dir, 'node_modules/vitest'),
+      );
+      const tsc = rootReq.resolve('typescript/bin/tsc');
+      // Type-checks the specs too (the scaffold used to exclude them).
+      execFileSync(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.json')], {
+        stdio: 'pipe',
+      });
+      const vitest = path.join(path.dirname(rootReq.resolve('vitest/package.json')), 'vitest.mjs');
+      const out = execFileSync(process.execPath, [vitest, 'run', '--root', dir], {
+        stdio: 'pipe',
+        cwd: dir,
+      }).toString();
+      expect(out).toMatch(/2 passed/);
+      execFileSync(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.build.json')], {
+        stdio: 'pipe',
+      });
+      const packed = await packCar(dir);
+      const car = await verifyCar(packed.file);
+      expect(car.entries.map((e) => e.path)).toContain('classes/index.js');
+      expect(car.entries.map((e) => e.path)).not.toContain('classes/index.spec.js');
+      const mod = (await import(path.join(dir, 'classes/index.js'))) as {
+        default: { provides: Record<string, Record<string, unknown>> };
+      };
+      expect(Object.keys(mod.default.provides[point])).toHaveLength(count);
+    },
+    120_000,
+  );
 });

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { parseDescriptor } from './descriptor.js';
@@ -13,7 +13,16 @@ export interface InitOptions {
   readonly category: 'network' | 'storage' | 'hypervisor';
   /** Extension point to implement; defaults to the category's main one. */
   readonly point?: string;
+  /** Range of the `@chassis/*` devDependencies; default `^` this package's own version. */
+  readonly chassisRange?: string;
 }
+
+/** This package's version: a scaffold depends on the Chassis release that made it. */
+const OWN_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** The main extension point of each built-in category. */
 export const DEFAULT_POINTS = {
@@ -23,9 +32,11 @@ export const DEFAULT_POINTS = {
 } as const;
 
 /**
- * Scaffolds a driver project in `dir` (which must not exist or be empty): package.json,
- * tsconfig.json (compiles `src/` to `classes/`), driver.yaml, LICENSE, English messages, a
- * typed stub implementing the extension point and a test. The descriptor it writes is
+ * Scaffolds a driver project in `dir` (which must not exist or be empty): package.json (the
+ * Chassis CLI, kernel and contract as devDependencies), tsconfig.json (type-checks sources and
+ * specs) and tsconfig.build.json (compiles `src/` to `classes/`), driver.yaml with realistic
+ * properties, LICENSE, en and fr messages, every operation of the extension point typed after
+ * its contract, a unit test through `@chassis/kernel/testing`, and a vendor README. The descriptor it writes is
  * validated before anything is written; `CHASSIS_E_CAR_INIT_EXISTS` when `dir` has files.
  */
 export async function initDriverProject(dir: string, options: InitOptions): Promise<void> {
@@ -35,6 +46,7 @@ export async function initDriverProject(dir: string, options: InitOptions): Prom
     vendor: options.vendor ?? 'Example Vendor',
     category: options.category,
     point: options.point ?? DEFAULT_POINTS[options.category],
+    chassisRange: options.chassisRange ?? `^${OWN_VERSION}`,
   });
   parseDescriptor(files.get('driver.yaml')!, 'driver.yaml (scaffold)');
   const existing = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {

@@ -38,17 +38,19 @@ describe('chassis car', () => {
     const verified = await run('car', 'verify', out);
     expect(verified.code).toBe(ExitCode.ok);
     expect(verified.out).toMatch(
-      /^OK com\.example\.flashy@0\.1\.0: 5 files, sha256 [0-9a-f]{64}, unsigned\n$/,
+      /^OK com\.example\.flashy@0\.1\.0: 6 files, sha256 [0-9a-f]{64}, unsigned\n$/,
     );
     expect(JSON.parse((await run('car', 'verify', out, '--json')).out)).toMatchObject({
       ok: true,
-      files: 5,
+      files: 6,
     });
 
     const human = await run('car', 'inspect', out);
     expect(human.code).toBe(ExitCode.ok);
     expect(human.out).toContain('Flashy driver (com.example.flashy@0.1.0)');
-    expect(human.out).toMatch(/password\s+string\s+yes\s+yes\s+-\s+Password/);
+    expect(human.out).toMatch(
+      /clusterAdminPassword\s+string\s+yes\s+yes\s+-\s+Cluster admin password/,
+    );
     const inspection = JSON.parse((await run('car', 'inspect', out, '--json')).out);
     expect(inspection).toMatchObject({
       driver: { id: 'com.example.flashy', category: 'storage' },

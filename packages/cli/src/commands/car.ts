@@ -1,5 +1,6 @@
 import type { CarInspection } from '@chassis/car';
 import { type Command, Option } from 'commander';
+import { canPrompt, promptInit } from './car-init-prompt.js';
 import { car as loadCar } from './lazy.js';
 
 /**
@@ -106,11 +107,13 @@ export function registerCarCommands(program: Command): void {
       'Scaffold a new driver project (package.json, tsconfig, driver.yaml, messages, typed stub, test)',
     )
     .argument('<dir>', 'folder to create (must be empty or absent)')
-    .requiredOption('--id <id>', 'reverse-DNS driver id, e.g. com.example.flashy')
+    .option('--id <id>', 'reverse-DNS driver id, e.g. com.example.flashy (asked on a terminal)')
     .addOption(
-      new Option('--category <category>', 'driver category')
-        .choices(['network', 'storage', 'hypervisor'])
-        .makeOptionMandatory(),
+      new Option('--category <category>', 'driver category (asked on a terminal)').choices([
+        'network',
+        'storage',
+        'hypervisor',
+      ]),
     )
     .option('--name <name>', 'display name')
     .option('--vendor <vendor>', 'vendor name')
@@ -119,8 +122,8 @@ export function registerCarCommands(program: Command): void {
       async (
         dir: string,
         opts: {
-          id: string;
-          category: 'network' | 'storage' | 'hypervisor';
+          id?: string;
+          category?: 'network' | 'storage' | 'hypervisor';
           name?: string;
           vendor?: string;
           point?: string;
@@ -128,16 +131,22 @@ export function registerCarCommands(program: Command): void {
         cmd: Command,
       ) => {
         const { initDriverProject } = await loadCar();
+        const answers = (!opts.id || !opts.category) && canPrompt() ? await promptInit(opts) : opts;
+        if (!answers.id || !answers.category) {
+          cmd.error(
+            `error: car init needs --id and --category (${answers.id ? '--category' : '--id'} is missing and there is no terminal to ask on)`,
+          );
+        }
         await initDriverProject(dir, {
-          id: opts.id,
-          category: opts.category,
+          id: answers.id,
+          category: answers.category,
           ...(opts.name ? { name: opts.name } : {}),
           ...(opts.vendor ? { vendor: opts.vendor } : {}),
-          ...(opts.point ? { point: opts.point } : {}),
+          ...(answers.point ? { point: answers.point } : {}),
         });
         print(
           cmd,
-          `Created driver project ${opts.id} in ${dir}\nNext: cd ${dir} && pnpm install && pnpm run pack`,
+          `Created driver project ${answers.id} in ${dir}\nNext: cd ${dir} && npm install && npm test && npm run pack`,
         );
       },
     );

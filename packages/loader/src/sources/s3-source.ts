@@ -1,13 +1,9 @@
 import type { Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ChassisError } from '@chassis/kernel';
 import { downloadSignal, streamToFile, tooLarge } from './download.js';
 import type { SourceDefaults } from './file-source.js';
+import { loadS3Sdk } from './s3-sdk.js';
 import type { CarRef, CarSource, DownloadOptions } from './source.js';
 
 /** How to reach the bucket (any S3-compatible store). */
@@ -24,11 +20,15 @@ export interface S3SourceOptions {
   readonly client?: S3Client;
 }
 
-/** `s3://bucket/prefix`: every object under the prefix whose key ends in `.car`. */
+/**
+ * `s3://bucket/prefix`: every object under the prefix whose key ends in `.car`.
+ * `@aws-sdk/client-s3` is imported on the first list/download (an optional peer dependency).
+ */
 export class S3Source implements CarSource {
   private readonly bucket: string;
   private readonly prefix: string;
-  private readonly client: S3Client;
+  private readonly config: S3ClientConfig;
+  private clientP: Promise<S3Client> | undefined;
 
   constructor(
     url: string,
@@ -48,16 +48,25 @@ export class S3Source implements CarSource {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     };
-    this.client = options.client ?? new S3Client(config);
+    this.config = config;
+    if (options.client) this.clientP = Promise.resolve(options.client);
+  }
+
+  /** The client, made on first use so that the SDK is only loaded when S3 is really used. */
+  private client(): Promise<S3Client> {
+    this.clientP ??= loadS3Sdk().then((sdk) => new sdk.S3Client(this.config));
+    return this.clientP;
   }
 
   async list(): Promise<CarRef[]> {
     const refs: CarRef[] = [];
     let token: string | undefined;
+    const sdk = await loadS3Sdk();
+    const client = await this.client();
     try {
       do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({
+        const page = await client.send(
+          new sdk.ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: this.prefix,
             ContinuationToken: token,
@@ -88,8 +97,10 @@ export class S3Source implements CarSource {
       signal: opts.signal,
     });
     let body: Readable;
+    const sdk = await loadS3Sdk();
+    const client = await this.client();
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: u.hostname, Key: key }), {
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: u.hostname, Key: key }), {
         abortSignal: signal,
       });
       if (

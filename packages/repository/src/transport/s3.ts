@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ChassisError } from '@chassis/kernel';
+import { loadS3Sdk } from './s3-sdk.js';
 import { notFound, Transport } from './transport.js';
 
 /** How to reach an S3(-compatible) store. */
@@ -26,9 +27,13 @@ export function parseS3Url(url: string): { bucket: string; key: string } {
   return { bucket: u.hostname, key: decodeURIComponent(u.pathname.replace(/^\/+/, '')) };
 }
 
-/** Reads a repository from an S3 bucket/prefix (`s3://bucket/prefix/`). */
+/**
+ * Reads a repository from an S3 bucket/prefix (`s3://bucket/prefix/`).
+ * `@aws-sdk/client-s3` is imported on the first read (an optional peer dependency).
+ */
 export class S3Transport extends Transport {
-  private readonly client: S3Client;
+  private readonly config: S3ClientConfig;
+  private client: S3Client | undefined;
   private readonly timeoutMs: number;
 
   constructor(options: S3TransportOptions = {}) {
@@ -41,14 +46,16 @@ export class S3Transport extends Transport {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     };
-    this.client = new S3Client(config);
+    this.config = config;
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   protected async open(url: string): Promise<NodeJS.ReadableStream> {
     const { bucket, key } = parseS3Url(url);
+    const sdk = await loadS3Sdk();
+    this.client ??= new sdk.S3Client(this.config);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      const out = await this.client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }), {
         abortSignal: AbortSignal.timeout(this.timeoutMs),
       });
       if (!out.Body) throw notFound(url);
@@ -72,6 +79,7 @@ export class S3Transport extends Transport {
   }
 
   override close(): void {
-    this.client.destroy();
+    this.client?.destroy();
+    this.client = undefined;
   }
 }

@@ -62,4 +62,8 @@ export const loaderCodes = defineCodes({
     status: 429,
     summary: 'Driver stdout/stderr lines were dropped by the per-driver rate limit',
   },
+  CHASSIS_E_LOADER_S3_SDK_MISSING: {
+    status: 501,
+    summary: 'An s3:// source needs the optional peer dependency @aws-sdk/client-s3 installed',
+  },
 });

@@ -90,4 +90,8 @@ export const repositoryCodes = defineCodes({
     status: 400,
     summary: 'A repository signing key file exists but cannot be read or parsed',
   },
+  CHASSIS_E_REPO_S3_SDK_MISSING: {
+    status: 501,
+    summary: 'An s3:// repository needs the optional peer dependency @aws-sdk/client-s3 installed',
+  },
 });
