@@ -130,7 +130,7 @@ afterAll(async () => {
 }, 30_000);
 
 describe('chassis drivers / resources against the example server', { timeout: LONG }, () => {
-  it('drivers list: a table, and --json with the three drivers Running at 1.0.0', async () => {
+  it('drivers list: a table, and --json with the three drivers Running at 1.0.0, confined (process tier: not trusted)', async () => {
     const [table, asJson] = await Promise.all([
       run(['drivers', 'list']),
       run(['drivers', 'list', '--json']),
@@ -139,15 +139,15 @@ describe('chassis drivers / resources against the example server', { timeout: LO
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+NAME\s+CATEGORY\s+VERSION\s+STATE\s+TIER\s+SIGNED\s+UPDATE/);
     for (const id of IDS) {
-      expect(lines.find((l) => l.startsWith(`${id} `))).toMatch(/\s1\.0\.0\s+Running\s+worker\s/);
+      expect(lines.find((l) => l.startsWith(`${id} `))).toMatch(/\s1\.0\.0\s+Running\s+process\s/);
     }
 
     expect(asJson.code, asJson.stderr).toBe(0);
     const rows = json<DriverView[]>(asJson, 'drivers list');
     expect(rows.map((d) => [d.id, d.category, d.activeVersion, d.state, d.tier])).toEqual([
-      ['com.example.kvm', 'hypervisor', '1.0.0', 'Running', 'worker'],
-      ['com.example.nvp', 'network', '1.0.0', 'Running', 'worker'],
-      [SF, 'storage', '1.0.0', 'Running', 'worker'],
+      ['com.example.kvm', 'hypervisor', '1.0.0', 'Running', 'process'],
+      ['com.example.nvp', 'network', '1.0.0', 'Running', 'process'],
+      [SF, 'storage', '1.0.0', 'Running', 'process'],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { createManagementServer, type ManagementServer } from '@chassis/runtime';
 import { buildFixtureCar } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,9 +30,12 @@ describe('admin API over the real management runtime', () => {
       version: '1.0.0',
       isolation: 'worker',
     });
+    // The operator trusts the fixture drivers, so each runs in the tier its driver.yaml asks for.
+    const confinement = { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [ID, WORKER_ID] };
     server = await createManagementServer({
       dataDir: join(root, 'data'),
       sources: [`file:${repo}`],
+      config: { ...DEFAULT_KERNEL_CONFIG, confinement },
     });
     await server.start();
     admin = createAdminServer({
