@@ -59,7 +59,7 @@ describe('kernel configuration as data', () => {
         tier('com.example.nvp'),
         tier('com.example.solidfire'),
         tier('com.example.kvm'),
-      ]).toEqual(['worker', 'in-process', 'process']);
+      ]).toEqual(['process', 'in-process', 'process']);
     } finally {
       await ex.stop();
     }
