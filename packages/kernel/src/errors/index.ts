@@ -1,4 +1,5 @@
 export * from './chassis-error.js';
 export * from './codes/spec.js';
 export * from './driver-error.js';
+export * from './optional-peer.js';
 export * from './registry.js';

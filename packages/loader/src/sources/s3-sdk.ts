@@ -1,30 +1,16 @@
-import { ChassisError } from '@chassis/kernel';
+import { optionalPeer } from '@chassis/kernel/errors';
 
 /** The part of `@aws-sdk/client-s3` the S3 source uses. */
 export type S3Sdk = typeof import('@aws-sdk/client-s3');
-
-let sdk: Promise<S3Sdk> | undefined;
 
 /**
  * Loads `@aws-sdk/client-s3` on first use. It is an optional peer dependency, so a vendor or a
  * server that reads CARs only from files or HTTP never installs it; an `s3://` source without it
  * fails with a typed error that says what to install.
  */
-export function loadS3Sdk(): Promise<S3Sdk> {
-  sdk ??= import('@aws-sdk/client-s3').catch((cause: unknown) => {
-    sdk = undefined; // let a later call retry once the operator installed the package
-    const code = (cause as { code?: string } | undefined)?.code;
-    if (
-      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-      String((cause as Error).message).includes('@aws-sdk/client-s3')
-    ) {
-      throw new ChassisError(
-        'CHASSIS_E_LOADER_S3_SDK_MISSING',
-        's3:// CAR sources need @aws-sdk/client-s3: install it next to @chassis/loader (npm install @aws-sdk/client-s3)',
-        { details: { package: '@aws-sdk/client-s3' }, cause },
-      );
-    }
-    throw cause;
-  });
-  return sdk;
-}
+export const loadS3Sdk: () => Promise<S3Sdk> = optionalPeer(() => import('@aws-sdk/client-s3'), {
+  package: '@aws-sdk/client-s3',
+  code: 'CHASSIS_E_LOADER_S3_SDK_MISSING',
+  message:
+    's3:// CAR sources need @aws-sdk/client-s3: install it next to @chassis/loader (npm install @aws-sdk/client-s3)',
+});
