@@ -213,6 +213,23 @@ function crashFault(
   let reason: string;
   let what: string;
   let cause: unknown;
+  if (info.kind === 'oversized') {
+    // The host refused a frame by its header alone: the value was never materialised.
+    return new ChassisError(
+      'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE',
+      `${who} sent a ${info.size}-byte message, over the host's ${info.limit}-byte frame cap; the host refused it unread and ended the environment (it is Failed until restarted); lower what the driver returns or raise confinement.maxMessageBytes`,
+      {
+        details: {
+          driver: init.driver.id,
+          version: init.driver.version,
+          tier,
+          reason: 'message-too-large',
+          size: info.size,
+          limit: info.limit,
+        },
+      },
+    );
+  }
   if (fatal) {
     reason = fatal.reason;
     cause = ChassisError.fromJSON(fatal.error);

@@ -2,12 +2,18 @@ import type { GuestMessage, HostMessage } from './protocol.js';
 
 /** How a guest environment ended, as the host observed it. */
 export interface ExitInfo {
-  /** `exit` (code), `oom` (heap limit), `signal` (killed), `error` (bootstrap failure). */
-  readonly kind: 'exit' | 'oom' | 'signal' | 'error';
+  /**
+   * `exit` (code), `oom` (heap limit), `signal` (killed), `error` (bootstrap failure or a
+   * malformed frame), `oversized` (the host refused a frame over its cap and ended the guest).
+   */
+  readonly kind: 'exit' | 'oom' | 'signal' | 'error' | 'oversized';
   readonly code?: number | null;
   readonly signal?: string | null;
   /** What the runtime told us (worker `error` event, stderr tail of a child process). */
   readonly detail?: string;
+  /** `oversized`: the length the frame's header announced, and the host's cap (bytes). */
+  readonly size?: number;
+  readonly limit?: number;
 }
 
 /**
