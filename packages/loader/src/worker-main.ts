@@ -57,7 +57,8 @@ function processEndpoint(
   limit: number | undefined,
   onHostGone: () => void,
 ): GuestEndpoint {
-  if (!fd) throw new Error('worker-main.js must be started as a worker or with --chassis-channel-fd');
+  if (!fd)
+    throw new Error('worker-main.js must be started as a worker or with --chassis-channel-fd');
   const channel = new Socket({ fd, readable: true, writable: true });
   let listener: ((m: HostMessage) => void) | undefined;
   const decoder = new FrameDecoder(

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { bootstrapUrl } from '../bootstrap-path.js';
 import { killGroup } from '../confine/process-group.js';
-import { encodeFrame, type FrameFault, FrameDecoder } from './frames.js';
+import { encodeFrame, FrameDecoder, type FrameFault } from './frames.js';
 import type { GuestMessage, HostMessage } from './protocol.js';
 import type { ExitInfo, Transport } from './transport.js';
 
@@ -123,6 +124,19 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
     },
     onMessage: (listener) => {
       messageListener = listener;
+    },
+    residentIsOwn: true,
+    residentBytes: () => {
+      if (exited || !pid) return undefined;
+      try {
+        // statm: size resident shared … in pages (4 KiB on every Linux we run on).
+        const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+        // 0: a zombie, dead and not yet reaped; its exit is about to be reported.
+        return pages > 0 ? pages * 4096 : undefined;
+      } catch {
+        // No procfs (not Linux) or the child just ended: nothing to tell.
+        return undefined;
+      }
     },
     onExit: (listener) => {
       exitListener = listener;

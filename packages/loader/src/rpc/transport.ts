@@ -25,6 +25,14 @@ export interface Transport {
   onMessage(listener: (message: GuestMessage) => void): void;
   /** Called once when the environment is gone, for whatever reason. */
   onExit(listener: (info: ExitInfo) => void): void;
+  /**
+   * Resident memory (bytes) the host can read from outside the environment: a child process's
+   * own (`/proc/<pid>/statm`), or the whole process for a worker. A liveness probe uses it to
+   * tell a guest dying at its heap cap from one stuck in a loop.
+   */
+  residentBytes?(): number | undefined;
+  /** True when {@link residentBytes} is the environment's alone (a child process). */
+  readonly residentIsOwn?: boolean;
   /** Ends the environment (forcefully: it may be stuck in a loop); resolves once it is gone. */
   terminate(): Promise<void>;
 }
