@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ChassisError, DEFAULT_KERNEL_CONFIG, type IsolationTier } from '@chassis/kernel';
 import { Container } from 'inversify';
@@ -22,7 +23,13 @@ const attempt = (f) => { try { const v = f(); return { ok: true, v }; } catch (e
 async function attemptAll(t) {
   const cp = await import('node:child_process');
   const wt = await import('node:worker_threads');
+  const net = await import('node:net');
+  const network = await new Promise((resolve) => {
+    const sock = net.connect(t.port ?? 1, '127.0.0.1', () => { sock.end(); resolve({ ok: true, v: 'connected' }); });
+    sock.on('error', (e) => resolve({ ok: false, code: e.code }));
+  });
   return {
+    network,
     secretEnv: attempt(() => process.env.CHASSIS_SECRET_KEY ?? null),
     adminEnv: attempt(() => process.env.CHASSIS_ADMIN_TOKENS ?? null),
     allowedEnv: attempt(() => process.env.TZ ?? null),
@@ -81,7 +88,8 @@ const ctx = {
 
 describe('evil driver', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
-  let targets: Record<string, string>;
+  let targets: Record<string, string | number>;
+  let server: Server;
   const logger = captureLogger();
   let loader: DriverLoader;
   const loaded: LoadedDriver[] = [];
@@ -96,7 +104,10 @@ describe('evil driver', () => {
       id: 'com.victim.x',
       code: 'export default { provides: {} };',
     });
+    server = createServer((s) => s.end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     targets = {
+      port: (server.address() as { port: number }).port,
       secret: join(data, 'secret.key'),
       state: join(data, 'state'),
       other: join(other, 'classes', 'index.js'),
@@ -136,6 +147,7 @@ describe('evil driver', () => {
         // Already gone: that is what most tests assert.
       }
     }
+    server.close();
     await root.cleanup();
   });
 
@@ -161,10 +173,22 @@ describe('evil driver', () => {
     { tier: 'worker', id: 'com.trusted.w', from: 'operation' },
     { tier: 'process', id: 'com.evil.ps', from: 'start' },
     { tier: 'worker', id: 'com.trusted.ws', from: 'start' },
+    { tier: 'in-process', id: 'com.trusted.i', from: 'operation' },
   ])('$tier tier: every cell of the trust table, from $from', async ({ tier, id, from }) => {
-    const l = await load(id);
+    const l = await load(id, tier === 'in-process' ? { isolation: 'in-process' } : {});
     expect(l.handle.tier).toBe(tier);
     await l.handle.start();
+    if (tier === 'in-process') {
+      // Nothing is confined in-process: the driver reads the host's own process.env.
+      const r = (await l.handle.invoke('test.echo', 'attempts', ctx, [targets])) as Record<
+        string,
+        { ok: boolean; v?: unknown }
+      >;
+      expect(r.homeEnv).toEqual({ ok: true, v: process.env.HOME ?? null });
+      for (const cell of ['readSecret', 'readState', 'readOther', 'writeOther', 'network'])
+        expect({ cell, ok: r[cell]?.ok }).toEqual({ cell, ok: true });
+      return;
+    }
     const r = (await (from === 'start'
       ? l.handle.invoke('test.echo', 'fromStart', ctx, [])
       : l.handle.invoke('test.echo', 'attempts', ctx, [targets]))) as Record<
@@ -179,6 +203,8 @@ describe('evil driver', () => {
     expect(r.readOwn).toEqual({ ok: true, v: true });
     // Only the process tier gets a scratch folder (TMPDIR); its writes there succeed.
     if (tier === 'process') expect(r.writeScratch).toEqual({ ok: true, v: 'x' });
+    // Network stays open in every tier (drivers talk to devices).
+    expect(r.network).toEqual({ ok: true, v: 'connected' });
     const confined = tier === 'process';
     for (const cell of [
       'readSecret',
