@@ -3,8 +3,10 @@
  * `new URL('./worker-main.js', import.meta.url)`). It imports nothing from `@chassis/kernel` at
  * run time so that an idle driver environment stays close to a bare worker in memory.
  */
+import { Socket } from 'node:net';
 import { isMainThread, type MessagePort, workerData } from 'node:worker_threads';
 import { type GuestEndpoint, reportFatalErrors, serveGuest } from './guest/guest-server.js';
+import { encodeFrame, FrameDecoder } from './rpc/frames.js';
 import type { GuestMessage, HostMessage } from './rpc/protocol.js';
 import { capGuestMessage } from './rpc/size-cap.js';
 
@@ -13,14 +15,18 @@ interface BootOptions {
   readonly maxMessageBytes?: number;
   /** The child leads its own process group (spawned detached). */
   readonly ownGroup?: boolean;
+  /** The fd of the framed channel to the host (process tier). */
+  readonly channelFd?: number;
 }
 
 function argvOptions(): BootOptions {
   const arg = (name: string) =>
     process.argv.find((a) => a.startsWith(`--chassis-${name}=`))?.split('=')[1];
   const max = Number(arg('max-message-bytes'));
+  const fd = Number(arg('channel-fd'));
   return {
     ...(max > 0 ? { maxMessageBytes: max } : {}),
+    ...(fd > 0 ? { channelFd: fd } : {}),
     ownGroup: process.argv.includes('--chassis-own-group'),
   };
 }
@@ -41,35 +47,55 @@ function workerEndpoint(port: MessagePort, limit: number | undefined): GuestEndp
   };
 }
 
-function processEndpoint(limit: number | undefined): GuestEndpoint {
-  const send = process.send?.bind(process);
-  if (!send) throw new Error('worker-main.js must be started as a worker or with an IPC channel');
+/**
+ * The process tier's end of the framed channel (see the host's `createProcessTransport`). The
+ * host is trusted, so frames from it are not capped here; `onHostGone` runs when the channel
+ * closes (the host stopped, crashed or was SIGKILLed).
+ */
+function processEndpoint(
+  fd: number | undefined,
+  limit: number | undefined,
+  onHostGone: () => void,
+): GuestEndpoint {
+  if (!fd)
+    throw new Error('worker-main.js must be started as a worker or with --chassis-channel-fd');
+  const channel = new Socket({ fd, readable: true, writable: true });
+  let listener: ((m: HostMessage) => void) | undefined;
+  const decoder = new FrameDecoder(
+    Number.MAX_SAFE_INTEGER,
+    (m) => listener?.(m as HostMessage),
+    onHostGone,
+  );
+  channel.on('data', (b: Buffer) => decoder.push(b));
+  channel.on('close', onHostGone);
+  // EPIPE / ECONNRESET: the host is gone; 'close' follows and ends us.
+  channel.on('error', () => undefined);
   return {
     send: capped((m: GuestMessage, done?: () => void) => {
-      send(m, undefined, undefined, done ? () => done() : undefined);
+      channel.write(encodeFrame(m), done ? () => done() : undefined);
     }, limit),
-    onMessage: (listener) => process.on('message', (m) => listener(m as HostMessage)),
+    onMessage: (l) => {
+      listener = l;
+    },
   };
 }
 
 const boot: BootOptions = isMainThread
   ? argvOptions()
   : ((workerData as { options?: BootOptions }).options ?? {});
-const endpoint = isMainThread
-  ? processEndpoint(boot.maxMessageBytes)
-  : workerEndpoint((workerData as { port: MessagePort }).port, boot.maxMessageBytes);
-if (isMainThread) {
-  process.on('disconnect', () => {
-    // The host is gone (stopped, crashed or SIGKILLed): take whatever the driver started with us.
-    if (boot.ownGroup) {
-      try {
-        process.kill(-process.pid, 'SIGKILL');
-      } catch {
-        // Nothing left to kill; exiting below is all that remains.
-      }
+const hostGone = () => {
+  // The host is gone (stopped, crashed or SIGKILLed): take whatever the driver started with us.
+  if (boot.ownGroup) {
+    try {
+      process.kill(-process.pid, 'SIGKILL');
+    } catch {
+      // Nothing left to kill; exiting below is all that remains.
     }
-    process.exit(0);
-  });
-}
+  }
+  process.exit(0);
+};
+const endpoint = isMainThread
+  ? processEndpoint(boot.channelFd, boot.maxMessageBytes, hostGone)
+  : workerEndpoint((workerData as { port: MessagePort }).port, boot.maxMessageBytes);
 reportFatalErrors(endpoint, (code) => process.exit(code));
 serveGuest(endpoint);

@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ChassisError, DEFAULT_KERNEL_CONFIG, type IsolationTier } from '@chassis/kernel';
 import { Container } from 'inversify';
@@ -14,11 +15,21 @@ import { DriverLoader, type LoadedDriver } from '../loader/driver-loader.js';
  */
 const EVIL = `
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import { fileURLToPath } from 'node:url';
+const OWN = fileURLToPath(import.meta.url);
+const frame = (m) => { const p = v8.serialize(m); const h = Buffer.alloc(4); h.writeUInt32BE(p.length, 0); return Buffer.concat([h, p]); };
 const attempt = (f) => { try { const v = f(); return { ok: true, v }; } catch (e) { return { ok: false, code: e.code ?? e.message }; } };
 async function attemptAll(t) {
   const cp = await import('node:child_process');
   const wt = await import('node:worker_threads');
+  const net = await import('node:net');
+  const network = await new Promise((resolve) => {
+    const sock = net.connect(t.port ?? 1, '127.0.0.1', () => { sock.end(); resolve({ ok: true, v: 'connected' }); });
+    sock.on('error', (e) => resolve({ ok: false, code: e.code }));
+  });
   return {
+    network,
     secretEnv: attempt(() => process.env.CHASSIS_SECRET_KEY ?? null),
     adminEnv: attempt(() => process.env.CHASSIS_ADMIN_TOKENS ?? null),
     allowedEnv: attempt(() => process.env.TZ ?? null),
@@ -27,8 +38,8 @@ async function attemptAll(t) {
     readState: attempt(() => fs.readdirSync(t.state)),
     readOther: attempt(() => fs.readFileSync(t.other, 'utf8')),
     writeOther: attempt(() => fs.appendFileSync(t.other, '// owned')),
-    writeOwn: attempt(() => fs.appendFileSync(t.own, '// owned')),
-    readOwn: attempt(() => fs.readFileSync(t.own, 'utf8').length > 0),
+    writeOwn: attempt(() => fs.appendFileSync(OWN, '// owned')),
+    readOwn: attempt(() => fs.readFileSync(OWN, 'utf8').length > 0),
     writeScratch: attempt(() => { fs.writeFileSync(process.env.TMPDIR + '/x', 'x'); return fs.readFileSync(process.env.TMPDIR + '/x', 'utf8'); }),
     child: attempt(() => cp.spawnSync('/bin/true').status),
     thread: attempt(() => { const w = new wt.Worker('1', { eval: true }); w.terminate(); return 'started'; }),
@@ -36,7 +47,7 @@ async function attemptAll(t) {
 }
 let fromStart;
 export default {
-  async start() { fromStart = await attemptAll(JSON.parse(process.env.EVIL_TARGETS ?? globalThis.EVIL_TARGETS ?? '{}')); },
+  async start() { fromStart = await attemptAll(JSON.parse(process.env.EVIL_TARGETS ?? '{}')); },
   provides: {
     'test.echo': {
       fromStart() { return fromStart; },
@@ -44,6 +55,9 @@ export default {
       big(ctx, n) { return 'x'.repeat(n); },
       echo(ctx, v) { return typeof v === 'string' ? v.length : v; },
       shout(ctx, n) { for (let i = 0; i < n; i++) console.log('line ' + i); return n; },
+      // Past the guest's own cap: straight onto the process tier's channel (fd 3).
+      rawLog() { fs.writeSync(3, frame({ t: 'log', level: 'info', bindings: {}, fields: { raw: true }, msg: 'raw frame' })); return 'sent'; },
+      hugeFrame() { const h = Buffer.alloc(4); h.writeUInt32BE(0xfffffff0, 0); fs.writeSync(3, h); fs.writeSync(3, Buffer.alloc(64 * 1024)); return new Promise(() => {}); },
       spawnSleeper() { return import('node:child_process').then((cp) => cp.spawn('sleep', ['60'], { stdio: 'ignore' }).pid); },
     },
   },
@@ -74,7 +88,8 @@ const ctx = {
 
 describe('evil driver', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
-  let targets: Record<string, string>;
+  let targets: Record<string, string | number>;
+  let server: Server;
   const logger = captureLogger();
   let loader: DriverLoader;
   const loaded: LoadedDriver[] = [];
@@ -89,17 +104,21 @@ describe('evil driver', () => {
       id: 'com.victim.x',
       code: 'export default { provides: {} };',
     });
+    server = createServer((s) => s.end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     targets = {
+      port: (server.address() as { port: number }).port,
       secret: join(data, 'secret.key'),
       state: join(data, 'state'),
       other: join(other, 'classes', 'index.js'),
-      own: '',
     };
     loader = new DriverLoader({
       kernelContainer: new Container(),
       logger,
       scratchRoot: join(data, 'scratch'),
       hostEnv: {
+        // start() takes no arguments: drivers granted EVIL_TARGETS read their targets from it.
+        EVIL_TARGETS: JSON.stringify(targets),
         CHASSIS_SECRET_KEY: 'k',
         CHASSIS_ADMIN_TOKENS: 't=admin',
         TZ: 'UTC',
@@ -111,7 +130,11 @@ describe('evil driver', () => {
         env: ['TZ'],
         maxMessageBytes: 1024 * 1024,
         output: { linesPerSecond: 1, burst: 20 },
-        drivers: { 'com.evil.kids': { grants: { childProcess: true } } },
+        drivers: {
+          'com.evil.kids': { grants: { childProcess: true } },
+          'com.evil.ps': { env: ['EVIL_TARGETS'] },
+          'com.trusted.ws': { env: ['EVIL_TARGETS'] },
+        },
       },
     });
   });
@@ -124,6 +147,7 @@ describe('evil driver', () => {
         // Already gone: that is what most tests assert.
       }
     }
+    server.close();
     await root.cleanup();
   });
 
@@ -134,11 +158,9 @@ describe('evil driver', () => {
       isolation: 'worker',
       ...extra,
     });
-    const own = join(dir, 'classes', 'index.js');
-    // The start() attempts read their targets from the driver's environment.
     const l = await loader.loadDirectory(dir);
     loaded.push(l);
-    return Object.assign(l, { own });
+    return l;
   }
 
   it('an untrusted driver runs in the process tier whatever driver.yaml asks', async () => {
@@ -146,16 +168,33 @@ describe('evil driver', () => {
     expect(l.handle.tier).toBe('process');
   });
 
-  it.each<{ tier: IsolationTier; id: string }>([
-    { tier: 'process', id: 'com.evil.p' },
-    { tier: 'worker', id: 'com.trusted.w' },
-  ])('$tier tier: every cell of the trust table, from an operation', async ({ tier, id }) => {
-    const l = (await load(id)) as LoadedDriver & { own: string };
+  it.each<{ tier: IsolationTier; id: string; from: 'start' | 'operation' }>([
+    { tier: 'process', id: 'com.evil.p', from: 'operation' },
+    { tier: 'worker', id: 'com.trusted.w', from: 'operation' },
+    { tier: 'process', id: 'com.evil.ps', from: 'start' },
+    { tier: 'worker', id: 'com.trusted.ws', from: 'start' },
+    { tier: 'in-process', id: 'com.trusted.i', from: 'operation' },
+  ])('$tier tier: every cell of the trust table, from $from', async ({ tier, id, from }) => {
+    const l = await load(id, tier === 'in-process' ? { isolation: 'in-process' } : {});
     expect(l.handle.tier).toBe(tier);
     await l.handle.start();
-    const r = (await l.handle.invoke('test.echo', 'attempts', ctx, [
-      { ...targets, own: l.own },
-    ])) as Record<string, { ok: boolean; v?: unknown; code?: string }>;
+    if (tier === 'in-process') {
+      // Nothing is confined in-process: the driver reads the host's own process.env.
+      const r = (await l.handle.invoke('test.echo', 'attempts', ctx, [targets])) as Record<
+        string,
+        { ok: boolean; v?: unknown }
+      >;
+      expect(r.homeEnv).toEqual({ ok: true, v: process.env.HOME ?? null });
+      for (const cell of ['readSecret', 'readState', 'readOther', 'writeOther', 'network'])
+        expect({ cell, ok: r[cell]?.ok }).toEqual({ cell, ok: true });
+      return;
+    }
+    const r = (await (from === 'start'
+      ? l.handle.invoke('test.echo', 'fromStart', ctx, [])
+      : l.handle.invoke('test.echo', 'attempts', ctx, [targets]))) as Record<
+      string,
+      { ok: boolean; v?: unknown; code?: string }
+    >;
     // Environment: host secrets never cross, the allow-list does, nothing else does.
     expect(r.secretEnv).toEqual({ ok: true, v: null });
     expect(r.adminEnv).toEqual({ ok: true, v: null });
@@ -164,6 +203,8 @@ describe('evil driver', () => {
     expect(r.readOwn).toEqual({ ok: true, v: true });
     // Only the process tier gets a scratch folder (TMPDIR); its writes there succeed.
     if (tier === 'process') expect(r.writeScratch).toEqual({ ok: true, v: 'x' });
+    // Network stays open in every tier (drivers talk to devices).
+    expect(r.network).toEqual({ ok: true, v: 'connected' });
     const confined = tier === 'process';
     for (const cell of [
       'readSecret',
@@ -180,18 +221,23 @@ describe('evil driver', () => {
     }
   });
 
-  it('process tier: the same cells are refused from start()', async () => {
-    const l = (await load('com.evil.start')) as LoadedDriver & { own: string };
-    // start() cannot take arguments: it reads the targets from a global set by the entry's importer.
-    await l.handle.invoke('test.echo', 'echo', ctx, [1]);
+  it('process tier: a frame over the host cap, written past the guest, is refused unread', async () => {
+    const l = await load('com.evil.frame');
     await l.handle.start();
-    const r = (await l.handle.invoke('test.echo', 'fromStart', ctx, [])) as Record<
-      string,
-      { ok: boolean; code?: string }
-    >;
-    expect(r.secretEnv).toEqual({ ok: true, v: null });
-    expect(r.child).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
-    expect(r.thread).toEqual({ ok: false, code: 'ERR_ACCESS_DENIED' });
+    // Positive control: the driver can reach the channel itself; a frame under the cap lands.
+    expect(await l.handle.invoke('test.echo', 'rawLog', ctx, [])).toBe('sent');
+    expect(await until(async () => logger.lines.some((x) => x.msg === 'raw frame'))).toBe(true);
+    const before = process.memoryUsage().rss;
+    const fault = new Promise<ChassisError>((resolve) => l.handle.onFault(resolve));
+    const call = l.handle.invoke('test.echo', 'hugeFrame', ctx, []);
+    const f = await fault;
+    expect(f.code).toBe('CHASSIS_E_LOADER_MESSAGE_TOO_LARGE');
+    expect(f.details).toMatchObject({ reason: 'message-too-large', size: 0xfffffff0 });
+    await expect(call).rejects.toMatchObject({ code: 'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE' });
+    // The 4 GiB announced were never allocated (nor the 64 KiB that followed kept).
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    await l.handle.restart();
+    expect(await l.handle.invoke('test.echo', 'echo', ctx, ['ok'])).toBe(2);
   });
 
   it('refuses a driver whose permissions: block is not granted, naming each permission', async () => {

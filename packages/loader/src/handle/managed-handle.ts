@@ -229,7 +229,8 @@ export class ManagedHandle implements ManagedDriverHandle {
   private checkLiveness(env: Environment, reason: unknown): void {
     if (env.tier === 'in-process') return;
     void env.probe(this.options.livenessTimeoutMs).then((alive) => {
-      if (alive || this.env !== env) return;
+      // Gone meanwhile (e.g. out of memory): its own fault already says why.
+      if (alive || this.env !== env || this.currentFault) return;
       const fault = new ChassisError(
         'CHASSIS_E_LOADER_DRIVER_UNRESPONSIVE',
         `${this.label()} (${env.tier} tier) stopped answering (no reply to a ping within ${this.options.livenessTimeoutMs} ms after a call was aborted; e.g. an infinite loop); it was ended and is Failed until restarted`,

@@ -127,10 +127,26 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
       if (ended) return Promise.resolve(false);
       const id = nextId++;
       return new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
+        let grace = 0;
+        // Growth is judged against the start of the probe: a full GC of a big heap on a busy
+        // machine stalls it for seconds at a time.
+        const base = transport.residentBytes?.();
+        const expired = () => {
+          // A guest filling or thrashing at its heap cap cannot answer, but V8 is about to end
+          // it: wait for that (bounded), so its fault says out-of-memory, not unresponsive.
+          const now = transport.residentBytes?.();
+          const pressure = memoryPressure(base, now, transport.residentIsOwn, o.heapLimitMb);
+          // Readable before, not now: the guest is ending; let its exit report say why.
+          const vanishing = base !== undefined && now === undefined;
+          if (!ended && grace < OOM_GRACE_MS && (pressure || vanishing)) {
+            grace += OOM_POLL_MS;
+            timer = setTimeout(expired, OOM_POLL_MS);
+            return;
+          }
           pings.delete(id);
           resolve(false);
-        }, timeoutMs);
+        };
+        let timer = setTimeout(expired, timeoutMs);
         pings.set(id, () => {
           clearTimeout(timer);
           pings.delete(id);
@@ -201,6 +217,26 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
   });
 }
 
+/** How long a guest at its heap cap may take to die of it before it is called unresponsive. */
+const OOM_GRACE_MS = 30_000;
+const OOM_POLL_MS = 100;
+
+/**
+ * True when a silent guest looks like it is running out of memory rather than spinning: the
+ * resident memory grew by a MiB since the probe began, or (its own process) it holds ¾ of its heap
+ * cap (V8 thrashing before it gives up). Pure.
+ */
+export function memoryPressure(
+  before: number | undefined,
+  now: number | undefined,
+  own: boolean | undefined,
+  heapLimitMb: number | undefined,
+): boolean {
+  if (now === undefined) return false;
+  if (before !== undefined && now - before >= 1024 * 1024) return true;
+  return own === true && heapLimitMb !== undefined && now >= heapLimitMb * 1024 * 1024 * 0.75;
+}
+
 /** Turns how an environment ended into `CHASSIS_E_LOADER_DRIVER_CRASHED` with a precise cause. */
 function crashFault(
   who: string,
@@ -213,6 +249,23 @@ function crashFault(
   let reason: string;
   let what: string;
   let cause: unknown;
+  if (info.kind === 'oversized') {
+    // The host refused a frame by its header alone: the value was never materialised.
+    return new ChassisError(
+      'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE',
+      `${who} sent a ${info.size}-byte message, over the host's ${info.limit}-byte frame cap; the host refused it unread and ended the environment (it is Failed until restarted); lower what the driver returns or raise confinement.maxMessageBytes`,
+      {
+        details: {
+          driver: init.driver.id,
+          version: init.driver.version,
+          tier,
+          reason: 'message-too-large',
+          size: info.size,
+          limit: info.limit,
+        },
+      },
+    );
+  }
   if (fatal) {
     reason = fatal.reason;
     cause = ChassisError.fromJSON(fatal.error);

@@ -1,7 +1,10 @@
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { bootstrapUrl } from '../bootstrap-path.js';
 import { killGroup } from '../confine/process-group.js';
+import { encodeFrame, FrameDecoder, type FrameFault } from './frames.js';
 import type { GuestMessage, HostMessage } from './protocol.js';
 import type { ExitInfo, Transport } from './transport.js';
 
@@ -25,28 +28,61 @@ export interface ProcessTransportOptions {
 
 const STDERR_TAIL = 4096;
 
+/** The process tier's frame cap when no `maxMessageBytes` is given (the kernel default). */
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** Room for the envelope around a capped value (`{ t, id, value }`, an error's stack). */
+const ENVELOPE_BYTES = 64 * 1024;
+
+/** The child's fd of the framed channel (stdio index 3: a bidirectional Unix socket pair). */
+export const CHANNEL_FD = 3;
+
+/** The host's cap on one frame from a process-tier guest, for a given `maxMessageBytes`. */
+export function hostFrameLimit(maxMessageBytes: number | undefined): number {
+  return (maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) + ENVELOPE_BYTES;
+}
+
 /**
- * A child process (`child_process.fork`, detached into its own process group) speaking the protocol over its IPC channel with
- * `advanced` (structured clone) serialisation, so values cross exactly as they do to a worker.
+ * A child process (spawned detached, so it leads its own process group) speaking the protocol
+ * over its own framed channel on fd 3: length-prefixed V8 structured-clone frames
+ * ({@link encodeFrame}). Node's `child_process` IPC would materialise a whole message before the
+ * host could look at its size; here the host reads a frame's length first and refuses one over
+ * {@link hostFrameLimit} without buffering it: the environment is ended and reported as
+ * `oversized` (`CHASSIS_E_LOADER_MESSAGE_TOO_LARGE`). An honest guest never gets there: it caps
+ * what it sends itself and answers an oversized result with a typed error for that call.
  */
 export function createProcessTransport(options: ProcessTransportOptions = {}): Transport {
-  const args = ['--chassis-own-group'];
+  const args = ['--chassis-own-group', `--chassis-channel-fd=${CHANNEL_FD}`];
   if (options.maxMessageBytes) args.push(`--chassis-max-message-bytes=${options.maxMessageBytes}`);
   const heap = options.maxOldGenerationSizeMb;
-  const child = fork(fileURLToPath(bootstrapUrl()), args, {
-    serialization: 'advanced',
-    execArgv: [
-      ...(options.execArgv ?? []),
-      ...(heap && !options.execArgv?.some((a) => a.startsWith('--max-old-space-size'))
-        ? [`--max-old-space-size=${heap}`]
-        : []),
-    ],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  const execArgv = [
+    ...(options.execArgv ?? []),
+    ...(heap && !options.execArgv?.some((a) => a.startsWith('--max-old-space-size'))
+      ? [`--max-old-space-size=${heap}`]
+      : []),
+  ];
+  const child = spawn(process.execPath, [...execArgv, fileURLToPath(bootstrapUrl()), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     env: { ...(options.env ?? {}) },
     ...(options.cwd ? { cwd: options.cwd } : {}),
     // Its own process group: whatever the driver starts is killed with it (killGroup).
     detached: true,
   });
+  const channel = child.stdio[CHANNEL_FD] as Socket;
+  let frameFault: FrameFault | undefined;
+  let messageListener: ((m: GuestMessage) => void) | undefined;
+  const decoder = new FrameDecoder(
+    hostFrameLimit(options.maxMessageBytes),
+    (m) => messageListener?.(m as GuestMessage),
+    (f) => {
+      // A guest that bypassed its own cap, or wrote garbage: it cannot be re-synchronised.
+      frameFault = f;
+      channel.destroy();
+      if (!killGroup(child.pid)) child.kill('SIGKILL');
+    },
+  );
+  channel.on('data', (b: Buffer) => decoder.push(b));
+  // The channel ends with the child; its errors (EPIPE after a crash) are reported by 'exit'.
+  channel.on('error', () => undefined);
   const pid = child.pid;
   let stderrTail = '';
   child.stdout?.on('data', (b: Buffer) => options.onOutput?.('stdout', b.toString()));
@@ -68,21 +104,40 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
     // Let the stderr pipe drain so the OOM banner is in the tail.
     setImmediate(() => {
       const detail = spawnError ?? (stderrTail.trim() || undefined);
-      exited = /heap out of memory|Allocation failed/i.test(stderrTail)
-        ? { kind: 'oom', code, signal, detail }
-        : signal
-          ? { kind: 'signal', code, signal, detail }
-          : spawnError
-            ? { kind: 'error', code, detail }
-            : { kind: 'exit', code, detail };
+      exited = frameFault
+        ? frameFault.kind === 'oversized'
+          ? { kind: 'oversized', code, signal, size: frameFault.size, limit: frameFault.limit }
+          : { kind: 'error', code, detail: `malformed frame from the guest: ${frameFault.detail}` }
+        : /heap out of memory|Allocation failed/i.test(stderrTail)
+          ? { kind: 'oom', code, signal, detail }
+          : signal
+            ? { kind: 'signal', code, signal, detail }
+            : spawnError
+              ? { kind: 'error', code, detail }
+              : { kind: 'exit', code, detail };
       exitListener?.(exited);
     });
   });
   return {
     send: (m: HostMessage) => {
-      if (child.connected) child.send(m);
+      if (!exited && channel.writable) channel.write(encodeFrame(m));
     },
-    onMessage: (listener) => child.on('message', (m) => listener(m as GuestMessage)),
+    onMessage: (listener) => {
+      messageListener = listener;
+    },
+    residentIsOwn: true,
+    residentBytes: () => {
+      if (exited || !pid) return undefined;
+      try {
+        // statm: size resident shared … in pages (4 KiB on every Linux we run on).
+        const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+        // 0: a zombie, dead and not yet reaped; its exit is about to be reported.
+        return pages > 0 ? pages * 4096 : undefined;
+      } catch {
+        // No procfs (not Linux) or the child just ended: nothing to tell.
+        return undefined;
+      }
+    },
     onExit: (listener) => {
       exitListener = listener;
       if (exited) listener(exited);

@@ -49,7 +49,8 @@ export function tooLargeError(
 
 /**
  * Checks one outgoing guest message against the cap before it is posted: a result over it is
- * replaced by a `CHASSIS_E_LOADER_MESSAGE_TOO_LARGE` error for that call, a log record over it
+ * replaced by a `CHASSIS_E_LOADER_MESSAGE_TOO_LARGE` error for that call (so is a thrown error
+ * over it), a log record over it
  * by a short notice. Other messages pass unchanged.
  */
 export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: number): M {
@@ -58,6 +59,12 @@ export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: n
     const size = cloneSizeOver(r.value, limit);
     if (size > limit)
       return { t: 'error', id: r.id, error: tooLargeError('the result', size, limit) } as never;
+  } else if (m.t === 'error') {
+    // A thrown error's message or stack can be as large as a result (host frame cap backs this).
+    const e = m as unknown as { id: number; error: unknown };
+    const size = cloneSizeOver(e.error, limit);
+    if (size > limit)
+      return { t: 'error', id: e.id, error: tooLargeError('the error', size, limit) } as never;
   } else if (m.t === 'log') {
     const l = m as unknown as { fields: unknown; msg?: string; level: string; bindings: unknown };
     const size = cloneSizeOver([l.fields, l.msg], limit);

@@ -61,6 +61,8 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Tra
       exitListener = listener;
       if (exited) listener(exited);
     },
+    // A worker's memory is the process's: growth of the whole is the only outside sign.
+    residentBytes: () => (exited ? undefined : process.memoryUsage.rss()),
     terminate: async () => {
       if (exited) return;
       await worker.terminate();
