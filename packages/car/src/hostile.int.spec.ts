@@ -4,9 +4,9 @@ import path from 'node:path';
 import { ChassisError, type ErrorCode } from '@chassis/kernel';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_YAML, sampleFiles, tempDir, withManifest } from './__fixtures__/driver-project.js';
-import { type RawEntry, rawEntries, rawZip } from './__fixtures__/raw-zip.js';
 import type { CarLimits } from './limits.js';
 import { extractCar, readCar } from './read.js';
+import { type RawEntry, rawEntries, rawZip } from './testing/raw-zip.js';
 
 /** A valid CAR's raw entries with `change` applied. */
 function validWith(change: (entries: RawEntry[]) => RawEntry[]): Buffer {

@@ -83,7 +83,9 @@ export function rawZip(entries: readonly RawEntry[], options: RawZipOptions = {}
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE((e.externalAttributes ?? 0o100644 << 16) >>> 0, 38);
     central.writeUInt32LE(offset + base, 42);
-    const descriptor = e.descriptor ? dataDescriptor(e.descriptor, crc, body.length, size) : Buffer.alloc(0);
+    const descriptor = e.descriptor
+      ? dataDescriptor(e.descriptor, crc, body.length, size)
+      : Buffer.alloc(0);
     const trailing = e.trailing ?? Buffer.alloc(0);
     locals.push(local, name, body, descriptor, trailing);
     centrals.push(central, name);
