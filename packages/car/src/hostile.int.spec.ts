@@ -5,8 +5,10 @@ import { ChassisError, type ErrorCode } from '@chassis/kernel';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_YAML, sampleFiles, tempDir, withManifest } from './__fixtures__/driver-project.js';
 import type { CarLimits } from './limits.js';
+import { resolveLimits } from './limits.js';
 import { extractCar, readCar } from './read.js';
 import { type RawEntry, rawEntries, rawZip } from './testing/raw-zip.js';
+import { readSafeZip } from './zip-reader.js';
 
 /** A valid CAR's raw entries with `change` applied. */
 function validWith(change: (entries: RawEntry[]) => RawEntry[]): Buffer {
@@ -442,5 +444,38 @@ describe('extraction clean-up', () => {
       rm.mockRestore();
       warn.mockRestore();
     }
+  });
+
+  it('a failed entry is reported only once every write in flight has settled (no clean-up race)', async () => {
+    const file = path.join(tmp.dir, 'race.car');
+    writeFileSync(
+      file,
+      validWith((e) => e),
+    );
+    const events: string[] = [];
+    let calls = 0;
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => {
+      failed = resolve;
+    });
+    const outcome = readSafeZip(file, resolveLimits(), {
+      sink: async () => {
+        const call = calls++;
+        if (call === 0) {
+          // A slow write: still running when another entry fails.
+          await failure;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          events.push('slow write done');
+        } else if (call === 1) {
+          failed();
+          throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+        }
+      },
+    }).then(
+      () => events.push('resolved'),
+      () => events.push('rejected'),
+    );
+    await outcome;
+    expect(events).toEqual(['slow write done', 'rejected']);
   });
 });
