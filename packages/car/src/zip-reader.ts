@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ChassisError } from '@chassis/kernel';
 import type { CarLimits } from './limits.js';
+import { statIfPresent, unreadable } from './project-files.js';
 import { checkDirectory, isDirectory } from './zip/checks.js';
 import { readDirectory } from './zip/directory.js';
 import { readZipFrame } from './zip/frame.js';
@@ -52,7 +53,9 @@ export async function readSafeZip(
       { details: { file, size, max: maxFile } },
     );
   }
-  const bytes = await readFile(file);
+  const bytes = await readFile(file).catch((cause: unknown) => {
+    throw unreadable(file, cause);
+  });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const frame = readZipFrame(file, bytes);
   const records = await readDirectory(file, bytes);
@@ -88,16 +91,15 @@ export async function readSafeZip(
   return { sha256, size, entries };
 }
 
+/** The CAR's size; absent or not a file is `CHASSIS_E_CAR_NOT_FOUND`, unreadable is not. */
 async function fileSize(file: string): Promise<number> {
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new Error('not a regular file');
-    return s.size;
-  } catch (cause) {
+  const s = await statIfPresent(file);
+  if (!s?.isFile()) {
     throw new ChassisError(
       'CHASSIS_E_CAR_NOT_FOUND',
       `CAR file ${file} does not exist or is not a file`,
-      { details: { file }, cause },
+      { details: { file } },
     );
   }
+  return s.size;
 }

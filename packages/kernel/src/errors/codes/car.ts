@@ -107,4 +107,9 @@ export const carCodes = defineCodes({
     summary:
       'An entry name is too long for a file system (a component over 255 bytes, or the path)',
   },
+  CHASSIS_E_CAR_FILE_UNREADABLE: {
+    status: 500,
+    summary:
+      'A CAR or a file of the project to pack exists but cannot be read (permissions, I/O); it is not treated as absent',
+  },
 });
