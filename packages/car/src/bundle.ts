@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ChassisError } from '@chassis/kernel';
-import { readTree } from './project-files.js';
+import { readTree, statIfPresent } from './project-files.js';
 
 interface PackageJson {
   name?: string;
@@ -94,7 +94,7 @@ async function resolvePackage(name: string, from: string): Promise<string | unde
   for (;;) {
     if (path.basename(dir) !== 'node_modules') {
       const candidate = path.join(dir, 'node_modules', name);
-      const s = await fs.stat(path.join(candidate, 'package.json')).catch(() => undefined);
+      const s = await statIfPresent(path.join(candidate, 'package.json'));
       if (s?.isFile()) return candidate;
     }
     const parent = path.dirname(dir);

@@ -4,8 +4,8 @@ import { ChassisError } from '@chassis/kernel';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleFiles, tempDir, withManifest } from './__fixtures__/driver-project.js';
-import { rawEntries, rawZip } from './__fixtures__/raw-zip.js';
 import { readCar } from './read.js';
+import { rawEntries, rawZip } from './testing/raw-zip.js';
 
 describe('safe reader under random corruption', () => {
   const tmp = tempDir('car-fuzz-');

@@ -4,9 +4,11 @@ import path from 'node:path';
 import { ChassisError, type ErrorCode } from '@chassis/kernel';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_YAML, sampleFiles, tempDir, withManifest } from './__fixtures__/driver-project.js';
-import { type RawEntry, rawEntries, rawZip } from './__fixtures__/raw-zip.js';
 import type { CarLimits } from './limits.js';
+import { resolveLimits } from './limits.js';
 import { extractCar, readCar } from './read.js';
+import { type RawEntry, rawEntries, rawZip } from './testing/raw-zip.js';
+import { readSafeZip } from './zip-reader.js';
 
 /** A valid CAR's raw entries with `change` applied. */
 function validWith(change: (entries: RawEntry[]) => RawEntry[]): Buffer {
@@ -86,7 +88,7 @@ const cases: Case[] = [
   },
   {
     name: 'case-folded duplicate',
-    code: 'CHASSIS_E_CAR_DUPLICATE_ENTRY',
+    code: 'CHASSIS_E_CAR_NAME_CASE_COLLISION',
     bytes: () => validWith(add({ name: 'classes/INDEX.js', data: js })),
   },
   {
@@ -98,6 +100,104 @@ const cases: Case[] = [
         { name: 'classes/caf\u00e9.js', data: js },
         { name: 'classes/cafe\u0301.js', data: js },
       ]),
+  },
+  {
+    name: 'names colliding only under full case folding (long s)',
+    code: 'CHASSIS_E_CAR_NAME_CASE_COLLISION',
+    bytes: () =>
+      validWith((e) => [
+        ...e,
+        { name: 'classes/\u017fetup.js', data: js },
+        { name: 'classes/setup.js', data: js },
+      ]),
+  },
+  {
+    name: 'names colliding only under full case folding (Kelvin sign)',
+    code: 'CHASSIS_E_CAR_NAME_CASE_COLLISION',
+    bytes: () =>
+      validWith((e) => [
+        ...e,
+        { name: 'classes/\u212aey.js', data: js },
+        { name: 'classes/key.js', data: js },
+      ]),
+  },
+  {
+    name: 'path component too long for a file system',
+    code: 'CHASSIS_E_CAR_NAME_TOO_LONG',
+    bytes: () => filesWith((f) => f.set(`classes/${'a'.repeat(300)}.js`, js)),
+  },
+  {
+    name: 'path too long',
+    code: 'CHASSIS_E_CAR_NAME_TOO_LONG',
+    bytes: () => filesWith((f) => f.set(`classes/${'deep/'.repeat(220)}x.js`, js)),
+  },
+  {
+    name: 'data descriptor disagreeing with the central directory',
+    code: 'CHASSIS_E_CAR_DATA_DESCRIPTOR_MISMATCH',
+    bytes: () =>
+      validWith((e) =>
+        e.map((x) =>
+          x.name === 'classes/index.js'
+            ? { ...x, descriptor: { uncompressedSize: (x.data?.length ?? 0) + 100 } }
+            : x,
+        ),
+      ),
+  },
+  {
+    name: 'data descriptor without signature disagreeing on the CRC-32',
+    code: 'CHASSIS_E_CAR_DATA_DESCRIPTOR_MISMATCH',
+    bytes: () =>
+      validWith((e) =>
+        e.map((x) =>
+          x.name === 'LICENSE' ? { ...x, descriptor: { crc: 0xdeadbeef, signature: false } } : x,
+        ),
+      ),
+  },
+  {
+    name: 'local header sizes disagreeing with the central directory',
+    code: 'CHASSIS_E_CAR_DATA_DESCRIPTOR_MISMATCH',
+    bytes: () => {
+      const zip = validWith((e) => e);
+      // The first local header is driver.yaml's (offset 0): claim one byte more there.
+      zip.writeUInt32LE(zip.readUInt32LE(22) + 1, 22);
+      return zip;
+    },
+  },
+  {
+    name: 'end record hiding an extra central-directory record',
+    code: 'CHASSIS_E_CAR_ENTRY_COUNT_MISMATCH',
+    bytes: () => {
+      const entries = [
+        ...rawEntries(withManifest(sampleFiles())),
+        { name: 'classes/hidden.js', data: js },
+      ];
+      return rawZip(entries, { declaredCount: entries.length - 1 });
+    },
+  },
+  {
+    name: 'self-extractor prefix (offsets adjusted)',
+    code: 'CHASSIS_E_CAR_PREFIX_BYTES',
+    bytes: () =>
+      rawZip(rawEntries(withManifest(sampleFiles())), {
+        prefix: Buffer.from('#!/bin/sh\nexit 0\n'),
+      }),
+  },
+  {
+    name: 'self-extractor prefix (offsets relative to the zip)',
+    code: 'CHASSIS_E_CAR_PREFIX_BYTES',
+    bytes: () =>
+      rawZip(rawEntries(withManifest(sampleFiles())), {
+        prefix: Buffer.from('MZ stub'),
+        adjustOffsets: false,
+      }),
+  },
+  {
+    name: 'bytes between two entries',
+    code: 'CHASSIS_E_CAR_CORRUPT',
+    bytes: () =>
+      validWith((e) =>
+        e.map((x) => (x.name === 'LICENSE' ? { ...x, trailing: Buffer.from('smuggled') } : x)),
+      ),
   },
   {
     name: 'file used as a folder',
@@ -282,6 +382,17 @@ describe('hostile and broken archives', () => {
     });
   });
 
+  it('accepts data descriptors that agree with the central directory (as streaming writers make)', async () => {
+    const file = path.join(tmp.dir, 'descriptors.car');
+    writeFileSync(
+      file,
+      validWith((e) => e.map((x, i) => ({ ...x, descriptor: { signature: i % 2 === 0 } }))),
+    );
+    await expect(readCar(file)).resolves.toMatchObject({
+      descriptor: { id: 'com.example.solidfire' },
+    });
+  });
+
   it.each(cases)('refuses $name with $code and leaves nothing behind', async (c) => {
     const slug = c.name.replace(/[^a-z0-9]+/gi, '-');
     const file = path.join(tmp.dir, `${slug}.car`);
@@ -333,5 +444,38 @@ describe('extraction clean-up', () => {
       rm.mockRestore();
       warn.mockRestore();
     }
+  });
+
+  it('a failed entry is reported only once every write in flight has settled (no clean-up race)', async () => {
+    const file = path.join(tmp.dir, 'race.car');
+    writeFileSync(
+      file,
+      validWith((e) => e),
+    );
+    const events: string[] = [];
+    let calls = 0;
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => {
+      failed = resolve;
+    });
+    const outcome = readSafeZip(file, resolveLimits(), {
+      sink: async () => {
+        const call = calls++;
+        if (call === 0) {
+          // A slow write: still running when another entry fails.
+          await failure;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          events.push('slow write done');
+        } else if (call === 1) {
+          failed();
+          throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+        }
+      },
+    }).then(
+      () => events.push('resolved'),
+      () => events.push('rejected'),
+    );
+    await outcome;
+    expect(events).toEqual(['slow write done', 'rejected']);
   });
 });

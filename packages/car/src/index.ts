@@ -22,7 +22,6 @@ export {
 } from './inspect.js';
 export {
   assertLayout,
-  assertNoCollisions,
   assertSafePath,
   CERTIFICATE_PATH,
   DESCRIPTOR_PATH,
@@ -55,6 +54,13 @@ export {
   missingMessageKeys,
   parseMessages,
 } from './messages.js';
+export {
+  assertNameLength,
+  assertNoCollisions,
+  foldKey,
+  MAX_ENTRY_PATH_BYTES,
+  MAX_NAME_COMPONENT_BYTES,
+} from './names.js';
 export { collectProject, type PackOptions, type PackResult, packCar } from './pack.js';
 export { extractCar, readCar, readCarEntries, verifyCar } from './read.js';
 export { carEntryOrder, writeCar } from './writer.js';

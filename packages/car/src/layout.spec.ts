@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertLayout, assertNoCollisions, assertSafePath } from './layout.js';
+import { assertLayout, assertSafePath } from './layout.js';
 
 describe('entry path checks', () => {
   it.each([
@@ -38,23 +38,4 @@ describe('entry path checks', () => {
       );
     },
   );
-
-  it.each([
-    [['classes/a.js', 'classes/a.js']],
-    [['classes/A.js', 'classes/a.js']],
-    [['classes/\u00e9.js', 'classes/e\u0301.js']],
-    [['classes/a', 'classes/a/b.js']],
-    [['classes/a/b.js', 'classes/A']],
-    [['classes/x/', 'classes/x']],
-  ])('refuses colliding names %j', (names) => {
-    expect(() => assertNoCollisions(names)).toThrow(
-      expect.objectContaining({ code: 'CHASSIS_E_CAR_DUPLICATE_ENTRY' }),
-    );
-  });
-
-  it('accepts directory entries next to their files (as zip -r writes them)', () => {
-    expect(() =>
-      assertNoCollisions(['classes/', 'classes/a.js', 'classes/sub/', 'classes/sub/b.js']),
-    ).not.toThrow();
-  });
 });

@@ -69,46 +69,6 @@ export function assertLayout(name: string, file?: string): void {
   }
 }
 
-/** The key two entry names collide on: NFC-normalised, case-folded, without a trailing slash. */
-export function collisionKey(name: string): string {
-  const n = name.normalize('NFC').toLowerCase();
-  return n.endsWith('/') ? n.slice(0, -1) : n;
-}
-
-/**
- * Refuses two entries that would land on the same file on some file system (exact duplicates,
- * Unicode-normalisation or case variants) and a file that is also used as a folder.
- */
-export function assertNoCollisions(names: readonly string[], file?: string): void {
-  const seen = new Map<string, string>();
-  const files = new Map<string, string>();
-  const fail = (a: string, b: string): never => {
-    throw new ChassisError(
-      'CHASSIS_E_CAR_DUPLICATE_ENTRY',
-      `Entries "${printable(a)}" and "${printable(b)}"${file ? ` in ${file}` : ''} collide (same name after Unicode normalisation and case folding, or a file used as a folder)`,
-      { details: { entries: [a, b], ...(file ? { file } : {}) } },
-    );
-  };
-  for (const name of names) {
-    const key = collisionKey(name);
-    const prior = seen.get(key);
-    if (prior !== undefined) {
-      // A directory entry and its own children or twin directory entries are fine; anything else is not.
-      if (!(prior.endsWith('/') && name.endsWith('/'))) fail(prior, name);
-      continue;
-    }
-    seen.set(key, name);
-    if (!name.endsWith('/')) files.set(key, name);
-  }
-  for (const name of seen.values()) {
-    const parts = collisionKey(name).split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const parent = files.get(parts.slice(0, i).join('/'));
-      if (parent !== undefined) fail(parent, name);
-    }
-  }
-}
-
 /** Escapes control characters so a hostile name cannot garble a terminal. */
 export function printable(name: string): string {
   return [...name]

@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { ChassisError } from '@chassis/kernel';
 
 /** How deep a folder walk goes before it stops (guards against symlink loops). */
 const MAX_DEPTH = 64;
@@ -25,7 +26,8 @@ export async function readTree(
       let isDir = item.isDirectory();
       let isFile = item.isFile();
       if (item.isSymbolicLink()) {
-        const s = await fs.stat(full).catch(() => undefined);
+        // A dangling link is skipped like any other non-file; an unreadable target is an error.
+        const s = await statIfPresent(full);
         isDir = s?.isDirectory() ?? false;
         isFile = s?.isFile() ?? false;
       }
@@ -42,7 +44,7 @@ export async function readTree(
 
 /** True when `p` is an existing folder. */
 export async function isDirectory(p: string): Promise<boolean> {
-  return (await fs.stat(p).catch(() => undefined))?.isDirectory() ?? false;
+  return (await statIfPresent(p))?.isDirectory() ?? false;
 }
 
 /** The file's bytes, or `undefined` when it does not exist. */
@@ -50,7 +52,35 @@ export async function readOptional(p: string): Promise<Buffer | undefined> {
   try {
     return await fs.readFile(p);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    if (isAbsent(err)) return undefined;
+    throw unreadable(p, err);
   }
+}
+
+/**
+ * `stat`, or `undefined` when nothing is there (`ENOENT`, or a file where a folder was
+ * expected). Anything else (permissions, I/O) is `CHASSIS_E_CAR_FILE_UNREADABLE`: a pack must
+ * not silently leave out a file it cannot read.
+ */
+export async function statIfPresent(p: string): Promise<Stats | undefined> {
+  try {
+    return await fs.stat(p);
+  } catch (err) {
+    if (isAbsent(err)) return undefined;
+    throw unreadable(p, err);
+  }
+}
+
+function isAbsent(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** `CHASSIS_E_CAR_FILE_UNREADABLE` naming the file and why. */
+export function unreadable(file: string, cause: unknown): ChassisError {
+  return new ChassisError(
+    'CHASSIS_E_CAR_FILE_UNREADABLE',
+    `${file} exists but cannot be read (${(cause as Error).message}); fix its permissions`,
+    { details: { file }, cause },
+  );
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { assertLayout, assertNoCollisions, assertSafePath, MANIFEST_PATH } from './layout.js';
+import { assertLayout, assertSafePath, MANIFEST_PATH } from './layout.js';
 import { comparePaths } from './manifest.js';
+import { assertNameLength, assertNoCollisions } from './names.js';
 
 /**
  * The DOS timestamp every entry gets: 2000-01-01 00:00:00, built from local-time fields because
@@ -36,6 +37,7 @@ export async function writeCar(
   const names = [...entries.keys()];
   for (const name of names) {
     assertSafePath(name, outFile);
+    assertNameLength(name, outFile);
     assertLayout(name, outFile);
   }
   assertNoCollisions(names, outFile);

@@ -20,6 +20,7 @@ export function readMemoryBounded(
   });
   const read = Promise.resolve()
     .then(() => runtime.driverMemory({ timeoutMs }))
+    // A scrape never fails for want of memory samples; each handle's faults are reported apart.
     .catch(() => []);
   return Promise.race([read, giveUp]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,4 @@
-import { type FormField, renderForm } from '@chassis/kernel';
+import { ChassisError, type FormField, renderForm } from '@chassis/kernel';
 import type {
   DriverInfo,
   DriverVersionInfo,
@@ -117,8 +117,10 @@ export function resourceDetail(
       .getDriver(info.binding.driverId)
       .versions.find((x) => x.version === info.binding.version);
     if (v) form = renderForm(v.descriptor.properties ?? [], v.messages, locale);
-  } catch {
-    // A resource whose driver is gone still shows its configuration, just without a form.
+  } catch (err) {
+    // A resource whose driver is gone still shows its configuration, just without a form; any
+    // other failure (a broken descriptor, a bug) is an error, not an empty form.
+    if (!(ChassisError.is(err) && err.code === 'CHASSIS_E_UPGRADE_NOT_INSTALLED')) throw err;
   }
   return { ...info, form, locale };
 }

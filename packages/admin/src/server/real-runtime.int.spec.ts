@@ -1,10 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readCarEntries } from '@chassis/car';
+import { HOSTILE_KINDS, type HostileKind, hostileCar } from '@chassis/car/testing';
 import { DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { createManagementServer, type ManagementServer } from '@chassis/runtime';
 import { buildFixtureCar } from '@chassis/runtime/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AdminServer, createAdminServer } from './create-admin-server.js';
 
 const ID = 'com.example.fixture';
@@ -173,5 +175,28 @@ describe('admin API over the real management runtime', () => {
     expect(json.json()).toEqual([
       expect.objectContaining({ driverId: WORKER_ID, version: '1.0.0', tier: 'worker' }),
     ]);
+  });
+
+  it('refuses a hostile upload with its typed 4xx code, never 500, and keeps nothing of it', async () => {
+    const files = await readCarEntries(
+      await buildFixtureCar(join(root, 'hostile'), { id: 'com.example.hostile', version: '1.0.0' }),
+    );
+    for (const [kind, code] of Object.entries(HOSTILE_KINDS)) {
+      const up = await admin.app.inject({
+        method: 'POST',
+        url: '/api/drivers',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        payload: hostileCar(files, kind as HostileKind),
+      });
+      expect(up.statusCode, `${kind}: ${up.body}`).toBe(400);
+      expect(up.json().code, kind).toBe(code);
+    }
+    const list = await admin.app.inject({ url: '/api/drivers', headers: auth });
+    expect(list.body).not.toContain('com.example.hostile');
+    // The upload folder is removed in an onResponse hook, which may still run after inject.
+    await vi.waitFor(async () => expect(await readdir(join(root, 'data', 'uploads'))).toEqual([]), {
+      timeout: 5000,
+      interval: 20,
+    });
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readCarEntries, writeCar } from '@chassis/car';
+import { HOSTILE_KINDS, type HostileKind, hostileCar } from '@chassis/car/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../__fixtures__/run.js';
 import { ExitCode } from '../run.js';
@@ -74,6 +75,20 @@ describe('chassis car', () => {
     const j = await run('car', 'verify', out, '--json');
     expect(j.code).toBe(ExitCode.failed);
     expect(JSON.parse(j.err).error.code).toBe('CHASSIS_E_CAR_DIGEST_MISMATCH');
+  });
+
+  it('verify refuses every lie of a lenient zip reader with its own code', async () => {
+    const dir = await scaffold('lying');
+    const out = path.join(root, 'lying.car');
+    expect((await run('car', 'pack', dir, '-o', out)).code).toBe(ExitCode.ok);
+    const entries = await readCarEntries(out);
+    for (const [kind, code] of Object.entries(HOSTILE_KINDS)) {
+      const file = path.join(root, `lying-${kind}.car`);
+      writeFileSync(file, hostileCar(entries, kind as HostileKind));
+      const r = await run('car', 'verify', file, '--json');
+      expect(r.code, `${kind}: ${r.out}`).toBe(ExitCode.failed);
+      expect(JSON.parse(r.err).error.code, kind).toBe(code);
+    }
   });
 
   it('pack reports a broken project with its code', async () => {

@@ -1,12 +1,15 @@
 import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packCar } from '@chassis/car';
+import { pathToFileURL } from 'node:url';
+import { packCar, readCarEntries } from '@chassis/car';
+import { HOSTILE_KINDS, type HostileKind, hostileCar } from '@chassis/car/testing';
 import { ChassisError } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
 import { ECHO_DRIVER, tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
 import { DriverLoader } from '../loader/driver-loader.js';
+import { createSource } from '../sources/create-source.js';
 import { CarCache, sha256File } from './car-cache.js';
 
 describe('CarCache', () => {
@@ -116,6 +119,34 @@ describe('CarCache', () => {
     expect(removed.sort()).toEqual([`.tmp-${'0'.repeat(64)}-dead`, b.sha256].sort());
     expect((await readdir(cacheDir)).sort()).toEqual([a.sha256, 'not-ours'].sort());
     expect((await lstat(a.dir)).isDirectory()).toBe(true);
+  });
+
+  it('a folder scan refuses each lie of a lenient zip reader with its own code, before spawning anything', async () => {
+    const folder = join(root.dir, 'hostile-folder');
+    await mkdir(folder, { recursive: true });
+    const files = await readCarEntries(carB);
+    const kinds = Object.keys(HOSTILE_KINDS) as HostileKind[];
+    for (const kind of kinds) await writeFile(join(folder, `${kind}.car`), hostileCar(files, kind));
+    const source = createSource(pathToFileURL(folder).href);
+    const refs = await source.list();
+    expect(refs.map((r) => r.name).sort()).toEqual(kinds.map((k) => `${k}.car`).sort());
+    const cacheDir = join(root.dir, 'cache-hostile');
+    const cache = new CarCache(cacheDir);
+    const loader = new DriverLoader({ kernelContainer: new Container(), defaultTier: 'worker' });
+    const incoming = join(root.dir, 'incoming-hostile');
+    await mkdir(incoming, { recursive: true });
+    for (const ref of refs) {
+      const file = join(incoming, ref.name);
+      await source.download(ref, file);
+      const err = await loader.loadCar(file, cache).then(
+        (l) => l.handle.dispose().then(() => 'loaded'),
+        (e: unknown) => e,
+      );
+      expect(ChassisError.is(err) ? err.code : String(err), ref.name).toBe(
+        HOSTILE_KINDS[ref.name.replace(/\.car$/, '') as HostileKind],
+      );
+    }
+    expect(await readdir(cacheDir).catch(() => [])).toEqual([]);
   });
 
   it('DriverLoader.loadCar runs a cached CAR with its bundled lib/', async () => {

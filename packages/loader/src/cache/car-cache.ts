@@ -64,7 +64,11 @@ export class CarCache {
 
   /** Removes every cache entry (and leftover temporary directory) not in `keep`; returns names removed. */
   async gc(keep: ReadonlySet<string>): Promise<string[]> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const names = await readdir(this.dir).catch((cause: NodeJS.ErrnoException) => {
+      // No cache folder yet: nothing to collect. Anything else is not "empty".
+      if (cause.code === 'ENOENT') return [] as string[];
+      throw this.io(`cannot list the cache ${this.dir}`, cause);
+    });
     const removed: string[] = [];
     for (const name of names.sort()) {
       if (keep.has(name) || this.inflight.has(name)) continue;
@@ -113,13 +117,13 @@ export class CarCache {
       archive = await extractCar(carFile, temp, this.readOptions);
       await ensureLibLink(temp);
     } catch (err) {
-      await rm(temp, { recursive: true, force: true });
+      await removeLeftover(temp);
       throw err;
     }
     try {
       await rename(temp, target);
     } catch (cause) {
-      await rm(temp, { recursive: true, force: true });
+      await removeLeftover(temp);
       // Another server process sharing the cache won the race: its copy is as good as ours.
       const code = (cause as NodeJS.ErrnoException).code;
       if (!(code === 'ENOTEMPTY' || code === 'EEXIST') || !(await isDir(target))) {
@@ -141,6 +145,37 @@ export class CarCache {
   }
 }
 
+/** Whether `path` is a folder; only `ENOENT` means "no", any other failure is a typed error. */
 async function isDir(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new ChassisError(
+      'CHASSIS_E_LOADER_CACHE_IO',
+      `cannot check ${path}: ${(cause as Error).message}`,
+      {
+        details: { dir: path },
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * Removes a half-built extraction after a failure. Retries (a write still settling can make the
+ * first pass fail with `ENOTEMPTY`); what still fails is a process warning naming the folder,
+ * never thrown, so the caller's real error is what the user sees (gc removes it later).
+ */
+async function removeLeftover(dir: string): Promise<void> {
+  try {
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  } catch (err) {
+    process.emitWarning(
+      `Could not remove the partial extraction ${dir}: ${(err as Error).message}`,
+      {
+        code: 'CHASSIS_W_LOADER_CACHE_LEFTOVER',
+      },
+    );
+  }
 }

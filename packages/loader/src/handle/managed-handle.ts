@@ -159,6 +159,8 @@ export class ManagedHandle implements ManagedDriverHandle {
   memory(options: MemoryOptions = {}): Promise<DriverMemory | undefined> {
     const env = this.env;
     if (!env || this.current !== 'ready') return Promise.resolve(undefined);
+    // A best-effort sample for metrics: a probe that fails or times out shows no sample. Nothing
+    // is lost: faults and unresponsiveness reach the runtime through the handle's own fault path.
     try {
       return env.memory(options.timeoutMs ?? DEFAULT_MEMORY_TIMEOUT_MS).catch(() => undefined);
     } catch {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDescriptor } from '@chassis/car';
@@ -17,9 +18,10 @@ export async function readDriverDirectory(dir: string): Promise<DriverDirectory>
   try {
     text = await readFile(join(dir, 'driver.yaml'), 'utf8');
   } catch (cause) {
+    if (!isAbsent(cause)) throw unreadable(join(dir, 'driver.yaml'), cause);
     throw new ChassisError(
       'CHASSIS_E_LOADER_ENTRY_INVALID',
-      `${dir} has no readable driver.yaml; point the loader at an extracted CAR directory`,
+      `${dir} has no driver.yaml; point the loader at an extracted CAR directory`,
       { details: { dir }, cause },
     );
   }
@@ -33,8 +35,10 @@ export async function readMessages(dir: string): Promise<Record<string, Record<s
   let names: string[];
   try {
     names = await readdir(folder);
-  } catch {
-    return {};
+  } catch (cause) {
+    // No messages folder: a driver without labels. A folder that cannot be read is not that.
+    if (isAbsent(cause)) return {};
+    throw unreadable(folder, cause);
   }
   const out: Record<string, Record<string, string>> = {};
   for (const name of names.sort()) {
@@ -62,9 +66,9 @@ export async function readMessages(dir: string): Promise<Record<string, Record<s
  * their real path under the CAR). Idempotent; a CAR without `lib/` needs no link.
  */
 export async function ensureLibLink(dir: string): Promise<void> {
-  const lib = await lstat(join(dir, 'lib')).catch(() => undefined);
+  const lib = await lstatIfPresent(join(dir, 'lib'));
   if (!lib?.isDirectory()) return;
-  const existing = await lstat(join(dir, 'node_modules')).catch(() => undefined);
+  const existing = await lstatIfPresent(join(dir, 'node_modules'));
   if (existing) return;
   try {
     await symlink('lib', join(dir, 'node_modules'), 'dir');
@@ -76,4 +80,28 @@ export async function ensureLibLink(dir: string): Promise<void> {
       { details: { dir }, cause },
     );
   }
+}
+
+/** `ENOENT` (or a file where a folder was expected): the thing is not there. */
+function isAbsent(cause: unknown): boolean {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** `lstat`, or `undefined` when absent; any other failure is a typed error naming the path. */
+async function lstatIfPresent(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (cause) {
+    if (isAbsent(cause)) return undefined;
+    throw unreadable(path, cause);
+  }
+}
+
+function unreadable(path: string, cause: unknown): ChassisError {
+  return new ChassisError(
+    'CHASSIS_E_LOADER_FILE_UNREADABLE',
+    `${path} exists but cannot be read (${(cause as Error).message}); fix its permissions`,
+    { details: { file: path }, cause },
+  );
 }

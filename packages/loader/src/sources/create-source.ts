@@ -26,6 +26,7 @@ export function createSource(url: string, options: CreateSourceOptions = {}): Ca
   try {
     scheme = new URL(url).protocol;
   } catch {
+    // Not a URL at all: refused below with CHASSIS_E_LOADER_SOURCE_UNSUPPORTED naming it.
     scheme = '';
   }
   switch (scheme) {

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,7 +35,8 @@ export class FileSource implements CarSource {
     }
     const refs: CarRef[] = [];
     for (const name of names.filter((n) => n.endsWith('.car')).sort()) {
-      const s = await stat(join(this.dir, name)).catch(() => undefined);
+      const s = await statIfPresent(join(this.dir, name));
+      // Gone since the listing, or a folder named *.car: not a CAR of this source.
       if (!s?.isFile()) continue;
       refs.push({ name, url: pathToFileURL(join(this.dir, name)).href, size: s.size });
     }
@@ -45,7 +46,7 @@ export class FileSource implements CarSource {
   async download(ref: CarRef, destFile: string, opts: DownloadOptions = {}): Promise<void> {
     const maxBytes = opts.maxBytes ?? this.defaults.maxBytes;
     const path = fileURLToPath(ref.url);
-    const size = (await stat(path).catch(() => undefined))?.size;
+    const size = (await statIfPresent(path))?.size;
     if (maxBytes !== undefined && size !== undefined && size > maxBytes) {
       throw tooLarge(ref.url, maxBytes, size);
     }
@@ -58,5 +59,22 @@ export class FileSource implements CarSource {
       signal,
       sha256: ref.sha256,
     });
+  }
+}
+
+/**
+ * `stat`, or `undefined` when the file is absent. Any other failure (permissions, I/O) is
+ * `CHASSIS_E_LOADER_FILE_UNREADABLE`: a folder scan must not silently skip a CAR it cannot read.
+ */
+async function statIfPresent(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ChassisError(
+      'CHASSIS_E_LOADER_FILE_UNREADABLE',
+      `${path} exists but cannot be read (${(cause as Error).message}); fix its permissions`,
+      { details: { file: path, url: pathToFileURL(path).href }, cause },
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { symlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +57,17 @@ describe('file: source', () => {
     );
     expect(await readdir(out)).toEqual(['a.car']);
     expect(createSource(src)).toBeDefined();
+  });
+
+  it('skips a CAR gone since the listing, but never one it cannot read', async () => {
+    const src = await emptyDir('file-src-unreadable');
+    await writeFile(join(src, 'a.car'), A);
+    symlinkSync(join(src, 'gone'), join(src, 'dangling.car'));
+    const source = createSource(pathToFileURL(src).href);
+    expect((await source.list()).map((r) => r.name)).toEqual(['a.car']);
+    // A link to itself exists but cannot be read, even by root (ELOOP).
+    symlinkSync(join(src, 'loop.car'), join(src, 'loop.car'));
+    expect(await codeOf(source.list())).toBe('CHASSIS_E_LOADER_FILE_UNREADABLE');
   });
 
   it('refuses unknown schemes and unreadable directories', async () => {

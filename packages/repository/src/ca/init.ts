@@ -102,12 +102,18 @@ function caExists(dir: string): ChassisError {
   );
 }
 
+/** Only `ENOENT` means absent: a CA file that cannot be checked must not be overwritten. */
 async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new ChassisError(
+      'CHASSIS_E_REPO_STATE_UNREADABLE',
+      `Cannot tell whether ${file} exists (${(err as Error).message}); fix its permissions first`,
+      { details: { file }, cause: err },
+    );
   }
 }
 

@@ -43,6 +43,8 @@ export function signerOf(certificatePem: string | undefined): SignerInfo | undef
       validTo: new Date(leaf.validTo).toISOString(),
     };
   } catch {
+    // The signer is informational in a listing; trust is decided at install, where the chain is
+    // parsed and verified against the CA and an unparsable certificate is refused.
     return undefined;
   }
 }

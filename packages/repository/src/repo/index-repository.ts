@@ -70,7 +70,18 @@ export async function reindex(
   const state = await readRepositoryState(dir);
   const previous = state.targets.signed.targets;
   const inspect = options.inspect ?? readCarSummary;
-  const names = (await readdir(join(dir, CARS_DIR)).catch(() => [] as string[])).sort();
+  // No cars/ folder yet: an empty repository. A folder that cannot be listed must not become one
+  // (that would sign and publish targets without any driver).
+  const names = (
+    await readdir(join(dir, CARS_DIR)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw new ChassisError(
+        'CHASSIS_E_REPO_STATE_UNREADABLE',
+        `Cannot list ${join(dir, CARS_DIR)} (${err.message}); fix its permissions before indexing`,
+        { details: { dir: join(dir, CARS_DIR) }, cause: err },
+      );
+    })
+  ).sort();
   const targets: TargetFile[] = [];
   const byKey = new Map<string, string>();
   for (const name of names) {

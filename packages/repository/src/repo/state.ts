@@ -26,13 +26,22 @@ async function readJson(file: string): Promise<TufJson> {
   return JSON.parse(await readFile(file, 'utf8')) as TufJson;
 }
 
-/** Highest `N` with an `N.root.json` in `dir` (0 when there is none). */
+/**
+ * Highest `N` with an `N.root.json` in `dir` (0 when there is none, or no folder). A folder that
+ * exists but cannot be listed is `CHASSIS_E_REPO_STATE_UNREADABLE`, never 0: `repo init` would
+ * take 0 for "no repository" and write a new root over the real one.
+ */
 export async function latestRootVersion(dir: string): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
-  } catch {
-    return 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw new ChassisError(
+      'CHASSIS_E_REPO_STATE_UNREADABLE',
+      `Cannot list the repository folder ${dir} (${(err as Error).message}); fix its permissions`,
+      { details: { dir }, cause: err },
+    );
   }
   let max = 0;
   for (const name of names) {

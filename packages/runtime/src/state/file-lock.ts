@@ -34,7 +34,20 @@ export async function withFileLock<T>(
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
+      let text: string;
+      try {
+        text = await readFile(lockFile, 'utf8');
+      } catch (cause) {
+        // Released between our create and our read: try to take it again.
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        // Anything else is not "no owner": breaking a lock we cannot read could let two in.
+        throw new ChassisError(
+          'CHASSIS_E_STATE_IO',
+          `Cannot read state lock ${lockFile} (${(cause as Error).message}); remove it if no server is running`,
+          { details: { lockFile }, cause },
+        );
+      }
+      const owner = Number.parseInt(text, 10);
       // An empty lock file is a writer killed between create and write: stale too.
       if (!Number.isFinite(owner) || !alive(owner)) {
         await rm(lockFile, { force: true });

@@ -83,4 +83,33 @@ export const carCodes = defineCodes({
     status: 409,
     summary: 'The extraction destination already exists and is not empty',
   },
+  CHASSIS_E_CAR_DATA_DESCRIPTOR_MISMATCH: {
+    status: 400,
+    summary:
+      "An entry's data descriptor or local header disagrees with the central directory (sizes, CRC-32)",
+  },
+  CHASSIS_E_CAR_ENTRY_COUNT_MISMATCH: {
+    status: 400,
+    summary:
+      'The end-of-central-directory entry count disagrees with the records present (a hidden entry)',
+  },
+  CHASSIS_E_CAR_PREFIX_BYTES: {
+    status: 400,
+    summary:
+      'Bytes precede the first local header (a self-extractor stub the signature does not cover)',
+  },
+  CHASSIS_E_CAR_NAME_CASE_COLLISION: {
+    status: 400,
+    summary: 'Two entry names differ only in case (under full Unicode case folding)',
+  },
+  CHASSIS_E_CAR_NAME_TOO_LONG: {
+    status: 400,
+    summary:
+      'An entry name is too long for a file system (a component over 255 bytes, or the path)',
+  },
+  CHASSIS_E_CAR_FILE_UNREADABLE: {
+    status: 500,
+    summary:
+      'A CAR or a file of the project to pack exists but cannot be read (permissions, I/O); it is not treated as absent',
+  },
 });

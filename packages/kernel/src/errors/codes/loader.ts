@@ -66,4 +66,9 @@ export const loaderCodes = defineCodes({
     status: 501,
     summary: 'An s3:// source needs the optional peer dependency @aws-sdk/client-s3 installed',
   },
+  CHASSIS_E_LOADER_FILE_UNREADABLE: {
+    status: 500,
+    summary:
+      'A file or folder of a driver directory or CAR source exists but cannot be read (permissions, I/O); it is not treated as absent',
+  },
 });

@@ -94,4 +94,9 @@ export const repositoryCodes = defineCodes({
     status: 501,
     summary: 'An s3:// repository needs the optional peer dependency @aws-sdk/client-s3 installed',
   },
+  CHASSIS_E_REPO_STATE_UNREADABLE: {
+    status: 500,
+    summary:
+      'A repository or CA folder or file exists but cannot be read (permissions, I/O); it is not treated as absent',
+  },
 });
