@@ -4,6 +4,7 @@ import { ChassisError, driverKey } from '@chassis/kernel';
 import { TargetFile } from '@tufjs/models';
 import { type DriverEntry, entryOfTarget } from '../tuf/entry.js';
 import { type CarInspector, type CarSummary, readCarSummary, signerOf } from './car-inspector.js';
+import { publishConsistentNames } from './consistent.js';
 import { digestFile } from './digest.js';
 import { assertKeysOutside, loadRoleKeys, type RoleKeys } from './keys-store.js';
 import { CARS_DIR, carTargetPath } from './layout.js';
@@ -57,7 +58,9 @@ export function carTarget(sha256: string, length: number, summary: CarSummary): 
 }
 
 /**
- * Rebuilds targets from `cars/` and signs new targets, snapshot and timestamp versions.
+ * Rebuilds targets from `cars/` and signs new targets, snapshot and timestamp versions. Every
+ * CAR is published under its consistent (hash-prefixed) names first, which also migrates a
+ * repository made before they existed.
  * `known` carries summaries already read (by `addCar`), so a CAR is not parsed twice.
  * @internal
  */
@@ -101,6 +104,7 @@ export async function reindex(
       );
     }
     byKey.set(key, sha256);
+    await publishConsistentNames(dir, target);
     targets.push(target);
   }
   const versions = {

@@ -7,6 +7,7 @@ export {
   readCarSummary,
   verifyCarIntegrity,
 } from './car-inspector.js';
+export { type PublishedTarget, publishConsistentNames } from './consistent.js';
 export { digestFile } from './digest.js';
 export {
   carTarget,
@@ -19,8 +20,10 @@ export { loadRoleKeys, type RoleKeys } from './keys-store.js';
 export {
   CARS_DIR,
   carTargetPath,
+  consistentTargetPaths,
   digestOfTargetPath,
   isMetadataFileName,
+  isTargetFileName,
   LATEST_ROOT_FILE,
   TIMESTAMP_FILE,
   versionedName,

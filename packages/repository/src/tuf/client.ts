@@ -4,6 +4,7 @@ import { ChassisError } from '@chassis/kernel';
 import { Metadata, MetadataKind, type TargetFile } from '@tufjs/models';
 import { Updater } from 'tuf-js';
 import { tempPathFor, writeFileAtomic } from '../repo/atomic.js';
+import { consistentTargetPaths } from '../repo/layout.js';
 import {
   openRepositoryLocation,
   type RepositoryLocation,
@@ -93,7 +94,6 @@ export class RepositoryClient {
           targetBaseUrl: this.location.baseUrl,
           fetcher: transport,
           config: {
-            prefixTargetsWithHash: false,
             rootMaxLength: this.limits.rootMaxBytes,
             timestampMaxLength: this.limits.timestampMaxBytes,
             snapshotMaxLength: this.limits.snapshotMaxBytes,
@@ -168,7 +168,7 @@ export class RepositoryClient {
     const transport = this.location.transport;
     transport.lastError = undefined;
     try {
-      await downloadTarget(transport, this.targetUrl(target.path), target, tmp);
+      await downloadTarget(transport, this.targetUrl(target), target, tmp);
       await rename(tmp, destFile);
     } catch (err) {
       await rm(tmp, { force: true });
@@ -182,9 +182,13 @@ export class RepositoryClient {
     return entry;
   }
 
-  /** Where a target lives: resolved against the base URL exactly as tuf-js does. */
-  private targetUrl(path: string): string {
-    return new URL(this.location.baseUrl + path.replace(/^\/+/, '')).toString();
+  /**
+   * Where a target lives: its consistent-snapshot name (`<dir>/<sha256>.<name>`, root says
+   * `consistent_snapshot: true`), resolved against the base URL exactly as tuf-js does.
+   */
+  private targetUrl(target: TargetFile): string {
+    const [path] = consistentTargetPaths(target.path, { sha256: target.hashes.sha256! });
+    return new URL(this.location.baseUrl + path!.replace(/^\/+/, '')).toString();
   }
 
   /** The verified metadata bytes the client now trusts (`root.json`, `timestamp.json`...). */
