@@ -9,6 +9,7 @@ import { digestFile } from './digest.js';
 import { assertKeysOutside, loadRoleKeys, type RoleKeys } from './keys-store.js';
 import { CARS_DIR, carTargetPath } from './layout.js';
 import { DEFAULT_EXPIRY, type Expiry } from './metadata.js';
+import { revocationsTarget } from './revocations-target.js';
 import { readRepositoryState } from './state.js';
 import { writeIndex } from './writer.js';
 
@@ -106,6 +107,12 @@ export async function reindex(
     byKey.set(key, sha256);
     await publishConsistentNames(dir, target);
     targets.push(target);
+  }
+  // The CA's revocation list, when published (see revocations.ts), is a target like the CARs.
+  const revocations = await revocationsTarget(dir);
+  if (revocations) {
+    await publishConsistentNames(dir, revocations);
+    targets.push(revocations);
   }
   const versions = {
     targets: state.targets.signed.version + 1,

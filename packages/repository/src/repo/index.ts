@@ -25,10 +25,13 @@ export {
   isMetadataFileName,
   isTargetFileName,
   LATEST_ROOT_FILE,
+  REVOCATIONS_TARGET,
   TIMESTAMP_FILE,
   versionedName,
 } from './layout.js';
 export { DEFAULT_EXPIRY, type Expiry } from './metadata.js';
+export { type PublishRevocationsOptions, publishRevocations } from './revocations.js';
+export { type RevocationsTargetCustom, revocationsTarget } from './revocations-target.js';
 export { type RotateOptions, type RotateResult, rotateRootKey } from './rotate.js';
 export { type RepositoryServer, type ServeOptions, serveRepository } from './serve.js';
 export { latestRootVersion, type RepositoryState, readRepositoryState } from './state.js';

@@ -42,8 +42,15 @@ export function consistentTargetPaths(
 
 const CAR_TARGET = /^cars\/([0-9a-f]{64})\.car$/;
 
-/** A CAR's file name inside `cars/`, plain or hash-prefixed. */
-const SERVABLE_TARGET = /^cars\/(?:[0-9a-f]{64}\.)?[0-9a-f]{64}\.car$/;
+/**
+ * Target path of the project CA's signed revocation list, published through the repository so
+ * that TUF's rollback and freeze protection cover it (see `publishRevocations`).
+ */
+export const REVOCATIONS_TARGET = 'revocations.json';
+
+/** A CAR's file name inside `cars/` or the revocation list, plain or hash-prefixed. */
+const SERVABLE_TARGET =
+  /^(?:cars\/(?:[0-9a-f]{64}\.)?[0-9a-f]{64}\.car|(?:[0-9a-f]{64}\.)?revocations\.json)$/;
 
 /** True for a path a repository serves as a target file (plain or consistent name). */
 export function isTargetFileName(path: string): boolean {
