@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -248,6 +249,27 @@ describe('node examples/management-server/dist/main.js (the demo)', () => {
     expect(run.stderr).toMatch(stderr);
     expect(transitions(run.stdout)).toEqual([]);
   });
+});
+
+describe('node examples/management-server/dist/main.js serve --admin-port <port in use>', () => {
+  it('fails the start with CHASSIS_E_ADMIN_PORT_IN_USE before any driver starts', async () => {
+    const blocker = createNetServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as AddressInfo).port)),
+    );
+    try {
+      const dataDir = join(await tmp(), 'data');
+      const run = await runMain(['serve', '--admin-port', String(port), '--data-dir', dataDir]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('CHASSIS_E_ADMIN_PORT_IN_USE');
+      expect(run.stderr).toContain(`127.0.0.1:${port}`);
+      // The port is bound before the drivers start: none of them was even loaded.
+      expect(transitions(run.stdout)).toEqual([]);
+      expect(run.stdout).not.toMatch(/Start \(category order/);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  }, 30_000);
 });
 
 describe('node examples/management-server/dist/main.js serve --admin-port 0', () => {

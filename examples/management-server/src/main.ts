@@ -10,6 +10,7 @@ import {
 import { type CliOptions, parseCli, USAGE, UsageError } from './args.js';
 import { createDemoResources, runDemo } from './demo.js';
 import { heading } from './format.js';
+import { DEFAULT_DATA_DIR } from './paths.js';
 import { type ExampleServerOptions, startExampleServer } from './server.js';
 import type { TrustOptions } from './trust.js';
 import { watchUpdates } from './update-notices.js';
@@ -50,10 +51,39 @@ async function serverOptions(options: CliOptions): Promise<ExampleServerOptions>
   };
 }
 
-/** `serve`: starts (restoring what the data directory holds), then runs until a signal. */
+/**
+ * `serve`: binds the admin port (when asked) before any driver starts, so a port in use fails
+ * the start at once with `CHASSIS_E_ADMIN_PORT_IN_USE`; then starts (restoring what the data
+ * directory holds) and runs until a signal.
+ */
 async function serve(options: CliOptions): Promise<void> {
-  const ex = await startExampleServer(await serverOptions(options));
   let closeAdmin = async (): Promise<void> => {};
+  let adminUrl: string | undefined;
+  let dataDir = '';
+  const beforeStart =
+    options.adminPort === undefined
+      ? undefined
+      : async (runtime: Parameters<NonNullable<ExampleServerOptions['beforeStart']>>[0]) => {
+          const { serveAdmin } = await import('./admin.js');
+          const { admin, url } = await serveAdmin(
+            runtime,
+            dataDir,
+            options.adminPort!,
+            print,
+            options.adminTokens,
+          );
+          closeAdmin = () => admin.close();
+          adminUrl = url;
+        };
+  const base = await serverOptions(options);
+  dataDir = base.dataDir ?? DEFAULT_DATA_DIR;
+  const ex = await startExampleServer({ ...base, ...(beforeStart ? { beforeStart } : {}) }).catch(
+    async (err: unknown) => {
+      // The admin server is up only if the failure came after it was bound.
+      await closeAdmin();
+      throw err;
+    },
+  );
   let updates: { stop(): void } | undefined;
   try {
     print(heading('Resources'));
@@ -63,17 +93,8 @@ async function serve(options: CliOptions): Promise<void> {
       const interval = options.updateIntervalSeconds;
       updates = watchUpdates(ex.runtime, print, interval ? interval * 1000 : undefined);
     }
-    if (options.adminPort !== undefined) {
-      const { serveAdmin } = await import('./admin.js');
-      const { admin, url } = await serveAdmin(
-        ex.runtime,
-        ex.dataDir,
-        options.adminPort,
-        print,
-        options.adminTokens,
-      );
-      closeAdmin = () => admin.close();
-      print(heading(`Admin API and web UI on ${url}/ (token in ${ex.dataDir}/admin-token)`));
+    if (adminUrl) {
+      print(heading(`Admin API and web UI on ${adminUrl}/ (token in ${ex.dataDir}/admin-token)`));
     }
     print(
       `\nRunning with data in ${ex.dataDir} (install lock ${ex.lockFile}); press Ctrl-C to stop.`,
@@ -83,7 +104,7 @@ async function serve(options: CliOptions): Promise<void> {
       process.once('SIGTERM', resolve);
     });
   } finally {
-    // Also on a failed start (e.g. the admin port is taken): the drivers' workers must end.
+    // Also on a failed start: the drivers' workers must end.
     updates?.stop();
     print(heading('Stop (exact reverse of the start order)'));
     await closeAdmin();

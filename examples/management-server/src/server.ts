@@ -48,6 +48,12 @@ export interface ExampleServerOptions {
   readonly dataDir?: string;
   /** Delete `dataDir` first so that the run starts from nothing (the demo does). */
   readonly fresh?: boolean;
+  /**
+   * Runs once the runtime exists, before any driver starts: binds the admin port, so a port in
+   * use fails the start (`CHASSIS_E_ADMIN_PORT_IN_USE`) with no driver started. A failure stops
+   * the server (releasing the data directory) and is the start's error.
+   */
+  readonly beforeStart?: (runtime: ManagementServer['runtime']) => Promise<void>;
   /** Where lines go (default `console.log`). */
   readonly print?: (line: string) => void;
   /** Lowest level of server and driver log lines to print (default `warn`). */
@@ -158,6 +164,14 @@ export async function startExampleServer(
     }
   };
 
+  if (options.beforeStart) {
+    try {
+      await options.beforeStart(runtime);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
   print(heading(`Start (category order: ${order.join(' → ')})`));
   await server.start();
   for (const d of runtime.listDrivers()) categories.set(d.id, d.category);

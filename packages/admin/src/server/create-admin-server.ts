@@ -15,6 +15,7 @@ import { registerUiRoutes } from '../routes/ui.js';
 import { installCarUploadParser } from '../routes/upload.js';
 import { accessHook } from './access.js';
 import type { RouteContext } from './context.js';
+import { listenError, onClientError, onFrameworkError } from './edge-errors.js';
 import { installErrorHandlers } from './errors.js';
 
 /** Options of {@link createAdminServer}. */
@@ -48,7 +49,10 @@ export interface AdminServer {
   readonly audit: AuditLog;
   /** Every registered route as `METHOD /path` (HEAD excluded), for documentation checks. */
   readonly routes: readonly string[];
-  /** Listens (default 127.0.0.1, never all interfaces unless asked); resolves with the URL. */
+  /**
+   * Listens (default 127.0.0.1, never all interfaces unless asked); resolves with the URL. An
+   * address in use is `CHASSIS_E_ADMIN_PORT_IN_USE`.
+   */
   listen(options?: { host?: string; port?: number }): Promise<string>;
   /** Ends SSE streams, unsubscribes from the runtime and closes the server. */
   close(): Promise<void>;
@@ -77,6 +81,9 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
       },
     },
     return503OnClosing: true,
+    // Parser and router errors answer in the API's typed JSON shape too (see edge-errors.ts).
+    clientErrorHandler: onClientError,
+    frameworkErrors: onFrameworkError,
     // The pino-typed instance is narrowed to the base logger type the route modules use.
   }) as unknown as FastifyInstance;
   const audit = new AuditLog(options.auditCapacity);
@@ -139,7 +146,11 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     audit,
     routes,
     async listen({ host = '127.0.0.1', port = 8080 } = {}) {
-      return app.listen({ host, port });
+      try {
+        return await app.listen({ host, port });
+      } catch (err) {
+        throw listenError(err, host, port);
+      }
     },
     async close() {
       await app.close();

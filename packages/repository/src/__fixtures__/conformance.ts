@@ -80,6 +80,7 @@ export function describeTransportConformance(name: string, harness: TransportHar
 
     it('reports a missing CAR as a half-synced mirror', async () => {
       await rm(join(repo, 'cars', `${sha}.car`));
+      await rm(join(repo, 'cars', `${sha}.${sha}.car`));
       await harness.sync(repo);
       const c = client();
       try {
@@ -92,7 +93,8 @@ export function describeTransportConformance(name: string, harness: TransportHar
     });
 
     it('refuses a tampered CAR and leaves no file behind', async () => {
-      const file = join(repo, 'cars', `${sha}.car`);
+      // The consistent (hash-prefixed) name is the one clients fetch.
+      const file = join(repo, 'cars', `${sha}.${sha}.car`);
       const bytes = await readFile(file);
       bytes[10] = bytes[10]! ^ 1;
       await writeFile(file, bytes);
@@ -109,7 +111,7 @@ export function describeTransportConformance(name: string, harness: TransportHar
     });
 
     it('stops endless data at the signed length', async () => {
-      const file = join(repo, 'cars', `${sha}.car`);
+      const file = join(repo, 'cars', `${sha}.${sha}.car`);
       await writeFile(file, Buffer.concat([await readFile(file), Buffer.alloc(256 * 1024, 7)]));
       await harness.sync(repo);
       const c = client();

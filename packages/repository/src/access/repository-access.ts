@@ -5,6 +5,7 @@ import semver from 'semver';
 import { verifyCarTrust } from '../signing/verify.js';
 import { RepositoryClient, type RepositoryClientOptions } from '../tuf/client.js';
 import { findUpdates, type HostCompatibility, isCompatible } from '../updates/find-updates.js';
+import { RevocationState } from './revocation-state.js';
 
 /** How a server trusts CARs: the project CA, its revocation list, explicitly allowed unsigned ids. */
 export interface TrustPolicy {
@@ -28,7 +29,17 @@ export interface RepositoryAccess {
   }>;
   /** Downloads `id@version` (newest compatible when absent) into `downloadDir`; returns the file. */
   acquire(id: string, version?: string): Promise<string>;
-  /** Installed drivers with newer compatible versions in the repository (after a verified refresh). */
+  /**
+   * Verifies the trust inputs before the server starts: the operator's revocation file and,
+   * when the repository publishes one, the CA's list from the repository (an invalid list fails
+   * the start with `CHASSIS_E_CA_REVOCATIONS_INVALID`; an unreachable repository does not).
+   * Optional for plain trust verifiers.
+   */
+  ready?(): Promise<void>;
+  /**
+   * Installed drivers with newer compatible versions in the repository (after a verified
+   * refresh, which also brings the repository's revocation list in force).
+   */
   check(
     installed: readonly { id: string; version: string; category: string }[],
   ): Promise<{ id: string; installed: string; available: string; category: string }[]>;
@@ -44,9 +55,13 @@ async function pemOrFile(value: string | undefined): Promise<string | undefined>
 /**
  * Builds the trust check alone (for servers that install CARs from files or a plain directory
  * source): signature, chain to the project CA, revocation, id prefix; unsigned only for ids the
- * operator allowed.
+ * operator allowed. With `current`, the revocation list in force is read from it at every check
+ * (the repository access moves it forward on each refresh).
  */
-export function createTrustVerifier(policy: TrustPolicy): RepositoryAccess['verify'] {
+export function createTrustVerifier(
+  policy: TrustPolicy,
+  current?: () => string | undefined,
+): RepositoryAccess['verify'] {
   let loaded: Promise<{ caPem?: string; revocations?: string }> | undefined;
   return async (carFile) => {
     loaded ??= Promise.all([pemOrFile(policy.caPem), pemOrFile(policy.revocations)]).then(
@@ -55,7 +70,8 @@ export function createTrustVerifier(policy: TrustPolicy): RepositoryAccess['veri
         ...(revocations ? { revocations } : {}),
       }),
     );
-    const { caPem, revocations } = await loaded;
+    const { caPem, revocations: fixed } = await loaded;
+    const revocations = current?.() ?? fixed;
     const trust = await verifyCarTrust(carFile, {
       caPem: caPem ?? '',
       ...(revocations ? { revocations } : {}),
@@ -85,10 +101,55 @@ export function createRepositoryAccess(
     chassisVersion: options.chassisVersion,
     ...(options.contracts ? { contracts: options.contracts } : {}),
   };
+  let caPem: Promise<string | undefined> | undefined;
+  let state: RevocationState | undefined;
+  let fileChecked: Promise<RevocationState> | undefined;
+  // The operator's file is verified once, before the first decision (and at `ready()`).
+  const revocations = (): Promise<RevocationState> => {
+    caPem ??= pemOrFile(options.caPem);
+    fileChecked ??= caPem.then(async (ca) => {
+      const s = new RevocationState(ca);
+      const text = await pemOrFile(options.revocations);
+      if (text !== undefined) {
+        const file = options.revocations!;
+        s.accept(text, file.trimStart().startsWith('{') ? 'the configured list' : file);
+      }
+      state = s;
+      return s;
+    });
+    return fileChecked;
+  };
+  // The repository's list, once TUF verified the metadata naming it, replaces the one in force.
+  const adopt = async (s: RevocationState): Promise<void> => {
+    const published = await client.revocations();
+    if (published && (await caPem))
+      s.accept(published.toString('utf8'), `repository ${client.url}`);
+  };
+  // Every refresh brings the repository's revocation list in force before anything is decided.
+  const refresh = async () => {
+    const s = await revocations();
+    const entries = await client.refresh();
+    await adopt(s);
+    return entries;
+  };
+  const verifyWith = createTrustVerifier(options, () => state?.current);
   return {
-    verify: createTrustVerifier(options),
+    async verify(carFile) {
+      await revocations();
+      return verifyWith(carFile);
+    },
+    async ready() {
+      const s = await revocations();
+      try {
+        await client.refresh();
+      } catch {
+        // Offline at start is fine: installs and update checks refresh again and say why.
+        return;
+      }
+      await adopt(s);
+    },
     async acquire(id, version) {
-      const entries = await client.refresh();
+      const entries = await refresh();
       const candidates = entries.filter(
         (e) => e.id === id && (version ? e.version === version : isCompatible(e, host)),
       );
@@ -106,7 +167,7 @@ export function createRepositoryAccess(
       return file;
     },
     async check(installed) {
-      const entries = await client.refresh();
+      const entries = await refresh();
       const byId = new Map(installed.map((i) => [i.id, i.category]));
       return findUpdates(installed, entries, host).map((n) => ({
         id: n.id,

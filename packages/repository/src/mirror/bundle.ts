@@ -7,7 +7,14 @@ import { ChassisError } from '@chassis/kernel';
 import unzipper from 'unzipper';
 import yazl from 'yazl';
 import { tempPathFor } from '../repo/atomic.js';
-import { CARS_DIR, LATEST_ROOT_FILE, TIMESTAMP_FILE, versionedName } from '../repo/layout.js';
+import { publishConsistentNames } from '../repo/consistent.js';
+import {
+  CARS_DIR,
+  digestOfTargetPath,
+  LATEST_ROOT_FILE,
+  TIMESTAMP_FILE,
+  versionedName,
+} from '../repo/layout.js';
 import { readRepositoryState } from '../repo/state.js';
 import { entryOfTarget } from '../tuf/entry.js';
 import { type MirrorOptions, type MirrorResult, mirrorRepository } from './mirror.js';
@@ -131,6 +138,17 @@ export async function importBundle(
     }
     if (!seen.has(TIMESTAMP_FILE) || !seen.has(versionedName('root', 1))) {
       throw invalid(file, 'timestamp.json or 1.root.json is missing');
+    }
+    // A bundle carries each CAR once; its consistent (hash-prefixed) name is a link made here.
+    // A CAR whose bytes do not match its name fails the TUF verification just below.
+    for (const entry of entries) {
+      const sha256 = digestOfTargetPath(entry.path);
+      if (!sha256) continue;
+      await publishConsistentNames(staging, {
+        path: entry.path,
+        length: entry.uncompressedSize,
+        hashes: { sha256 },
+      });
     }
     const trustedRoot = options.trustedRoot ?? join(staging, versionedName('root', 1));
     await verifyMirror(staging, trustedRoot);

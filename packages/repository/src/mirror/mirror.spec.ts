@@ -47,6 +47,10 @@ describe('mirrorRepository', () => {
     expect(events.at(-1)?.phase).toBe('commit');
     expect(events.filter((e) => e.phase === 'cars').map((e) => e.done)).toEqual([1, 2, 3]);
     expect(await verifyMirror(dst, rootFile)).toMatchObject({ drivers: 3, rootVersion: 1 });
+    // Standard TUF clients fetch the consistent (hash-prefixed) names: the mirror has them too.
+    const names = await readdir(join(dst, 'cars'));
+    for (const sha of shas)
+      expect(names).toEqual(expect.arrayContaining([`${sha}.car`, `${sha}.${sha}.car`]));
     const c = new RepositoryClient({ url: dst, trustedRoot: rootFile, cacheDir: join(dir, 'c') });
     expect((await c.refresh()).map((d) => d.id)).toContain('com.example.kvm');
   });
@@ -108,6 +112,13 @@ describe('verifyMirror', () => {
     const err = await verifyMirror(dst, rootFile).catch((e) => e);
     expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
     expect(err.details.missing).toEqual([`cars/${shas[2]}.car`]);
+  });
+
+  it('lists a missing consistent (hash-prefixed) name: standard clients would get a 404', async () => {
+    await rm(join(dst, 'cars', `${shas[1]}.${shas[1]}.car`));
+    const err = await verifyMirror(dst, rootFile).catch((e) => e);
+    expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
+    expect(err.details.missing).toEqual([`cars/${shas[1]}.${shas[1]}.car`]);
   });
 
   it('refuses a corrupt CAR', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { writeFileAtomic } from '../repo/atomic.js';
+import { publishConsistentNames } from '../repo/consistent.js';
 import { digestFile } from '../repo/digest.js';
 import { LATEST_ROOT_FILE, TIMESTAMP_FILE, versionedName } from '../repo/layout.js';
 import { openRepositoryLocation, type TransportOptions } from '../transport/open.js';
@@ -59,7 +60,8 @@ function versionOf(bytes: Buffer): number {
  * Copies a repository (any transport) into the folder `dst` for an air-gapped site. Everything
  * is verified with TUF before it is written; CARs come first and metadata last (timestamp
  * at the very end), each file atomically, so `dst` always shows either the previous complete
- * repository or the new one. Resumable: CARs already present with the right digest are kept.
+ * repository or the new one. Each CAR is written under its plain and its consistent
+ * (hash-prefixed) names. Resumable: CARs already present with the right digest are kept.
  */
 export async function mirrorRepository(
   src: string,
@@ -105,6 +107,12 @@ export async function mirrorRepository(
         await client.download(d.id, d.version, file);
         copied += 1;
       }
+      // The consistent (hash-prefixed) names standard TUF clients fetch, as the source has them.
+      await publishConsistentNames(dst, {
+        path: d.path,
+        length: d.length,
+        hashes: { sha256: d.sha256 },
+      });
       done += 1;
       bytes += d.length;
       options.onProgress?.({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { digestFile } from '../repo/digest.js';
+import { consistentTargetPaths } from '../repo/layout.js';
 import { RepositoryClient } from '../tuf/client.js';
 
 /** What {@link verifyMirror} found in a complete, valid mirror. */
@@ -18,7 +19,7 @@ export interface MirrorReport {
 /**
  * Verifies a mirror folder as a client would, plus every CAR: TUF metadata against
  * `trustedRoot` (signatures, versions, expiry), then each listed CAR present with its signed
- * digest. A half-synced mirror fails with `CHASSIS_E_REPO_MIRROR_INCOMPLETE` (details list the
+ * digest, under its plain and its consistent (hash-prefixed) name. A half-synced mirror fails with `CHASSIS_E_REPO_MIRROR_INCOMPLETE` (details list the
  * missing CARs), a stale one with `CHASSIS_E_REPO_FREEZE`, a corrupt CAR with
  * `CHASSIS_E_REPO_TARGET_INVALID`.
  */
@@ -41,19 +42,22 @@ export async function verifyMirror(
     });
     const missing: string[] = [];
     for (const d of drivers) {
-      const file = join(dir, d.path);
-      const st = await stat(file).catch(() => undefined);
-      if (!st?.isFile()) {
-        missing.push(d.path);
-        continue;
-      }
-      const got = await digestFile(file);
-      if (got.sha256 !== d.sha256 || got.length !== d.length) {
-        throw new ChassisError(
-          'CHASSIS_E_REPO_TARGET_INVALID',
-          `${d.path} (${d.id}@${d.version}) in ${dir} does not match its signed digest; re-run the mirror`,
-          { details: { dir, driver: d.id, version: d.version, path: d.path } },
-        );
+      // The plain name (older Chassis clients) and the consistent name standard TUF clients fetch.
+      for (const path of [d.path, ...consistentTargetPaths(d.path, { sha256: d.sha256 })]) {
+        const file = join(dir, path);
+        const st = await stat(file).catch(() => undefined);
+        if (!st?.isFile()) {
+          missing.push(path);
+          continue;
+        }
+        const got = await digestFile(file);
+        if (got.sha256 !== d.sha256 || got.length !== d.length) {
+          throw new ChassisError(
+            'CHASSIS_E_REPO_TARGET_INVALID',
+            `${path} (${d.id}@${d.version}) in ${dir} does not match its signed digest; re-run the mirror`,
+            { details: { dir, driver: d.id, version: d.version, path } },
+          );
+        }
       }
     }
     if (missing.length) {

@@ -4,10 +4,12 @@ import { ChassisError, driverKey } from '@chassis/kernel';
 import { TargetFile } from '@tufjs/models';
 import { type DriverEntry, entryOfTarget } from '../tuf/entry.js';
 import { type CarInspector, type CarSummary, readCarSummary, signerOf } from './car-inspector.js';
+import { publishConsistentNames } from './consistent.js';
 import { digestFile } from './digest.js';
 import { assertKeysOutside, loadRoleKeys, type RoleKeys } from './keys-store.js';
 import { CARS_DIR, carTargetPath } from './layout.js';
 import { DEFAULT_EXPIRY, type Expiry } from './metadata.js';
+import { revocationsTarget } from './revocations-target.js';
 import { readRepositoryState } from './state.js';
 import { writeIndex } from './writer.js';
 
@@ -57,7 +59,9 @@ export function carTarget(sha256: string, length: number, summary: CarSummary): 
 }
 
 /**
- * Rebuilds targets from `cars/` and signs new targets, snapshot and timestamp versions.
+ * Rebuilds targets from `cars/` and signs new targets, snapshot and timestamp versions. Every
+ * CAR is published under its consistent (hash-prefixed) names first, which also migrates a
+ * repository made before they existed.
  * `known` carries summaries already read (by `addCar`), so a CAR is not parsed twice.
  * @internal
  */
@@ -112,7 +116,14 @@ export async function reindex(
       );
     }
     byKey.set(key, sha256);
+    await publishConsistentNames(dir, target);
     targets.push(target);
+  }
+  // The CA's revocation list, when published (see revocations.ts), is a target like the CARs.
+  const revocations = await revocationsTarget(dir);
+  if (revocations) {
+    await publishConsistentNames(dir, revocations);
+    targets.push(revocations);
   }
   const versions = {
     targets: state.targets.signed.version + 1,

@@ -7,6 +7,7 @@ export {
   readCarSummary,
   verifyCarIntegrity,
 } from './car-inspector.js';
+export { type PublishedTarget, publishConsistentNames } from './consistent.js';
 export { digestFile } from './digest.js';
 export {
   carTarget,
@@ -19,13 +20,18 @@ export { loadRoleKeys, type RoleKeys } from './keys-store.js';
 export {
   CARS_DIR,
   carTargetPath,
+  consistentTargetPaths,
   digestOfTargetPath,
   isMetadataFileName,
+  isTargetFileName,
   LATEST_ROOT_FILE,
+  REVOCATIONS_TARGET,
   TIMESTAMP_FILE,
   versionedName,
 } from './layout.js';
 export { DEFAULT_EXPIRY, type Expiry } from './metadata.js';
+export { type PublishRevocationsOptions, publishRevocations } from './revocations.js';
+export { type RevocationsTargetCustom, revocationsTarget } from './revocations-target.js';
 export { type RotateOptions, type RotateResult, rotateRootKey } from './rotate.js';
 export { type RepositoryServer, type ServeOptions, serveRepository } from './serve.js';
 export { latestRootVersion, type RepositoryState, readRepositoryState } from './state.js';

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { isMetadataFileName } from './layout.js';
+import { isMetadataFileName, isTargetFileName } from './layout.js';
 
 /** Options of {@link serveRepository}. */
 export interface ServeOptions {
@@ -22,9 +22,9 @@ export interface RepositoryServer {
   close(): Promise<void>;
 }
 
-/** Only metadata names and `cars/<sha256>.car` are served; anything else is a 404. */
+/** Only metadata names and target files (plain or hash-prefixed) are served; anything else is a 404. */
 function servable(path: string): boolean {
-  return isMetadataFileName(path) || /^cars\/[0-9a-f]{64}\.car$/.test(path);
+  return isMetadataFileName(path) || isTargetFileName(path);
 }
 
 /**

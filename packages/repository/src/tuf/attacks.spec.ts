@@ -133,7 +133,8 @@ describe('TUF attacks are refused with a typed code and the trusted state unchan
   it('half-synced mirror: metadata without the CAR it lists', async () => {
     await addCar(repo, await writeFakeCar(dir, { id: 'a.b', version: '2.0.0' }), fakeOptions(keys));
     const entry = (await c.refresh()).find((d) => d.version === '2.0.0')!;
-    await rm(join(repo, entry.path));
+    // Clients fetch the consistent (hash-prefixed) name.
+    await rm(join(repo, 'cars', `${entry.sha256}.${entry.sha256}.car`));
     const err = await c.download('a.b', '2.0.0', join(dir, 'x.car')).catch((e) => e);
     expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
   });

@@ -1,9 +1,12 @@
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { ChassisError } from '@chassis/kernel';
 import { Metadata, MetadataKind, type TargetFile } from '@tufjs/models';
+import { LengthOrHashMismatchError } from '@tufjs/models/dist/error.js';
 import { Updater } from 'tuf-js';
 import { tempPathFor, writeFileAtomic } from '../repo/atomic.js';
+import { consistentTargetPaths, REVOCATIONS_TARGET } from '../repo/layout.js';
 import {
   openRepositoryLocation,
   type RepositoryLocation,
@@ -93,7 +96,6 @@ export class RepositoryClient {
           targetBaseUrl: this.location.baseUrl,
           fetcher: transport,
           config: {
-            prefixTargetsWithHash: false,
             rootMaxLength: this.limits.rootMaxBytes,
             timestampMaxLength: this.limits.timestampMaxBytes,
             snapshotMaxLength: this.limits.snapshotMaxBytes,
@@ -168,7 +170,7 @@ export class RepositoryClient {
     const transport = this.location.transport;
     transport.lastError = undefined;
     try {
-      await downloadTarget(transport, this.targetUrl(target.path), target, tmp);
+      await downloadTarget(transport, this.targetUrl(target), target, tmp);
       await rename(tmp, destFile);
     } catch (err) {
       await rm(tmp, { force: true });
@@ -182,9 +184,48 @@ export class RepositoryClient {
     return entry;
   }
 
-  /** Where a target lives: resolved against the base URL exactly as tuf-js does. */
-  private targetUrl(path: string): string {
-    return new URL(this.location.baseUrl + path.replace(/^\/+/, '')).toString();
+  /**
+   * The CA's signed revocation list as published in the repository (target `revocations.json`,
+   * fetched by its consistent name and checked against the signed length and digest), or
+   * `undefined` when the repository publishes none. Trusts the last refresh, like
+   * {@link download}; its signature is the caller's check (it needs the project CA).
+   */
+  async revocations(): Promise<Buffer | undefined> {
+    if (!this.updater) await this.refresh();
+    const target = this.targets.get(REVOCATIONS_TARGET);
+    if (!target) return undefined;
+    const transport = this.location.transport;
+    transport.lastError = undefined;
+    try {
+      if (target.length > this.limits.targetsMaxBytes) {
+        throw new LengthOrHashMismatchError(
+          `Expected length ${target.length} is over ${this.limits.targetsMaxBytes}`,
+        );
+      }
+      const bytes = Buffer.from(
+        await transport.downloadBytes(this.targetUrl(target), target.length),
+      );
+      await target.verify(Readable.from([bytes]));
+      return bytes;
+    } catch (err) {
+      throw mapTufError(err, {
+        stage: 'download',
+        url: this.location.baseUrl,
+        transportError: transport.lastError,
+        target: target.path,
+      });
+    }
+  }
+
+  /**
+   * Where a target lives: its consistent-snapshot name (`<dir>/<sha256>.<name>`, root says
+   * `consistent_snapshot: true`), resolved against the base URL exactly as tuf-js does.
+   */
+  private targetUrl(target: TargetFile): string {
+    const sha256 = target.hashes.sha256;
+    if (!sha256) throw new LengthOrHashMismatchError(`${target.path} has no sha256 hash`);
+    const [path] = consistentTargetPaths(target.path, { sha256 });
+    return new URL(this.location.baseUrl + path!.replace(/^\/+/, '')).toString();
   }
 
   /** The verified metadata bytes the client now trusts (`root.json`, `timestamp.json`...). */

@@ -11,6 +11,18 @@ export const adminCodes = defineCodes({
     status: 413,
     summary: 'The request body is over the size cap',
   },
+  CHASSIS_E_ADMIN_URL_TOO_LONG: {
+    status: 414,
+    summary: 'A path segment of the request URL is over the length cap',
+  },
+  CHASSIS_E_ADMIN_HEADERS_TOO_LARGE: {
+    status: 431,
+    summary: 'The request line and headers are over the size cap',
+  },
+  CHASSIS_E_ADMIN_PORT_IN_USE: {
+    status: 500,
+    summary: 'The admin address is already in use by another process',
+  },
   CHASSIS_E_CLI_USAGE: { status: 400, summary: 'The command line is invalid' },
   CHASSIS_E_CLI_UNREACHABLE: { status: 502, summary: 'The admin API could not be reached' },
 });
