@@ -91,8 +91,18 @@ export interface UpgradeRecord {
   readonly principal: string;
   readonly startedAt: string;
   readonly finishedAt?: string;
-  readonly result: 'running' | 'succeeded' | 'rolled-back' | 'failed';
+  /** `interrupted`: the server died while it ran; reconciled at the next start (see `recovery`). */
+  readonly result: 'running' | 'succeeded' | 'rolled-back' | 'failed' | 'interrupted';
   readonly error?: SerializedError;
+  /**
+   * The moves an upgrade, rollback or forced uninstall will make, in order, recorded with the
+   * record before the first one: what start-up recovery applies if the server dies midway.
+   */
+  readonly plan?: UpgradePlan;
+  /** Persisted after each batch moved, before the next one starts (and before the result). */
+  readonly progress?: UpgradeProgress;
+  /** How start-up recovery closed this record when the server died while it ran. */
+  readonly recovery?: UpgradeRecovery;
   /** Per resource: which version it moved from and to, and when it resumed. */
   readonly resources: readonly {
     readonly id: string;
@@ -100,6 +110,33 @@ export interface UpgradeRecord {
     readonly to: string;
     readonly pausedMs?: number;
   }[];
+}
+
+/** The moves of one action, in order (see {@link UpgradeRecord.plan}). */
+export interface UpgradePlan {
+  readonly moves: readonly { readonly id: string; readonly from: string; readonly to: string }[];
+}
+
+/** Which moves of the plan are persisted as done, and what the action was doing last. */
+export interface UpgradeProgress {
+  /** Resource ids whose move is persisted (binding written), in the order they moved. */
+  readonly moved: readonly string[];
+  /**
+   * `moving`: batches in progress; `rolling-back`: a failure is moving resources back;
+   * `committing`: every move is done and the new version is being made active.
+   */
+  readonly phase: 'moving' | 'rolling-back' | 'committing';
+}
+
+/** What start-up recovery did with an interrupted action. */
+export interface UpgradeRecovery {
+  /** `rolled-back`: back to the state before the action; `completed`: finished per the plan. */
+  readonly outcome: 'rolled-back' | 'completed';
+  /** Resources whose persisted binding recovery changed, with the version each now uses. */
+  readonly resources: readonly { readonly id: string; readonly version: string }[];
+  /** The active version of the driver after recovery (absent: the driver is gone). */
+  readonly active?: string;
+  readonly at: string;
 }
 
 /** A newer compatible version available in the configured repository. */

@@ -41,4 +41,16 @@ export interface ManagerContext {
   readonly healthTimeoutMs: number;
   readonly ranks?: Readonly<Record<string, number>>;
   readonly drivers: Map<string, InstalledDriver>;
+  /** Test hook: awaited at each persisted step of an action (see {@link Checkpoint}). */
+  readonly checkpoint?: Checkpoint;
 }
+
+/**
+ * Called at each persisted step of an upgrade, rollback or uninstall, with the step's name and
+ * the resources it concerns. Tests use it to stop an action exactly there (a crash simulation:
+ * a promise that never settles) and start a new runtime on the same state.
+ */
+export type Checkpoint = (
+  step: 'planned' | 'moved' | 'rebound' | 'progressed' | 'committed',
+  detail: { readonly driverId: string; readonly resources: readonly string[] },
+) => void | Promise<void>;

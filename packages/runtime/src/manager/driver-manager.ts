@@ -11,10 +11,11 @@ import { type Observable, Subject } from 'rxjs';
 import type { InstallSource, RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
 import { storedBindings } from '../state/resource-records.js';
 import { restoreDrivers, shutdownDrivers } from './boot.js';
-import type { InstalledDriver, ManagerContext } from './context.js';
+import type { Checkpoint, InstalledDriver, ManagerContext } from './context.js';
 import { DriverLocks } from './driver-locks.js';
 import { runInstall } from './install.js';
 import { UpgradeHistory } from './records.js';
+import { recoverInterrupted } from './recovery.js';
 import { restartVersion } from './restart.js';
 import type {
   CarAcquirer,
@@ -52,6 +53,8 @@ export interface DriverManagerOptions {
   readonly healthTimeoutMs?: number;
   readonly ranks?: Readonly<Record<string, number>>;
   readonly now?: () => Date;
+  /** Test hook awaited at each persisted step of an action (crash simulations). */
+  readonly checkpoint?: Checkpoint;
 }
 
 /**
@@ -86,6 +89,7 @@ export class DriverManager {
       healthTimeoutMs: options.healthTimeoutMs ?? 5_000,
       ...(options.ranks ? { ranks: options.ranks } : {}),
       drivers: new Map(),
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
     };
   }
 
@@ -113,6 +117,17 @@ export class DriverManager {
   /** Upgrade history, oldest first. */
   history(driverId?: string): Promise<UpgradeRecord[]> {
     return this.#ctx.history.list(driverId);
+  }
+
+  /**
+   * Start-up recovery, before {@link restore}: closes every action the previous server died in
+   * (history records still `running`) per its recorded plan, as `interrupted`, and announces
+   * each on {@link upgrades$}.
+   */
+  async recover(): Promise<UpgradeRecord[]> {
+    const closed = await recoverInterrupted(this.#ctx);
+    for (const r of closed) this.#finish(r);
+    return closed;
   }
 
   /**

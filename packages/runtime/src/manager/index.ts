@@ -1,3 +1,4 @@
+export type { Checkpoint } from './context.js';
 export * from './driver-manager.js';
 export type { DriverRecord, VersionRecord } from './records.js';
 export * from './types.js';

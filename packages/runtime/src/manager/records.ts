@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type StateStore, updateState } from '@chassis/kernel';
-import type { RolloutPolicy, SignatureInfo, UpgradeRecord } from '../api/runtime-api.js';
+import type {
+  RolloutPolicy,
+  SignatureInfo,
+  UpgradePlan,
+  UpgradeRecord,
+} from '../api/runtime-api.js';
 
 /** One installed version as persisted. */
 export interface VersionRecord {
@@ -73,6 +78,7 @@ export class UpgradeHistory {
     from?: string;
     to?: string;
     policy?: RolloutPolicy;
+    plan?: UpgradePlan;
     principal: string;
   }): Promise<UpgradeRecord> {
     const at = this.#now();
@@ -85,6 +91,16 @@ export class UpgradeHistory {
     };
     await this.#store.put(`history/${record.id}`, record, 0);
     return record;
+  }
+
+  /**
+   * Persists a change of a running action (its progress) and returns the new record; the
+   * caller goes on only once it is stored, so a crash never loses an acknowledged step.
+   */
+  async update(record: UpgradeRecord, patch: Partial<UpgradeRecord>): Promise<UpgradeRecord> {
+    const next: UpgradeRecord = { ...record, ...patch };
+    await updateState<UpgradeRecord>(this.#store, `history/${record.id}`, () => next);
+    return next;
   }
 
   /** Persists the outcome of an action. */

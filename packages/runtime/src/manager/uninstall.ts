@@ -29,18 +29,29 @@ export async function runUninstall(
       });
   const remaining = inst.record.versions.map((v) => v.version).filter((v) => !versions.includes(v));
   const bound = versions.flatMap((v) => ctx.resources.boundTo(id, v));
+  const heir = options.force
+    ? remaining.includes(inst.record.active ?? '')
+      ? inst.record.active
+      : [...remaining].sort(semver.rcompare)[0]
+    : undefined;
+  // The moves are stored with the record before any is made: recovery after a crash applies them.
   const record = await ctx.history.begin({
     action: 'uninstall',
     driverId: id,
     from: versions.join(','),
+    ...(heir && bound.length > 0
+      ? {
+          plan: {
+            moves: bound.map((e) => ({ id: e.resource.id, from: e.binding.version, to: heir })),
+          },
+        }
+      : {}),
     principal,
   });
+  const point = (step: 'planned' | 'rebound' | 'committed', ids: string[]) =>
+    ctx.checkpoint?.(step, { driverId: id, resources: ids });
+  await point('planned', []);
   if (bound.length > 0) {
-    const heir = options.force
-      ? remaining.includes(inst.record.active ?? '')
-        ? inst.record.active
-        : remaining.sort(semver.rcompare)[0]
-      : undefined;
     if (!heir) {
       const err = new ChassisError(
         'CHASSIS_E_UNINSTALL_BOUND',
@@ -70,6 +81,10 @@ export async function runUninstall(
       bound.map((e) => e.resource.id),
       { driverId: id, version: heir },
     );
+    await point(
+      'rebound',
+      bound.map((e) => e.resource.id),
+    );
   }
   for (const v of versions) {
     const loaded = inst.loaded.get(v);
@@ -95,5 +110,6 @@ export async function runUninstall(
     };
     await saveDriverRecord(ctx.store, id, () => inst.record);
   }
+  await point('committed', []);
   return publish(await ctx.history.finish(record, { result: 'succeeded' }));
 }

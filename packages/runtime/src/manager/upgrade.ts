@@ -116,22 +116,31 @@ export async function runUpgrade(
   }
   const policy = req.policy ?? DEFAULT_ROLLOUT;
   const from = await ensureRunning(ctx, inst, fromVersion);
-  const record = await ctx.history.begin({
+  const steps = planRollout(
+    ctx.resources.boundTo(id, fromVersion).map((e) => e.resource.id),
+    policy,
+  );
+  // The plan is stored with the record, before anything moves: recovery after a crash applies it.
+  let record = await ctx.history.begin({
     action: req.action,
     driverId: id,
     from: fromVersion,
     to: req.to,
     policy,
+    plan: {
+      moves: steps.flatMap((st) =>
+        st.resources.map((r) => ({ id: r, from: fromVersion, to: req.to })),
+      ),
+    },
     principal: req.principal,
   });
+  const point = (step: Parameters<NonNullable<ManagerContext['checkpoint']>>[0], ids: string[]) =>
+    ctx.checkpoint?.(step, { driverId: id, resources: ids });
+  await point('planned', []);
   const moved: ResourceEntry<DriverHandle>[] = [];
   const paused: { id: string; from: string; to: string; pausedMs: number }[] = [];
   let to: LoadedVersion | undefined;
   try {
-    const steps = planRollout(
-      ctx.resources.boundTo(id, fromVersion).map((e) => e.resource.id),
-      policy,
-    );
     to = await ensureRunning(ctx, inst, req.to);
     const incompatible = checkContractUpgrade(from.descriptor, to.descriptor);
     if (incompatible) throw incompatible;
@@ -177,7 +186,13 @@ export async function runUpgrade(
       } finally {
         ctx.lifecycle.transition(id, fromVersion, 'Running');
       }
+      await point('moved', [...step.resources]);
       await ctx.bindings.rebind(step.resources, { driverId: id, version: req.to }, states);
+      await point('rebound', [...step.resources]);
+      record = await ctx.history.update(record, {
+        progress: { moved: moved.map((e) => e.resource.id), phase: 'moving' },
+      });
+      await point('progressed', [...step.resources]);
       if (step.healthCheck) {
         const bad = await healthy(ctx, target);
         if (bad) throw bad;
@@ -185,6 +200,10 @@ export async function runUpgrade(
     }
   } catch (err) {
     const error = toChassisError(err, 'CHASSIS_E_UPGRADE_START_FAILED');
+    // Persisted first: a crash while moving back must finish moving back, never go forward.
+    record = await ctx.history.update(record, {
+      progress: { moved: record.progress?.moved ?? [], phase: 'rolling-back' },
+    });
     if (moved.length > 0) {
       await swapResources(ctx.resources, moved, { version: fromVersion, handle: from.handle });
       await ctx.bindings.rebind(
@@ -203,8 +222,12 @@ export async function runUpgrade(
     });
     throw Object.assign(error, { record: done });
   }
+  record = await ctx.history.update(record, {
+    progress: { moved: moved.map((e) => e.resource.id), phase: 'committing' },
+  });
   inst.record = { ...inst.record, active: req.to, previous: fromVersion };
   await saveDriverRecord(ctx.store, id, () => inst.record);
+  await point('committed', []);
   if (ctx.resources.boundTo(id, fromVersion).length === 0) {
     inst.loaded.delete(fromVersion);
     await unloadVersion(ctx, from);

@@ -207,18 +207,19 @@ async function composeServer(
   manager.upgrades$.subscribe((r) => {
     if (r.result === 'succeeded' && r.action !== 'install') void gc();
   });
-  if (options.onInstalledChange) {
+  const notifyInstalled = () => {
     const notify = options.onInstalledChange;
-    manager.upgrades$.subscribe((r) => {
-      if (r.result !== 'succeeded') return;
-      const installed = [...manager.drivers.values()].flatMap((i) =>
-        i.record.versions.map((v) => ({ id: i.record.id, version: v.version, sha256: v.sha256 })),
-      );
-      Promise.resolve(notify(installed)).catch((err) =>
-        logger.error({ err: serializeError(err) }, 'onInstalledChange failed'),
-      );
-    });
-  }
+    if (!notify) return;
+    const installed = [...manager.drivers.values()].flatMap((i) =>
+      i.record.versions.map((v) => ({ id: i.record.id, version: v.version, sha256: v.sha256 })),
+    );
+    Promise.resolve(notify(installed)).catch((err) =>
+      logger.error({ err: serializeError(err) }, 'onInstalledChange failed'),
+    );
+  };
+  manager.upgrades$.subscribe((r) => {
+    if (r.result === 'succeeded') notifyInstalled();
+  });
   const box = await loadSecretBox(join(dataDir, 'secret.key'));
   resourceService = new ResourceService(store, resources, box, manager);
   const runtime = new ManagementRuntime(
@@ -298,8 +299,12 @@ async function composeServer(
     runtime,
     scan,
     async start() {
+      // Before any driver loads: actions a crash cut short are finished or undone per their plan.
+      const recovered = await manager.recover();
       await manager.restore(await resourceService.boundVersions());
       await resourceService.restore();
+      // A recovered uninstall may have changed the installed set: the lock follows it.
+      if (recovered.length > 0) notifyInstalled();
       await runtime.loadHistory();
       await gc();
       await scan();

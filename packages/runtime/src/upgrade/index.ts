@@ -1,2 +1,3 @@
+export * from './recovery-plan.js';
 export * from './rollout-plan.js';
 export * from './swap.js';
