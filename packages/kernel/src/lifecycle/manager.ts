@@ -16,6 +16,8 @@ export interface LifecycleManagerOptions {
 interface Tracked {
   state: DriverLifecycleState;
   readonly history: HistoryRing<{ readonly seq: number; readonly event: LifecycleEvent }>;
+  /** Sequence number of the last `Starting → Running` move (the actual start order). */
+  started?: number;
 }
 
 /** Default number of transitions remembered per driver version. */
@@ -119,10 +121,20 @@ export class LifecycleManager {
       since: at,
       ...(serialized ? { cause: serialized } : {}),
     });
+    if (from === 'Starting' && to === 'Running') tracked.started = this.#seq;
     tracked.history.push({ seq: this.#seq++, event });
     this.#publishSnapshot();
     this.#publish(event);
     return event;
+  }
+
+  /**
+   * Where the version's last start (`Starting → Running`) falls in the order the starts actually
+   * completed: larger is later. `undefined` when it never started. A resume
+   * (`Suspended → Running`) is not a start. Used to stop in the exact reverse of the start order.
+   */
+  startOrder(id: string, version: string): number | undefined {
+    return this.#drivers.get(driverKey({ id, version }))?.started;
   }
 
   /** A copy of the current state of every driver version, keyed by `id@version`. */

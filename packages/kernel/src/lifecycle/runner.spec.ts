@@ -101,6 +101,50 @@ describe('startDrivers / stopDrivers', () => {
     ]);
   });
 
+  it('starts independent drivers of a rank in parallel; a dependent waits for its dependency', async () => {
+    const gates = new Map<string, () => void>();
+    const log: string[] = [];
+    const gated = (id: string, requires: string[] = []): LifecycleEntry => ({
+      ...fake(id, 'storage', { requires }),
+      start: () => {
+        log.push(`start:${id}`);
+        return new Promise<void>((resolve) => gates.set(id, resolve));
+      },
+      stop: async () => {
+        log.push(`stop:${id}`);
+      },
+    });
+    const entries = [
+      gated('a'),
+      gated('b'),
+      gated('dep', ['a']),
+      fake('kvm', 'hypervisor', { log }),
+    ];
+    const { lifecycle, options } = setup(entries);
+    const run = startDrivers(entries, { ...options, startTimeoutMs: 5_000 });
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 1_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+      expect(cond()).toBe(true);
+    };
+    // a and b are both starting before either finished; dep and the next rank wait.
+    await until(() => gates.has('a') && gates.has('b'));
+    expect(lifecycle.state('a', '1.0.0')).toBe('Starting');
+    expect(lifecycle.state('b', '1.0.0')).toBe('Starting');
+    expect(log).toEqual(['start:a', 'start:b']);
+    gates.get('b')!();
+    await until(() => lifecycle.state('b', '1.0.0') === 'Running');
+    expect(log).toEqual(['start:a', 'start:b']);
+    gates.get('a')!();
+    await until(() => gates.has('dep'));
+    expect(log).toEqual(['start:a', 'start:b', 'start:dep']);
+    gates.get('dep')!();
+    const result = await run;
+    // started is the order starts completed; stop is its exact reverse.
+    expect(ids(result.started)).toEqual(['b', 'a', 'dep', 'kvm']);
+    const stopped = await stopDrivers(entries, options);
+    expect(ids(stopped.stopped)).toEqual(['kvm', 'dep', 'a', 'b']);
+  });
+
   it('a hanging start times out, fails that driver and its dependents, others start', async () => {
     const entries = [
       fake('sf-base', 'storage', { start: 'hang' }),

@@ -1,6 +1,6 @@
 import { driverKey } from '../descriptor/driver-descriptor.js';
 import { ChassisError } from '../errors/chassis-error.js';
-import { type OrderNode, planOrder } from '../ordering/index.js';
+import { groupByRank, type OrderNode, planOrder, reverseStartOrder } from '../ordering/index.js';
 import type { LifecycleManager } from './manager.js';
 import { canTransition } from './states.js';
 import { runStep } from './step.js';
@@ -64,13 +64,16 @@ export interface StopResult {
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
 /**
- * Starts drivers in `planOrder` order, one at a time: `Loaded|Stopped|Failed → Starting →
- * Running`. Drivers the plan rejects (cycle, missing dependency, ...) go to `Failed` with the
- * plan's error; a driver whose `start()` throws or overruns `startTimeoutMs` goes to `Failed`
+ * Starts drivers in `planOrder` order: `Loaded|Stopped|Failed → Starting → Running`. Category
+ * ranks run one after the other; inside a rank, drivers that do not depend on each other start
+ * in parallel and each driver starts as soon as the drivers it requires are `Running`
+ * (`groupByRank`). Drivers the plan rejects (cycle, missing dependency, ...) go to `Failed` with
+ * the plan's error; a driver whose `start()` throws or overruns `startTimeoutMs` goes to `Failed`
  * and the others still start, except its dependents, which fail with
  * `CHASSIS_E_ORDER_MISSING_DEP` (cause: the dependency's error) without being started.
  * Drivers already `Running`/`Suspended` are skipped and count as available dependencies.
- * Never rejects for a single driver's fault.
+ * `started` lists drivers in the order their starts completed, which is also the order
+ * {@link stopDrivers} reverses. Never rejects for a single driver's fault.
  */
 export async function startDrivers(
   entries: readonly LifecycleEntry[],
@@ -93,42 +96,29 @@ export async function startDrivers(
   };
 
   for (const { node, error } of plan.failed) fail(node, error);
-
   for (const node of plan.start) {
-    const entry = byKey.get(driverKey(node));
-    if (!entry) {
+    if (!byKey.has(driverKey(node))) {
       throw new ChassisError(
         'CHASSIS_E_INTERNAL',
         `planOrder returned ${driverKey(node)}, which was not among the entries to start.`,
         { details: { driver: node.id, version: node.version } },
       );
     }
+  }
+
+  // Never rejects: every outcome is recorded in started/failed/skipped.
+  const startOne = async (node: OrderNode): Promise<void> => {
+    const entry = byKey.get(driverKey(node))!;
     const current = lifecycle.get(node.id, node.version)?.state;
     if (current === 'Running' || current === 'Suspended') {
       available.add(node.id);
       skipped.push(ref(node));
-      continue;
+      return;
     }
     const missing = (node.requires ?? []).find((r) => !available.has(r.id));
     if (missing) {
-      const cause = failures.get(missing.id);
-      fail(
-        node,
-        new ChassisError(
-          'CHASSIS_E_ORDER_MISSING_DEP',
-          `Driver ${driverKey(node)} was not started: it requires ${missing.id} ${missing.version}, which is not running${cause ? ` (${cause.code})` : ''}.`,
-          {
-            details: {
-              driver: node.id,
-              version: node.version,
-              dependency: missing.id,
-              range: missing.version,
-            },
-            ...(cause ? { cause } : {}),
-          },
-        ),
-      );
-      continue;
+      fail(node, missingDependency(node, missing, failures.get(missing.id)));
+      return;
     }
     try {
       // Throws (unknown driver, or not in a startable state) before anything runs.
@@ -136,7 +126,7 @@ export async function startDrivers(
     } catch (error) {
       failures.set(node.id, error as ChassisError);
       failed.push({ ...ref(node), error: error as ChassisError });
-      continue;
+      return;
     }
     try {
       await runStep(node, 'start', timeoutMs, (signal) => entry.start(signal));
@@ -146,13 +136,42 @@ export async function startDrivers(
     } catch (error) {
       fail(node, error as ChassisError);
     }
+  };
+
+  for (const group of groupByRank(plan.start, options.ranks)) {
+    const done: Promise<void>[] = [];
+    group.nodes.forEach((node, i) => {
+      done.push(Promise.all(group.after[i].map((j) => done[j])).then(() => startOne(node)));
+    });
+    await Promise.all(done);
   }
   return { started, failed, skipped };
 }
 
+function missingDependency(
+  node: OrderNode,
+  missing: { readonly id: string; readonly version: string },
+  cause: ChassisError | undefined,
+): ChassisError {
+  return new ChassisError(
+    'CHASSIS_E_ORDER_MISSING_DEP',
+    `Driver ${driverKey(node)} was not started: it requires ${missing.id} ${missing.version}, which is not running${cause ? ` (${cause.code})` : ''}.`,
+    {
+      details: {
+        driver: node.id,
+        version: node.version,
+        dependency: missing.id,
+        range: missing.version,
+      },
+      ...(cause ? { cause } : {}),
+    },
+  );
+}
+
 /**
- * Stops drivers in the exact reverse of their start order (`planOrder(...).stop`), one at a
- * time: `Running|Suspended → Stopping → Stopped`. A driver whose `stop()` throws or overruns
+ * Stops drivers in the exact reverse of the order their starts actually completed (as the
+ * lifecycle manager recorded it; drivers with no recorded start follow in `planOrder(...).stop`
+ * order), one at a time: `Running|Suspended → Stopping → Stopped`. A driver whose `stop()` throws or overruns
  * `stopTimeoutMs` goes to `Failed` and the others are still stopped. Drivers in any other
  * state (never started, already stopped, failed) are skipped. Never rejects for a single
  * driver's fault.
@@ -169,7 +188,8 @@ export async function stopDrivers(
   const failed: DriverFailure[] = [];
   const skipped: DriverRef[] = [];
 
-  for (const node of plan.stop) {
+  const order = reverseStartOrder(plan.stop, (n) => lifecycle.startOrder(n.id, n.version));
+  for (const node of order) {
     const entry = byKey.get(driverKey(node));
     const current = lifecycle.get(node.id, node.version)?.state;
     if (!entry || (current !== 'Running' && current !== 'Suspended')) {

@@ -1,19 +1,26 @@
+import { availableParallelism } from 'node:os';
 import { serializeError, startDrivers, stopDrivers } from '@chassis/kernel';
+import pMap from 'p-map';
 import type { InstalledDriver, ManagerContext } from './context.js';
 import { entryOf, loadVersion, startVersion, unloadVersion } from './environments.js';
 import { loadDriverRecords } from './records.js';
 import type { LoadedVersion } from './types.js';
 
+/** CARs verified, extracted and spawned at once during boot (I/O and child start-up bound). */
+const LOAD_CONCURRENCY = Math.max(4, availableParallelism() * 2);
+
 /**
  * Boot: loads the active version of every persisted driver (and any other version that still
- * has resources bound), then starts them in category/dependency order. A version that cannot
- * be loaded is logged and left out; the others still start.
+ * has resources bound), several at a time, then starts them in category/dependency order
+ * (independent drivers of a rank in parallel, see `startDrivers`). A version that cannot be
+ * loaded is logged and left out; the others still start.
  */
 export async function restoreDrivers(
   ctx: ManagerContext,
   boundVersions: ReadonlyMap<string, ReadonlySet<string>>,
 ): Promise<void> {
   const records = await loadDriverRecords(ctx.store);
+  const jobs: { inst: InstalledDriver; version: string; car: string }[] = [];
   for (const record of records) {
     const inst: InstalledDriver = { record, loaded: new Map() };
     ctx.drivers.set(record.id, inst);
@@ -23,20 +30,31 @@ export async function restoreDrivers(
     ]);
     for (const version of wanted) {
       const rec = record.versions.find((v) => v.version === version);
-      if (!rec) continue;
-      try {
-        inst.loaded.set(
-          version,
-          (await loadVersion(ctx, rec.car, { id: record.id, version })).loaded,
-        );
-      } catch (err) {
-        ctx.logger.error(
-          { driver: record.id, version, err: serializeError(err) },
-          'could not load installed driver version',
-        );
-      }
+      if (rec) jobs.push({ inst, version, car: rec.car });
     }
   }
+  // Verification and extraction of one CAR overlap with spawning the environments of others;
+  // the bound keeps a large directory from opening every file and process at once.
+  const loaded = await pMap(
+    jobs,
+    async ({ inst, version, car }) => {
+      try {
+        return (await loadVersion(ctx, car, { id: inst.record.id, version })).loaded;
+      } catch (err) {
+        ctx.logger.error(
+          { driver: inst.record.id, version, err: serializeError(err) },
+          'could not load installed driver version',
+        );
+        return undefined;
+      }
+    },
+    { concurrency: LOAD_CONCURRENCY },
+  );
+  // Inserted in record order, whatever order the loads finished in.
+  jobs.forEach(({ inst, version }, i) => {
+    const v = loaded[i];
+    if (v) inst.loaded.set(version, v);
+  });
   // Active versions first, in one ordered pass; extra versions after, each in its place.
   const actives = [...ctx.drivers.values()].flatMap((i) =>
     i.record.active && i.loaded.get(i.record.active) ? [i.loaded.get(i.record.active)!] : [],
