@@ -1,3 +1,4 @@
 export * from './driver-manager.js';
 export type { DriverRecord, VersionRecord } from './records.js';
 export * from './types.js';
+export { movable, newestInstalled, sourceVersion } from './upgrade.js';
