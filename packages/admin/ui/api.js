@@ -16,7 +16,7 @@ export const routes = {
   driver: (id, locale) => `/api/drivers/${enc(id)}?locale=${enc(locale)}`,
   lifecycle: (id) => `/api/drivers/${enc(id)}/lifecycle`,
   install: () => '/api/drivers',
-  plan: (id) => `/api/drivers/${enc(id)}/upgrade/plan`,
+  plan: (id) => `/api/drivers/${enc(id)}/upgrade-plan`,
   upgrade: (id) => `/api/drivers/${enc(id)}/upgrade`,
   rollback: (id) => `/api/drivers/${enc(id)}/rollback`,
   restart: (id) => `/api/drivers/${enc(id)}/restart`,

@@ -85,13 +85,15 @@ export async function showResource(id) {
   for (const input of section.querySelectorAll('#config-fields input')) input.disabled = !editable;
   $('#config-save').hidden = !editable;
   $('#config-form').hidden = false;
-  $('#resource-actions').hidden = !editable && !can('drivers.install');
-  $('#test-form').hidden = !editable;
-  $('#delete-resource').hidden = !can('resources.create');
+  $('#resource-actions').hidden = !['resources.test', 'resources.pin', 'resources.delete'].some(
+    can,
+  );
+  $('#test-form').hidden = !can('resources.test');
+  $('#delete-resource').hidden = !can('resources.delete');
   $('#test-result').replaceChildren();
   const d = store.drivers.find((x) => x.id === r.binding.driverId);
   const versions = d?.versions.map((v) => v.version) ?? [r.binding.version];
-  $('#pin-form').hidden = !can('drivers.upgrade') || versions.length < 1;
+  $('#pin-form').hidden = !can('resources.pin') || versions.length < 2;
   $('#pin-version').replaceChildren(
     ...versions.map((v) => el('option', { value: v, text: v, selected: v === r.binding.version })),
   );
@@ -124,15 +126,32 @@ async function testResource(event) {
   out.replaceChildren(el('p', { text: t('resource.testing') }));
   try {
     const result = await api('POST', routes.testResource(openId), operation ? { operation } : {});
+    const where = {
+      operation: result.operation ?? operation,
+      ms: Math.round(result.durationMs ?? 0),
+    };
     out.replaceChildren(
-      el('p', {
-        class: result.ok === false ? 'error' : 'ok',
-        text: result.ok === false ? t('resource.testFailed') : t('resource.testOk'),
-      }),
-      el('pre', { text: JSON.stringify(result.result ?? result, null, 2) }),
+      result.ok === false
+        ? el(
+            'p',
+            { class: 'error' },
+            t('resource.testFailed', where),
+            ' ',
+            ...errorNodes(result.error ?? {}),
+          )
+        : el('p', { class: 'ok', text: t('resource.testOk', where) }),
+      result.result === undefined
+        ? undefined
+        : el('pre', { text: JSON.stringify(result.result, null, 2) }),
     );
   } catch (err) {
-    out.replaceChildren(el('p', { class: 'error' }, ...errorNodes(err)));
+    const allowed = err.details?.allowed;
+    out.replaceChildren(
+      el('p', { class: 'error' }, ...errorNodes(err)),
+      allowed
+        ? el('p', { text: t('resource.testAllowed', { ops: allowed.join(', ') }) })
+        : undefined,
+    );
   }
 }
 

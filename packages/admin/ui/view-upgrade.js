@@ -86,18 +86,21 @@ function renderPlan(plan) {
   $('#upgrade-confirm').disabled = plan.ok === false;
 }
 
-/** A plan computed here from the driver detail when the server has no plan endpoint. */
-async function localPlan(driverId, version) {
+/**
+ * A plan estimated from the driver detail when the server cannot plan (a repository update not
+ * installed yet: the upgrade installs it first).
+ */
+async function localPlan(driverId, shown) {
   const d = await api('GET', routes.driver(driverId, locale()));
   const from = d.activeVersion ?? '—';
   return {
     driverId,
     from,
-    to: version ?? t('upgrade.newest'),
+    to: shown ?? t('upgrade.newest'),
     resources: d.resources.map((r) => ({
       id: r.resource.id,
       from: r.binding.version,
-      to: version ?? '?',
+      to: shown ?? '?',
     })),
     estimated: true,
   };
@@ -109,8 +112,8 @@ async function loadPlan() {
   try {
     active.plan = await api('POST', routes.plan(driverId), body);
   } catch (err) {
-    if (err.status !== 404 || err.code === 'CHASSIS_E_DRIVER_NOT_FOUND') throw err;
-    active.plan = await localPlan(driverId, version);
+    if (err.code !== 'CHASSIS_E_UPGRADE_NOT_INSTALLED') throw err;
+    active.plan = await localPlan(driverId, active.shown);
   }
   renderPlan(active.plan);
 }
@@ -126,7 +129,7 @@ export async function openUpgrade(
   shown = version,
 ) {
   const dialog = $('#upgrade-dialog');
-  active = { driverId, version, moved: new Map(), opener };
+  active = { driverId, version, shown, moved: new Map(), opener };
   $('#upgrade-title').textContent = t('upgrade.title', { id: driverId, version: shown ?? '' });
   $('#upgrade-plan').replaceChildren(el('p', { text: t('upgrade.planning') }));
   $('#upgrade-error').replaceChildren();

@@ -73,12 +73,10 @@ export function registerUiRoutes(app: FastifyInstance): void {
     async (req, reply) => {
       const asset = req.params.file === 'index.html' ? undefined : assets.get(req.params.file);
       if (!asset)
-        return reply
-          .status(404)
-          .send({
-            code: 'CHASSIS_E_ADMIN_NOT_FOUND',
-            message: `No UI file ${req.params.file}: open / instead.`,
-          });
+        return reply.status(404).send({
+          code: 'CHASSIS_E_ADMIN_NOT_FOUND',
+          message: `No UI file ${req.params.file}: open / instead.`,
+        });
       return send(asset, reply);
     },
   );
