@@ -1,5 +1,7 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminServer, createAdminServer } from '../server/create-admin-server.js';
+import { TOKENS } from '../server/test-server.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../testing/chromium.js';
 import { axe, screenshot } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
@@ -108,6 +110,154 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
       expect(await page.inputValue('#f-mPort')).toBe('not-a-port');
       expect(ui.pageErrors).toEqual([]);
       await screenshot(page, 'overview');
+    } finally {
+      await ui.close();
+    }
+  }, 60_000);
+
+  it('keyboard only: reaches a Failed driver from the header, reads its cause and restarts it', async () => {
+    const ui = await openUi(browser);
+    const { page } = ui;
+    try {
+      // Tab from the header to KVM's link; no row needs a mouse.
+      await page.focus('#logout');
+      let reached = false;
+      for (let i = 0; i < 30 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(
+          (id) => document.activeElement?.closest('tr')?.getAttribute('data-driver-id') === id,
+          KVM,
+        );
+      }
+      expect(reached).toBe(true);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate(() => location.hash), poll).toBe(`#/drivers/${KVM}`);
+      const failure = page.locator('#failures .failure');
+      await expect.poll(() => failure.count(), poll).toBe(1);
+      expect(await failure.locator('.failure-cause').textContent()).toContain(
+        'CHASSIS_E_LIFECYCLE_STEP_FAILED',
+      );
+      expect(await failure.locator('.failure-cause').textContent()).toContain('host unreachable');
+      expect(await failure.locator('.attempts').textContent()).toBe('1');
+      expect(await page.textContent('#transitions')).toContain('Running → Failed');
+      expect(await page.locator('#transitions time').first().getAttribute('datetime')).toMatch(
+        /^\d{4}-/,
+      );
+      // No raw ISO timestamp anywhere in the visible text.
+      expect(await page.textContent('main')).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, 'failed-driver');
+
+      await page.focus('#failures button.restart');
+      await page.keyboard.press('Enter');
+      const kvm = page.locator(`#drivers tr[data-driver-id="${KVM}"] .state .badge`);
+      await expect.poll(() => kvm.textContent(), poll).toBe('Running');
+      await expect.poll(() => failure.count(), poll).toBe(0);
+
+      // The upgrade dialog by keyboard: open, Escape closes it and gives the focus back.
+      await page.focus(`#drivers button.upgrade[data-driver="${SF}"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#upgrade-dialog[open]');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.locator('#upgrade-dialog[open]').count(), poll).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-driver'))).toBe(
+        SF,
+      );
+      expect(ui.pageErrors).toEqual([]);
+    } finally {
+      await ui.close();
+    }
+  }, 60_000);
+
+  it('a viewer sees no action they cannot perform', async () => {
+    const ui = await openUi(browser, { role: 'viewer' });
+    const { page } = ui;
+    try {
+      expect(await page.textContent('#whoami')).toContain('vera');
+      expect(await page.locator('button.upgrade').count()).toBe(0);
+      expect(await page.isHidden('#check-updates')).toBe(true);
+      expect(await page.isHidden('#new-resource')).toBe(true);
+      expect(await page.isHidden('#audit-link')).toBe(true);
+      await page.goto(`${ui.base}/#/drivers/${KVM}`);
+      await page.waitForSelector('#failures .failure');
+      expect(
+        await page.locator('button.restart, button.rollback, #uninstall-driver:visible').count(),
+      ).toBe(0);
+      await page.goto(`${ui.base}/#/resources/pool-1`);
+      await page.waitForSelector('#config-form:not([hidden])');
+      expect(await page.isHidden('#config-save')).toBe(true);
+      expect(await page.isDisabled('#f-mVip')).toBe(true);
+      expect(await page.isHidden('#resource-actions')).toBe(true);
+      expect(await page.textContent('button.configure[data-resource="pool-1"]')).toBe('Show');
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, 'viewer');
+      expect(ui.pageErrors).toEqual([]);
+    } finally {
+      await ui.close();
+    }
+  }, 60_000);
+
+  it('shows a lost connection and reconnects the events stream by itself', async () => {
+    const ui = await openUi(browser);
+    const { page, runtime } = ui;
+    let second: AdminServer | undefined;
+    try {
+      const port = Number(new URL(ui.base).port);
+      await ui.server.close();
+      await expect.poll(() => page.getAttribute('body', 'data-events'), poll).toBe('lost');
+      expect(await page.textContent('#connection')).toContain('Connection lost');
+      // Something changes while the page is cut off ...
+      await runtime.restart(KVM, {}, { id: 'alice', roles: ['admin'] });
+      // ... the server comes back on the same port, over the same runtime.
+      second = createAdminServer({
+        runtime,
+        auth: { tokens: { [TOKENS.admin]: { id: 'alice', roles: ['admin'] } } },
+        logger: false,
+        metricsHistory: { intervalMs: 0 },
+      });
+      await second.listen({ port });
+      await expect
+        .poll(() => page.getAttribute('body', 'data-events'), { timeout: 20_000 })
+        .toBe('open');
+      // The page reloaded what the missed events would have changed.
+      await expect
+        .poll(() => page.locator(`#drivers tr[data-driver-id="${KVM}"] .badge`).textContent(), poll)
+        .toBe('Running');
+      expect(ui.pageErrors).toEqual([]);
+    } finally {
+      await ui.context.close();
+      await second?.close();
+    }
+  }, 60_000);
+
+  it('speaks French: chrome, states, dates and validation messages, with a locale switch', async () => {
+    const ui = await openUi(browser, { locale: 'fr' });
+    const { page } = ui;
+    try {
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+      expect(await page.textContent('#drivers-h')).toBe('Pilotes');
+      expect(await page.textContent('#connection')).toBe('En direct');
+      expect(await page.locator(`#drivers tr[data-driver-id="${KVM}"] .badge`).textContent()).toBe(
+        'En échec',
+      );
+      await page.goto(`${ui.base}/#/resources/pool-1`);
+      await page.waitForSelector('#config-form:not([hidden])');
+      await page.fill('#f-mVip', '');
+      await page.fill('#f-mPort', 'x');
+      await page.click('#config-save');
+      const mVip = page.locator('.field-error[data-key="mVip"]');
+      await expect.poll(() => mVip.textContent(), poll).toContain('est obligatoire');
+      expect(await page.textContent('.field-error[data-key="mPort"]')).toContain(
+        'doit être un nombre',
+      );
+      expect(await page.textContent('#config-error')).toContain('champ(s) à corriger');
+      expect(await page.textContent('#detail')).toMatch(/il y a|maintenant/);
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, 'fr');
+      await page.selectOption('#locale', 'en');
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      await expect.poll(() => page.textContent('#drivers-h'), poll).toBe('Drivers');
+      expect(ui.pageErrors).toEqual([]);
     } finally {
       await ui.close();
     }
