@@ -11,4 +11,6 @@ export const HYPERVISOR_CATEGORY = 'hypervisor';
 export const HYPERVISOR = createExtensionPoint<HypervisorDriver>(
   'hypervisor',
   HYPERVISOR_CONTRACT_VERSION,
+  // Read-only methods an operator may run to test a resource.
+  { safe: ['hostStats', 'vmStates', 'discoverHosts'] },
 );

@@ -11,4 +11,6 @@ export const NETWORK_CATEGORY = 'network';
 export const NETWORK_DEVICE = createExtensionPoint<NetworkDeviceDriver>(
   'network.device',
   NETWORK_DEVICE_CONTRACT_VERSION,
+  // Read-only methods an operator may run to test a resource.
+  { safe: ['capabilities', 'provider'] },
 );

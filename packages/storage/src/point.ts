@@ -11,4 +11,6 @@ export const STORAGE_CATEGORY = 'storage';
 export const PRIMARY_STORAGE = createExtensionPoint<PrimaryStorageDriver>(
   'storage.primary',
   PRIMARY_STORAGE_CONTRACT_VERSION,
+  // Read-only methods an operator may run to test a resource.
+  { safe: ['stats', 'capabilities'] },
 );

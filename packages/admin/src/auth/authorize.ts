@@ -18,6 +18,9 @@ export type AdminAction =
   | 'drivers.restart'
   | 'resources.create'
   | 'resources.configure'
+  | 'resources.delete'
+  | 'resources.pin'
+  | 'resources.test'
   | 'updates.check';
 
 /** What an action is about. Driver operations through facades use `kind: 'operation'`. */
@@ -41,6 +44,8 @@ const OPERATOR_ACTIONS: ReadonlySet<string> = new Set([
   'drivers.rollback',
   'drivers.restart',
   'resources.configure',
+  'resources.pin',
+  'resources.test',
   'updates.check',
 ]);
 
@@ -51,7 +56,7 @@ export function isReadAction(action: string): boolean {
 
 /**
  * The default role-based policy: `admin` may do everything, `operator` may read, configure,
- * restart, upgrade and roll back, `viewer` may only read. Facade operations
+ * test and pin resources, restart, upgrade and roll back, `viewer` may only read. Facade operations
  * (`operation:<name>`) need `operator` or `admin`.
  */
 export const roleBasedAuthorize: AuthorizeFn = (principal, action) => {

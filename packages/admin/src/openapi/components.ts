@@ -4,9 +4,18 @@ import {
   createResourceBody,
   errorSchema,
   installBody,
+  pinBody,
   restartBody,
+  testBody,
   upgradeBody,
 } from './schemas.js';
+
+const STR = { type: 'string' } as const;
+const CHECK = {
+  type: 'object',
+  required: ['ok'],
+  properties: { ok: { type: 'boolean' }, error: { $ref: '#/components/schemas/Error' } },
+} as const;
 
 /** `components` of the OpenAPI document: security schemes, the error response, schemas. */
 export const components = {
@@ -31,6 +40,91 @@ export const components = {
     RestartBody: restartBody,
     ConfigureBody: configureBody,
     CreateResourceBody: createResourceBody,
+    PinBody: pinBody,
+    TestBody: testBody,
+    UpgradePlan: {
+      type: 'object',
+      description: 'What an upgrade with the same body would do; nothing changes',
+      required: [
+        'driverId',
+        'from',
+        'to',
+        'policy',
+        'steps',
+        'resources',
+        'activeAfter',
+        'configuration',
+        'contract',
+        'signer',
+        'ok',
+      ],
+      properties: {
+        driverId: STR,
+        from: STR,
+        to: STR,
+        policy: { type: 'object' },
+        steps: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['resources', 'healthCheck'],
+            properties: {
+              resources: { type: 'array', items: STR },
+              healthCheck: { type: 'boolean' },
+            },
+          },
+        },
+        resources: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'from', 'to'],
+            properties: { id: STR, from: STR, to: STR },
+          },
+        },
+        activeAfter: STR,
+        configuration: {
+          type: 'object',
+          required: ['ok', 'invalid'],
+          properties: {
+            ok: { type: 'boolean' },
+            invalid: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['resource', 'violations'],
+                properties: { resource: STR, violations: { type: 'array' } },
+              },
+            },
+          },
+        },
+        contract: CHECK,
+        signer: {
+          type: 'object',
+          required: ['from', 'to', 'changed'],
+          properties: {
+            from: { type: 'object' },
+            to: { type: 'object' },
+            changed: { type: 'boolean' },
+          },
+        },
+        ok: { type: 'boolean' },
+      },
+    },
+    ResourceTestResult: {
+      type: 'object',
+      required: ['resource', 'driverId', 'version', 'operation', 'ok', 'durationMs'],
+      properties: {
+        resource: STR,
+        driverId: STR,
+        version: STR,
+        operation: { type: 'string', description: '`health` or `<point>.<method>`' },
+        ok: { type: 'boolean' },
+        result: {},
+        error: { $ref: '#/components/schemas/Error' },
+        durationMs: { type: 'number' },
+      },
+    },
     UpgradeRecord: {
       type: 'object',
       required: ['id', 'action', 'driverId', 'principal', 'startedAt', 'result', 'resources'],
@@ -72,6 +166,7 @@ export const components = {
         configuration: { type: 'object', description: 'Secrets are masked' },
         state: { enum: ['active', 'suspended', 'closed'] },
         queued: { type: 'integer' },
+        pinned: { type: 'boolean', description: 'Whole-driver upgrades leave it on its version' },
       },
     },
   },

@@ -2,6 +2,7 @@ import { components } from './components.js';
 import { driverPaths } from './paths-drivers.js';
 import { operationPaths } from './paths-operations.js';
 import { resourcePaths } from './paths-resources.js';
+import { sessionPaths } from './paths-session.js';
 import { systemPaths } from './paths-system.js';
 
 /**
@@ -21,5 +22,5 @@ export const openApiDocument = {
   security: [{ bearer: [] }],
   components,
   // Spread in this order: it is the order of `paths` in the served JSON.
-  paths: { ...systemPaths, ...driverPaths, ...resourcePaths, ...operationPaths },
+  paths: { ...systemPaths, ...driverPaths, ...resourcePaths, ...operationPaths, ...sessionPaths },
 } as const;

@@ -49,9 +49,19 @@ export const driverPaths = {
       responses: { '200': ok('events', { type: 'array', items: { type: 'object' } }), ...errors },
     },
   },
+  '/api/drivers/{id}/upgrade-plan': {
+    post: {
+      summary:
+        'What an upgrade with this body would do (from → to, resources, batches, configuration, contract and signer checks); changes nothing',
+      parameters: [idParam('Driver')],
+      requestBody: json(ref('UpgradeBody')),
+      responses: { '200': ok('upgrade plan', ref('UpgradePlan')), ...errors },
+    },
+  },
   '/api/drivers/{id}/upgrade': {
     post: {
-      summary: 'Upgrade with a rollout policy',
+      summary:
+        'Upgrade with a rollout policy (default one at a time); with resources, only those move',
       parameters: [idParam('Driver')],
       requestBody: json(ref('UpgradeBody')),
       responses: { '200': ok('upgrade record', ref('UpgradeRecord')), ...errors },

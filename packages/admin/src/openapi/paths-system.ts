@@ -5,15 +5,16 @@ export const systemPaths = {
   '/': {
     get: { summary: 'Web UI page shell', ...pub, responses: { '200': { description: 'HTML' } } },
   },
-  '/ui/app.js': {
+  '/ui/{file}': {
     get: {
-      summary: 'Web UI script',
+      summary: 'Web UI files (modules, styles, the chart library)',
       ...pub,
-      responses: { '200': { description: 'JavaScript module' } },
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': { description: 'JavaScript module or CSS' },
+        '404': { description: 'not a UI file' },
+      },
     },
-  },
-  '/ui/app.css': {
-    get: { summary: 'Web UI styles', ...pub, responses: { '200': { description: 'CSS' } } },
   },
   '/healthz': { get: { summary: 'Liveness', ...pub, responses: { '200': ok('ok') } } },
   '/openapi.json': {

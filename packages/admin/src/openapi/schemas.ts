@@ -67,11 +67,59 @@ export const policySchema = {
   ],
 } as const;
 
-/** `POST /api/drivers/:id/upgrade` body. */
+const RESOURCE_ID = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } as const;
+
+/** `POST /api/drivers/:id/upgrade` and `/upgrade-plan` body. */
 export const upgradeBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { version: VERSION, policy: policySchema },
+  properties: {
+    version: VERSION,
+    policy: policySchema,
+    /** Move only these resources (bound to one version); the active version stays. */
+    resources: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      uniqueItems: true,
+      items: RESOURCE_ID,
+    },
+  },
+} as const;
+
+/** `?driverId=&version=&state=` of `GET /api/resources`. */
+export const resourceFilterQuery = {
+  type: 'object',
+  properties: {
+    driverId: DRIVER_ID,
+    version: VERSION,
+    state: { enum: ['active', 'suspended', 'closed'] },
+  },
+} as const;
+
+/** `DELETE /api/resources/:id` query. */
+export const deleteResourceQuery = {
+  type: 'object',
+  properties: { force: { enum: ['true', 'false', '1', '0', ''] } },
+} as const;
+
+/** `PUT /api/resources/:id/pin` body: the version to hold it on, `null` to release. */
+export const pinBody = {
+  type: 'object',
+  required: ['version'],
+  additionalProperties: false,
+  properties: { version: { anyOf: [VERSION, { type: 'null' }] } },
+} as const;
+
+/** `POST /api/resources/:id/test` body (optional): absent operation = health check. */
+export const testBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    operation: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.]{0,200}$' },
+    args: { type: 'array', maxItems: 20 },
+    timeoutMs: { type: 'integer', minimum: 1, maximum: 600000 },
+  },
 } as const;
 
 /** `POST /api/drivers/:id/restart` body (optional). */
@@ -101,7 +149,7 @@ export const createResourceBody = {
   required: ['id', 'kind', 'driverId', 'properties'],
   additionalProperties: false,
   properties: {
-    id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' },
+    id: RESOURCE_ID,
     kind: { type: 'string', minLength: 1, maxLength: 100 },
     driverId: DRIVER_ID,
     name: { type: 'string', maxLength: 200 },

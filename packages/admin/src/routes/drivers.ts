@@ -1,5 +1,5 @@
 import { readCar } from '@chassis/car';
-import type { RolloutPolicy } from '@chassis/runtime';
+import type { RolloutPolicy, UpgradeOptions } from '@chassis/runtime';
 import type { FastifyInstance } from 'fastify';
 import {
   driverFilterQuery,
@@ -16,6 +16,16 @@ import { driverDetail, driverSummary } from './views.js';
 
 type IdParams = { id: string };
 type Locale = { locale?: string };
+type UpgradeBody = { version?: string; policy?: RolloutPolicy; resources?: string[] };
+
+/** The runtime's upgrade options from a request body (absent fields left out). */
+function upgradeOptions(body: UpgradeBody = {}): UpgradeOptions {
+  return {
+    ...(body.version ? { version: body.version } : {}),
+    ...(body.policy ? { policy: body.policy } : {}),
+    ...(body.resources ? { resources: body.resources } : {}),
+  };
+}
 
 /** Driver routes: list, detail, lifecycle history, install, upgrade, rollback, restart, uninstall. */
 export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -80,23 +90,23 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
   );
 
-  app.post<{ Params: IdParams; Body: { version?: string; policy?: RolloutPolicy } | undefined }>(
+  // A plan changes nothing: whoever may read drivers may see one.
+  app.post<{ Params: IdParams; Body: UpgradeBody | undefined }>(
+    '/api/drivers/:id/upgrade-plan',
+    {
+      config: { action: 'drivers.read', targetKind: 'driver' },
+      schema: { params: driverParams, body: upgradeBody },
+    },
+    async (req) => runtime.planUpgrade(req.params.id, upgradeOptions(req.body)),
+  );
+
+  app.post<{ Params: IdParams; Body: UpgradeBody | undefined }>(
     '/api/drivers/:id/upgrade',
     {
       config: { action: 'drivers.upgrade', targetKind: 'driver' },
       schema: { params: driverParams, body: upgradeBody },
     },
-    async (req) => {
-      const body = req.body ?? {};
-      return runtime.upgrade(
-        req.params.id,
-        {
-          ...(body.version ? { version: body.version } : {}),
-          ...(body.policy ? { policy: body.policy } : {}),
-        },
-        req.principal!,
-      );
-    },
+    async (req) => runtime.upgrade(req.params.id, upgradeOptions(req.body), req.principal!),
   );
 
   app.post<{ Params: IdParams }>(

@@ -1,25 +1,38 @@
+import type { CompartmentState } from '@chassis/kernel';
 import type { FastifyInstance } from 'fastify';
 import {
   configureBody,
   createResourceBody,
-  driverFilterQuery,
+  deleteResourceQuery,
   localeQuery,
+  pinBody,
+  resourceFilterQuery,
   resourceParams,
+  testBody,
 } from '../openapi/schemas.js';
 import type { RouteContext } from '../server/context.js';
 import { resourceDetail } from './views.js';
 
 type Bag = Record<string, string | number | boolean | null>;
 
-/** Resource routes: list, detail (masked configuration + form), create, configure. */
+type Filter = { driverId?: string; version?: string; state?: CompartmentState };
+const truthy = (v: string | undefined) => v === 'true' || v === '1' || v === '';
+
+/** Resource routes: list, detail (masked configuration + form), create, configure, delete, pin, test. */
 export function registerResourceRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { runtime } = ctx;
 
-  app.get<{ Querystring: { driverId?: string } }>(
+  app.get<{ Querystring: Filter }>(
     '/api/resources',
-    { config: { action: 'resources.read' }, schema: { querystring: driverFilterQuery } },
-    async (req) =>
-      runtime.listResources(req.query.driverId ? { driverId: req.query.driverId } : undefined),
+    { config: { action: 'resources.read' }, schema: { querystring: resourceFilterQuery } },
+    async (req) => {
+      const { driverId, version, state } = req.query;
+      return runtime.listResources({
+        ...(driverId ? { driverId } : {}),
+        ...(version ? { version } : {}),
+        ...(state ? { state } : {}),
+      });
+    },
   );
 
   app.get<{ Params: { id: string }; Querystring: { locale?: string } }>(
@@ -53,5 +66,53 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: RouteContext):
       schema: { params: resourceParams, body: configureBody },
     },
     async (req) => runtime.configure(req.params.id, req.body.properties, req.principal!),
+  );
+
+  app.delete<{ Params: { id: string }; Querystring: { force?: string } }>(
+    '/api/resources/:id',
+    {
+      config: { action: 'resources.delete', targetKind: 'resource' },
+      schema: { params: resourceParams, querystring: deleteResourceQuery },
+    },
+    async (req, reply) => {
+      await runtime.deleteResource(
+        req.params.id,
+        truthy(req.query.force) ? { force: true } : {},
+        req.principal!,
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: { version: string | null } }>(
+    '/api/resources/:id/pin',
+    {
+      config: { action: 'resources.pin', targetKind: 'resource' },
+      schema: { params: resourceParams, body: pinBody },
+    },
+    async (req) => runtime.pinResource(req.params.id, req.body.version, req.principal!),
+  );
+
+  app.post<{
+    Params: { id: string };
+    Body: { operation?: string; args?: unknown[]; timeoutMs?: number } | undefined;
+  }>(
+    '/api/resources/:id/test',
+    {
+      config: { action: 'resources.test', targetKind: 'resource' },
+      schema: { params: resourceParams, body: testBody },
+    },
+    async (req) => {
+      const { operation, args, timeoutMs } = req.body ?? {};
+      return runtime.testResource(
+        req.params.id,
+        {
+          ...(operation ? { operation } : {}),
+          ...(args ? { args } : {}),
+          ...(timeoutMs ? { timeoutMs } : {}),
+        },
+        req.principal!,
+      );
+    },
   );
 }

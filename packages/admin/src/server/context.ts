@@ -2,6 +2,7 @@ import type { Logger } from '@chassis/kernel';
 import type { Principal, RuntimeApi } from '@chassis/runtime';
 import type { AdminAction, AuditLog, AuthorizeFn } from '../auth/authorize.js';
 import type { Authenticator } from '../auth/tokens.js';
+import type { MetricsHistory } from '../metrics/history.js';
 import type { AdminMetrics } from '../metrics/prometheus.js';
 
 declare module 'fastify' {
@@ -37,4 +38,6 @@ export interface RouteContext {
   readonly keepAliveMs: number;
   /** Calls the instrumentation hooks' `onMetrics` (at each scrape). */
   readonly emitMetrics: () => void;
+  /** The short in-memory metrics history behind the UI's charts. */
+  readonly history: MetricsHistory;
 }

@@ -6,10 +6,12 @@ import type { Subscription } from 'rxjs';
 import { AuditLog, type AuthorizeFn, roleBasedAuthorize } from '../auth/authorize.js';
 import { type AuthOptions, createAuthenticator } from '../auth/tokens.js';
 import { dispatch, type InstrumentationHook } from '../hooks/instrumentation.js';
+import { MetricsHistory, type MetricsHistoryOptions } from '../metrics/history.js';
 import { createAdminMetrics, type MetricsOptions } from '../metrics/prometheus.js';
 import { registerDriverRoutes } from '../routes/drivers.js';
 import { registerEventRoutes } from '../routes/events.js';
 import { registerResourceRoutes } from '../routes/resources.js';
+import { registerSessionRoutes } from '../routes/session.js';
 import { registerSystemRoutes } from '../routes/system.js';
 import { registerUiRoutes } from '../routes/ui.js';
 import { installCarUploadParser } from '../routes/upload.js';
@@ -40,6 +42,8 @@ export interface AdminServerOptions {
   readonly metricsIntervalMs?: number;
   /** Capacity of the in-memory audit trail (default 1000). */
   readonly auditCapacity?: number;
+  /** The in-memory metrics history behind the UI's charts (default: a sample every 5 s, 120 kept). */
+  readonly metricsHistory?: MetricsHistoryOptions;
 }
 
 /** A running (or ready to listen) admin server. */
@@ -108,7 +112,15 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     uploadLimit: options.uploadLimit ?? 64 * 1024 * 1024,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     emitMetrics,
+    history: new MetricsHistory(
+      {
+        executorMetrics: () => options.runtime.executorMetrics(),
+        driverMemory: () => metrics.driverMemory(),
+      },
+      options.metricsHistory,
+    ),
   };
+  ctx.history.start();
 
   const subs: Subscription[] = [
     options.runtime.lifecycle$.subscribe((e) => dispatch(hooks, 'onLifecycle', e, onHookError)),
@@ -136,7 +148,9 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   registerDriverRoutes(app, ctx);
   registerResourceRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerSessionRoutes(app, ctx);
   app.addHook('onClose', async () => {
+    ctx.history.stop();
     if (timer) clearInterval(timer);
     for (const s of subs) s.unsubscribe();
   });

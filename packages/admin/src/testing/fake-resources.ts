@@ -16,7 +16,12 @@ export function listResources(
   filter?: Parameters<RuntimeApi['listResources']>[0],
 ): ResourceInfo[] {
   return [...s.resources.values()]
-    .filter((r) => !filter?.driverId || r.binding.driverId === filter.driverId)
+    .filter(
+      (r) =>
+        (!filter?.driverId || r.binding.driverId === filter.driverId) &&
+        (!filter?.version || r.binding.version === filter.version) &&
+        (!filter?.state || r.state === filter.state),
+    )
     .sort((a, b) => a.resource.id.localeCompare(b.resource.id))
     .map((r) => resourceInfo(s, r));
 }

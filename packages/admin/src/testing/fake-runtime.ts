@@ -2,6 +2,7 @@ import type { DriverState } from '@chassis/kernel';
 import type { RuntimeApi } from '@chassis/runtime';
 import type { FakeCatalogEntry } from './fake-data.js';
 import { emit } from './fake-lifecycle.js';
+import { deleteResource, pinResource, planUpgrade, testResource } from './fake-operations.js';
 import { configure, createResource, getResource, listResources } from './fake-resources.js';
 import { seedFakeState } from './fake-seed.js';
 import {
@@ -72,6 +73,10 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     getResource: (id) => getResource(s, id),
     createResource: (input) => createResource(s, input),
     configure: (resourceId, properties) => configure(s, resourceId, properties),
+    deleteResource: (id) => deleteResource(s, id),
+    pinResource: (id, version) => pinResource(s, id, version),
+    testResource: (id, opts) => testResource(s, id, opts),
+    planUpgrade: (driverId, opts) => planUpgrade(s, driverId, opts),
 
     install: (source, principal) => install(s, source, principal),
     upgrade: (driverId, opts, principal) => upgrade(s, driverId, opts, principal),

@@ -44,6 +44,7 @@ export interface FakeResource {
   binding: ResourceBinding;
   config: PropertyBag;
   state: CompartmentState;
+  pinned?: boolean;
 }
 
 /** Methods whose next call can be made to fail with `FakeRuntime.failNext`. */

@@ -77,7 +77,7 @@ export async function upgrade(
   principal: Principal,
 ): Promise<UpgradeRecord> {
   const d = driverOf(s, driverId);
-  const policy: RolloutPolicy = opts.policy ?? { kind: 'all-at-once' };
+  const policy: RolloutPolicy = opts.policy ?? { kind: 'one-at-a-time' };
   if (policy.kind === 'canary' && !(Number.isInteger(policy.canaries) && policy.canaries >= 1)) {
     fail('CHASSIS_E_UPGRADE_POLICY_INVALID', 'A canary policy needs canaries ≥ 1.', { policy });
   }

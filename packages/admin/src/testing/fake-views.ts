@@ -65,6 +65,7 @@ export function resourceInfo(s: FakeState, r: FakeResource): ResourceInfo {
     configuration: maskSecrets(v?.descriptor.properties ?? [], r.config),
     state: r.state,
     queued: 0,
+    ...(r.pinned ? { pinned: true } : {}),
   };
 }
 

@@ -12,13 +12,28 @@ export interface ExtensionPoint<T> {
   readonly id: string;
   /** Semver of the contract this host speaks, e.g. `1.2.0`. */
   readonly version: string;
+  /**
+   * Methods of the contract that only read (no side effect on the device): an operator may run
+   * them to test a resource (`chassis resources test --operation stats`). Empty when absent.
+   */
+  readonly safe?: readonly string[];
   readonly [CONTRACT]?: T;
+}
+
+/** Options of {@link createExtensionPoint}. */
+export interface ExtensionPointOptions {
+  /** Read-only methods of the contract (see {@link ExtensionPoint.safe}). */
+  readonly safe?: readonly string[];
 }
 
 const ID_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
 /** Makes a typed extension point token; throws `CHASSIS_E_EXT_INVALID_POINT` on a bad id or version. */
-export function createExtensionPoint<T>(id: string, version: string): ExtensionPoint<T> {
+export function createExtensionPoint<T>(
+  id: string,
+  version: string,
+  options: ExtensionPointOptions = {},
+): ExtensionPoint<T> {
   if (!ID_PATTERN.test(id)) {
     throw new ChassisError(
       'CHASSIS_E_EXT_INVALID_POINT',
@@ -37,7 +52,11 @@ export function createExtensionPoint<T>(id: string, version: string): ExtensionP
       },
     );
   }
-  const point = { id, version };
+  const point = {
+    id,
+    version,
+    ...(options.safe ? { safe: Object.freeze([...options.safe]) } : {}),
+  };
   Object.defineProperty(point, BRAND, { value: true });
   return Object.freeze(point) as ExtensionPoint<T>;
 }

@@ -1,1 +1,2 @@
+export * from './operations.js';
 export * from './runtime-api.js';

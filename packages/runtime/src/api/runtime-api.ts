@@ -9,6 +9,14 @@ import type {
   SerializedError,
 } from '@chassis/kernel';
 import type { Observable } from 'rxjs';
+import type {
+  DeleteResourceOptions,
+  ResourceFilter,
+  ResourceTestOptions,
+  ResourceTestResult,
+  UpgradeOptions,
+  UpgradePlan,
+} from './operations.js';
 
 /** Who asked for an action: recorded in the upgrade history and passed to authorization. */
 export interface Principal {
@@ -66,6 +74,8 @@ export interface ResourceInfo {
   readonly configuration: Readonly<Record<string, unknown>>;
   readonly state: CompartmentState;
   readonly queued: number;
+  /** Held on its version: whole-driver upgrades leave it where it is. */
+  readonly pinned?: boolean;
 }
 
 /** How an upgrade moves resources from the old version to the new one. */
@@ -211,7 +221,7 @@ export interface RuntimeApi {
    */
   driverMemory(options?: DriverMemoryOptions): Promise<DriverMemoryView[]>;
 
-  listResources(filter?: { readonly driverId?: string }): ResourceInfo[];
+  listResources(filter?: ResourceFilter): ResourceInfo[];
   getResource(id: string): ResourceInfo;
   /** Creates a resource bound to the driver's active version, with a validated configuration. */
   createResource(
@@ -231,12 +241,28 @@ export interface RuntimeApi {
     principal: Principal,
   ): Promise<ResourceInfo>;
 
-  install(source: InstallSource, principal: Principal): Promise<UpgradeRecord>;
-  upgrade(
-    driverId: string,
-    options: { readonly version?: string; readonly policy?: RolloutPolicy },
+  /**
+   * Deletes a resource: its compartment closes, its record (configuration and sealed secrets)
+   * is removed. Refused with `CHASSIS_E_RESOURCE_BUSY` while operations run or wait, unless
+   * `force`.
+   */
+  deleteResource(id: string, options: DeleteResourceOptions, principal: Principal): Promise<void>;
+  /**
+   * Moves one resource to an installed version of its driver (up or down) and holds it there:
+   * later whole-driver upgrades skip it. `version` `null` releases the pin and moves nothing.
+   */
+  pinResource(id: string, version: string | null, principal: Principal): Promise<ResourceInfo>;
+  /** Runs the driver's health check, or a read-only operation of the contract, on a resource. */
+  testResource(
+    id: string,
+    options: ResourceTestOptions,
     principal: Principal,
-  ): Promise<UpgradeRecord>;
+  ): Promise<ResourceTestResult>;
+
+  install(source: InstallSource, principal: Principal): Promise<UpgradeRecord>;
+  /** What {@link RuntimeApi.upgrade} with the same options would do; changes nothing. */
+  planUpgrade(driverId: string, options: UpgradeOptions): Promise<UpgradePlan>;
+  upgrade(driverId: string, options: UpgradeOptions, principal: Principal): Promise<UpgradeRecord>;
   rollback(driverId: string, principal: Principal): Promise<UpgradeRecord>;
   uninstall(
     driverId: string,

@@ -158,11 +158,12 @@ export class DriverManager {
 
   /**
    * Moves a driver's resources to another version per `policy` (default one at a time).
-   * `version` absent: the newest installed version, else the repository's newest.
+   * `version` absent: the newest installed version, else the repository's newest. With
+   * `resources`, only those move (from the one version they share) and the active version stays.
    */
   async upgrade(
     id: string,
-    options: { version?: string; policy?: RolloutPolicy },
+    options: { version?: string; policy?: RolloutPolicy; resources?: readonly string[] },
     principal: string,
   ): Promise<UpgradeRecord> {
     let to = options.version ?? newestInstalled(this.#get(id));
@@ -187,6 +188,7 @@ export class DriverManager {
           action: 'upgrade',
           to: version,
           ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.resources ? { resources: options.resources } : {}),
           principal,
         }),
       ),
@@ -236,6 +238,14 @@ export class DriverManager {
     return this.#exclusive(id, async () => {
       await restartVersion(this.#ctx, this.#get(id), version ?? this.#get(id).record.active ?? '');
     });
+  }
+
+  /**
+   * Runs `fn` under the driver's lock (`CHASSIS_E_UPGRADE_IN_PROGRESS` while an install,
+   * upgrade or uninstall of it runs): resource deletes and pins never race a move.
+   */
+  locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.#exclusive(id, fn);
   }
 
   /** Stops every loaded version in the exact reverse of the start order and disposes them. */

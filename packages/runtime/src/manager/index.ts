@@ -2,3 +2,4 @@ export type { Checkpoint } from './context.js';
 export * from './driver-manager.js';
 export type { DriverRecord, VersionRecord } from './records.js';
 export * from './types.js';
+export { movable, newestInstalled, sourceVersion } from './upgrade.js';

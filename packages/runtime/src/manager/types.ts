@@ -53,4 +53,6 @@ export interface ResourceBindings {
   ): Promise<void>;
   /** The driver-owned state of a resource, passed to `migrate` (`null` when none). */
   stateOf(id: string): Promise<unknown>;
+  /** True when the resource is pinned: whole-driver upgrades and rollbacks leave it. */
+  pinned?(id: string): boolean;
 }

@@ -3,6 +3,7 @@ import {
   checkContractUpgrade,
   type DriverHandle,
   type ResourceEntry,
+  type ResourceRegistry,
   serializeError,
   toChassisError,
 } from '@chassis/kernel';
@@ -21,6 +22,52 @@ export interface UpgradeRequest {
   readonly to: string;
   readonly policy?: RolloutPolicy;
   readonly principal: string;
+  /** Move only these resources (bound to one version); the active version stays. */
+  readonly resources?: readonly string[];
+}
+
+/**
+ * The version the resources of a partial move are bound to: they must all be resources of
+ * driver `id` on one version (`CHASSIS_E_UPGRADE_MIXED_SOURCES` otherwise).
+ */
+export function sourceVersion(
+  resources: Pick<ResourceRegistry<DriverHandle>, 'get'>,
+  id: string,
+  ids: readonly string[],
+): string {
+  const versions = new Set<string>();
+  for (const rid of ids) {
+    const binding = resources.get(rid).binding;
+    if (binding.driverId !== id) {
+      throw new ChassisError(
+        'CHASSIS_E_UPGRADE_MIXED_SOURCES',
+        `Resource ${rid} is bound to driver ${binding.driverId}, not ${id}; move it with its own driver`,
+        { details: { driver: id, resource: rid, boundTo: binding.driverId } },
+      );
+    }
+    versions.add(binding.version);
+  }
+  if (versions.size !== 1) {
+    throw new ChassisError(
+      'CHASSIS_E_UPGRADE_MIXED_SOURCES',
+      `Resources ${ids.join(', ')} are bound to ${versions.size === 0 ? 'no' : 'different'} versions of ${id} (${[...versions].join(', ')}); move each version's resources on their own`,
+      { details: { driver: id, resources: [...ids], versions: [...versions] } },
+    );
+  }
+  return [...versions][0] as string;
+}
+
+/** Resources a whole-driver move takes from `version`: every bound one except pinned ones. */
+export function movable(
+  resources: Pick<ResourceRegistry<DriverHandle>, 'boundTo'>,
+  pinned: ((id: string) => boolean) | undefined,
+  id: string,
+  version: string,
+): string[] {
+  return resources
+    .boundTo(id, version)
+    .map((e) => e.resource.id)
+    .filter((rid) => !pinned?.(rid));
 }
 
 function notInstalled(id: string, version?: string): ChassisError {
@@ -103,7 +150,8 @@ export async function runUpgrade(
   req: UpgradeRequest,
 ): Promise<UpgradeRecord> {
   const id = inst.record.id;
-  const fromVersion = inst.record.active;
+  const subset = req.resources;
+  const fromVersion = subset ? sourceVersion(ctx.resources, id, subset) : inst.record.active;
   if (!fromVersion) throw notInstalled(id);
   if (fromVersion === req.to) {
     throw new ChassisError(
@@ -117,7 +165,7 @@ export async function runUpgrade(
   const policy = req.policy ?? DEFAULT_ROLLOUT;
   const from = await ensureRunning(ctx, inst, fromVersion);
   const steps = planRollout(
-    ctx.resources.boundTo(id, fromVersion).map((e) => e.resource.id),
+    subset ?? movable(ctx.resources, ctx.bindings.pinned?.bind(ctx.bindings), id, fromVersion),
     policy,
   );
   // The plan is stored with the record, before anything moves: recovery after a crash applies it.
@@ -211,7 +259,7 @@ export async function runUpgrade(
         { driverId: id, version: fromVersion },
       );
     }
-    if (to && ctx.resources.boundTo(id, req.to).length === 0) {
+    if (to && req.to !== inst.record.active && ctx.resources.boundTo(id, req.to).length === 0) {
       inst.loaded.delete(req.to);
       await unloadVersion(ctx, to);
     }
@@ -225,10 +273,12 @@ export async function runUpgrade(
   record = await ctx.history.update(record, {
     progress: { moved: moved.map((e) => e.resource.id), phase: 'committing' },
   });
-  inst.record = { ...inst.record, active: req.to, previous: fromVersion };
-  await saveDriverRecord(ctx.store, id, () => inst.record);
+  if (!subset) {
+    inst.record = { ...inst.record, active: req.to, previous: fromVersion };
+    await saveDriverRecord(ctx.store, id, () => inst.record);
+  }
   await point('committed', []);
-  if (ctx.resources.boundTo(id, fromVersion).length === 0) {
+  if (fromVersion !== inst.record.active && ctx.resources.boundTo(id, fromVersion).length === 0) {
     inst.loaded.delete(fromVersion);
     await unloadVersion(ctx, from);
   }

@@ -2,6 +2,7 @@ import {
   ChassisError,
   type DriverHandle,
   driverKey,
+  type ExtensionPoint,
   FacadeRouter,
   type LifecycleEvent,
   type LifecycleManager,
@@ -12,6 +13,14 @@ import {
 import type { ManagedDriverHandle } from '@chassis/loader';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type {
+  DeleteResourceOptions,
+  ResourceFilter,
+  ResourceTestOptions,
+  ResourceTestResult,
+  UpgradeOptions,
+  UpgradePlan,
+} from '../api/operations.js';
+import type {
   DriverInfo,
   DriverMemoryOptions,
   DriverMemoryView,
@@ -20,7 +29,6 @@ import type {
   InstallSource,
   Principal,
   ResourceInfo,
-  RolloutPolicy,
   RuntimeApi,
   UpdateNotice,
   UpgradeRecord,
@@ -28,6 +36,8 @@ import type {
 import type { DriverManager } from '../manager/driver-manager.js';
 import { readDriverMemory } from './driver-memory.js';
 import type { ResourceService } from './resource-service.js';
+import { testResource } from './resource-test.js';
+import { planUpgrade } from './upgrade-planner.js';
 
 /** Optional update source (a verified repository) for {@link ManagementRuntime}. */
 export interface UpdateChecker {
@@ -67,6 +77,8 @@ export class ManagementRuntime implements RuntimeApi {
     private readonly limitsOf?: (
       descriptor: DriverVersionInfo['descriptor'],
     ) => NonNullable<DriverVersionInfo['limits']>,
+    /** The host's extension points: their `safe` methods are what a resource test may run. */
+    private readonly extensionPoints: readonly ExtensionPoint<unknown>[] = [],
   ) {
     this.lifecycle$ = lifecycle.lifecycle$;
     this.upgrades$ = manager.upgrades$;
@@ -161,10 +173,16 @@ export class ManagementRuntime implements RuntimeApi {
     return readDriverMemory(this.manager.drivers.values(), options);
   }
 
-  listResources(filter: { readonly driverId?: string } = {}): ResourceInfo[] {
+  listResources(filter: ResourceFilter = {}): ResourceInfo[] {
     return this.resources
       .list()
-      .filter((e) => !filter.driverId || e.binding.driverId === filter.driverId)
+      .filter(
+        (e) =>
+          (!filter.driverId || e.binding.driverId === filter.driverId) &&
+          (!filter.version || e.binding.version === filter.version) &&
+          (!filter.state || e.compartment.state === filter.state),
+      )
+      .sort((a, b) => a.resource.id.localeCompare(b.resource.id))
       .map((e) => this.resourceService.info(e.resource.id));
   }
 
@@ -187,15 +205,48 @@ export class ManagementRuntime implements RuntimeApi {
     return this.resourceService.configure(resourceId, properties);
   }
 
+  deleteResource(id: string, options: DeleteResourceOptions, _principal: Principal): Promise<void> {
+    const driverId = this.resources.get(id).binding.driverId;
+    // Under the driver's lock: a delete never races an upgrade moving the same resource.
+    return this.manager.locked(driverId, () => this.resourceService.remove(id, options));
+  }
+
+  async pinResource(
+    id: string,
+    version: string | null,
+    principal: Principal,
+  ): Promise<ResourceInfo> {
+    const { driverId, version: current } = this.resources.get(id).binding;
+    if (version !== null && version !== current)
+      await this.manager.upgrade(driverId, { version, resources: [id] }, principal.id);
+    await this.manager.locked(driverId, () => this.resourceService.setPinned(id, version !== null));
+    return this.resourceService.info(id);
+  }
+
+  testResource(
+    id: string,
+    options: ResourceTestOptions,
+    _principal: Principal,
+  ): Promise<ResourceTestResult> {
+    return testResource(
+      this.resources,
+      this.manager,
+      this.router,
+      this.extensionPoints,
+      id,
+      options,
+    );
+  }
+
   install(source: InstallSource, principal: Principal): Promise<UpgradeRecord> {
     return this.manager.install(source, principal.id);
   }
 
-  upgrade(
-    driverId: string,
-    options: { readonly version?: string; readonly policy?: RolloutPolicy },
-    principal: Principal,
-  ): Promise<UpgradeRecord> {
+  planUpgrade(driverId: string, options: UpgradeOptions): Promise<UpgradePlan> {
+    return planUpgrade(this.manager, this.resources, this.resourceService, driverId, options);
+  }
+
+  upgrade(driverId: string, options: UpgradeOptions, principal: Principal): Promise<UpgradeRecord> {
     return this.manager.upgrade(driverId, { ...options }, principal.id);
   }
 

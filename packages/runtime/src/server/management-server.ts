@@ -195,6 +195,7 @@ async function composeServer(
     bindings: {
       rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
       stateOf: (id) => resourceService.stateOf(id),
+      pinned: (id) => resourceService.pinned(id),
     },
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,
@@ -230,6 +231,7 @@ async function composeServer(
     logger,
     options.updates,
     (d) => resolveConfinement(config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement, d).limits,
+    options.extensionPoints ?? [],
   );
   runtime.uploadDir = uploads;
 

@@ -11,6 +11,7 @@ import {
   type SealedProperties,
   type SecretBox,
   type StateStore,
+  updateState,
   validateProperties,
 } from '@chassis/kernel';
 import type { ResourceInfo } from '../api/runtime-api.js';
@@ -26,6 +27,8 @@ export interface ResourceRecord {
   readonly properties: SealedProperties;
   /** Driver-owned per-resource state (passed to `migrate` on upgrades). */
   readonly state?: unknown;
+  /** Held on its version: whole-driver upgrades leave it. */
+  readonly pinned?: boolean;
 }
 
 /** Input of {@link ResourceService.create}. */
@@ -47,6 +50,8 @@ const key = resourceKey;
 export class ResourceService implements ConfigurationLookup, ResourceBindings {
   /** Validated bag per resource, for the version it was last validated against. */
   readonly #bags = new Map<string, { readonly version: string; readonly bag: PropertyBag }>();
+  /** Ids of pinned resources (mirrors the `pinned` flag of their records). */
+  readonly #pinned = new Set<string>();
 
   constructor(
     private readonly store: StateStore,
@@ -70,6 +75,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
   async restore(): Promise<void> {
     for (const { value } of await this.store.list<ResourceRecord>('resources/')) {
       const { driverId, version } = value.binding;
+      if (value.pinned) this.#pinned.add(value.resource.id);
       const loaded = this.manager.drivers.get(driverId)?.loaded.get(version);
       this.registry.add(
         value.resource,
@@ -170,12 +176,63 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
     return readResourceState(this.store, id);
   }
 
-  /** Removes a resource: its compartment finishes in-flight work first. */
-  async remove(id: string): Promise<void> {
+  /**
+   * Removes a resource: refused with `CHASSIS_E_RESOURCE_BUSY` while an operation runs or
+   * waits, unless `force`; then its compartment closes (finishing what runs) and its record,
+   * sealed secrets included, is deleted. Nothing of it stays in memory.
+   */
+  async remove(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
+    const entry = this.registry.get(id);
+    const c = entry.compartment;
+    if (!options.force && (c.busy || c.queued > 0)) {
+      throw new ChassisError(
+        'CHASSIS_E_RESOURCE_BUSY',
+        `Resource "${id}" has ${c.busy ? 'an operation running' : ''}${c.busy && c.queued ? ' and ' : ''}${c.queued ? `${c.queued} queued` : ''}; wait for them to finish, or delete with force`,
+        { details: { resource: id, running: c.busy, queued: c.queued } },
+      );
+    }
     const stored = await this.store.get<ResourceRecord>(key(id));
     await this.registry.remove(id);
     if (stored) await this.store.delete(key(id), stored.version);
     this.#bags.delete(id);
+    this.#pinned.delete(id);
+  }
+
+  /** True when `id` is pinned (whole-driver upgrades skip it). */
+  pinned(id: string): boolean {
+    return this.#pinned.has(id);
+  }
+
+  /** Persists the pin flag of a resource, then mirrors it in memory. */
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    this.registry.get(id);
+    await updateState<ResourceRecord>(this.store, key(id), (r) =>
+      r ? { ...r, pinned } : undefined,
+    );
+    if (pinned) this.#pinned.add(id);
+    else this.#pinned.delete(id);
+  }
+
+  /**
+   * Every configuration among `resourceIds` that is not valid for a target descriptor, with
+   * its violations (pure check: nothing is stored or moved). Used by the upgrade plan.
+   */
+  invalidFor(
+    resourceIds: readonly string[],
+    target: Pick<LoadedVersion, 'descriptor' | 'messages'>,
+  ): { resource: string; violations: unknown }[] {
+    const failures: { resource: string; violations: unknown }[] = [];
+    for (const id of resourceIds) {
+      const current = this.#bags.get(id);
+      if (!current) continue;
+      try {
+        this.#validate(target, current.bag);
+      } catch (err) {
+        if (!ChassisError.is(err, 'CHASSIS_E_PROPS_INVALID')) throw err;
+        failures.push({ resource: id, violations: err.details.violations });
+      }
+    }
+    return failures;
   }
 
   /** The resource as operators see it: configuration masked. */
@@ -190,6 +247,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
       configuration: maskSecrets(descriptor, { ...(this.#fit(id, e.binding.version) ?? {}) }),
       state: e.compartment.state,
       queued: e.compartment.queued,
+      ...(this.#pinned.has(id) ? { pinned: true } : {}),
     };
   }
 
@@ -204,17 +262,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
    * and violation, and nothing moves.
    */
   checkMove(resourceIds: readonly string[], to: LoadedVersion): void {
-    const failures: { resource: string; violations: unknown }[] = [];
-    for (const id of resourceIds) {
-      const current = this.#bags.get(id);
-      if (!current) continue;
-      try {
-        this.#validate(to, current.bag);
-      } catch (err) {
-        if (!ChassisError.is(err, 'CHASSIS_E_PROPS_INVALID')) throw err;
-        failures.push({ resource: id, violations: err.details.violations });
-      }
-    }
+    const failures = this.invalidFor(resourceIds, to);
     if (failures.length > 0) {
       const d = to.descriptor;
       throw new ChassisError(
@@ -237,7 +285,10 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
     return bag;
   }
 
-  #validate(v: LoadedVersion, bag: Readonly<Record<string, unknown>>): PropertyBag {
+  #validate(
+    v: Pick<LoadedVersion, 'descriptor' | 'messages'>,
+    bag: Readonly<Record<string, unknown>>,
+  ): PropertyBag {
     const plain: Record<string, unknown> = {};
     for (const [k, value] of Object.entries(bag))
       plain[k] = value instanceof Date ? value.toISOString() : value;

@@ -45,6 +45,16 @@ export const kernelCodes = defineCodes({
   CHASSIS_E_RESOURCE_CLOSED: { status: 410, summary: 'The resource compartment is closed' },
   CHASSIS_E_RESOURCE_NOT_FOUND: { status: 404, summary: 'No resource with that id' },
   CHASSIS_E_RESOURCE_DUPLICATE: { status: 409, summary: 'A resource with that id already exists' },
+  CHASSIS_E_RESOURCE_BUSY: {
+    status: 409,
+    summary:
+      'A resource still has operations running or queued; wait for them, or delete with force',
+  },
+  CHASSIS_E_RESOURCE_OP_NOT_SAFE: {
+    status: 422,
+    summary:
+      'A resource test may run only the health check or an operation its contract marks read-only',
+  },
   CHASSIS_E_RESOURCE_OP_TIMEOUT: {
     status: 504,
     summary: 'A resource operation did not finish in time',

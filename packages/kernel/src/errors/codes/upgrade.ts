@@ -6,6 +6,11 @@ export const upgradeCodes = defineCodes({
     status: 409,
     summary: 'Another install/upgrade of this driver is running',
   },
+  CHASSIS_E_UPGRADE_MIXED_SOURCES: {
+    status: 409,
+    summary:
+      'The resources to move are bound to different versions or drivers; move each group on its own',
+  },
   CHASSIS_E_UPGRADE_SAME_VERSION: {
     status: 409,
     summary: 'That version is already installed and active',

@@ -1,0 +1,66 @@
+import { errors, ok } from './parts.js';
+
+const point = {
+  type: 'object',
+  required: ['driverId', 'callRate', 'errorRate'],
+  properties: {
+    driverId: { type: 'string' },
+    callRate: { type: 'number', description: 'calls per second over the interval' },
+    errorRate: { type: 'number', description: 'failed calls per second' },
+    p50Ms: { type: 'number' },
+    p95Ms: { type: 'number' },
+    p99Ms: { type: 'number' },
+    heapUsedBytes: { type: 'integer', description: 'isolated tiers only' },
+  },
+};
+
+/** Paths of the caller's session and the metrics history (both for the web UI). */
+export const sessionPaths = {
+  '/api/session': {
+    get: {
+      operationId: 'getSession',
+      summary: 'Who the token is and which UI actions it may perform',
+      responses: {
+        '200': ok('session', {
+          type: 'object',
+          required: ['principal', 'roles', 'actions'],
+          properties: {
+            principal: { type: 'string' },
+            roles: { type: 'array', items: { type: 'string' } },
+            actions: { type: 'array', items: { type: 'string' } },
+          },
+        }),
+        ...errors,
+      },
+    },
+  },
+  '/api/metrics/history': {
+    get: {
+      operationId: 'getMetricsHistory',
+      summary: 'Short in-memory history of per-driver call rate, errors, latency and memory',
+      description:
+        'Kept in memory only (default: one sample every 5 s, the last 120); a restart empties it.',
+      responses: {
+        '200': ok('history', {
+          type: 'object',
+          required: ['intervalMs', 'samples'],
+          properties: {
+            intervalMs: { type: 'integer' },
+            samples: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['at', 'drivers'],
+                properties: {
+                  at: { type: 'string', format: 'date-time' },
+                  drivers: { type: 'array', items: point },
+                },
+              },
+            },
+          },
+        }),
+        ...errors,
+      },
+    },
+  },
+};
