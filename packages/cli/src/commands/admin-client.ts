@@ -114,6 +114,8 @@ export async function call<T>(
     throw unreachable(conn.url, err);
   }
   if (!res.ok) throw await toError(res);
+  // 204 (a delete) has no body to parse.
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 

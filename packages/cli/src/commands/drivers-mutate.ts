@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
 import { call, readUpload, withConnection } from './admin-client.js';
 import { parseAssignments } from './drivers-assignments.js';
 import { recordLine, renderConfigured } from './drivers-render.js';
 import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
+import { registerUpgradeCommand } from './drivers-upgrade.js';
 import { withProgress } from './progress.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1.');
-  return n;
-}
 
 /**
  * Registers the `drivers` commands that change a server: install, upgrade, rollback, uninstall,
@@ -44,34 +39,7 @@ export function registerDriverMutationCommands(drivers: Command): void {
       print(cmd, record, () => recordLine(record));
     });
 
-  withConnection(drivers.command('upgrade <id>').description('Upgrade a driver in place'))
-    .option('--version <version>', 'target version (default: newest available)')
-    .addOption(
-      new Option('--policy <policy>', 'rollout policy')
-        .choices(['all-at-once', 'one-at-a-time', 'canary'])
-        .default('all-at-once'),
-    )
-    .option('--canaries <n>', 'resources moved first with --policy canary', positiveInt, 1)
-    .action(
-      async (
-        id: string,
-        opts: { version?: string; policy: string; canaries: number },
-        cmd: Command,
-      ) => {
-        const c = conn(cmd);
-        const policy =
-          opts.policy === 'canary'
-            ? { kind: 'canary', canaries: opts.canaries }
-            : { kind: opts.policy };
-        const record = await withProgress(c, id, `upgrading ${id}`, () =>
-          call<UpgradeRecordRow>(c, 'POST', `/api/drivers/${enc(id)}/upgrade`, {
-            ...(opts.version ? { version: opts.version } : {}),
-            policy,
-          }),
-        );
-        print(cmd, record, () => recordLine(record));
-      },
-    );
+  registerUpgradeCommand(drivers);
 
   withConnection(
     drivers.command('rollback <id>').description('Move a driver back to its previous version'),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { call, withConnection } from './admin-client.js';
-import { renderDriver, renderDriverList, renderResourceList } from './drivers-render.js';
-import type { DriverRow, ResourceRow } from './drivers-rows.js';
+import { renderDriver, renderDriverList } from './drivers-render.js';
+import type { DriverRow } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 
 /** Registers the read-only `drivers list` and `drivers show`. */
@@ -26,24 +26,5 @@ export function registerDriverReadCommands(drivers: Command): void {
         `/api/drivers/${enc(id)}?locale=${enc(opts.locale)}`,
       );
       print(cmd, d, () => renderDriver(d));
-    });
-}
-
-/** Registers `chassis resources list`. */
-export function registerResourcesCommands(program: Command): void {
-  const resources = program
-    .command('resources')
-    .description('Inspect the resources of a management server');
-  withConnection(
-    resources.command('list').description('List resources and their bound driver versions'),
-  )
-    .option('--driver <id>', 'only resources of this driver')
-    .action(async (opts: { driver?: string }, cmd: Command) => {
-      const rows = await call<ResourceRow[]>(
-        conn(cmd),
-        'GET',
-        `/api/resources${opts.driver ? `?driverId=${enc(opts.driver)}` : ''}`,
-      );
-      print(cmd, rows, () => renderResourceList(rows));
     });
 }

@@ -1,5 +1,5 @@
-import { renderTable } from '@chassis/car/format';
 import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
+import { table as renderTable } from './table.js';
 
 /** One line for an upgrade record: action, driver, versions, result and moved resources. */
 export function recordLine(r: UpgradeRecordRow): string {
@@ -66,18 +66,4 @@ export function renderConfigured(resource: string, updated: ResourceRow): string
       Object.entries(updated.configuration).map(([k, v]) => [k, String(v)]),
     ),
   ].join('\n');
-}
-
-/** The table of `resources list`. */
-export function renderResourceList(rows: readonly ResourceRow[]): string {
-  return renderTable(
-    ['RESOURCE', 'KIND', 'DRIVER', 'VERSION', 'STATE'],
-    rows.map((r) => [
-      r.resource.id,
-      r.resource.kind,
-      r.binding.driverId,
-      r.binding.version,
-      r.state,
-    ]),
-  );
 }

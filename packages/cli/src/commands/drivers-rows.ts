@@ -49,7 +49,40 @@ export interface ResourceRow {
   binding: { driverId: string; version: string };
   configuration: Json;
   state: string;
+  queued?: number;
+  pinned?: boolean;
   form?: FormFieldRow[];
+}
+
+/** `POST /api/resources/{id}/test`. */
+export interface ResourceTestRow {
+  resource: string;
+  driverId: string;
+  version: string;
+  operation: string;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+/** `POST /api/drivers/{id}/upgrade-plan`. */
+export interface UpgradePlanRow {
+  driverId: string;
+  from: string;
+  to: string;
+  policy: { kind: string; canaries?: number };
+  steps: { resources: string[]; healthCheck: boolean }[];
+  resources: { id: string; from: string; to: string }[];
+  activeAfter: string;
+  configuration: { ok: boolean; invalid: { resource: string; violations: unknown }[] };
+  contract: { ok: boolean; error?: { code: string; message: string } };
+  signer: {
+    from: { signed: boolean; vendor?: string; subject?: string };
+    to: { signed: boolean; vendor?: string; subject?: string };
+    changed: boolean;
+  };
+  ok: boolean;
 }
 
 /** An install/upgrade/rollback/uninstall record. */

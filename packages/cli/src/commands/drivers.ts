@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDriverMutationCommands } from './drivers-mutate.js';
-import { registerDriverReadCommands, registerResourcesCommands } from './drivers-read.js';
+import { registerDriverReadCommands } from './drivers-read.js';
+import { registerResourcesCommands } from './resources.js';
 
 export { parseAssignments } from './drivers-assignments.js';
 
