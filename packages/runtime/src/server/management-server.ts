@@ -23,6 +23,7 @@ import {
 import {
   type BackoffPolicy,
   CarCache,
+  type CreateSourceOptions,
   createSource,
   DriverLoader,
   type ManagedDriverHandle,
@@ -45,6 +46,8 @@ export interface ManagementServerOptions {
   readonly dataDir: string;
   /** CAR sources (`file:`/`http(s):`/`s3://`) scanned at start: every CAR found is installed. */
   readonly sources?: readonly string[];
+  /** How `sources` are reached (S3 endpoint, region, credentials; size caps and deadlines). */
+  readonly sourceOptions?: CreateSourceOptions;
   /** Validated kernel configuration (see `parseKernelConfig`). */
   readonly config?: KernelConfig;
   readonly logger?: Logger;
@@ -245,7 +248,7 @@ async function composeServer(
     // rank, then dependencies) rather than in listing order.
     const found: { file: string; node: OrderNode; source: string }[] = [];
     for (const url of options.sources ?? []) {
-      const source = createSource(url);
+      const source = createSource(url, options.sourceOptions);
       for (const ref of await source.list()) {
         const file = join(incoming, `${found.length}-${ref.name.replace(/[^A-Za-z0-9._-]/g, '_')}`);
         try {

@@ -95,6 +95,11 @@ export const kernelCodes = defineCodes({
     status: 400,
     summary: 'Kernel configuration does not match its schema',
   },
+  CHASSIS_E_SERVER_CONFIG_INVALID: {
+    status: 400,
+    summary:
+      'The chassis-server configuration (file, flags, environment) is invalid; details.problems lists every problem',
+  },
   CHASSIS_E_CONFIG_PARSE: {
     status: 400,
     summary: 'Kernel configuration could not be parsed (YAML/JSON)',
