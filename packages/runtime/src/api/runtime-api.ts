@@ -108,7 +108,7 @@ export interface UpgradeRecord {
    * The moves an upgrade, rollback or forced uninstall will make, in order, recorded with the
    * record before the first one: what start-up recovery applies if the server dies midway.
    */
-  readonly plan?: UpgradePlan;
+  readonly plan?: RecordedMoves;
   /** Persisted after each batch moved, before the next one starts (and before the result). */
   readonly progress?: UpgradeProgress;
   /** How start-up recovery closed this record when the server died while it ran. */
@@ -123,8 +123,13 @@ export interface UpgradeRecord {
 }
 
 /** The moves of one action, in order (see {@link UpgradeRecord.plan}). */
-export interface UpgradePlan {
+export interface RecordedMoves {
   readonly moves: readonly { readonly id: string; readonly from: string; readonly to: string }[];
+  /**
+   * A partial move (`upgrade --resources a,b`): it never changes the driver's active version,
+   * so recovery only rebinds the listed resources.
+   */
+  readonly partial?: boolean;
 }
 
 /** Which moves of the plan are persisted as done, and what the action was doing last. */

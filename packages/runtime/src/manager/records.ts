@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type StateStore, updateState } from '@chassis/kernel';
 import type {
+  RecordedMoves,
   RolloutPolicy,
   SignatureInfo,
-  UpgradePlan,
   UpgradeRecord,
 } from '../api/runtime-api.js';
 
@@ -78,7 +78,7 @@ export class UpgradeHistory {
     from?: string;
     to?: string;
     policy?: RolloutPolicy;
-    plan?: UpgradePlan;
+    plan?: RecordedMoves;
     principal: string;
   }): Promise<UpgradeRecord> {
     const at = this.#now();

@@ -179,6 +179,7 @@ export async function runUpgrade(
       moves: steps.flatMap((st) =>
         st.resources.map((r) => ({ id: r, from: fromVersion, to: req.to })),
       ),
+      ...(subset ? { partial: true } : {}),
     },
     principal: req.principal,
   });

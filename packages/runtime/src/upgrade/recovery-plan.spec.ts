@@ -29,7 +29,30 @@ function upgrade(
 const both = { versions: ['1.0.0', '2.0.0'], active: '1.0.0' };
 const bindings = (entries: Record<string, string>) => new Map(Object.entries(entries));
 
+const partial = (ids: string[], progress?: UpgradeProgress): UpgradeRecord => ({
+  ...upgrade(ids, progress),
+  plan: { ...moves(ids), partial: true },
+});
+
 const cases: { name: string; input: RecoveryInput; expected: RecoveryPlan }[] = [
+  {
+    name: 'a partial move, half done: its resources go back, the active version stays',
+    input: {
+      record: partial(['a', 'b'], { moved: ['a'], phase: 'moving' }),
+      driver: { versions: ['1.0.0', '2.0.0'], active: '2.0.0' },
+      bindings: bindings({ a: '2.0.0', b: '1.0.0', c: '2.0.0' }),
+    },
+    expected: { outcome: 'rolled-back', rebind: [{ version: '1.0.0', ids: ['a'] }] },
+  },
+  {
+    name: 'a partial move, every move recorded: finished without making 2.0.0 active',
+    input: {
+      record: partial(['a'], { moved: ['a'], phase: 'committing' }),
+      driver: both,
+      bindings: bindings({ a: '2.0.0', b: '1.0.0' }),
+    },
+    expected: { outcome: 'completed', rebind: [] },
+  },
   {
     name: 'crash right after the plan was recorded: nothing to move back',
     input: {

@@ -40,7 +40,8 @@ function group(targets: readonly (readonly [string, string])[]): RecoveryPlan['r
  *   back, or when the driver record already names `to` active (the commit was written);
  * - uninstall: finished when the driver record no longer lists any of the removed versions (the
  *   removal was written; the heir already holds the resources);
- * - install: finished when the driver record lists the version.
+ * - install: finished when the driver record lists the version;
+ * - a partial move (`upgrade --resources`) settles only its resources, never the active version.
  * A target version that is not installed is never chosen: the other outcome applies.
  */
 export function planRecovery(input: RecoveryInput): RecoveryPlan {
@@ -80,16 +81,18 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
   const committed = driver?.active === to;
   const canFinish = installed.has(to);
   const canReturn = installed.has(from);
-  if ((committed || allMoved || !canReturn) && canFinish) {
+  // A partial move never touched the driver's active version: only its resources are settled.
+  const partial = record.plan?.partial === true;
+  if (((committed && !partial) || allMoved || !canReturn) && canFinish) {
     return {
       outcome: 'completed',
       rebind: retarget(() => to),
-      ...(driver?.active === to ? {} : { driver: { active: to, previous: from } }),
+      ...(partial || driver?.active === to ? {} : { driver: { active: to, previous: from } }),
     };
   }
   return {
     outcome: 'rolled-back',
     rebind: retarget(() => from),
-    ...(driver?.active === from || !canReturn ? {} : { driver: { active: from } }),
+    ...(partial || driver?.active === from || !canReturn ? {} : { driver: { active: from } }),
   };
 }
