@@ -92,6 +92,8 @@ function structuredCloneOrSelf(data: unknown): unknown {
   try {
     return structuredClone(data);
   } catch {
+    // Not cloneable (a function or class instance in an inline config): validation still sees
+    // every value and reports it; only the defaults land in the caller's object.
     return data;
   }
 }
