@@ -39,6 +39,13 @@ export function versionInfo(
     installedAt: v.installedAt,
     messages: v.messages,
     ...(v.failure ? { failure: v.failure } : {}),
+    // The kernel config's defaults, as a server without a confinement section reports them.
+    limits: {
+      heapMb: 256,
+      maxMessageBytes: 16 * 1024 * 1024,
+      env: [],
+      permissions: { childProcess: false, worker: false, addons: false, read: [] },
+    },
   };
 }
 

@@ -1,5 +1,18 @@
-import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
+import type { DriverRow, LimitsRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
 import { table as renderTable } from './table.js';
+
+/** One line for a version's limits: heap cap, message cap, environment allow-list, grants. */
+export function limitsLine(l: LimitsRow): string {
+  const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
+  const p = l.permissions;
+  const grants = [
+    ...(p.childProcess ? ['childProcess'] : []),
+    ...(p.worker ? ['worker'] : []),
+    ...(p.addons ? ['addons'] : []),
+    ...p.read.map((r) => `read:${r}`),
+  ];
+  return `limits heap ${l.heapMb} MiB · messages ${mib(l.maxMessageBytes)} · env ${l.env.join(', ') || '-'} · grants ${grants.join(', ') || '-'}`;
+}
 
 /** One line for an upgrade record: action, driver, versions, result and moved resources. */
 export function recordLine(r: UpgradeRecordRow): string {
@@ -32,6 +45,7 @@ export function renderDriver(d: DriverRow): string {
     `${d.name} (${d.id})`,
     `vendor ${d.vendor} · category ${d.category} · tier ${d.tier ?? '-'} · signed ${d.signature?.signed ? `yes (${d.signature.vendor ?? '?'})` : 'no'}`,
     `provides ${d.provides.map((p) => `${p.point} ${p.version}`).join(', ') || '-'} · requires ${d.requires.map((r) => `${r.id} ${r.version}`).join(', ') || '-'}`,
+    ...(active?.limits ? [limitsLine(active.limits)] : []),
     '',
     renderTable(
       ['VERSION', 'STATE', 'ACTIVE', 'RESOURCES'],

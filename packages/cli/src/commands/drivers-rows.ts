@@ -14,6 +14,16 @@ export interface VersionRow {
   resources: string[];
   installedAt: string;
   form?: FormFieldRow[];
+  /** What its environment runs with (absent from servers that predate confinement). */
+  limits?: LimitsRow;
+}
+
+/** A version's confinement limits, as `GET /api/drivers/{id}` reports them. */
+export interface LimitsRow {
+  heapMb: number;
+  maxMessageBytes: number;
+  env: string[];
+  permissions: { childProcess: boolean; worker: boolean; addons: boolean; read: string[] };
 }
 
 /** One field of a rendered configuration form. */

@@ -60,10 +60,13 @@ describe('chassis drivers / resources (against a real admin server)', () => {
       /clusterAdminPassword\s+Mot de passe administrateur\s+string\s+yes\s+yes/,
     );
     expect(res.out).toMatch(/pool-1\s+primary-storage-pool\s+2\.0\.0/);
+    // The confinement limits the version runs with (admin API → CLI).
+    expect(res.out).toContain('limits heap 256 MiB · messages 16 MiB · env - · grants -');
     const json = JSON.parse(
       (await admin('drivers', 'show', 'com.example.solidfire', '--json')).out,
     );
     expect(json.versions[0].form.length).toBeGreaterThan(3);
+    expect(json.versions[0].limits).toMatchObject({ heapMb: 256, env: [] });
   });
 
   it('configures with typed key=value pairs and reports every violation with exit 1', async () => {

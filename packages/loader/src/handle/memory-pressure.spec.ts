@@ -30,12 +30,20 @@ describe('memoryPressure (out-of-memory vs unresponsive)', () => {
       want: false,
     },
     {
-      why: 'flat at ¾ of its own cap: thrashing',
-      before: 200 * MiB,
-      now: 200 * MiB,
+      why: 'flat at ¾ of its own cap (over a bare process): thrashing',
+      before: 280 * MiB,
+      now: 280 * MiB,
       own: true,
       cap: 256,
       want: true,
+    },
+    {
+      why: 'flat, a bare child over a small cap: a spin loop',
+      before: 45 * MiB,
+      now: 45 * MiB,
+      own: true,
+      cap: 32,
+      want: false,
     },
     {
       why: 'flat, high, but not its own (worker)',

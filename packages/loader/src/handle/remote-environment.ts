@@ -220,11 +220,13 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
 /** How long a guest at its heap cap may take to die of it before it is called unresponsive. */
 const OOM_GRACE_MS = 30_000;
 const OOM_POLL_MS = 100;
+/** Resident memory of an idle guest process that is not its heap (node itself, code, stacks). */
+const BASE_RSS = 64 * 1024 * 1024;
 
 /**
  * True when a silent guest looks like it is running out of memory rather than spinning: the
  * resident memory grew by a MiB since the probe began, or (its own process) it holds ¾ of its heap
- * cap (V8 thrashing before it gives up). Pure.
+ * cap over an idle process's 64 MiB (V8 thrashing before it gives up). Pure.
  */
 export function memoryPressure(
   before: number | undefined,
@@ -234,7 +236,9 @@ export function memoryPressure(
 ): boolean {
   if (now === undefined) return false;
   if (before !== undefined && now - before >= 1024 * 1024) return true;
-  return own === true && heapLimitMb !== undefined && now >= heapLimitMb * 1024 * 1024 * 0.75;
+  // A bare node child is already ≈ 45 MiB resident: that is not heap.
+  const floor = heapLimitMb === undefined ? Infinity : heapLimitMb * 1024 * 1024 * 0.75 + BASE_RSS;
+  return own === true && now >= floor;
 }
 
 /** Turns how an environment ended into `CHASSIS_E_LOADER_DRIVER_CRASHED` with a precise cause. */

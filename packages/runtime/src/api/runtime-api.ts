@@ -52,8 +52,21 @@ export interface DriverVersionInfo {
   readonly messages: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The cause when `state` is `Failed`. */
   readonly failure?: SerializedError;
-  /** Heap cap and message size cap its environment runs with (kernel config `confinement`). */
-  readonly limits?: { readonly heapMb: number; readonly maxMessageBytes: number };
+  /**
+   * What its environment runs with (kernel config `confinement`): heap cap, message size cap,
+   * the host environment variables it receives and the permissions granted to it.
+   */
+  readonly limits?: {
+    readonly heapMb: number;
+    readonly maxMessageBytes: number;
+    readonly env: readonly string[];
+    readonly permissions: {
+      readonly childProcess: boolean;
+      readonly worker: boolean;
+      readonly addons: boolean;
+      readonly read: readonly string[];
+    };
+  };
 }
 
 /** A driver (all its installed versions). */

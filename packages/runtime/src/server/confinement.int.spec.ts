@@ -75,7 +75,12 @@ describe('confined drivers in a management server', () => {
       await server.runtime.install({ kind: 'file', path: s.car }, admin);
       const v = server.runtime.listDrivers()[0]?.versions[0];
       expect(v?.tier).toBe(tier);
-      expect(v?.limits).toEqual({ heapMb: 128, maxMessageBytes: 16 * 1024 * 1024 });
+      expect(v?.limits).toEqual({
+        heapMb: 128,
+        maxMessageBytes: 16 * 1024 * 1024,
+        env: [],
+        permissions: { childProcess: false, worker: false, addons: false, read: [] },
+      });
       const got = await steal(server, s.dataDir);
       expect(got.env).toBeNull();
       expect(key === 'readable' ? got.key.length > 0 && !got.key.startsWith('ERR') : got.key).toBe(

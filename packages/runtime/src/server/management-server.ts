@@ -233,7 +233,10 @@ async function composeServer(
     resourceService,
     logger,
     options.updates,
-    (d) => resolveConfinement(config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement, d).limits,
+    (d) => {
+      const c = resolveConfinement(config.confinement ?? DEFAULT_KERNEL_CONFIG.confinement, d);
+      return { ...c.limits, env: c.env, permissions: c.permissions };
+    },
     options.extensionPoints ?? [],
   );
   runtime.uploadDir = uploads;
