@@ -73,6 +73,7 @@ describe('packed packages', () => {
       '@chassis/network',
       '@chassis/repository',
       '@chassis/runtime',
+      '@chassis/server',
       '@chassis/state-postgres',
       '@chassis/storage',
     ]);
@@ -148,7 +149,7 @@ describe.runIf(process.env.CHASSIS_TEST_INSTALL === '1')('installed outside the 
     if (project) await rm(project, { recursive: true, force: true });
   });
 
-  it('imports every package and runs the chassis binary', async () => {
+  it('imports every package and runs the chassis and chassis-server binaries', async () => {
     const names = packed.map((p) => p.pkg.name);
     const script = `for (const n of ${JSON.stringify(names)}) await import(n); console.log('ok');`;
     const { stdout } = await run('node', ['--input-type=module', '-e', script], { cwd: project });
@@ -157,6 +158,10 @@ describe.runIf(process.env.CHASSIS_TEST_INSTALL === '1')('installed outside the 
       cwd: project,
     });
     expect(help.stdout).toContain('car');
+    const server = await run(join(project, 'node_modules/.bin/chassis-server'), ['--help'], {
+      cwd: project,
+    });
+    expect(server.stdout).toContain('--config');
   });
 
   it('does not install @aws-sdk/client-s3, and an s3:// source says what to install', async () => {

@@ -57,7 +57,9 @@ export interface LoadOptions {
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator() {
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(ServerConfigSchema);
+  compiled ??= new Ajv({ allErrors: true, strict: true, verbose: true }).compile(
+    ServerConfigSchema,
+  );
   return compiled;
 }
 
