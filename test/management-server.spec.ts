@@ -266,6 +266,9 @@ describe('node examples/management-server/dist/main.js serve --admin-port <port 
       // The port is bound before the drivers start: none of them was even loaded.
       expect(transitions(run.stdout)).toEqual([]);
       expect(run.stdout).not.toMatch(/Start \(category order/);
+      // No token printed, none left behind: the next start creates and prints one.
+      expect(`${run.stdout}${run.stderr}`).not.toContain('chassis admin token');
+      await expect(stat(join(dataDir, 'admin-token'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }

@@ -457,4 +457,47 @@ describe('a signed TUF repository feeding the example server (chassis CLI + serv
     // The data directory's own lock is left as it was.
     expect(await readFile(lockFile, 'utf8')).toBe(lockText);
   }, 60_000);
+
+  it('a vendor certificate revoked in the repository stops new installs at the next update check, without a restart', async () => {
+    const ca = join(work, 'ca');
+    const keys = join(work, 'keys');
+    const repo = join(work, 'repo');
+    // A com.example. CAR signed by the same vendor certificate, not installed yet.
+    const nvp = join(work, 'com.example.nvp-1.0.0.example-signed.car');
+    await copyFile(files.unsignedNvp, nvp);
+    await signAs('exampleNvp', nvp, 'example');
+    const live = await serve([...serverArgs, '--admin-port', '0']);
+    try {
+      url = /Admin API and web UI on (http:\/\/127\.0\.0\.1:\d+)\//.exec(live.output())![1]!;
+      admin = ['--url', url, '--token', token];
+      await chassis(
+        'ca',
+        'revoke',
+        '--ca',
+        ca,
+        '--cert',
+        join(work, 'example.pem'),
+        '--reason',
+        'keyCompromise',
+      );
+      await chassis(
+        'repo',
+        'revocations',
+        repo,
+        join(ca, 'revocations.json'),
+        '--keys',
+        keys,
+        '--ca',
+        join(ca, 'ca.pem'),
+      );
+      // The next update check (the periodic one, or this one) brings the list in force.
+      await api('POST', '/api/updates/check');
+      const r = await run(CLI, ['drivers', 'install', nvp, ...admin]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^CHASSIS_E_CERT_REVOKED: /);
+      expect((await api<DriverView[]>('GET', '/api/drivers')).map((d) => d.id)).toEqual([STORAGE]);
+    } finally {
+      expect(await live.stop()).toBe(0);
+    }
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
+import { initCa, initRepository } from '@chassis/repository';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REPOSITORY_DIR } from './paths.js';
 import { createRepositorySetup, EXAMPLE_UNSIGNED_IDS, type TrustOptions } from './trust.js';
@@ -65,5 +66,29 @@ describe('createRepositorySetup', () => {
     ],
   ])('fails the start on %s', async (_what, trust, tuf, code) => {
     expect(await codeOf(() => createRepositorySetup(join(dir, 'data'), trust, tuf))).toBe(code);
+  });
+
+  it('fails the start on an invalid revocation file, with a TUF repository or without', async () => {
+    const ca = join(dir, 'ca');
+    const repo = join(dir, 'repo');
+    await initCa(ca, { name: 'Trust Test CA' });
+    await initRepository(repo, { keysDir: join(dir, 'keys') });
+    const list = JSON.parse(await readFile(join(ca, 'revocations.json'), 'utf8'));
+    list.signed.version = 7; // no longer what the CA signed
+    const tampered = join(dir, 'tampered.json');
+    await writeFile(tampered, JSON.stringify(list));
+    const trust = { ca: join(ca, 'ca.pem'), revocations: tampered };
+    expect(await codeOf(() => createRepositorySetup(join(dir, 'data'), trust))).toBe(
+      'CHASSIS_E_CA_REVOCATIONS_INVALID',
+    );
+    const tuf = { url: repo, trustedRoot: join(repo, '1.root.json') };
+    expect(await codeOf(() => createRepositorySetup(join(dir, 'data2'), trust, tuf))).toBe(
+      'CHASSIS_E_CA_REVOCATIONS_INVALID',
+    );
+    // The untampered list starts.
+    const good = { ca: join(ca, 'ca.pem'), revocations: join(ca, 'revocations.json') };
+    expect(
+      await codeOf(() => createRepositorySetup(join(dir, 'data3'), good, tuf)),
+    ).toBeUndefined();
   });
 });

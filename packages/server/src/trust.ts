@@ -8,6 +8,7 @@ import {
   createTrustVerifier,
   type RepositoryAccess,
   readPemFile,
+  verifyRevocationList,
 } from '@chassis/repository';
 import { PRIMARY_STORAGE_CONTRACT_VERSION } from '@chassis/storage';
 
@@ -105,6 +106,8 @@ export async function createRepositorySetup(
   const revocations = trust.revocations
     ? await readPemFile(trust.revocations, names.revocations)
     : undefined;
+  // An invalid list fails the start, not the first install (CHASSIS_E_CA_REVOCATIONS_INVALID).
+  if (caPem && revocations) verifyRevocationList(caPem, revocations);
   const allowUnsigned = trust.allowUnsigned ?? (caPem ? [] : (defaults.allowUnsigned ?? []));
   const policy = {
     ...(caPem ? { caPem } : {}),
@@ -143,13 +146,16 @@ export async function createRepositorySetup(
       ...policy,
     }),
   );
+  // The repository's revocation list (a TUF target) is verified before anything starts, and
+  // brought in force again by every update check and install by id.
+  await access.ready?.();
   return {
     verify: access.verify,
     access,
     allowUnsigned,
     lines: [
       ...lines,
-      `  installs and upgrades by id come from the TUF repository ${tuf.url} (trusted root ${tuf.trustedRoot})`,
+      `  installs and upgrades by id come from the TUF repository ${tuf.url} (trusted root ${tuf.trustedRoot}); the CA's revocation list is refreshed from it with every update check`,
     ],
   };
 }
@@ -168,6 +174,7 @@ function serialized(access: RepositoryAccess): RepositoryAccess {
   };
   return {
     verify: access.verify,
+    ...(access.ready ? { ready: () => one(() => access.ready!()) } : {}),
     acquire: (id, version) => one(() => access.acquire(id, version)),
     check: (installed) => one(() => access.check(installed)),
   };

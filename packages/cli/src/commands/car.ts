@@ -1,7 +1,8 @@
-import type { CarInspection } from '@chassis/car';
+import type { CarArchive, CarInspection } from '@chassis/car';
+import { ChassisError } from '@chassis/kernel/errors';
 import { type Command, Option } from 'commander';
 import { canPrompt, promptInit } from './car-init-prompt.js';
-import { car as loadCar } from './lazy.js';
+import { car as loadCar, repository } from './lazy.js';
 
 /**
  * The `chassis car` command, created on first use. Other areas add their own sub-commands
@@ -14,6 +15,47 @@ export function carCommand(program: Command): Command {
       .command('car')
       .description('Build, inspect and verify CAR driver archives (Chassis ARchive)')
   );
+}
+
+/** What `car verify --ca` decided: the server's verdict, with who signed. */
+interface TrustVerdict {
+  readonly subject: string;
+  readonly vendor: string;
+  readonly serial: string;
+  readonly notAfter: string;
+  /** "not revoked (list v3)" or "revocations not checked (no --revocations)". */
+  readonly revocations: string;
+}
+
+/**
+ * The server's trust decision for a CAR (`verifyCarTrust`, the same call a server makes):
+ * unsigned, a bad signature, a certificate that does not chain to `caFile`, an expired or
+ * revoked one or an id outside its prefix fail with their `CHASSIS_E_SIG_*`/`CERT_*` code.
+ */
+async function verifyTrust(
+  archive: CarArchive,
+  caFile: string,
+  revocationsFile: string | undefined,
+): Promise<TrustVerdict> {
+  const { readPemFile, verifyCarTrust, verifyRevocationList } = await repository();
+  const caPem = await readPemFile(caFile, '--ca');
+  const revocations = revocationsFile
+    ? await readPemFile(revocationsFile, '--revocations')
+    : undefined;
+  const list = revocations === undefined ? undefined : verifyRevocationList(caPem, revocations);
+  const trust = await verifyCarTrust(archive, {
+    caPem,
+    ...(revocations === undefined ? {} : { revocations }),
+  });
+  return {
+    subject: trust.subject ?? '',
+    vendor: trust.vendor ?? '',
+    serial: trust.serial ?? '',
+    notAfter: String(trust.notAfter ?? ''),
+    revocations: list
+      ? `not revoked (list v${list.version})`
+      : 'revocations not checked (no --revocations)',
+  };
 }
 
 /** Writes to the stdout `runCli` configured on the root command (subcommands do not inherit it). */
@@ -76,30 +118,47 @@ export function registerCarCommands(program: Command): void {
   car
     .command('verify')
     .description(
-      'Check a CAR completely (zip safety, MANIFEST.MF digests, driver.yaml); exit 0 when sound',
+      'Check a CAR completely (zip safety, MANIFEST.MF digests, driver.yaml; with --ca the signature, trust chain and revocation too); exit 0 when sound',
     )
     .argument('<file>', 'CAR file')
+    .option('--ca <file>', 'project CA certificate: also decide trust as a server would')
+    .option('--revocations <file>', "the CA's signed revocation list (with --ca)")
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
-      const { verifyCar } = await loadCar();
-      const archive = await verifyCar(file);
-      const { id, version } = archive.descriptor;
-      const signature = archive.signature ? 'signed (not verified here)' : 'unsigned';
-      print(
-        cmd,
-        opts.json
-          ? json({
-              ok: true,
-              file: archive.file,
-              id,
-              version,
-              sha256: archive.sha256,
-              files: archive.entries.length,
-              signature,
-            })
-          : `OK ${id}@${version}: ${archive.entries.length} files, sha256 ${archive.sha256}, ${signature}`,
-      );
-    });
+    .action(
+      async (
+        file: string,
+        opts: { ca?: string; revocations?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        if (opts.revocations && !opts.ca) {
+          throw new ChassisError('CHASSIS_E_CLI_USAGE', '--revocations needs --ca');
+        }
+        const { verifyCar } = await loadCar();
+        const archive = await verifyCar(file);
+        const { id, version } = archive.descriptor;
+        const trust = opts.ca ? await verifyTrust(archive, opts.ca, opts.revocations) : undefined;
+        const signature = trust
+          ? `signed by "${trust.subject}" (${trust.vendor}), chains to the CA, ${trust.revocations}`
+          : archive.signature
+            ? 'signed (not verified here; add --ca)'
+            : 'unsigned';
+        print(
+          cmd,
+          opts.json
+            ? json({
+                ok: true,
+                file: archive.file,
+                id,
+                version,
+                sha256: archive.sha256,
+                files: archive.entries.length,
+                signature,
+                ...(trust ? { trust } : {}),
+              })
+            : `OK ${id}@${version}: ${archive.entries.length} files, sha256 ${archive.sha256}, ${signature}`,
+        );
+      },
+    );
 
   car
     .command('init')

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { repository } from './lazy.js';
 import { collect, io } from './repo-shared.js';
 
-/** Registers the publisher's side of `chassis repo`: `init`, `add`, `index` and `serve`. */
+/** Registers the publisher's side of `chassis repo`: `init`, `add`, `index`, `revocations` and `serve`. */
 export function registerRepoPublishCommands(repo: Command): void {
   repo
     .command('init')
@@ -98,6 +98,37 @@ export function registerRepoPublishCommands(repo: Command): void {
         `${r.drivers.length} driver version(s); targets v${r.targetsVersion}, timestamp v${r.timestampVersion}`,
       );
     });
+
+  repo
+    .command('revocations')
+    .description(
+      "Publish the CA's signed revocation list (the CA folder's revocations.json) as a TUF target; servers refresh it with every update check",
+    )
+    .argument('<dir>', 'repository folder')
+    .argument('<file>', 'signed revocation list (ca revoke writes it)')
+    .requiredOption('--keys <dir>', 'private keys folder')
+    .option('--ca <file>', 'project CA certificate: the list must verify with it')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        dir: string,
+        file: string,
+        opts: { keys: string; ca?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const { publishRevocations } = await repository();
+        const caPem = opts.ca ? await readFile(opts.ca, 'utf8') : undefined;
+        const r = await publishRevocations(dir, file, {
+          keysDir: opts.keys,
+          ...(caPem ? { caPem } : {}),
+        });
+        const { out } = io(cmd);
+        if (opts.json) return out(JSON.stringify(r));
+        out(
+          `published revocation list v${r.revocationsVersion}; targets v${r.targetsVersion}, timestamp v${r.timestampVersion}`,
+        );
+      },
+    );
 
   repo
     .command('serve')

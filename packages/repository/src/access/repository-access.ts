@@ -122,8 +122,16 @@ export function createRepositoryAccess(
   // The repository's list, once TUF verified the metadata naming it, replaces the one in force.
   const adopt = async (s: RevocationState): Promise<void> => {
     const published = await client.revocations();
-    if (published && (await caPem))
-      s.accept(published.toString('utf8'), `repository ${client.url}`);
+    if (!published || !(await caPem)) return;
+    const source = `repository ${client.url}`;
+    const fromFile = s.source !== undefined && s.source !== source;
+    try {
+      s.accept(published.toString('utf8'), source);
+    } catch (err) {
+      // The operator's own file may be newer than what the repository publishes yet: it stays
+      // in force. An older list after a newer one from the repository itself is a rollback.
+      if (!(fromFile && ChassisError.is(err, 'CHASSIS_E_REPO_ROLLBACK'))) throw err;
+    }
   };
   // Every refresh brings the repository's revocation list in force before anything is decided.
   const refresh = async () => {

@@ -120,6 +120,18 @@ describe('revocations published through the repository', () => {
     });
   });
 
+  it("an operator's file newer than the repository's list stays in force, update checks go on", async () => {
+    const newer = join(root, 'newer.json');
+    await revoke(ca, vendorCertPem, 'keyCompromise');
+    await cp(caPath(ca, 'revocations'), newer);
+    const a = access({ revocations: newer });
+    await a.ready?.();
+    expect(await a.check(installed)).toEqual([
+      { id: 'com.example.sf', installed: '1.0.0', available: '1.1.0', category: 'storage' },
+    ]);
+    await expect(a.verify(signedV1)).rejects.toMatchObject({ code: 'CHASSIS_E_CERT_REVOKED' });
+  });
+
   it('refuses to publish a list older than the published one', async () => {
     const old = join(root, 'old.json');
     await cp(caPath(ca, 'revocations'), old);

@@ -8,10 +8,12 @@ import unzipper from 'unzipper';
 import yazl from 'yazl';
 import { tempPathFor } from '../repo/atomic.js';
 import { publishConsistentNames } from '../repo/consistent.js';
+import { digestFile } from '../repo/digest.js';
 import {
   CARS_DIR,
   digestOfTargetPath,
   LATEST_ROOT_FILE,
+  REVOCATIONS_TARGET,
   TIMESTAMP_FILE,
   versionedName,
 } from '../repo/layout.js';
@@ -23,7 +25,7 @@ import { verifyMirror } from './verify.js';
 /** Fixed entry time, so the same repository always exports to the same bytes. */
 const EPOCH = new Date('2000-01-01T00:00:00Z');
 const BUNDLE_ENTRY =
-  /^(?:[1-9][0-9]{0,8}\.(?:root|targets|snapshot)\.json|timestamp\.json|root\.json|cars\/[0-9a-f]{64}\.car)$/;
+  /^(?:[1-9][0-9]{0,8}\.(?:root|targets|snapshot)\.json|timestamp\.json|root\.json|revocations\.json|cars\/[0-9a-f]{64}\.car)$/;
 
 /** Bounds on what an imported bundle may hold. */
 export interface BundleLimits {
@@ -54,6 +56,7 @@ export async function exportBundle(repoDir: string, file: string): Promise<{ car
     add(e.path, false);
     cars += 1;
   }
+  if (state.targets.signed.targets[REVOCATIONS_TARGET]) add(REVOCATIONS_TARGET, true);
   add(TIMESTAMP_FILE, true);
   zip.end();
   await mkdir(dirname(file), { recursive: true });
@@ -142,7 +145,10 @@ export async function importBundle(
     // A bundle carries each CAR once; its consistent (hash-prefixed) name is a link made here.
     // A CAR whose bytes do not match its name fails the TUF verification just below.
     for (const entry of entries) {
-      const sha256 = digestOfTargetPath(entry.path);
+      const sha256 =
+        entry.path === REVOCATIONS_TARGET
+          ? (await digestFile(join(staging, entry.path))).sha256
+          : digestOfTargetPath(entry.path);
       if (!sha256) continue;
       await publishConsistentNames(staging, {
         path: entry.path,

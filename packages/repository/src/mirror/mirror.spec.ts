@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { fakeOptions, tempDir, writeFakeCar } from '../__fixtures__/fake-repo.js';
+import { initCa } from '../ca/init.js';
 import { addCars } from '../repo/add.js';
 import { indexRepository } from '../repo/index-repository.js';
 import { initRepository } from '../repo/init.js';
+import { publishRevocations } from '../repo/revocations.js';
 import { rotateRootKey } from '../repo/rotate.js';
 import { serveRepository } from '../repo/serve.js';
 import { RepositoryClient } from '../tuf/client.js';
@@ -94,6 +96,31 @@ describe('mirrorRepository', () => {
     expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
     expect(await readFile(join(dst, 'timestamp.json'), 'utf8')).toBe(before);
     await verifyMirror(dst, rootFile);
+  });
+});
+
+describe('the revocation list target', () => {
+  it('is copied by mirrors and bundles under both names, and a mirror without it is incomplete', async () => {
+    const ca = join(dir, 'ca');
+    await initCa(ca, { name: 'Mirror Test CA' });
+    await publishRevocations(repo, join(ca, 'revocations.json'), fakeOptions(keys));
+    const list = await readFile(join(repo, 'revocations.json'));
+    await mirrorRepository(repo, dst, { trustedRoot: rootFile });
+    const names = await readdir(dst);
+    expect(await readFile(join(dst, 'revocations.json'))).toEqual(list);
+    expect(names.filter((n) => n.endsWith('.revocations.json'))).toHaveLength(1);
+    await verifyMirror(dst, rootFile);
+
+    const bundle = join(dir, 'r.zip');
+    await exportBundle(repo, bundle);
+    const imported = join(dir, 'imported');
+    await importBundle(bundle, imported, { trustedRoot: rootFile });
+    expect(await readFile(join(imported, 'revocations.json'))).toEqual(list);
+
+    for (const n of names.filter((x) => x.endsWith('revocations.json'))) await rm(join(dst, n));
+    const err = await verifyMirror(dst, rootFile).catch((e) => e);
+    expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
+    expect(err.details.missing).toEqual(['revocations.json']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,12 @@ import { ChassisError } from '@chassis/kernel';
 import { writeFileAtomic } from '../repo/atomic.js';
 import { publishConsistentNames } from '../repo/consistent.js';
 import { digestFile } from '../repo/digest.js';
-import { LATEST_ROOT_FILE, TIMESTAMP_FILE, versionedName } from '../repo/layout.js';
+import {
+  LATEST_ROOT_FILE,
+  REVOCATIONS_TARGET,
+  TIMESTAMP_FILE,
+  versionedName,
+} from '../repo/layout.js';
 import { openRepositoryLocation, type TransportOptions } from '../transport/open.js';
 import { RepositoryClient } from '../tuf/client.js';
 import { DEFAULT_LIMITS, type RepositoryLimits } from '../tuf/limits.js';
@@ -123,6 +129,17 @@ export async function mirrorRepository(
         totalBytes,
         file: d.path,
         skipped,
+      });
+    }
+    // The CA's revocation list (a target too), verified by TUF, before the metadata naming it.
+    const revocations = await client.revocations();
+    if (revocations) {
+      const sha256 = createHash('sha256').update(revocations).digest('hex');
+      await writeFileAtomic(join(dst, REVOCATIONS_TARGET), revocations);
+      await publishConsistentNames(dst, {
+        path: REVOCATIONS_TARGET,
+        length: revocations.length,
+        hashes: { sha256 },
       });
     }
     options.onProgress?.({ phase: 'commit', done, total, bytes, totalBytes });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { digestFile } from '../repo/digest.js';
-import { consistentTargetPaths } from '../repo/layout.js';
+import { consistentTargetPaths, REVOCATIONS_TARGET } from '../repo/layout.js';
 import { RepositoryClient } from '../tuf/client.js';
 
 /** What {@link verifyMirror} found in a complete, valid mirror. */
@@ -60,6 +60,14 @@ export async function verifyMirror(
         }
       }
     }
+    // The CA's revocation list, when published, must be there too (checked by TUF on the way).
+    await client.revocations().catch((err) => {
+      if (ChassisError.is(err, 'CHASSIS_E_REPO_MIRROR_INCOMPLETE')) {
+        missing.push(REVOCATIONS_TARGET);
+        return;
+      }
+      throw err;
+    });
     if (missing.length) {
       throw new ChassisError(
         'CHASSIS_E_REPO_MIRROR_INCOMPLETE',
