@@ -22,7 +22,7 @@ import {
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
 import { bootstrapUrl } from '../bootstrap-path.js';
-import type { CarCache } from '../cache/car-cache.js';
+import type { CachedCar, CarCache } from '../cache/car-cache.js';
 import { driverEnv } from '../confine/env.js';
 import { detectPermissionFlags } from '../confine/node-flags.js';
 import { createOutputSink } from '../confine/output.js';
@@ -232,18 +232,33 @@ export class DriverLoader {
     };
   }
 
-  /** Ensures `carFile` is in `cache` (verified, extracted once) and loads it from there. */
+  /**
+   * Ensures `carFile` is in `cache` (read, verified and extracted in one pass) and loads it from
+   * there. `sha256`: the digest the caller expects (a version loaded before), so a cached
+   * extraction is reused.
+   */
   async loadCar(
     carFile: string,
     cache: CarCache,
+    options: { readonly tier?: IsolationTier; readonly sha256?: string } = {},
+  ): Promise<LoadedDriver> {
+    const { tier, sha256 } = options;
+    return this.loadCached(
+      await cache.ensure(carFile, sha256 ? { sha256 } : {}),
+      tier ? { tier } : {},
+    );
+  }
+
+  /** Loads a CAR the cache has already verified and extracted (no further read of the CAR). */
+  loadCached(
+    car: CachedCar,
     options: { readonly tier?: IsolationTier } = {},
   ): Promise<LoadedDriver> {
-    const { dir, sha256, archive } = await cache.ensure(carFile);
-    return this.loadDirectory(dir, {
+    return this.loadDirectory(car.dir, {
       ...options,
-      descriptor: archive.descriptor,
-      messages: archive.messages,
-      sha256,
+      descriptor: car.archive.descriptor,
+      messages: car.archive.messages,
+      sha256: car.sha256,
     });
   }
 

@@ -76,7 +76,7 @@ export class DriverManager {
       history: new UpgradeHistory(options.store, options.now),
       loader: options.loader,
       verify: options.verify ?? (async () => ({ signed: false })),
-      keep: options.keep ?? (async (f) => f),
+      keep: options.keep ?? (async (car) => car.file),
       ...(options.acquire ? { acquire: options.acquire } : {}),
       ...(options.checkMove ? { checkMove: options.checkMove } : {}),
       bindings: options.bindings ?? storedBindings(options.store),
