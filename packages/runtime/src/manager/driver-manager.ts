@@ -50,6 +50,8 @@ export interface DriverManagerOptions {
   readonly startTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
   readonly healthTimeoutMs?: number;
+  /** Deadline of one resource's `migrate` (default 30 s); a miss rolls the upgrade back. */
+  readonly migrateTimeoutMs?: number;
   readonly ranks?: Readonly<Record<string, number>>;
   readonly now?: () => Date;
 }
@@ -84,6 +86,7 @@ export class DriverManager {
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
       healthTimeoutMs: options.healthTimeoutMs ?? 5_000,
+      migrateTimeoutMs: options.migrateTimeoutMs ?? 30_000,
       ...(options.ranks ? { ranks: options.ranks } : {}),
       drivers: new Map(),
     };

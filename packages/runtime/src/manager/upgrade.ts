@@ -1,5 +1,6 @@
 import {
   ChassisError,
+  callDeadline,
   checkContractUpgrade,
   type DriverHandle,
   type ResourceEntry,
@@ -67,9 +68,14 @@ const ROLLED_BACK = new Set([
 ]);
 
 async function healthy(ctx: ManagerContext, v: LoadedVersion): Promise<ChassisError | undefined> {
-  const signal = AbortSignal.timeout(ctx.healthTimeoutMs);
+  const call = callDeadline(
+    ctx.healthTimeoutMs,
+    `health check of ${v.descriptor.id}@${v.descriptor.version}`,
+  );
   try {
-    const h = await v.handle.health({ signal });
+    const h = await v.handle
+      .health({ signal: call.signal, deadline: call.deadline })
+      .finally(call.clear);
     if (h.healthy) return undefined;
     return new ChassisError(
       'CHASSIS_E_UPGRADE_HEALTH_FAILED',
@@ -142,8 +148,15 @@ export async function runUpgrade(
     const target = to;
     const states = new Map<string, unknown>();
     const migrate = async (e: ResourceEntry<DriverHandle>) => {
+      const state = await ctx.bindings.stateOf(e.resource.id);
+      // The upgrade owns this call's deadline, as a compartment owns a resource call's.
+      const call = callDeadline(
+        ctx.migrateTimeoutMs,
+        `migrate of ${e.resource.id} to ${id}@${req.to}`,
+      );
       const migrated = await target.handle
-        .migrate(fromVersion, await ctx.bindings.stateOf(e.resource.id))
+        .migrate(fromVersion, state, { signal: call.signal, deadline: call.deadline })
+        .finally(call.clear)
         .catch((err: unknown) => {
           throw new ChassisError(
             'CHASSIS_E_UPGRADE_MIGRATE_FAILED',
