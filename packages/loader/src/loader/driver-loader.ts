@@ -3,6 +3,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
+  bindImplementations,
   ChassisError,
   type ConfinementConfig,
   checkProvides,
@@ -217,9 +218,12 @@ export class DriverLoader {
         child.bind(LoaderTokens.Handle).toConstantValue(handle);
         child.bind(LoaderTokens.Messages).toConstantValue(messages);
         child.bind(LoaderTokens.Logger).toConstantValue(logger);
+        // checkProvides accepted every provided range above: bind what the router resolves.
+        bindImplementations(child, descriptor, handle);
       },
       { driver: `${descriptor.id}@${descriptor.version}` },
     );
+    handle.useContainer(container);
     return {
       descriptor,
       handle,
