@@ -29,7 +29,7 @@ describe('boot (restore)', () => {
     let most = 0;
     const gates: (() => void)[] = [];
     const loader: VersionLoader = {
-      open: async (file, expect) => {
+      open: async (file) => {
         inFlight++;
         most = Math.max(most, inFlight);
         // Held until every open has begun: a one-at-a-time boot would never get there.
@@ -38,7 +38,7 @@ describe('boot (restore)', () => {
           if (gates.length === IDS.length) for (const g of gates) g();
         });
         inFlight--;
-        return fake.open(file, expect);
+        return fake.open(file);
       },
       load: (car) => fake.load(car),
     };
