@@ -141,9 +141,10 @@ export async function startExampleServer(
     extensionPoints: [PRIMARY_STORAGE, NETWORK_DEVICE, HYPERVISOR],
     // Learns each CAR's category once it passed the trust check, so that the lifecycle lines of
     // drivers installed later (uploads, repository) name it too.
-    verify: async (file) => {
-      const trust = await setup.verify(file);
-      const { descriptor } = await readCar(file);
+    verify: async (car) => {
+      const trust = await setup.verify(car);
+      // The runtime hands over the archive it already checked: no second read of the CAR.
+      const { descriptor } = typeof car === 'string' ? await readCar(car) : car;
       categories.set(descriptor.id, descriptor.category);
       return trust;
     },

@@ -1,4 +1,3 @@
-import { readCar } from '@chassis/car';
 import type { RolloutPolicy, UpgradeOptions } from '@chassis/runtime';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -68,9 +67,8 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (req, reply) => {
       const principal = req.principal!;
       if (isUploadedCar(req.body)) {
-        // The safe reader checks size caps, paths, zip bombs, manifest digests and driver.yaml
-        // before the runtime sees the file; the runtime then verifies the signature.
-        await readCar(req.body.uploadPath);
+        // The runtime reads and checks the CAR once (size caps, paths, zip bombs, manifest
+        // digests, driver.yaml), then verifies the signature on that same checked archive.
         const record = await runtime.install(
           { kind: 'file', path: req.body.uploadPath },
           principal,

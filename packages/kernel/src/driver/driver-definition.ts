@@ -1,3 +1,4 @@
+import type { DriverContainer } from '../container/driver-container.js';
 import type { Dto } from '../dto.js';
 import type { Logger } from '../logger.js';
 import type { Translate } from '../messages/messages.js';
@@ -82,6 +83,11 @@ export interface DriverHandle {
   readonly id: string;
   readonly version: string;
   readonly tier: 'in-process' | 'worker' | 'process';
+  /**
+   * The version's per-CAR child container, where its extension-point implementations are bound
+   * (see `bindImplementations`); the router resolves through it. Absent on test doubles.
+   */
+  readonly container?: DriverContainer;
   start(options?: InvokeOptions): Promise<void>;
   stop(options?: InvokeOptions): Promise<void>;
   health(options?: InvokeOptions): Promise<HealthStatus>;

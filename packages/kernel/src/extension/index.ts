@@ -1,2 +1,3 @@
 export * from './compatibility.js';
 export * from './extension-point.js';
+export * from './implementation.js';

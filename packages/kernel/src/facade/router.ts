@@ -3,6 +3,7 @@ import type { DriverHandle, PropertyBag } from '../driver/driver-definition.js';
 import type { Dto } from '../dto.js';
 import { ChassisError } from '../errors/chassis-error.js';
 import type { ExtensionPoint } from '../extension/extension-point.js';
+import { implementationOf } from '../extension/implementation.js';
 import type { Compartment, Resource, ResourceBinding } from '../resource/resource.js';
 
 /**
@@ -134,8 +135,8 @@ export class FacadeRouter {
         const props = same
           ? properties
           : await this.#properties(resource, { driverId: handle.id, version: handle.version });
-        return handle.invoke(
-          pointId,
+        // The version's implementation of the point, as bound in its CAR container.
+        return implementationOf(handle, pointId).invoke(
           method,
           { ...ctx, properties: props },
           args,

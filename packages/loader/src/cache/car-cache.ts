@@ -17,43 +17,55 @@ export async function sha256File(file: string): Promise<string> {
 
 const DIGEST = /^[0-9a-f]{64}$/;
 
+/** A CAR read, checked and extracted once: the value the install path passes along. */
+export interface CachedCar {
+  /** The extracted directory, `<cache>/<sha256>`. */
+  readonly dir: string;
+  /** Hex SHA-256 of the CAR file, from the same read that checked it. */
+  readonly sha256: string;
+  readonly archive: CarArchive;
+}
+
+/** How the cache reads CARs (each call is one full read and check of the file); injectable to count reads. */
+export interface CarReader {
+  readCar(file: string, options?: ReadCarOptions): Promise<CarArchive>;
+  extractCar(file: string, destDir: string, options?: ReadCarOptions): Promise<CarArchive>;
+}
+
+const DEFAULT_READER: CarReader = { readCar, extractCar };
+
 /**
  * Content-addressed extraction cache: a CAR is verified and extracted once into
  * `<dir>/<sha256>/` (extracted beside it under a temporary name, then renamed: a directory
  * named by a digest is always complete), reused on restart, and removed by {@link gc} when no
- * installed version refers to it. Keep `dir` outside any tree with a `node_modules` above it.
+ * installed version refers to it. Every {@link ensure} reads the CAR exactly once.
+ * Keep `dir` outside any tree with a `node_modules` above it.
  */
 export class CarCache {
-  private readonly inflight = new Map<
-    string,
-    Promise<{ dir: string; sha256: string; archive: CarArchive }>
-  >();
+  private readonly inflight = new Map<string, Promise<CachedCar>>();
+  /** Temporary extraction folders in use (gc leaves them alone). */
+  private readonly temps = new Set<string>();
+  /** Digests whose cached extraction is being checked or renamed into place. */
+  private readonly checking = new Set<string>();
 
   constructor(
     readonly dir: string,
     private readonly readOptions: ReadCarOptions = {},
     private readonly logger: Logger = silentLogger,
+    private readonly reader: CarReader = DEFAULT_READER,
   ) {}
 
-  /** The extracted directory of `carFile`, extracting it if this digest is not cached yet. */
-  async ensure(carFile: string): Promise<{ dir: string; sha256: string; archive: CarArchive }> {
-    const sha256 = await sha256File(carFile).catch((cause) => {
-      const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new ChassisError(
-        missing ? 'CHASSIS_E_CAR_NOT_FOUND' : 'CHASSIS_E_LOADER_CACHE_IO',
-        missing
-          ? `CAR file ${carFile} does not exist; check the path`
-          : `cannot read ${carFile}: ${cause.message}`,
-        {
-          details: { file: carFile },
-          cause,
-        },
-      );
-    });
-    const running = this.inflight.get(sha256);
+  /**
+   * The extracted directory of `carFile`, in one read of the file. With `expect.sha256` (a
+   * version loaded before, e.g. at restart) and that digest cached, the CAR is read and checked
+   * and the extraction compared with its manifest; otherwise it is extracted straight into a
+   * temporary folder while it is checked, then renamed to its digest.
+   */
+  async ensure(carFile: string, expect: { readonly sha256?: string } = {}): Promise<CachedCar> {
+    const running = this.inflight.get(carFile);
     if (running) return running;
-    const p = this.ensureDigest(carFile, sha256).finally(() => this.inflight.delete(sha256));
-    this.inflight.set(sha256, p);
+    const p = this.open(carFile, expect.sha256).finally(() => this.inflight.delete(carFile));
+    this.inflight.set(carFile, p);
     return p;
   }
 
@@ -71,9 +83,8 @@ export class CarCache {
     });
     const removed: string[] = [];
     for (const name of names.sort()) {
-      if (keep.has(name) || this.inflight.has(name)) continue;
-      if (name.startsWith('.tmp-') && [...this.inflight.keys()].some((d) => name.includes(d)))
-        continue;
+      // Entries being extracted, checked or renamed right now are in use even if nothing refers to them yet.
+      if (keep.has(name) || this.temps.has(name) || this.checking.has(name)) continue;
       if (!DIGEST.test(name) && !name.startsWith('.tmp-')) continue;
       await rm(join(this.dir, name), { recursive: true, force: true });
       removed.push(name);
@@ -81,45 +92,84 @@ export class CarCache {
     return removed;
   }
 
-  private async ensureDigest(
-    carFile: string,
-    sha256: string,
-  ): Promise<{ dir: string; sha256: string; archive: CarArchive }> {
-    const target = this.pathOf(sha256);
-    if (await isDir(target)) {
-      // A cached extraction is checked before every load: a driver (or anyone) may have changed it.
-      const archive = await readCar(carFile, this.readOptions);
-      const problems = await extractionProblems(target, archive);
-      if (problems.length === 0) return { dir: target, sha256, archive };
-      const err = new ChassisError(
-        'CHASSIS_E_LOADER_CACHE_TAMPERED',
-        `the cached extraction ${target} of ${archive.descriptor.id}@${archive.descriptor.version} no longer matches its CAR manifest (${problems.slice(0, 10).join(', ')}); it is removed and extracted again from the verified CAR`,
-        {
-          details: {
-            dir: target,
-            driver: archive.descriptor.id,
-            version: archive.descriptor.version,
-            files: problems,
-          },
-        },
-      );
-      this.logger.error({ err: serializeError(err) }, 'tampered CAR extraction refused');
-      await rm(target, { recursive: true, force: true }).catch((cause) => {
-        throw this.io(`cannot remove the tampered extraction ${target}`, cause);
-      });
+  private async open(carFile: string, expected: string | undefined): Promise<CachedCar> {
+    if (expected && DIGEST.test(expected) && (await isDir(this.pathOf(expected)))) {
+      this.checking.add(expected);
+      try {
+        const archive = await this.reader
+          .readCar(carFile, this.readOptions)
+          .catch(notFound(carFile));
+        const target = this.pathOf(archive.sha256);
+        if (archive.sha256 === expected && (await this.intact(target, archive)))
+          return { dir: target, sha256: archive.sha256, archive };
+      } finally {
+        this.checking.delete(expected);
+      }
     }
     await mkdir(this.dir, { recursive: true }).catch((cause) => {
       throw this.io(`cannot create ${this.dir}`, cause);
     });
-    const temp = join(this.dir, `.tmp-${sha256}-${randomBytes(4).toString('hex')}`);
-    let archive: CarArchive;
+    const name = `.tmp-${randomBytes(6).toString('hex')}`;
+    const temp = join(this.dir, name);
+    this.temps.add(name);
     try {
-      archive = await extractCar(carFile, temp, this.readOptions);
-      await ensureLibLink(temp);
-    } catch (err) {
-      await removeLeftover(temp);
-      throw err;
+      let archive: CarArchive;
+      try {
+        archive = await this.reader
+          .extractCar(carFile, temp, this.readOptions)
+          .catch(notFound(carFile));
+        await ensureLibLink(temp);
+      } catch (err) {
+        // Clean-up never replaces the real error (issue 12 item 7).
+        await removeLeftover(temp);
+        throw err;
+      }
+      const { sha256 } = archive;
+      const target = this.pathOf(sha256);
+      this.checking.add(sha256);
+      try {
+        if ((await isDir(target)) && (await this.intact(target, archive))) {
+          // Already cached and intact (another install, or a shared cache): ours is redundant.
+          await rm(temp, { recursive: true, force: true });
+          return { dir: target, sha256, archive };
+        }
+        await this.moveIntoPlace(temp, target);
+      } finally {
+        this.checking.delete(sha256);
+      }
+      return { dir: target, sha256, archive };
+    } finally {
+      this.temps.delete(name);
     }
+  }
+
+  /**
+   * True when the cached extraction matches the CAR's manifest; a tampered one (a driver, or
+   * anyone, may have changed it) is logged, removed, and false is returned.
+   */
+  private async intact(target: string, archive: CarArchive): Promise<boolean> {
+    const problems = await extractionProblems(target, archive);
+    if (problems.length === 0) return true;
+    const err = new ChassisError(
+      'CHASSIS_E_LOADER_CACHE_TAMPERED',
+      `the cached extraction ${target} of ${archive.descriptor.id}@${archive.descriptor.version} no longer matches its CAR manifest (${problems.slice(0, 10).join(', ')}); it is removed and extracted again from the verified CAR`,
+      {
+        details: {
+          dir: target,
+          driver: archive.descriptor.id,
+          version: archive.descriptor.version,
+          files: problems,
+        },
+      },
+    );
+    this.logger.error({ err: serializeError(err) }, 'tampered CAR extraction refused');
+    await rm(target, { recursive: true, force: true }).catch((cause) => {
+      throw this.io(`cannot remove the tampered extraction ${target}`, cause);
+    });
+    return false;
+  }
+
+  private async moveIntoPlace(temp: string, target: string): Promise<void> {
     try {
       await rename(temp, target);
     } catch (cause) {
@@ -130,7 +180,6 @@ export class CarCache {
         throw this.io(`cannot move the extracted CAR into ${target}`, cause);
       }
     }
-    return { dir: target, sha256, archive };
   }
 
   private io(message: string, cause: unknown): ChassisError {
@@ -143,6 +192,23 @@ export class CarCache {
       },
     );
   }
+}
+
+/** Maps a missing CAR file to `CHASSIS_E_CAR_NOT_FOUND`; other errors pass through. */
+function notFound(carFile: string): (cause: unknown) => never {
+  return (cause) => {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && !ChassisError.is(cause)) {
+      throw new ChassisError(
+        'CHASSIS_E_CAR_NOT_FOUND',
+        `CAR file ${carFile} does not exist; check the path`,
+        {
+          details: { file: carFile },
+          cause,
+        },
+      );
+    }
+    throw cause;
+  };
 }
 
 /** Whether `path` is a folder; only `ENOENT` means "no", any other failure is a typed error. */

@@ -1,5 +1,6 @@
 import {
   ChassisError,
+  type DriverContainer,
   type DriverHandle,
   type HealthStatus,
   type InvocationContext,
@@ -83,6 +84,23 @@ export class ManagedHandle implements ManagedDriverHandle {
   private readonly listeners = new Set<FaultListener>();
   private currentFault: ChassisError | undefined;
   private current: HandleState = 'ready';
+  private carContainer: DriverContainer | undefined;
+
+  /** The per-CAR child container (set once by the loader, right after it is made). */
+  get container(): DriverContainer | undefined {
+    return this.carContainer;
+  }
+
+  /** Attaches the CAR's child container; a second call is a programming error. */
+  useContainer(container: DriverContainer): void {
+    if (this.carContainer) {
+      throw new ChassisError(
+        'CHASSIS_E_INTERNAL',
+        `${this.id}@${this.version} already has its container`,
+      );
+    }
+    this.carContainer = container;
+  }
 
   private constructor(private readonly options: ManagedHandleOptions) {
     this.id = options.id;

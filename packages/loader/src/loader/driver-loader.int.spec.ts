@@ -5,6 +5,7 @@ import {
   callDeadline,
   createExtensionPoint,
   type IsolationTier,
+  implementationToken,
   KernelTokens,
 } from '@chassis/kernel';
 import { Container } from 'inversify';
@@ -133,6 +134,11 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
         (e: ChassisError) => e.code,
       );
       expect(got).toBe(code);
+      // Accepted: its implementation of the point is bound in its own CAR container.
+      if (got === 'loaded')
+        expect(loaded.at(-1)!.handle.container?.isBound(implementationToken('test.echo'))).toBe(
+          true,
+        );
     });
 
     it('reports errors with the same codes in every tier', async () => {

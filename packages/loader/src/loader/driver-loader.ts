@@ -1,8 +1,7 @@
-import { realpathSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
+  bindImplementations,
   ChassisError,
   type ConfinementConfig,
   checkProvides,
@@ -21,24 +20,15 @@ import {
 } from '@chassis/kernel';
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
-import { bootstrapUrl } from '../bootstrap-path.js';
-import type { CarCache } from '../cache/car-cache.js';
-import { driverEnv } from '../confine/env.js';
-import { detectPermissionFlags } from '../confine/node-flags.js';
-import { createOutputSink } from '../confine/output.js';
-import { confinedExecArgv } from '../confine/process-args.js';
-import { createScratchDir, removeScratchDir } from '../confine/scratch.js';
+import type { CachedCar, CarCache } from '../cache/car-cache.js';
 import type { ExecutorOptions } from '../executor/executor.js';
 import type { Environment } from '../handle/environment.js';
-import { createInProcessEnvironment } from '../handle/in-process-environment.js';
 import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handle.js';
-import { createRemoteEnvironment } from '../handle/remote-environment.js';
-import { createProcessTransport } from '../rpc/process-transport.js';
 import type { GuestInit } from '../rpc/protocol.js';
-import { createWorkerTransport } from '../rpc/worker-transport.js';
 import { LoaderTokens } from '../tokens.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
 import { resolveTier } from './tier.js';
+import { createTierEnvironment } from './tier-environment.js';
 
 /** One driver version loaded into its own execution environment. */
 export interface LoadedDriver {
@@ -217,9 +207,12 @@ export class DriverLoader {
         child.bind(LoaderTokens.Handle).toConstantValue(handle);
         child.bind(LoaderTokens.Messages).toConstantValue(messages);
         child.bind(LoaderTokens.Logger).toConstantValue(logger);
+        // checkProvides accepted every provided range above: bind what the router resolves.
+        bindImplementations(child, descriptor, handle);
       },
       { driver: `${descriptor.id}@${descriptor.version}` },
     );
+    handle.useContainer(container);
     return {
       descriptor,
       handle,
@@ -232,117 +225,60 @@ export class DriverLoader {
     };
   }
 
-  /** Ensures `carFile` is in `cache` (verified, extracted once) and loads it from there. */
+  /**
+   * Ensures `carFile` is in `cache` (read, verified and extracted in one pass) and loads it from
+   * there. `sha256`: the digest the caller expects (a version loaded before), so a cached
+   * extraction is reused.
+   */
   async loadCar(
     carFile: string,
     cache: CarCache,
+    options: { readonly tier?: IsolationTier; readonly sha256?: string } = {},
+  ): Promise<LoadedDriver> {
+    const { tier, sha256 } = options;
+    return this.loadCached(
+      await cache.ensure(carFile, sha256 ? { sha256 } : {}),
+      tier ? { tier } : {},
+    );
+  }
+
+  /** Loads a CAR the cache has already verified and extracted (no further read of the CAR). */
+  loadCached(
+    car: CachedCar,
     options: { readonly tier?: IsolationTier } = {},
   ): Promise<LoadedDriver> {
-    const { dir, sha256, archive } = await cache.ensure(carFile);
-    return this.loadDirectory(dir, {
+    return this.loadDirectory(car.dir, {
       ...options,
-      descriptor: archive.descriptor,
-      messages: archive.messages,
-      sha256,
+      descriptor: car.archive.descriptor,
+      messages: car.archive.messages,
+      sha256: car.sha256,
     });
   }
 
-  private async environment(
+  private environment(
     tier: IsolationTier,
     init: GuestInit,
     logger: Logger,
     confinement: DriverConfinement,
     limits: DriverLimits,
   ): Promise<Environment> {
-    const loadTimeoutMs = this.options.loadTimeoutMs ?? 10_000;
-    const hostEnv = this.options.hostEnv ?? process.env;
-    const output = createOutputSink(logger, this.confinementConfig.output);
-    switch (tier) {
-      case 'in-process':
-        return createInProcessEnvironment(init, logger);
-      case 'worker': {
-        const resourceLimits: ResourceLimits = {
-          ...this.options.worker?.resourceLimits,
-          maxOldGenerationSizeMb: limits.heapMb,
-        };
-        return createRemoteEnvironment({
-          tier,
-          transport: createWorkerTransport({
-            resourceLimits,
-            name: `${init.driver.id}@${init.driver.version}`,
-            env: driverEnv(confinement.env, hostEnv),
-            maxMessageBytes: limits.maxMessageBytes,
-            onOutput: (stream, text) => output.write(stream, text),
-          }),
-          init,
-          logger,
-          loadTimeoutMs,
-          heapLimitMb: limits.heapMb,
-          maxMessageBytes: limits.maxMessageBytes,
-        });
-      }
-      case 'process': {
-        const scratch = await createScratchDir(this.options.scratchRoot, init.driver.id);
-        const execArgv = confinedExecArgv({
-          flags: detectPermissionFlags(),
-          carDir: init.dir,
-          bootDirs: guestBootDirs(),
-          scratchDir: scratch,
-          permissions: confinement.permissions,
-          heapMb: limits.heapMb,
-        });
-        try {
-          return await createRemoteEnvironment({
-            tier,
-            transport: createProcessTransport({
-              maxOldGenerationSizeMb: limits.heapMb,
-              execArgv,
-              env: driverEnv(confinement.env, hostEnv, {
-                TMPDIR: scratch,
-                DRIVER_SCRATCH_DIR: scratch,
-              }),
-              cwd: scratch,
-              maxMessageBytes: limits.maxMessageBytes,
-              onOutput: (stream, text) => output.write(stream, text),
-              onGone: () => {
-                output.end();
-                void removeScratchDir(scratch);
-              },
-            }),
-            init,
-            logger,
-            loadTimeoutMs,
-            heapLimitMb: limits.heapMb,
-            maxMessageBytes: limits.maxMessageBytes,
-          });
-        } catch (err) {
-          await removeScratchDir(scratch);
-          throw err;
-        }
-      }
-    }
+    return createTierEnvironment(
+      {
+        ...(this.options.loadTimeoutMs === undefined
+          ? {}
+          : { loadTimeoutMs: this.options.loadTimeoutMs }),
+        ...(this.options.hostEnv ? { hostEnv: this.options.hostEnv } : {}),
+        output: this.confinementConfig.output,
+        ...(this.options.worker?.resourceLimits
+          ? { workerResourceLimits: this.options.worker.resourceLimits }
+          : {}),
+        ...(this.options.scratchRoot ? { scratchRoot: this.options.scratchRoot } : {}),
+      },
+      tier,
+      init,
+      logger,
+      confinement,
+      limits,
+    );
   }
-}
-
-let bootDirs: string[] | undefined;
-
-/**
- * What Node must read to boot the guest: the loader's compiled files and the kernel package
- * whose `errors`/`messages` subpaths the guest imports (its real folder and the link the
- * resolution walks through). Nothing there is secret.
- */
-function guestBootDirs(): string[] {
-  if (bootDirs) return bootDirs;
-  const dist = dirname(fileURLToPath(bootstrapUrl()));
-  const link = join(dirname(dist), 'node_modules', '@chassis', 'kernel');
-  let kernel: string;
-  try {
-    const entry = fileURLToPath(import.meta.resolve('@chassis/kernel/errors'));
-    kernel = entry.slice(0, entry.lastIndexOf(`${sep}dist${sep}`));
-  } catch {
-    // import.meta.resolve is missing under some test transforms; the workspace link is the same package.
-    kernel = realpathSync(link);
-  }
-  bootDirs = [...new Set([dist, kernel, link])];
-  return bootDirs;
 }

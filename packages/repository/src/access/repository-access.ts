@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CarArchive } from '@chassis/car';
 import { ChassisError } from '@chassis/kernel';
 import semver from 'semver';
 import { verifyCarTrust } from '../signing/verify.js';
@@ -19,8 +20,11 @@ export interface TrustPolicy {
 
 /** What a management server gets from a repository: plain functions, no runtime types. */
 export interface RepositoryAccess {
-  /** Verifies a CAR before anything is loaded or persisted; throws typed `CHASSIS_E_SIG_*`/`CERT_*`. */
-  verify(carFile: string): Promise<{
+  /**
+   * Verifies a CAR before anything is loaded or persisted; throws typed `CHASSIS_E_SIG_*`/`CERT_*`.
+   * Given the archive a caller already read and checked, it does not read the file again.
+   */
+  verify(car: string | CarArchive): Promise<{
     signed: boolean;
     vendor?: string;
     subject?: string;
@@ -63,7 +67,7 @@ export function createTrustVerifier(
   current?: () => string | undefined,
 ): RepositoryAccess['verify'] {
   let loaded: Promise<{ caPem?: string; revocations?: string }> | undefined;
-  return async (carFile) => {
+  return async (car) => {
     loaded ??= Promise.all([pemOrFile(policy.caPem), pemOrFile(policy.revocations)]).then(
       ([caPem, revocations]) => ({
         ...(caPem ? { caPem } : {}),
@@ -72,7 +76,7 @@ export function createTrustVerifier(
     );
     const { caPem, revocations: fixed } = await loaded;
     const revocations = current?.() ?? fixed;
-    const trust = await verifyCarTrust(carFile, {
+    const trust = await verifyCarTrust(car, {
       caPem: caPem ?? '',
       ...(revocations ? { revocations } : {}),
       allowUnsigned: policy.allowUnsigned ?? [],

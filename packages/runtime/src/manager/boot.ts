@@ -20,7 +20,7 @@ export async function restoreDrivers(
   boundVersions: ReadonlyMap<string, ReadonlySet<string>>,
 ): Promise<void> {
   const records = await loadDriverRecords(ctx.store);
-  const jobs: { inst: InstalledDriver; version: string; car: string }[] = [];
+  const jobs: { inst: InstalledDriver; version: string; car: string; sha256: string }[] = [];
   for (const record of records) {
     const inst: InstalledDriver = { record, loaded: new Map() };
     ctx.drivers.set(record.id, inst);
@@ -30,16 +30,16 @@ export async function restoreDrivers(
     ]);
     for (const version of wanted) {
       const rec = record.versions.find((v) => v.version === version);
-      if (rec) jobs.push({ inst, version, car: rec.car });
+      if (rec) jobs.push({ inst, version, car: rec.car, sha256: rec.sha256 });
     }
   }
   // Verification and extraction of one CAR overlap with spawning the environments of others;
   // the bound keeps a large directory from opening every file and process at once.
   const loaded = await pMap(
     jobs,
-    async ({ inst, version, car }) => {
+    async ({ inst, version, car, sha256 }) => {
       try {
-        return (await loadVersion(ctx, car, { id: inst.record.id, version })).loaded;
+        return (await loadVersion(ctx, car, { id: inst.record.id, version, sha256 })).loaded;
       } catch (err) {
         ctx.logger.error(
           { driver: inst.record.id, version, err: serializeError(err) },

@@ -39,6 +39,8 @@ export interface ManagerContext {
   readonly startTimeoutMs: number;
   readonly stopTimeoutMs: number;
   readonly healthTimeoutMs: number;
+  /** Deadline of one resource's `migrate` during an upgrade or rollback. */
+  readonly migrateTimeoutMs: number;
   readonly ranks?: Readonly<Record<string, number>>;
   readonly drivers: Map<string, InstalledDriver>;
   /** Test hook: awaited at each persisted step of an action (see {@link Checkpoint}). */

@@ -30,6 +30,7 @@ function setup(defs: Record<string, Partial<DriverDefinition>> = {}) {
     loader,
     startTimeoutMs: 200,
     healthTimeoutMs: 200,
+    migrateTimeoutMs: 200,
   });
   const events: string[] = [];
   lifecycle.lifecycle$.subscribe((e) => events.push(`${e.version}:${e.to}`));
@@ -228,6 +229,30 @@ describe('DriverManager', () => {
     expect((await t.store.get<{ state: unknown }>('resources/pool-0'))?.value.state).toEqual({
       migratedFrom: '1.1.0',
     });
+  });
+
+  it('a migrate that overruns its deadline is aborted and the upgrade rolls back', async () => {
+    let aborted: unknown;
+    const t = setup({
+      '1.1.0': {
+        // Hangs until the upgrade's deadline aborts it.
+        migrate: (_from, _state, ctx) =>
+          new Promise((_resolve, reject) =>
+            ctx.signal.addEventListener('abort', () => {
+              aborted = ctx.signal.reason;
+              reject(ctx.signal.reason);
+            }),
+          ),
+      },
+    });
+    await t.manager.install({ kind: 'file', path: 'sf-1.0.0' }, 'alice');
+    await t.addResources(1);
+    await t.manager.install({ kind: 'file', path: 'sf-1.1.0' }, 'alice');
+    const err = await t.manager.upgrade(ID, { version: '1.1.0' }, 'bob').catch((e) => e);
+    expect(err).toMatchObject({ code: 'CHASSIS_E_UPGRADE_MIGRATE_FAILED' });
+    expect(err.record).toMatchObject({ result: 'rolled-back' });
+    expect(aborted).toMatchObject({ code: 'CHASSIS_E_EXEC_TIMEOUT' });
+    expect(await t.whoami('pool-0')).toBe('1.0.0');
   });
 
   it('uninstall refuses while resources are bound, force moves them to another version', async () => {

@@ -51,6 +51,8 @@ export interface DriverManagerOptions {
   readonly startTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
   readonly healthTimeoutMs?: number;
+  /** Deadline of one resource's `migrate` (default 30 s); a miss rolls the upgrade back. */
+  readonly migrateTimeoutMs?: number;
   readonly ranks?: Readonly<Record<string, number>>;
   readonly now?: () => Date;
   /** Test hook awaited at each persisted step of an action (crash simulations). */
@@ -79,7 +81,7 @@ export class DriverManager {
       history: new UpgradeHistory(options.store, options.now),
       loader: options.loader,
       verify: options.verify ?? (async () => ({ signed: false })),
-      keep: options.keep ?? (async (f) => f),
+      keep: options.keep ?? (async (car) => car.file),
       ...(options.acquire ? { acquire: options.acquire } : {}),
       ...(options.checkMove ? { checkMove: options.checkMove } : {}),
       bindings: options.bindings ?? storedBindings(options.store),
@@ -87,6 +89,7 @@ export class DriverManager {
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
       healthTimeoutMs: options.healthTimeoutMs ?? 5_000,
+      migrateTimeoutMs: options.migrateTimeoutMs ?? 30_000,
       ...(options.ranks ? { ranks: options.ranks } : {}),
       drivers: new Map(),
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),

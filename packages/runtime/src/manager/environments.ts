@@ -8,7 +8,7 @@ import {
 } from '@chassis/kernel';
 import type { SignatureInfo } from '../api/runtime-api.js';
 import type { ManagerContext } from './context.js';
-import type { LoadedVersion } from './types.js';
+import type { LoadedVersion, VerifiedCar } from './types.js';
 
 /** The runner's view of a loaded version. */
 export function entryOf(v: LoadedVersion): LifecycleEntry {
@@ -24,23 +24,25 @@ export function entryOf(v: LoadedVersion): LifecycleEntry {
 }
 
 /**
- * Verifies and loads a CAR, walking the lifecycle `Discovered → Verified → Resolved → Loaded`.
- * On failure the version ends in `Failed` with the cause, its environment is disposed and the
- * typed error is rethrown. `expect` pins id/version when reloading a known version;
- * `precheck` may refuse the descriptor before the version enters the lifecycle.
+ * Opens, verifies and loads a CAR, each step once and each lifecycle transition when its step
+ * is done: the CAR is read and checked once by `loader.open` (`Discovered`), the trust check
+ * runs on that checked archive (`Verified`), `precheck` has passed and the descriptor's place is
+ * settled (`Resolved`), and the environment is up (`Loaded`). `expect` pins id/version (and the
+ * known digest, so a cached extraction is reused) when reloading a known version; `precheck`
+ * may refuse the descriptor before the version enters the lifecycle. On failure the version
+ * passes through `Failed` (with the cause) to `Unloaded` and is forgotten, its environment is
+ * disposed and the typed error is rethrown.
  */
 export async function loadVersion(
   ctx: ManagerContext,
   carFile: string,
-  expect?: { id: string; version: string },
+  expect?: { id: string; version: string; sha256?: string },
   precheck?: (d: DriverDescriptor) => void,
-): Promise<{ loaded: LoadedVersion; signature: SignatureInfo }> {
+): Promise<{ loaded: LoadedVersion; signature: SignatureInfo; car: VerifiedCar }> {
   const { lifecycle } = ctx;
-  const signature = await ctx.verify(carFile);
-  const loaded = await ctx.loader.load(carFile);
-  const d = loaded.descriptor;
+  const car = await ctx.loader.open(carFile, expect?.sha256 ? { sha256: expect.sha256 } : {});
+  const d = car.descriptor;
   if (expect && (expect.id !== d.id || expect.version !== d.version)) {
-    await loaded.handle.dispose();
     throw new ChassisError(
       'CHASSIS_E_CAR_MANIFEST_ID_MISMATCH',
       `${carFile} holds ${d.id}@${d.version}, not ${expect.id}@${expect.version}`,
@@ -49,22 +51,41 @@ export async function loadVersion(
       },
     );
   }
-  try {
-    precheck?.(d);
-  } catch (err) {
-    await loaded.handle.dispose();
-    throw err;
-  }
+  precheck?.(d);
   lifecycle.register(d.id, d.version);
+  let loaded: LoadedVersion | undefined;
   try {
+    const signature = await ctx.verify(car.archive ?? car.file);
     lifecycle.transition(d.id, d.version, 'Verified');
     lifecycle.transition(d.id, d.version, 'Resolved');
+    loaded = await ctx.loader.load(car);
     lifecycle.transition(d.id, d.version, 'Loaded');
+    return { loaded, signature, car };
   } catch (err) {
-    await loaded.handle.dispose();
+    await loaded?.handle.dispose().catch((cause) =>
+      ctx.logger.warn(
+        {
+          driver: d.id,
+          version: d.version,
+          err: toChassisError(cause, 'CHASSIS_E_INTERNAL').toJSON(),
+        },
+        'dispose failed',
+      ),
+    );
+    abandon(ctx, d, err);
     throw err;
   }
-  return { loaded, signature };
+}
+
+/** Ends a version that failed before `Loaded`: `Failed` (with the cause), `Unloaded`, forgotten. */
+function abandon(ctx: ManagerContext, d: DriverDescriptor, cause: unknown): void {
+  const state = ctx.lifecycle.get(d.id, d.version)?.state;
+  if (state === undefined) return;
+  if (state !== 'Failed' && state !== 'Unloaded')
+    ctx.lifecycle.transition(d.id, d.version, 'Failed', cause);
+  if (ctx.lifecycle.state(d.id, d.version) !== 'Unloaded')
+    ctx.lifecycle.transition(d.id, d.version, 'Unloaded');
+  ctx.lifecycle.forget(d.id, d.version);
 }
 
 /** The versions the runner should see next to `v`: the active version of every other driver. */

@@ -21,7 +21,11 @@ export async function runInstall(
 ): Promise<UpgradeRecord> {
   let release: (() => void) | undefined;
   try {
-    const { loaded, signature } = await loadVersion(ctx, file, undefined, (d) => {
+    const {
+      loaded,
+      signature,
+      car: opened,
+    } = await loadVersion(ctx, file, undefined, (d) => {
       release = locks.acquire(d.id);
       if (ctx.drivers.get(d.id)?.record.versions.some((v) => v.version === d.version)) {
         throw new ChassisError(
@@ -42,7 +46,7 @@ export async function runInstall(
         principal,
       });
       await startVersion(ctx, loaded);
-      const car = await ctx.keep(file);
+      const car = await ctx.keep(opened);
       const next: DriverRecord = {
         id: d.id,
         active: inst?.record.active ?? d.version,
@@ -51,7 +55,7 @@ export async function runInstall(
           ...(inst?.record.versions ?? []),
           {
             version: d.version,
-            sha256: loaded.sha256,
+            sha256: opened.sha256,
             car,
             installedAt: new Date().toISOString(),
             signature,

@@ -18,7 +18,7 @@ import { CarCache, DriverLoader, type ManagedDriverHandle } from '@chassis/loade
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedVersionLoader } from '../server/loader-adapter.js';
 import { DriverManager } from './driver-manager.js';
-import type { LoadedVersion, VersionLoader } from './types.js';
+import type { LoadedVersion, VerifiedCar, VersionLoader } from './types.js';
 
 /**
  * Issue 7: "the old version is unloaded (its worker ended, caches released) once no resource
@@ -79,8 +79,9 @@ function loaderAdapter(
   const adapter = cachedVersionLoader(loader, cache, () => {});
   return {
     handles,
-    async load(carFile: string): Promise<LoadedVersion> {
-      const loaded = await adapter.load(carFile);
+    open: (carFile, expect) => adapter.open(carFile, expect),
+    async load(car: VerifiedCar): Promise<LoadedVersion> {
+      const loaded = await adapter.load(car);
       // loadCar's handles are managed ones; the VersionLoader contract only promises DriverHandle.
       handles.push(loaded.handle as ManagedDriverHandle);
       return loaded;

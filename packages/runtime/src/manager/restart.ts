@@ -26,7 +26,7 @@ export async function restartVersion(
     const old = inst.loaded.get(version);
     inst.loaded.delete(version);
     if (old) await unloadVersion(ctx, old);
-    const { loaded } = await loadVersion(ctx, rec.car, { id, version });
+    const { loaded } = await loadVersion(ctx, rec.car, { id, version, sha256: rec.sha256 });
     try {
       await startVersion(ctx, loaded);
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { CarArchive } from '@chassis/car';
 import type { DriverDescriptor, DriverHandle, IsolationTier } from '@chassis/kernel';
 import type { SignatureInfo } from '../api/runtime-api.js';
 
@@ -12,16 +13,41 @@ export interface LoadedVersion {
 }
 
 /**
- * Loads a CAR into an execution environment. The runtime composes it from `@chassis/loader`;
- * tests use in-memory fakes. `carFile` is a stable path the manager may load again later
- * (restart, rollback).
+ * A CAR read and checked once (zip safety, manifest digests, descriptor): the one value the
+ * install path passes through the trust check, the keeper and the loader, so nothing reads or
+ * verifies the file again.
  */
-export interface VersionLoader {
-  load(carFile: string): Promise<LoadedVersion>;
+export interface VerifiedCar {
+  readonly file: string;
+  /** Hex SHA-256 of the CAR, from the read that checked it. */
+  readonly sha256: string;
+  readonly descriptor: DriverDescriptor;
+  /** The checked archive (signature, certificate, manifest bytes) when the loader reads real CARs. */
+  readonly archive?: CarArchive;
+  /** Where the loader extracted it, when it did. */
+  readonly dir?: string;
 }
 
-/** Verifies a CAR before anything is loaded or persisted (signature, chain, revocation). */
-export type TrustVerifier = (carFile: string) => Promise<SignatureInfo>;
+/**
+ * Opens and loads CARs into execution environments. The runtime composes it from
+ * `@chassis/loader`; tests use in-memory fakes. `carFile` is a stable path the manager may
+ * open again later (restart, rollback).
+ */
+export interface VersionLoader {
+  /**
+   * Reads, checks and extracts a CAR in one pass. `expect.sha256`: the digest of a version
+   * loaded before (restart, boot), so a cached extraction is reused.
+   */
+  open(carFile: string, expect?: { readonly sha256?: string }): Promise<VerifiedCar>;
+  /** Loads an opened CAR into its environment (no further read of the CAR). */
+  load(car: VerifiedCar): Promise<LoadedVersion>;
+}
+
+/**
+ * Verifies a CAR before anything is loaded or persisted (signature, chain, revocation). Gets
+ * the already checked archive when there is one, else the file.
+ */
+export type TrustVerifier = (car: string | CarArchive) => Promise<SignatureInfo>;
 
 /**
  * Brings a CAR from a repository into local, stable storage: returns its path. `version`
@@ -29,8 +55,8 @@ export type TrustVerifier = (carFile: string) => Promise<SignatureInfo>;
  */
 export type CarAcquirer = (id: string, version?: string) => Promise<string>;
 
-/** Keeps a copy of an installed CAR under a stable, content-addressed path. */
-export type CarKeeper = (carFile: string) => Promise<string>;
+/** Keeps a copy of an installed CAR under a stable, content-addressed path (by its known digest). */
+export type CarKeeper = (car: VerifiedCar) => Promise<string>;
 
 /**
  * Asked before any resource moves to another version (upgrade, rollback, forced uninstall):

@@ -1,5 +1,6 @@
 import {
   ChassisError,
+  callDeadline,
   checkContractUpgrade,
   type DriverHandle,
   type ResourceEntry,
@@ -91,7 +92,7 @@ export async function ensureRunning(
   if (!v) {
     const rec = inst.record.versions.find((r) => r.version === version);
     if (!rec) throw notInstalled(id, version);
-    v = (await loadVersion(ctx, rec.car, { id, version })).loaded;
+    v = (await loadVersion(ctx, rec.car, { id, version, sha256: rec.sha256 })).loaded;
     inst.loaded.set(version, v);
   }
   const state = ctx.lifecycle.get(id, version)?.state;
@@ -114,9 +115,14 @@ const ROLLED_BACK = new Set([
 ]);
 
 async function healthy(ctx: ManagerContext, v: LoadedVersion): Promise<ChassisError | undefined> {
-  const signal = AbortSignal.timeout(ctx.healthTimeoutMs);
+  const call = callDeadline(
+    ctx.healthTimeoutMs,
+    `health check of ${v.descriptor.id}@${v.descriptor.version}`,
+  );
   try {
-    const h = await v.handle.health({ signal });
+    const h = await v.handle
+      .health({ signal: call.signal, deadline: call.deadline })
+      .finally(call.clear);
     if (h.healthy) return undefined;
     return new ChassisError(
       'CHASSIS_E_UPGRADE_HEALTH_FAILED',
@@ -200,8 +206,15 @@ export async function runUpgrade(
     const target = to;
     const states = new Map<string, unknown>();
     const migrate = async (e: ResourceEntry<DriverHandle>) => {
+      const state = await ctx.bindings.stateOf(e.resource.id);
+      // The upgrade owns this call's deadline, as a compartment owns a resource call's.
+      const call = callDeadline(
+        ctx.migrateTimeoutMs,
+        `migrate of ${e.resource.id} to ${id}@${req.to}`,
+      );
       const migrated = await target.handle
-        .migrate(fromVersion, await ctx.bindings.stateOf(e.resource.id))
+        .migrate(fromVersion, state, { signal: call.signal, deadline: call.deadline })
+        .finally(call.clear)
         .catch((err: unknown) => {
           throw new ChassisError(
             'CHASSIS_E_UPGRADE_MIGRATE_FAILED',

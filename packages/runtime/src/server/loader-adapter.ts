@@ -1,15 +1,16 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChassisError } from '@chassis/kernel';
+import { ChassisError } from '@chassis/kernel';
 import type { CarCache, DriverLoader, ManagedDriverHandle } from '@chassis/loader';
-import type { CarKeeper, LoadedVersion, VersionLoader } from '../manager/types.js';
+import type { CarKeeper, LoadedVersion, VerifiedCar, VersionLoader } from '../manager/types.js';
 
 /** Called when a loaded driver's environment faults (crash, OOM, hang). */
 export type FaultReporter = (handle: ManagedDriverHandle, fault: ChassisError) => void;
 
 /**
- * Adapts `@chassis/loader` to the manager's {@link VersionLoader}: each CAR is verified and
- * extracted once into the content-addressed cache, then loaded in its isolation tier.
+ * Adapts `@chassis/loader` to the manager's {@link VersionLoader}: `open` reads, verifies and
+ * extracts a CAR once into the content-addressed cache; `load` starts its isolation tier from
+ * that extraction without reading the CAR again.
  */
 export function cachedVersionLoader(
   loader: DriverLoader,
@@ -17,8 +18,19 @@ export function cachedVersionLoader(
   onFault: FaultReporter,
 ): VersionLoader {
   return {
-    async load(carFile: string): Promise<LoadedVersion> {
-      const l = await loader.loadCar(carFile, cache);
+    async open(carFile, expect = {}): Promise<VerifiedCar> {
+      const { dir, sha256, archive } = await cache.ensure(carFile, expect);
+      return { file: carFile, sha256, descriptor: archive.descriptor, archive, dir };
+    },
+    async load(car: VerifiedCar): Promise<LoadedVersion> {
+      if (!car.archive || !car.dir) {
+        throw new ChassisError(
+          'CHASSIS_E_INTERNAL',
+          `${car.file} was not opened by this loader; open it first`,
+          { details: { file: car.file } },
+        );
+      }
+      const l = await loader.loadCached({ dir: car.dir, sha256: car.sha256, archive: car.archive });
       l.handle.onFault((fault) => onFault(l.handle, fault));
       return {
         descriptor: l.descriptor,
@@ -35,13 +47,10 @@ export function cachedVersionLoader(
  * Keeps installed CARs under `<dir>/<sha256>.car` (copy to a temp name, then rename), so a
  * version can be reloaded for a restart or rollback even if the file it came from is gone.
  */
-export function directoryCarKeeper(
-  dir: string,
-  digest: (file: string) => Promise<string>,
-): CarKeeper {
-  return async (carFile) => {
+export function directoryCarKeeper(dir: string): CarKeeper {
+  return async ({ file: carFile, sha256 }) => {
     await mkdir(dir, { recursive: true });
-    const target = join(dir, `${await digest(carFile)}.car`);
+    const target = join(dir, `${sha256}.car`);
     if (target === carFile) return target;
     const tmp = `${target}.${process.pid}.tmp`;
     try {

@@ -190,7 +190,7 @@ async function composeServer(
     resources,
     store,
     loader: cachedVersionLoader(loader, cache, onFault),
-    keep: directoryCarKeeper(join(dataDir, 'cars'), sha256File),
+    keep: directoryCarKeeper(join(dataDir, 'cars')),
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
     checkMove: (ids, to) => resourceService.checkMove(ids, to),

@@ -1,7 +1,7 @@
 import type { DriverDefinition, DriverDescriptor, DriverHandle } from '@chassis/kernel';
 import { ChassisError } from '@chassis/kernel';
 import { inProcessHandle } from '@chassis/kernel/testing';
-import type { LoadedVersion, VersionLoader } from '../manager/types.js';
+import type { LoadedVersion, VerifiedCar, VersionLoader } from '../manager/types.js';
 
 /** A fake "CAR": a descriptor plus an in-memory definition. */
 export interface FakeCar {
@@ -67,7 +67,21 @@ export class FakeLoader implements VersionLoader {
     return file;
   }
 
-  async load(file: string): Promise<LoadedVersion> {
+  /** How often each fake CAR was opened (read and checked). */
+  readonly opens = new Map<string, number>();
+
+  async open(file: string): Promise<VerifiedCar> {
+    const car = this.cars.get(file);
+    if (!car)
+      throw new ChassisError('CHASSIS_E_CAR_NOT_FOUND', `no fake CAR ${file}`, {
+        details: { file },
+      });
+    this.opens.set(file, (this.opens.get(file) ?? 0) + 1);
+    return { file, sha256: fakeSha256(file), descriptor: car.descriptor };
+  }
+
+  async load(opened: VerifiedCar): Promise<LoadedVersion> {
+    const file = opened.file;
     const car = this.cars.get(file);
     if (!car)
       throw new ChassisError('CHASSIS_E_CAR_NOT_FOUND', `no fake CAR ${file}`, {
@@ -78,9 +92,14 @@ export class FakeLoader implements VersionLoader {
     return {
       descriptor: car.descriptor,
       handle,
-      sha256: file.padEnd(64, '0').slice(0, 64),
+      sha256: opened.sha256,
       tier: 'in-process',
       messages: { en: {} },
     };
   }
+}
+
+/** The stand-in digest of a fake CAR: its key padded to 64 characters. */
+function fakeSha256(file: string): string {
+  return file.padEnd(64, '0').slice(0, 64);
 }
