@@ -1,11 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { writeFileAtomic } from '../repo/atomic.js';
 import { digestFile } from '../repo/digest.js';
 import { LATEST_ROOT_FILE, TIMESTAMP_FILE, versionedName } from '../repo/layout.js';
+import { statIfPresent } from '../repo/stat-present.js';
 import { openRepositoryLocation, type TransportOptions } from '../transport/open.js';
+import { isNotFound } from '../transport/transport.js';
 import { RepositoryClient } from '../tuf/client.js';
 import { DEFAULT_LIMITS, type RepositoryLimits } from '../tuf/limits.js';
 import { verifyRootChain } from './root-chain.js';
@@ -46,7 +48,7 @@ export interface MirrorResult {
 }
 
 async function present(file: string, sha256: string, length: number): Promise<boolean> {
-  const st = await stat(file).catch(() => undefined);
+  const st = await statIfPresent(file);
   if (!st?.isFile() || st.size !== length) return false;
   return (await digestFile(file)).sha256 === sha256;
 }
@@ -76,6 +78,15 @@ export async function mirrorRepository(
       const url = `${probe.baseUrl}${versionedName('root', 1)}`;
       try {
         trustedRoot = await probe.transport.downloadBytes(url, limits.rootMaxBytes).catch((err) => {
+          // Only "not there" means no repository; an unreadable or unreachable one keeps its error.
+          if (ChassisError.is(err)) throw err;
+          if (!isNotFound(err)) {
+            throw new ChassisError(
+              'CHASSIS_E_REPO_TRANSPORT',
+              `Cannot fetch ${url} (${(err as Error).message})`,
+              { details: { url }, cause: err },
+            );
+          }
           throw new ChassisError(
             'CHASSIS_E_REPO_NOT_FOUND',
             `No repository at ${src} (${url} missing)`,

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { digestFile } from '../repo/digest.js';
+import { statIfPresent } from '../repo/stat-present.js';
 import { RepositoryClient } from '../tuf/client.js';
 
 /** What {@link verifyMirror} found in a complete, valid mirror. */
@@ -42,7 +43,7 @@ export async function verifyMirror(
     const missing: string[] = [];
     for (const d of drivers) {
       const file = join(dir, d.path);
-      const st = await stat(file).catch(() => undefined);
+      const st = await statIfPresent(file);
       if (!st?.isFile()) {
         missing.push(d.path);
         continue;
