@@ -82,4 +82,26 @@ describe('state lock file', () => {
     );
     expect(max).toBe(1);
   });
+
+  it('acquirers racing to break one stale lock never overlap', async () => {
+    // Each sees the dead pid; without one breaker at a time, a late one deletes the lock a
+    // quicker one has just taken and both run.
+    const lock = join(dir, 'race.lock');
+    for (let round = 0; round < 20; round++) {
+      await writeFile(lock, '999999999');
+      let inside = 0;
+      let max = 0;
+      await Promise.all(
+        Array.from({ length: 6 }, () =>
+          withFileLock(lock, async () => {
+            inside += 1;
+            max = Math.max(max, inside);
+            for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+            inside -= 1;
+          }),
+        ),
+      );
+      expect(max).toBe(1);
+    }
+  });
 });

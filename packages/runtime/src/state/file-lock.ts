@@ -42,11 +42,59 @@ async function tryCreate(lockFile: string): Promise<boolean> {
   }
 }
 
+/** What a lock file says about its holder; `undefined` when it has just been released. */
+interface Holder {
+  /** The recorded pid, when there is one. */
+  readonly owner?: number;
+  /** True when the holder is gone: its pid is dead, or it recorded none long ago. */
+  readonly stale: boolean;
+}
+
+async function inspect(lockFile: string): Promise<Holder | undefined> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    mtimeMs = (await stat(lockFile)).mtimeMs;
+    text = await readFile(lockFile, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Anything else is not "no owner": breaking a lock we cannot read could let two in.
+    throw new ChassisError(
+      'CHASSIS_E_STATE_IO',
+      `Cannot read state lock ${lockFile} (${(cause as Error).message}); remove it if no server is running`,
+      { details: { lockFile }, cause },
+    );
+  }
+  const owner = Number.parseInt(text, 10);
+  if (Number.isFinite(owner)) return { owner, stale: !alive(owner) };
+  return { stale: Date.now() - mtimeMs > EMPTY_STALE_MS };
+}
+
+/**
+ * Removes a stale lock, one breaker at a time: without that, two acquirers that both saw the
+ * dead pid could each delete in turn, the second deleting the lock the first had just taken.
+ * The breaker holds `<lock>.break` (created like the lock) and judges the lock again under it,
+ * so what it deletes is the stale file it judged (nobody else can delete or replace it).
+ */
+async function breakStale(lockFile: string): Promise<void> {
+  const breaker = `${lockFile}.break`;
+  if (!(await tryCreate(breaker))) {
+    // Someone else is breaking it. Only a breaker killed mid-break leaves this behind.
+    if ((await inspect(breaker))?.stale) await rm(breaker, { force: true });
+    return;
+  }
+  try {
+    if ((await inspect(lockFile))?.stale) await rm(lockFile, { force: true });
+  } finally {
+    await rm(breaker, { force: true });
+  }
+}
+
 /**
  * An exclusive lock file holding the owner's pid, created atomically (see {@link tryCreate}).
- * A lock left by a process that died (killed at any point) is detected by its pid and broken,
- * so a crash never wedges the store. A lock file without a pid is broken only once it is older
- * than {@link EMPTY_STALE_MS}.
+ * A lock left by a process that died (killed at any point) is detected by its pid and broken
+ * (see {@link breakStale}), so a crash never wedges the store. A lock file without a pid is
+ * broken only once it is older than {@link EMPTY_STALE_MS}.
  */
 export async function withFileLock<T>(
   lockFile: string,
@@ -56,35 +104,21 @@ export async function withFileLock<T>(
   const deadline = Date.now() + timeoutMs;
   for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
     if (await tryCreate(lockFile)) break;
-    let text: string;
-    let mtimeMs: number;
-    try {
-      mtimeMs = (await stat(lockFile)).mtimeMs;
-      text = await readFile(lockFile, 'utf8');
-    } catch (cause) {
-      // Released between our create and our read: try to take it again.
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      // Anything else is not "no owner": breaking a lock we cannot read could let two in.
-      throw new ChassisError(
-        'CHASSIS_E_STATE_IO',
-        `Cannot read state lock ${lockFile} (${(cause as Error).message}); remove it if no server is running`,
-        { details: { lockFile }, cause },
-      );
-    }
-    const owner = Number.parseInt(text, 10);
-    const known = Number.isFinite(owner);
-    // A dead owner is stale at once; a file without a pid only after the grace period.
-    if (known ? !alive(owner) : Date.now() - mtimeMs > EMPTY_STALE_MS) {
-      await rm(lockFile, { force: true });
+    const holder = await inspect(lockFile);
+    // Released between our create and our read: try to take it again.
+    if (!holder) continue;
+    if (holder.stale) {
+      await breakStale(lockFile);
       continue;
     }
     if (Date.now() > deadline) {
+      const { owner } = holder;
       throw new ChassisError(
         'CHASSIS_E_STATE_IO',
-        known
+        owner !== undefined
           ? `Timed out waiting for state lock ${lockFile} held by pid ${owner}`
           : `Timed out waiting for state lock ${lockFile} (no owner recorded yet); remove it if no server is running`,
-        { details: { lockFile, ...(known ? { owner } : {}) } },
+        { details: { lockFile, ...(owner !== undefined ? { owner } : {}) } },
       );
     }
     await sleep(delay);
