@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
@@ -146,6 +146,30 @@ describe('verifyMirror', () => {
     const err = await verifyMirror(dst, rootFile).catch((e) => e);
     expect(err.code).toBe('CHASSIS_E_REPO_MIRROR_INCOMPLETE');
     expect(err.details.missing).toEqual([`cars/${shas[1]}.${shas[1]}.car`]);
+  });
+
+  it('a CAR that cannot be checked (ELOOP) is a typed error naming it, not "missing"', async () => {
+    const file = join(dst, 'cars', `${shas[2]}.car`);
+    await rm(file);
+    await symlink(`${shas[2]}.car`, file);
+    const err = await verifyMirror(dst, rootFile).catch((e) => e);
+    expect(err).toMatchObject({ code: 'CHASSIS_E_REPO_STATE_UNREADABLE', details: { file } });
+  });
+
+  it('a re-mirror over a CAR that cannot be checked stops with a typed error', async () => {
+    const file = join(dst, 'cars', `${shas[2]}.car`);
+    await rm(file);
+    await symlink(`${shas[2]}.car`, file);
+    const err = await mirrorRepository(repo, dst).catch((e) => e);
+    expect(err).toMatchObject({ code: 'CHASSIS_E_REPO_STATE_UNREADABLE', details: { file } });
+  });
+
+  it('a source whose first root cannot be checked is not "no repository"', async () => {
+    const file = join(repo, '1.root.json');
+    await rm(file);
+    await symlink('1.root.json', file);
+    const err = await mirrorRepository(repo, join(dir, 'other')).catch((e) => e);
+    expect(err).toMatchObject({ code: 'CHASSIS_E_REPO_STATE_UNREADABLE', details: { file } });
   });
 
   it('refuses a corrupt CAR', async () => {

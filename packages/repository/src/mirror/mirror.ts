@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
@@ -12,7 +12,9 @@ import {
   TIMESTAMP_FILE,
   versionedName,
 } from '../repo/layout.js';
+import { statIfPresent } from '../repo/stat-present.js';
 import { openRepositoryLocation, type TransportOptions } from '../transport/open.js';
+import { isNotFound } from '../transport/transport.js';
 import { RepositoryClient } from '../tuf/client.js';
 import { DEFAULT_LIMITS, type RepositoryLimits } from '../tuf/limits.js';
 import { verifyRootChain } from './root-chain.js';
@@ -53,7 +55,7 @@ export interface MirrorResult {
 }
 
 async function present(file: string, sha256: string, length: number): Promise<boolean> {
-  const st = await stat(file).catch(() => undefined);
+  const st = await statIfPresent(file);
   if (!st?.isFile() || st.size !== length) return false;
   return (await digestFile(file)).sha256 === sha256;
 }
@@ -84,6 +86,15 @@ export async function mirrorRepository(
       const url = `${probe.baseUrl}${versionedName('root', 1)}`;
       try {
         trustedRoot = await probe.transport.downloadBytes(url, limits.rootMaxBytes).catch((err) => {
+          // Only "not there" means no repository; an unreadable or unreachable one keeps its error.
+          if (ChassisError.is(err)) throw err;
+          if (!isNotFound(err)) {
+            throw new ChassisError(
+              'CHASSIS_E_REPO_TRANSPORT',
+              `Cannot fetch ${url} (${(err as Error).message})`,
+              { details: { url }, cause: err },
+            );
+          }
           throw new ChassisError(
             'CHASSIS_E_REPO_NOT_FOUND',
             `No repository at ${src} (${url} missing)`,

@@ -1,9 +1,10 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { digestFile } from '../repo/digest.js';
 import { consistentTargetPaths, REVOCATIONS_TARGET } from '../repo/layout.js';
+import { statIfPresent } from '../repo/stat-present.js';
 import { RepositoryClient } from '../tuf/client.js';
 
 /** What {@link verifyMirror} found in a complete, valid mirror. */
@@ -45,7 +46,7 @@ export async function verifyMirror(
       // The plain name (older Chassis clients) and the consistent name standard TUF clients fetch.
       for (const path of [d.path, ...consistentTargetPaths(d.path, { sha256: d.sha256 })]) {
         const file = join(dir, path);
-        const st = await stat(file).catch(() => undefined);
+        const st = await statIfPresent(file);
         if (!st?.isFile()) {
           missing.push(path);
           continue;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { statIfPresent } from '../repo/stat-present.js';
 import { notFound, Transport } from './transport.js';
 
 /** Reads a repository from a local folder (`file:` URLs), refusing paths outside it. */
@@ -17,7 +17,8 @@ export class FileTransport extends Transport {
     const file = fileURLToPath(url);
     const rel = relative(this.root, file);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw notFound(url);
-    const st = await stat(file).catch(() => undefined);
+    // Only an absent file is a 404; a broken one is a typed error naming it.
+    const st = await statIfPresent(file);
     if (!st?.isFile()) throw notFound(url);
     return createReadStream(file, { highWaterMark: chunkSize(st.size) });
   }
