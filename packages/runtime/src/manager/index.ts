@@ -1,4 +1,5 @@
 export type { Checkpoint } from './context.js';
 export * from './driver-manager.js';
 export type { DriverRecord, VersionRecord } from './records.js';
+export * from './restart-supervisor.js';
 export * from './types.js';

@@ -20,6 +20,7 @@ import type {
   InstallSource,
   Principal,
   ResourceInfo,
+  RestartStatus,
   RolloutPolicy,
   RuntimeApi,
   UpdateNotice,
@@ -35,6 +36,8 @@ export interface UpdateChecker {
     installed: readonly { id: string; version: string; category: string }[],
   ): Promise<UpdateNotice[]>;
 }
+
+const restarts = (r: RestartStatus | undefined) => (r ? { restarts: r } : {});
 
 function isManaged(h: DriverHandle): h is ManagedDriverHandle {
   return typeof (h as Partial<ManagedDriverHandle>).metrics === 'function';
@@ -67,6 +70,8 @@ export class ManagementRuntime implements RuntimeApi {
     private readonly limitsOf?: (
       descriptor: DriverVersionInfo['descriptor'],
     ) => NonNullable<DriverVersionInfo['limits']>,
+    /** Automatic restarts of a version (the server's restart supervisor). */
+    private readonly restartsOf?: (id: string, version: string) => RestartStatus | undefined,
   ) {
     this.lifecycle$ = lifecycle.lifecycle$;
     this.upgrades$ = manager.upgrades$;
@@ -110,6 +115,7 @@ export class ManagementRuntime implements RuntimeApi {
         messages: loaded?.messages ?? {},
         ...(loaded && this.limitsOf ? { limits: this.limitsOf(loaded.descriptor) } : {}),
         ...(state?.state === 'Failed' && state.cause ? { failure: state.cause } : {}),
+        ...restarts(this.restartsOf?.(id, rec.version)),
       };
     });
     const main = versions.find((v) => v.active) ?? versions[0];
