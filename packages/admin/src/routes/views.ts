@@ -18,6 +18,8 @@ export interface VersionSummary {
   readonly sha256: string;
   readonly signature: DriverVersionInfo['signature'];
   readonly failure?: DriverVersionInfo['failure'];
+  /** Automatic restarts after faults (attempts, last error, next retry, given up). */
+  readonly restarts?: DriverVersionInfo['restarts'];
 }
 
 /** A row of `GET /api/drivers`. */
@@ -52,6 +54,7 @@ function versionSummary(v: DriverVersionInfo): VersionSummary {
     sha256: v.sha256,
     signature: v.signature,
     ...(v.failure ? { failure: v.failure } : {}),
+    ...(v.restarts ? { restarts: v.restarts } : {}),
   };
 }
 
