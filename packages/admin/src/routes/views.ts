@@ -20,6 +20,8 @@ export interface VersionSummary {
   readonly failure?: DriverVersionInfo['failure'];
   /** Heap cap, message cap, environment allow-list and granted permissions. */
   readonly limits?: DriverVersionInfo['limits'];
+  /** Automatic restarts after faults (attempts, last error, next retry, given up). */
+  readonly restarts?: DriverVersionInfo['restarts'];
 }
 
 /** A row of `GET /api/drivers`. */
@@ -55,6 +57,7 @@ function versionSummary(v: DriverVersionInfo): VersionSummary {
     signature: v.signature,
     ...(v.failure ? { failure: v.failure } : {}),
     ...(v.limits ? { limits: v.limits } : {}),
+    ...(v.restarts ? { restarts: v.restarts } : {}),
   };
 }
 

@@ -1,5 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { limitsLine } from './drivers-render.js';
+import { limitsLine, recordLine, restartLines } from './drivers-render.js';
+
+const version = { version: '1.0.0', state: 'Failed', active: true, resources: [], installedAt: '' };
+
+describe('drivers show: restarts and recovery', () => {
+  it.each([
+    {
+      name: 'given up: attempts, the hint and the last error',
+      v: {
+        ...version,
+        failure: { code: 'CHASSIS_E_LOADER_DRIVER_CRASHED', message: 'exited 3' },
+        restarts: {
+          attempts: 5,
+          maxAttempts: 5,
+          gaveUp: true,
+          lastError: { code: 'CHASSIS_E_LOADER_DRIVER_CRASHED', message: 'exited 3' },
+        },
+      },
+      lines: [
+        '1.0.0 failed: CHASSIS_E_LOADER_DRIVER_CRASHED exited 3',
+        '1.0.0 restarts: 5/5, gave up (restart it by hand once the cause is fixed); last error CHASSIS_E_LOADER_DRIVER_CRASHED exited 3',
+      ],
+    },
+    {
+      name: 'retry scheduled',
+      v: {
+        ...version,
+        restarts: {
+          attempts: 1,
+          maxAttempts: 5,
+          gaveUp: false,
+          nextRetryAt: '2026-01-01T00:00:01Z',
+        },
+      },
+      lines: ['1.0.0 restarts: 1/5, next retry at 2026-01-01T00:00:01Z'],
+    },
+    { name: 'never faulted: nothing', v: { ...version, state: 'Running' }, lines: [] },
+  ])('$name', ({ v, lines }) => {
+    expect(restartLines([v])).toEqual(lines);
+  });
+
+  it('an interrupted record says how it was recovered', () => {
+    expect(
+      recordLine({
+        action: 'upgrade',
+        driverId: 'd',
+        from: '1.0.0',
+        to: '2.0.0',
+        result: 'interrupted',
+        resources: [],
+        recovery: { outcome: 'rolled-back', resources: [{ id: 'pool-a', version: '1.0.0' }] },
+      }),
+    ).toBe(
+      'upgrade d 1.0.0 → 2.0.0: interrupted (recovered at start: rolled-back, rebound pool-a→1.0.0)',
+    );
+  });
+});
 
 describe('limitsLine (drivers show)', () => {
   it.each([

@@ -18,7 +18,29 @@ export function limitsLine(l: LimitsRow): string {
 export function recordLine(r: UpgradeRecordRow): string {
   const moved = r.resources.length > 0 ? `; moved ${r.resources.map((x) => x.id).join(', ')}` : '';
   const span = r.from || r.to ? ` ${r.from ?? ''}${r.from && r.to ? ' → ' : ''}${r.to ?? ''}` : '';
-  return `${r.action} ${r.driverId}${span}: ${r.result}${moved}`;
+  const recovered = r.recovery
+    ? ` (recovered at start: ${r.recovery.outcome}${r.recovery.resources.length > 0 ? `, rebound ${r.recovery.resources.map((x) => `${x.id}→${x.version}`).join(', ')}` : ''})`
+    : '';
+  return `${r.action} ${r.driverId}${span}: ${r.result}${recovered}${moved}`;
+}
+
+/** Lines under the versions table: why a version failed and how its restarts go. */
+export function restartLines(versions: readonly DriverRow['versions'][number][]): string[] {
+  return versions.flatMap((v) => {
+    const lines: string[] = [];
+    if (v.failure) lines.push(`${v.version} failed: ${v.failure.code} ${v.failure.message}`);
+    const r = v.restarts;
+    if (r) {
+      const status = r.gaveUp
+        ? 'gave up (restart it by hand once the cause is fixed)'
+        : r.nextRetryAt
+          ? `next retry at ${r.nextRetryAt}`
+          : 'up';
+      const last = r.lastError ? `; last error ${r.lastError.code} ${r.lastError.message}` : '';
+      lines.push(`${v.version} restarts: ${r.attempts}/${r.maxAttempts}, ${status}${last}`);
+    }
+    return lines;
+  });
 }
 
 /** The table of `drivers list`. */
@@ -51,6 +73,7 @@ export function renderDriver(d: DriverRow): string {
       ['VERSION', 'STATE', 'ACTIVE', 'RESOURCES'],
       d.versions.map((v) => [v.version, v.state, v.active ? 'yes' : '', v.resources.join(',')]),
     ),
+    ...restartLines(d.versions),
     '',
     renderTable(
       ['PROPERTY', 'LABEL', 'TYPE', 'REQUIRED', 'SECRET', 'DEFAULT'],

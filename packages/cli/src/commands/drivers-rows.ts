@@ -14,6 +14,16 @@ export interface VersionRow {
   resources: string[];
   installedAt: string;
   form?: FormFieldRow[];
+  /** The cause when `state` is `Failed`. */
+  failure?: { code: string; message: string };
+  /** Automatic restarts after faults. */
+  restarts?: {
+    attempts: number;
+    maxAttempts: number;
+    gaveUp: boolean;
+    lastError?: { code: string; message: string };
+    nextRetryAt?: string;
+  };
   /** What its environment runs with (absent from servers that predate confinement). */
   limits?: LimitsRow;
 }
@@ -103,4 +113,6 @@ export interface UpgradeRecordRow {
   to?: string;
   result: string;
   resources: { id: string }[];
+  /** How start-up recovery closed an `interrupted` record. */
+  recovery?: { outcome: string; resources: { id: string; version: string }[] };
 }

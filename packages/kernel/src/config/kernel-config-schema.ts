@@ -94,6 +94,20 @@ export const KERNEL_CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { level: { type: 'string', enum: [...LOG_LEVELS], default: d.log.level } },
     },
+    restartLimits: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        maxAttempts: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 1_000_000,
+          default: d.restartLimits.maxAttempts,
+        },
+        healthyAfterMs: ms(d.restartLimits.healthyAfterMs),
+      },
+    },
     confinement: {
       type: 'object',
       default: {},

@@ -53,8 +53,18 @@ export interface KernelConfig {
     readonly callTimeoutMs: number;
   };
   readonly log: { readonly level: LogLevel };
+  /** When the runtime stops restarting a driver whose environment keeps faulting. */
+  readonly restartLimits: RestartLimitsConfig;
   /** What drivers may reach: trust, environment allow-list, permission grants, limits. */
   readonly confinement: ConfinementConfig;
+}
+
+/** Limits of automatic restarts after a driver's environment faulted (crash, hang, OOM). */
+export interface RestartLimitsConfig {
+  /** Restarts tried in a row before giving up (the driver then stays `Failed`). */
+  readonly maxAttempts: number;
+  /** A restarted driver that stays healthy this long has its attempt counter reset. */
+  readonly healthyAfterMs: number;
 }
 
 /**
@@ -96,6 +106,7 @@ export interface KernelConfigInput {
   readonly isolation?: Partial<KernelConfig['isolation']>;
   readonly executor?: Partial<KernelConfig['executor']>;
   readonly log?: Partial<KernelConfig['log']>;
+  readonly restartLimits?: Partial<RestartLimitsConfig>;
   readonly confinement?: Partial<ConfinementConfig>;
 }
 
@@ -106,6 +117,7 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = deepFreeze({
   isolation: { default: 'worker', overrides: {} },
   executor: { concurrency: 8, queueLimit: 1000, callTimeoutMs: 30_000 },
   log: { level: 'info' },
+  restartLimits: { maxAttempts: 5, healthyAfterMs: 60_000 },
   confinement: {
     trusted: [],
     env: [],

@@ -47,6 +47,7 @@ describe('parseKernelConfig: valid input', () => {
         isolation: { default: 'process', overrides: { 'com.example.solidfire': 'in-process' } },
         executor: { concurrency: 1, queueLimit: 5, callTimeoutMs: 100 },
         log: { level: 'debug' },
+        restartLimits: { maxAttempts: 0, healthyAfterMs: 5 },
       }),
       format: 'json',
       expected: {
@@ -55,6 +56,7 @@ describe('parseKernelConfig: valid input', () => {
         isolation: { default: 'process', overrides: { 'com.example.solidfire': 'in-process' } },
         executor: { concurrency: 1, queueLimit: 5, callTimeoutMs: 100 },
         log: { level: 'debug' },
+        restartLimits: { maxAttempts: 0, healthyAfterMs: 5 },
         confinement: DEFAULT_KERNEL_CONFIG.confinement,
       },
     },

@@ -67,6 +67,25 @@ export interface DriverVersionInfo {
       readonly read: readonly string[];
     };
   };
+  /** Automatic restarts after faults (kernel config `restartLimits`); absent: never faulted. */
+  readonly restarts?: RestartStatus;
+}
+
+/** Automatic restarts of one driver version after its environment faulted. */
+export interface RestartStatus {
+  /** Restarts tried in a row; reset to 0 once the version stayed healthy `healthyAfterMs`. */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  /** The last fault (or failed restart). */
+  readonly lastError?: SerializedError;
+  readonly lastFaultAt?: string;
+  /** When the next restart is due (absent when none is scheduled). */
+  readonly nextRetryAt?: string;
+  /**
+   * True once `maxAttempts` restarts did not help: the version stays `Failed` (its lifecycle
+   * cause is the last fault) until an operator restarts it.
+   */
+  readonly gaveUp: boolean;
 }
 
 /** A driver (all its installed versions). */

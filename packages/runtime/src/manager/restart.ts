@@ -1,4 +1,4 @@
-import { ChassisError } from '@chassis/kernel';
+import { ChassisError, serializeError } from '@chassis/kernel';
 import { swapResources } from '../upgrade/swap.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
 import { loadVersion, startVersion, unloadVersion } from './environments.js';
@@ -26,11 +26,20 @@ export async function restartVersion(
     const old = inst.loaded.get(version);
     inst.loaded.delete(version);
     if (old) await unloadVersion(ctx, old);
+    // A version left `Failed` by an earlier failed restart has no environment any more.
+    else if (ctx.lifecycle.get(id, version)?.state === 'Failed')
+      ctx.lifecycle.transition(id, version, 'Unloaded');
     const { loaded } = await loadVersion(ctx, rec.car, { id, version, sha256: rec.sha256 });
     try {
       await startVersion(ctx, loaded);
     } catch (err) {
-      await unloadVersion(ctx, loaded);
+      // Its environment goes, but the version stays `Failed` with the start error as its cause:
+      // that is what operators (and the restart supervisor's give-up) must see.
+      await loaded.handle
+        .dispose()
+        .catch((e: unknown) =>
+          ctx.logger.warn({ driver: id, version, err: serializeError(e) }, 'dispose failed'),
+        );
       throw err;
     }
     inst.loaded.set(version, loaded);

@@ -29,6 +29,8 @@ import type {
   InstallSource,
   Principal,
   ResourceInfo,
+  RestartStatus,
+  RolloutPolicy,
   RuntimeApi,
   UpdateNotice,
   UpgradeRecord,
@@ -45,6 +47,8 @@ export interface UpdateChecker {
     installed: readonly { id: string; version: string; category: string }[],
   ): Promise<UpdateNotice[]>;
 }
+
+const restarts = (r: RestartStatus | undefined) => (r ? { restarts: r } : {});
 
 function isManaged(h: DriverHandle): h is ManagedDriverHandle {
   return typeof (h as Partial<ManagedDriverHandle>).metrics === 'function';
@@ -79,6 +83,8 @@ export class ManagementRuntime implements RuntimeApi {
     ) => NonNullable<DriverVersionInfo['limits']>,
     /** The host's extension points: their `safe` methods are what a resource test may run. */
     private readonly extensionPoints: readonly ExtensionPoint<unknown>[] = [],
+    /** Automatic restarts of a version (the server's restart supervisor). */
+    private readonly restartsOf?: (id: string, version: string) => RestartStatus | undefined,
   ) {
     this.lifecycle$ = lifecycle.lifecycle$;
     this.upgrades$ = manager.upgrades$;
@@ -122,6 +128,7 @@ export class ManagementRuntime implements RuntimeApi {
         messages: loaded?.messages ?? {},
         ...(loaded && this.limitsOf ? { limits: this.limitsOf(loaded.descriptor) } : {}),
         ...(state?.state === 'Failed' && state.cause ? { failure: state.cause } : {}),
+        ...restarts(this.restartsOf?.(id, rec.version)),
       };
     });
     const main = versions.find((v) => v.active) ?? versions[0];

@@ -6,7 +6,6 @@ import {
   DEFAULT_CATEGORY_RANKS,
   DEFAULT_KERNEL_CONFIG,
   type DriverHandle,
-  driverKey,
   type ExtensionPoint,
   type KernelConfig,
   LifecycleManager,
@@ -31,6 +30,7 @@ import {
 } from '@chassis/loader';
 import type { UpgradeRecord } from '../api/runtime-api.js';
 import { DriverManager } from '../manager/driver-manager.js';
+import { RestartSupervisor } from '../manager/restart-supervisor.js';
 import type { CarAcquirer, TrustVerifier } from '../manager/types.js';
 import { type DataDirLock, lockDataDir } from '../state/data-dir-lock.js';
 import { DirectoryStateStore } from '../state/directory-state-store.js';
@@ -156,10 +156,18 @@ async function composeServer(
   const cache = new CarCache(join(dataDir, 'cache'), {}, logger);
   // Scratch folders of a previous run (killed before it could remove them) are garbage.
   await rm(join(dataDir, 'scratch'), { recursive: true, force: true });
-  const attempts = new Map<string, number>();
   let stopping = false;
   // Declared before the manager because faults may arrive from any loaded handle.
   let manager: DriverManager;
+  const supervisor = new RestartSupervisor({
+    limits: config.restartLimits ?? DEFAULT_KERNEL_CONFIG.restartLimits,
+    restart: (id, version) => manager.restart(id, version),
+    logger,
+  });
+  // Whatever brought a version up (supervisor, operator, upgrade), its health is timed from now.
+  lifecycle.lifecycle$.subscribe((e) => {
+    if (e.from === 'Starting' && e.to === 'Running') supervisor.up(e.driver, e.version);
+  });
   // Late-bound: the resource service needs the manager, the manager asks it before moves.
   let resourceService: ResourceService;
   const onFault = (handle: ManagedDriverHandle, fault: Parameters<typeof serializeError>[0]) => {
@@ -167,23 +175,7 @@ async function composeServer(
     const state = lifecycle.get(id, version)?.state;
     if (state === 'Running' || state === 'Suspended' || state === 'Starting')
       lifecycle.transition(id, version, 'Failed', fault);
-    const key = driverKey({ id, version });
-    const attempt = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, attempt);
-    const delay = handle.restartPolicy.nextDelay(attempt);
-    logger.error(
-      { driver: id, version, attempt, delay, err: serializeError(fault) },
-      'driver faulted',
-    );
-    if (delay === null || stopping) return;
-    setTimeout(() => {
-      if (stopping) return;
-      manager
-        .restart(id, version)
-        .catch((err) =>
-          logger.error({ driver: id, version, err: serializeError(err) }, 'restart failed'),
-        );
-    }, delay).unref();
+    if (!stopping) supervisor.fault(id, version, fault, handle.restartPolicy);
   };
   manager = new DriverManager({
     lifecycle,
@@ -238,6 +230,7 @@ async function composeServer(
       return { ...c.limits, env: c.env, permissions: c.permissions };
     },
     options.extensionPoints ?? [],
+    (id, version) => supervisor.status(id, version),
   );
   runtime.uploadDir = uploads;
 
@@ -319,6 +312,7 @@ async function composeServer(
     },
     async stop() {
       stopping = true;
+      supervisor.stop();
       for (const e of resources.list()) await e.compartment.close();
       await manager.shutdown();
       lifecycle.close();

@@ -17,6 +17,11 @@ export const kernelCodes = defineCodes({
     summary: 'A lifecycle step (start, stop) did not finish in time',
   },
   CHASSIS_E_LIFECYCLE_STEP_FAILED: { status: 500, summary: 'A lifecycle step (start, stop) threw' },
+  CHASSIS_E_LIFECYCLE_RESTARTS_EXHAUSTED: {
+    status: 503,
+    summary:
+      'A faulting driver was restarted restartLimits.maxAttempts times without staying healthy; it stays Failed until an operator restarts it',
+  },
   CHASSIS_E_ORDER_CYCLE: { status: 422, summary: 'Drivers require each other in a cycle' },
   CHASSIS_E_ORDER_MISSING_DEP: {
     status: 422,
