@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AdminServer, createAdminServer } from '@chassis/admin';
@@ -142,5 +142,16 @@ describe('chassis resources / drivers upgrade (real runtime)', () => {
     expect([del.code, del.out.trim()]).toEqual([0, 'deleted pool-a']);
     const again = await cli('resources', 'delete', 'pool-a');
     expect([again.code, again.err.split(':')[0]]).toEqual([1, 'CHASSIS_E_RESOURCE_NOT_FOUND']);
+  });
+});
+
+describe('chassis drivers install (errors)', () => {
+  it("names the operator's file, not the server's temp path", async () => {
+    const file = join(root, 'broken.car');
+    await writeFile(file, 'not a zip at all');
+    const res = await cli('drivers', 'install', file);
+    expect(res.code).toBe(1);
+    expect(res.err).toContain(file);
+    expect(res.err).not.toContain('upload.car');
   });
 });
