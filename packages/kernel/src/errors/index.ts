@@ -1,4 +1,6 @@
+export * from './advice.js';
 export * from './chassis-error.js';
 export * from './codes/spec.js';
 export * from './driver-error.js';
+export * from './reference.js';
 export * from './registry.js';
