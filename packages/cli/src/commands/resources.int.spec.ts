@@ -110,6 +110,8 @@ describe('chassis resources / drivers upgrade (real runtime)', () => {
     const refused = await cli('drivers', 'upgrade', ID, '--version', '1.1.0');
     expect(refused.code).toBe(ExitCode.usage);
     expect(refused.err).toContain('pass --yes');
+    // The plan was shown to whoever would have confirmed.
+    expect(refused.out).toContain(`upgrade ${ID} 1.0.0 → 1.1.0 · policy one-at-a-time`);
     expect(server.runtime.getResource('pool-a').binding.version).toBe('1.0.0');
     const partial = await cli(
       'drivers',
@@ -122,8 +124,7 @@ describe('chassis resources / drivers upgrade (real runtime)', () => {
       '--yes',
     );
     expect(partial.code).toBe(0);
-    expect(partial.out).toContain('active after: 1.0.0');
-    expect(partial.out).toContain(`upgrade ${ID} 1.0.0 → 1.1.0: succeeded; moved pool-b`);
+    expect(partial.out).toBe(`upgrade ${ID} 1.0.0 → 1.1.0: succeeded; moved pool-b\n`);
     expect(server.runtime.getResource('pool-b').binding.version).toBe('1.1.0');
     expect(server.runtime.getResource('pool-a').binding.version).toBe('1.0.0');
   });
