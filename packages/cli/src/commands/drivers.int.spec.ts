@@ -52,6 +52,15 @@ describe('chassis drivers / resources (against a real admin server)', () => {
     ]);
   });
 
+  it('lists available updates, and checks now with --check', async () => {
+    const list = await admin('drivers', 'updates');
+    expect(list.out).toMatch(/com\.example\.solidfire\s+storage\s+2\.0\.0\s+2\.1\.0/);
+    const checked = await admin('drivers', 'updates', '--check', '--json');
+    expect(JSON.parse(checked.out)).toEqual([
+      expect.objectContaining({ id: 'com.example.solidfire', available: '2.1.0' }),
+    ]);
+  });
+
   it('shows a driver with its form (labels for --locale) and resources', async () => {
     const res = await admin('drivers', 'show', 'com.example.solidfire', '--locale', 'fr');
     expect(res.code).toBe(0);
