@@ -32,7 +32,10 @@ describe('OpenAPI document', () => {
     const missing: string[] = [];
     const walk = (node: unknown, where: string): void => {
       if (!node || typeof node !== 'object') return;
-      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}[${i}]`));
+      if (Array.isArray(node)) {
+        for (const [i, n] of node.entries()) walk(n, `${where}[${i}]`);
+        return;
+      }
       const o = node as { required?: unknown; properties?: Record<string, unknown> };
       // `required: true` on a parameter or request body is not a schema's list.
       if (Array.isArray(o.required))
