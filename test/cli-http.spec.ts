@@ -315,6 +315,7 @@ describe('chassis drivers / resources against the example server', { timeout: LO
       'canary',
       '--canaries',
       '1',
+      '--yes',
     ]);
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout.trim()).toBe(`upgrade ${SF} 1.0.0 → 1.1.0: succeeded; moved pool-1, pool-2`);
@@ -391,6 +392,7 @@ describe('chassis drivers / resources against the example server', { timeout: LO
       'canary',
       '--canaries',
       '1',
+      '--yes',
     ]);
     expectFailure(up, 'CHASSIS_E_UPGRADE_HEALTH_FAILED');
     expect(bindings(await resourcesViaCli())).toEqual({ 'pool-1': '1.0.0', 'pool-2': '1.0.0' });

@@ -404,7 +404,7 @@ describe('a signed TUF repository feeding the example server (chassis CLI + serv
       /update +storage +com\.example\.solidfire 1\.0\.0 → 1\.1\.0 available/.test(server!.output()),
     );
 
-    expect(await chassis('drivers', 'upgrade', STORAGE, ...admin)).toMatch(
+    expect(await chassis('drivers', 'upgrade', STORAGE, '--yes', ...admin)).toMatch(
       /upgrade com\.example\.solidfire 1\.0\.0 → 1\.1\.0: succeeded; moved pool-1/,
     );
     const d = JSON.parse(

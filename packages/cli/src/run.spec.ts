@@ -32,7 +32,7 @@ describe('CLI hygiene', () => {
     const ok = await run('explain', 'chassis_e_cli_usage');
     expect([ok.code, ok.out]).toEqual([
       ExitCode.ok,
-      'CHASSIS_E_CLI_USAGE (HTTP 400)\n  The command line is invalid\n',
+      'CHASSIS_E_CLI_USAGE (HTTP 400)\n  The command line is invalid\n  what to do: Read the message, then `chassis <command> --help` for the arguments and options.\n',
     ]);
     const json = await run('explain', 'CHASSIS_E_CLI_UNREACHABLE', '--json');
     expect(JSON.parse(json.out)).toMatchObject({ code: 'CHASSIS_E_CLI_UNREACHABLE', status: 502 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { as, testServer } from '../server/test-server.js';
-import { openApiDocument } from './document.js';
+import { openApiDocument, operationId } from './document.js';
 
 describe('OpenAPI document', () => {
   it('documents every registered route (method and path) and nothing else', async () => {
@@ -15,6 +15,35 @@ describe('OpenAPI document', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('gives every operation a unique operationId', () => {
+    const ids = Object.values(openApiDocument.paths).flatMap((ops) =>
+      Object.values(ops).map((op) => (op as { operationId?: string }).operationId),
+    );
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(operationId('post', '/api/drivers/{id}/upgrade-plan')).toBe(
+      'postDriversByIdUpgradePlan',
+    );
+  });
+
+  it('defines every property a schema marks required', () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) {
+        for (const [i, n] of node.entries()) walk(n, `${where}[${i}]`);
+        return;
+      }
+      const o = node as { required?: unknown; properties?: Record<string, unknown> };
+      // `required: true` on a parameter or request body is not a schema's list.
+      if (Array.isArray(o.required))
+        for (const key of o.required) if (!o.properties?.[key]) missing.push(`${where}.${key}`);
+      for (const [k, v] of Object.entries(node)) walk(v, `${where}.${k}`);
+    };
+    walk(openApiDocument, '#');
+    expect(missing).toEqual([]);
   });
 
   it('is served at /openapi.json as OpenAPI 3.1 with bearer security', async () => {

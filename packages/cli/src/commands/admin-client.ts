@@ -119,6 +119,27 @@ export async function call<T>(
   return (await res.json()) as T;
 }
 
+/**
+ * The server reads an upload from its own temp file (`…/upload.car`): an error naming that
+ * path means nothing to the operator. Names the operator's file instead, in the message and
+ * in every string of the details.
+ */
+export function namedForUser(err: unknown, file: string): unknown {
+  if (!ChassisError.is(err)) return err;
+  const temp = /(?:[A-Za-z]:)?[^\s"'`]*[\\/]upload\.car\b/g;
+  const fix = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? v.replace(temp, file)
+      : Array.isArray(v)
+        ? v.map(fix)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]))
+          : v;
+  return new ChassisError(err.code, fix(err.message) as string, {
+    details: fix(err.details) as Record<string, unknown>,
+  });
+}
+
 /** Reads a local file for upload. */
 export async function readUpload(path: string): Promise<Buffer> {
   return readFile(path);

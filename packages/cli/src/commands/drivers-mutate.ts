@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { call, readUpload, withConnection } from './admin-client.js';
+import { call, namedForUser, readUpload, withConnection } from './admin-client.js';
 import { parseAssignments } from './drivers-assignments.js';
 import { recordLine, renderConfigured } from './drivers-render.js';
 import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
@@ -27,7 +27,11 @@ export function registerDriverMutationCommands(drivers: Command): void {
         `installing ${target}`,
         async () =>
           existsSync(target)
-            ? call<UpgradeRecordRow>(c, 'POST', '/api/drivers', await readUpload(target))
+            ? call<UpgradeRecordRow>(c, 'POST', '/api/drivers', await readUpload(target)).catch(
+                (err: unknown) => {
+                  throw namedForUser(err, target);
+                },
+              )
             : call<UpgradeRecordRow>(c, 'POST', '/api/drivers', {
                 source: {
                   kind: 'repository',

@@ -3,6 +3,14 @@ import { call, withConnection } from './admin-client.js';
 import { renderDriver, renderDriverList } from './drivers-render.js';
 import type { DriverRow } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
+import { table } from './table.js';
+
+interface UpdateRow {
+  id: string;
+  installed: string;
+  available: string;
+  category: string;
+}
 
 /** Registers the read-only `drivers list` and `drivers show`. */
 export function registerDriverReadCommands(drivers: Command): void {
@@ -26,5 +34,25 @@ export function registerDriverReadCommands(drivers: Command): void {
         `/api/drivers/${enc(id)}?locale=${enc(opts.locale)}`,
       );
       print(cmd, d, () => renderDriver(d));
+    });
+
+  withConnection(
+    drivers.command('updates').description('List newer versions the repository offers'),
+  )
+    .option('--check', 'refresh the repository metadata now first')
+    .action(async (opts: { check?: boolean }, cmd: Command) => {
+      const rows = await call<UpdateRow[]>(
+        conn(cmd),
+        opts.check ? 'POST' : 'GET',
+        opts.check ? '/api/updates/check' : '/api/updates',
+      );
+      print(cmd, rows, () =>
+        rows.length === 0
+          ? 'no updates available'
+          : table(
+              ['ID', 'CATEGORY', 'INSTALLED', 'AVAILABLE'],
+              rows.map((u) => [u.id, u.category, u.installed, u.available]),
+            ),
+      );
     });
 }

@@ -106,12 +106,15 @@ export function registerUpgradeCommand(drivers: Command): void {
         return;
       }
       const { out, err } = output(cmd);
-      // With --json, stdout carries only the record; `--plan --json` gives the plan.
-      (c.json ? err : out)(
-        plan
-          ? `${renderPlan(plan)}\n\n`
-          : `${id}: the target is not installed yet; the server fetches it from the repository and checks it before anything moves.\n`,
-      );
+      // Shown to the person who must confirm; with --yes (scripts) stdout keeps only the
+      // record, and `--plan` shows the plan on its own.
+      if (!opts.yes) {
+        out(
+          plan
+            ? `${renderPlan(plan)}\n\n`
+            : `${id}: the target is not installed yet; the server fetches it from the repository and checks it before anything moves.\n`,
+        );
+      }
       if (plan) refuseFailed(plan);
       if (!(await confirm(`Apply this upgrade of ${id}?`, opts.yes))) {
         err('not applied\n');

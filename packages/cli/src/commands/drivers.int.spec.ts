@@ -52,6 +52,15 @@ describe('chassis drivers / resources (against a real admin server)', () => {
     ]);
   });
 
+  it('lists available updates, and checks now with --check', async () => {
+    const list = await admin('drivers', 'updates');
+    expect(list.out).toMatch(/com\.example\.solidfire\s+storage\s+2\.0\.0\s+2\.1\.0/);
+    const checked = await admin('drivers', 'updates', '--check', '--json');
+    expect(JSON.parse(checked.out)).toEqual([
+      expect.objectContaining({ id: 'com.example.solidfire', available: '2.1.0' }),
+    ]);
+  });
+
   it('shows a driver with its form (labels for --locale) and resources', async () => {
     const res = await admin('drivers', 'show', 'com.example.solidfire', '--locale', 'fr');
     expect(res.code).toBe(0);
@@ -85,15 +94,15 @@ describe('chassis drivers / resources (against a real admin server)', () => {
   });
 
   it('upgrades with a canary policy, rolls back, and lists resources with their bound versions', async () => {
-    const up = await admin(
-      'drivers',
-      'upgrade',
-      'com.example.solidfire',
-      '--policy',
-      'canary',
-      '--canaries',
-      '1',
-    );
+    const args = ['drivers', 'upgrade', 'com.example.solidfire', '--policy', 'canary'];
+    // Not a terminal and no --yes: nobody confirmed, nothing moves.
+    const unconfirmed = await admin(...args, '--canaries', '1');
+    expect([unconfirmed.code, unconfirmed.err]).toEqual([
+      2,
+      'CHASSIS_E_CLI_USAGE: Not a terminal, so nobody can confirm: pass --yes to apply without asking.\n',
+    ]);
+    expect(runtime.getResource('pool-1').binding.version).toBe('2.0.0');
+    const up = await admin(...args, '--canaries', '1', '--yes');
     expect(up.code).toBe(0);
     expect(up.out).toContain(
       'upgrade com.example.solidfire 2.0.0 → 2.1.0: succeeded; moved pool-1, pool-2',

@@ -1,4 +1,10 @@
-import { ChassisError, ERROR_CODES, type ErrorCodeSpec, isErrorCode } from '@chassis/kernel/errors';
+import {
+  adviceFor,
+  ChassisError,
+  ERROR_CODES,
+  type ErrorCodeSpec,
+  isErrorCode,
+} from '@chassis/kernel/errors';
 import type { Command } from 'commander';
 import { output } from './admin-client.js';
 
@@ -23,10 +29,10 @@ export function registerExplainCommand(program: Command): void {
       const spec: ErrorCodeSpec = ERROR_CODES[code];
       const { out } = output(cmd);
       if (opts.json) {
-        out(`${JSON.stringify({ code, ...spec })}\n`);
+        out(`${JSON.stringify({ code, ...spec, action: adviceFor(code) })}\n`);
         return;
       }
-      out(`${code} (HTTP ${spec.status})\n  ${spec.summary}\n`);
+      out(`${code} (HTTP ${spec.status})\n  ${spec.summary}\n  what to do: ${adviceFor(code)}\n`);
       if (spec.deprecated) out(`  deprecated: ${spec.deprecated}\n`);
     });
 }

@@ -39,6 +39,28 @@ async function progress(
   };
 }
 
+/** Progress of `repo export`: a bytes bar on a terminal, nothing otherwise (one line at the end). */
+async function exportProgress(
+  quiet: boolean,
+): Promise<{ onProgress?: (p: MirrorProgress) => void; stop: () => void }> {
+  if (quiet || !process.stderr.isTTY) return { stop: () => {} };
+  const { SingleBar } = await cliProgress();
+  const bar = new SingleBar({
+    format: '{bar} {percentage}% | {value}/{total} bytes',
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  return {
+    onProgress: (p) => {
+      if (!started) bar.start(Math.max(p.totalBytes, 1), 0);
+      started = true;
+      bar.update(p.bytes);
+    },
+    stop: () => bar.stop(),
+  };
+}
+
 /** Registers the copying side of `chassis repo`: `mirror`, `mirror-verify`, `export`, `import`. */
 export function registerRepoMirrorCommands(repo: Command): void {
   repo
@@ -113,13 +135,26 @@ export function registerRepoMirrorCommands(repo: Command): void {
     .argument('<dir>', 'repository folder')
     .argument('<file>', 'bundle file to write')
     .option('--json', 'print JSON')
-    .action(async (dir: string, file: string, opts: { json?: boolean }, cmd: Command) => {
-      const { exportBundle } = await repository();
-      const r = await exportBundle(dir, file);
-      const { out } = io(cmd);
-      if (opts.json) return out(JSON.stringify({ file, ...r }));
-      out(`Exported ${r.cars} CAR(s) and metadata to ${file}`);
-    });
+    .option('--quiet', 'no progress output')
+    .action(
+      async (
+        dir: string,
+        file: string,
+        opts: { json?: boolean; quiet?: boolean },
+        cmd: Command,
+      ) => {
+        const { exportBundle } = await repository();
+        const p = await exportProgress(Boolean(opts.quiet || opts.json));
+        const r = await exportBundle(
+          dir,
+          file,
+          p.onProgress ? { onProgress: p.onProgress } : {},
+        ).finally(p.stop);
+        const { out } = io(cmd);
+        if (opts.json) return out(JSON.stringify({ file, ...r }));
+        out(`Exported ${r.cars} CAR(s) and metadata to ${file}`);
+      },
+    );
 
   repo
     .command('import')

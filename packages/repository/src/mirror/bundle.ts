@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ChassisError } from '@chassis/kernel';
 import unzipper from 'unzipper';
@@ -19,7 +20,12 @@ import {
 } from '../repo/layout.js';
 import { readRepositoryState } from '../repo/state.js';
 import { entryOfTarget } from '../tuf/entry.js';
-import { type MirrorOptions, type MirrorResult, mirrorRepository } from './mirror.js';
+import {
+  type MirrorOptions,
+  type MirrorProgress,
+  type MirrorResult,
+  mirrorRepository,
+} from './mirror.js';
 import { verifyMirror } from './verify.js';
 
 /** Fixed entry time, so the same repository always exports to the same bytes. */
@@ -38,9 +44,14 @@ const DEFAULT_BUNDLE_LIMITS: BundleLimits = { maxEntries: 100_000, maxBytes: 64 
 /**
  * Writes the current state of a repository folder (all root versions, the current targets and
  * snapshot, the timestamp and every listed CAR) into one zip file for sneakernet transfer.
- * Returns the number of CARs exported.
+ * Returns the number of CARs exported. `onProgress` hears the bytes written so far against the
+ * CARs' total (metadata is small and not counted), at most once per written chunk.
  */
-export async function exportBundle(repoDir: string, file: string): Promise<{ cars: number }> {
+export async function exportBundle(
+  repoDir: string,
+  file: string,
+  options: { readonly onProgress?: (p: MirrorProgress) => void } = {},
+): Promise<{ cars: number }> {
   const state = await readRepositoryState(repoDir);
   const zip = new yazl.ZipFile();
   const add = (name: string, compress: boolean) =>
@@ -50,11 +61,13 @@ export async function exportBundle(repoDir: string, file: string): Promise<{ car
   add(versionedName('targets', state.targets.signed.version), true);
   add(versionedName('snapshot', state.snapshot.signed.version), true);
   let cars = 0;
+  let totalBytes = 0;
   for (const t of Object.values(state.targets.signed.targets)) {
     const e = entryOfTarget(t);
     if (!e) continue;
     add(e.path, false);
     cars += 1;
+    totalBytes += t.length;
   }
   if (state.targets.signed.targets[REVOCATIONS_TARGET]) add(REVOCATIONS_TARGET, true);
   add(TIMESTAMP_FILE, true);
@@ -62,7 +75,23 @@ export async function exportBundle(repoDir: string, file: string): Promise<{ car
   await mkdir(dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
   try {
-    await pipeline(zip.outputStream, createWriteStream(tmp));
+    let bytes = 0;
+    const report = options.onProgress;
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        report?.({
+          phase: 'cars',
+          done: 0,
+          total: cars,
+          bytes: Math.min(bytes, totalBytes),
+          totalBytes,
+        });
+        done(null, chunk);
+      },
+    });
+    await pipeline(zip.outputStream, count, createWriteStream(tmp));
+    report?.({ phase: 'commit', done: cars, total: cars, bytes: totalBytes, totalBytes });
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });

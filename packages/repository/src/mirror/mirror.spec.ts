@@ -196,8 +196,14 @@ describe('export / import bundle', () => {
     const a = join(dir, 'a.zip');
     const b = join(dir, 'b.zip');
     expect(await exportBundle(repo, a)).toEqual({ cars: 3 });
-    await exportBundle(repo, b);
+    const seen: { phase: string; bytes: number; totalBytes: number }[] = [];
+    await exportBundle(repo, b, { onProgress: (p) => seen.push(p) });
     expect(await readFile(a)).toEqual(await readFile(b));
+    // Bytes only grow, and the last report is the commit with every CAR byte counted.
+    expect(seen.map((p) => p.bytes)).toEqual([...seen.map((p) => p.bytes)].sort((x, y) => x - y));
+    expect(seen.at(-1)).toMatchObject({ phase: 'commit' });
+    expect(seen.at(-1)?.bytes).toBe(seen.at(-1)?.totalBytes);
+    expect(seen.at(-1)?.totalBytes).toBeGreaterThan(0);
     const r = await importBundle(a, dst, { trustedRoot: rootFile });
     expect(r.drivers).toBe(3);
     expect((await verifyMirror(dst, rootFile)).drivers).toBe(3);

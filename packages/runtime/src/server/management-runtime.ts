@@ -212,10 +212,14 @@ export class ManagementRuntime implements RuntimeApi {
     return this.resourceService.configure(resourceId, properties);
   }
 
-  deleteResource(id: string, options: DeleteResourceOptions, _principal: Principal): Promise<void> {
+  async deleteResource(
+    id: string,
+    options: DeleteResourceOptions,
+    _principal: Principal,
+  ): Promise<void> {
     const driverId = this.resources.get(id).binding.driverId;
     // Under the driver's lock: a delete never races an upgrade moving the same resource.
-    return this.manager.locked(driverId, () => this.resourceService.remove(id, options));
+    await this.manager.locked(driverId, () => this.resourceService.remove(id, options));
   }
 
   async pinResource(

@@ -23,6 +23,14 @@ export const adminCodes = defineCodes({
     status: 500,
     summary: 'The admin address is already in use by another process',
   },
-  CHASSIS_E_CLI_USAGE: { status: 400, summary: 'The command line is invalid' },
-  CHASSIS_E_CLI_UNREACHABLE: { status: 502, summary: 'The admin API could not be reached' },
+  CHASSIS_E_CLI_USAGE: {
+    status: 400,
+    summary: 'The command line is invalid',
+    action: 'Read the message, then `chassis <command> --help` for the arguments and options.',
+  },
+  CHASSIS_E_CLI_UNREACHABLE: {
+    status: 502,
+    summary: 'The admin API could not be reached',
+    action: 'Check `--url` / `CHASSIS_URL` and that the management server runs and listens there.',
+  },
 });

@@ -54,11 +54,14 @@ export const kernelCodes = defineCodes({
     status: 409,
     summary:
       'A resource still has operations running or queued; wait for them, or delete with force',
+    action: 'Wait until `chassis resources show` reports 0 queued, or delete with `--force`.',
   },
   CHASSIS_E_RESOURCE_OP_NOT_SAFE: {
     status: 422,
     summary:
       'A resource test may run only the health check or an operation its contract marks read-only',
+    action:
+      'Run the test without `--operation`, or with one of the operations listed in `details.allowed`.',
   },
   CHASSIS_E_RESOURCE_OP_TIMEOUT: {
     status: 504,

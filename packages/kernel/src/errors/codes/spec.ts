@@ -7,6 +7,8 @@ export interface ErrorCodeSpec {
   readonly status: number;
   /** One line: what went wrong, in general terms. */
   readonly summary: string;
+  /** What an operator should do; absent: the advice for its HTTP status (see `adviceFor`). */
+  readonly action?: string;
   /** Set when the code is no longer raised: what replaced it. The code keeps its meaning. */
   readonly deprecated?: string;
 }

@@ -10,6 +10,8 @@ export const upgradeCodes = defineCodes({
     status: 409,
     summary:
       'The resources to move are bound to different versions or drivers; move each group on its own',
+    action:
+      'Run one `chassis drivers upgrade --resources …` per version (see `chassis resources list --driver <id>`).',
   },
   CHASSIS_E_UPGRADE_SAME_VERSION: {
     status: 409,

@@ -1,0 +1,180 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
+import { createManagementServer, type RuntimeApi } from '@chassis/runtime';
+import { buildFixtureCar } from '@chassis/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeRuntime } from '../testing/fake-runtime.js';
+
+const admin = { id: 'alice', roles: ['admin'] };
+
+/** What the suite needs to know about one implementation. */
+interface Subject {
+  readonly runtime: RuntimeApi;
+  readonly driverId: string;
+  /** The active version, and another installed one to upgrade to. */
+  readonly from: string;
+  readonly to: string;
+  readonly props: Record<string, unknown>;
+  readonly secret: string;
+  readonly badProps: Record<string, unknown>;
+  /** A read-only operation the resource's contract marks safe. */
+  readonly safeOp: string;
+  close(): Promise<void>;
+}
+
+async function realRuntime(): Promise<Subject> {
+  const root = await mkdtemp(join(tmpdir(), 'chassis-conformance-'));
+  const id = 'com.example.fixture';
+  const repo = join(root, 'repo');
+  await buildFixtureCar(repo, { id, version: '1.0.0' });
+  await buildFixtureCar(repo, { id, version: '1.1.0' });
+  const server = await createManagementServer({
+    dataDir: join(root, 'data'),
+    sources: [`file:${repo}`],
+    config: {
+      ...DEFAULT_KERNEL_CONFIG,
+      confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [id] },
+    },
+    extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
+  });
+  await server.start();
+  return {
+    runtime: server.runtime,
+    driverId: id,
+    from: '1.0.0',
+    to: '1.1.0',
+    props: { mVip: '10.0.0.1', password: 'hunter2-secret' },
+    secret: 'hunter2-secret',
+    badProps: { mVip: 'x'.repeat(40) },
+    safeOp: 'whoami',
+    async close() {
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function fakeRuntime(): Promise<Subject> {
+  const runtime = createFakeRuntime();
+  const driverId = 'com.example.solidfire';
+  await runtime.install({ kind: 'repository', id: driverId, version: '2.1.0' }, admin);
+  return {
+    runtime,
+    driverId,
+    from: '2.0.0',
+    to: '2.1.0',
+    props: { mVip: '10.0.0.9', clusterAdminUsername: 'admin', clusterAdminPassword: 'sekrit-pw' },
+    secret: 'sekrit-pw',
+    badProps: { mPort: 'nope' },
+    safeOp: 'stats',
+    close: async () => {},
+  };
+}
+
+const codeOf = async (p: Promise<unknown> | (() => unknown)) => {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    return (err as { code?: string }).code;
+  }
+  return undefined;
+};
+
+/**
+ * One `RuntimeApi` contract, run against the real runtime and against the fake the UI tests
+ * use: a behaviour the fake gets wrong here would make UI tests pass against something that
+ * does not exist.
+ */
+describe.each([
+  ['real runtime', realRuntime],
+  ['fake runtime', fakeRuntime],
+])('RuntimeApi conformance: %s', (_name, make) => {
+  let s: Subject;
+  beforeAll(async () => {
+    s = await make();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('answers unknown ids with typed not-found codes', async () => {
+    expect(await codeOf(() => s.runtime.getDriver('com.example.none'))).toBe(
+      'CHASSIS_E_UPGRADE_NOT_INSTALLED',
+    );
+    expect(await codeOf(() => s.runtime.getResource('nope'))).toBe('CHASSIS_E_RESOURCE_NOT_FOUND');
+    expect(await codeOf(s.runtime.deleteResource('nope', {}, admin))).toBe(
+      'CHASSIS_E_RESOURCE_NOT_FOUND',
+    );
+  });
+
+  it('creates a resource on the active version, masks secrets, refuses duplicates and bad input', async () => {
+    const input = { id: 'conf-1', kind: 'pool', driverId: s.driverId, properties: s.props };
+    const info = await s.runtime.createResource(input, admin);
+    expect(info.binding).toEqual({ driverId: s.driverId, version: s.from });
+    expect(info.state).toBe('active');
+    expect(JSON.stringify(info)).not.toContain(s.secret);
+    expect(await codeOf(s.runtime.createResource(input, admin))).toBe(
+      'CHASSIS_E_RESOURCE_DUPLICATE',
+    );
+    expect(
+      await codeOf(
+        s.runtime.createResource({ ...input, id: 'conf-bad', properties: s.badProps }, admin),
+      ),
+    ).toBe('CHASSIS_E_PROPS_INVALID');
+    expect(await codeOf(() => s.runtime.getResource('conf-bad'))).toBe(
+      'CHASSIS_E_RESOURCE_NOT_FOUND',
+    );
+  });
+
+  it('filters resources by driver, version and state', () => {
+    const ids = (f: Parameters<RuntimeApi['listResources']>[0]) =>
+      s.runtime.listResources(f).map((r) => r.resource.id);
+    expect(ids({ driverId: s.driverId, version: s.from })).toContain('conf-1');
+    expect(ids({ version: '9.9.9' })).toEqual([]);
+    expect(ids({ state: 'closed' })).toEqual([]);
+    expect(ids({ driverId: 'com.example.none' })).toEqual([]);
+  });
+
+  it('plans one resource at a time by default; a subset leaves the active version', async () => {
+    const plan = await s.runtime.planUpgrade(s.driverId, { version: s.to });
+    expect(plan).toMatchObject({ from: s.from, to: s.to, policy: { kind: 'one-at-a-time' } });
+    expect(plan.resources.map((r) => r.id)).toContain('conf-1');
+    expect(plan.steps.every((st) => st.resources.length <= 1)).toBe(true);
+    const subset = await s.runtime.planUpgrade(s.driverId, {
+      version: s.to,
+      resources: ['conf-1'],
+    });
+    expect(subset.activeAfter).toBe(s.from);
+    expect(subset.resources).toEqual([{ id: 'conf-1', from: s.from, to: s.to }]);
+  });
+
+  it('tests a resource with the health check or a safe operation, refuses others', async () => {
+    expect(await s.runtime.testResource('conf-1', {}, admin)).toMatchObject({
+      resource: 'conf-1',
+      operation: 'health',
+      ok: true,
+    });
+    expect((await s.runtime.testResource('conf-1', { operation: s.safeOp }, admin)).ok).toBe(true);
+    expect(
+      await codeOf(s.runtime.testResource('conf-1', { operation: 'deleteEverything' }, admin)),
+    ).toBe('CHASSIS_E_RESOURCE_OP_NOT_SAFE');
+  });
+
+  it('pins a resource to another installed version and releases the pin', async () => {
+    const pinned = await s.runtime.pinResource('conf-1', s.to, admin);
+    expect(pinned).toMatchObject({ binding: { version: s.to }, pinned: true });
+    const released = await s.runtime.pinResource('conf-1', null, admin);
+    expect(released.pinned).toBeUndefined();
+    expect(released.binding.version).toBe(s.to);
+  });
+
+  it('deletes a resource: gone from reads and lists', async () => {
+    await s.runtime.deleteResource('conf-1', {}, admin);
+    expect(await codeOf(() => s.runtime.getResource('conf-1'))).toBe(
+      'CHASSIS_E_RESOURCE_NOT_FOUND',
+    );
+    expect(s.runtime.listResources().map((r) => r.resource.id)).not.toContain('conf-1');
+  });
+});
