@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Page functions passed to `evaluate` run in the browser, so they see the DOM globals.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Page functions passed to `evaluate` run in the browser, so they see the DOM globals.
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, createAdminServer } from '../server/create-admin-server.js';
