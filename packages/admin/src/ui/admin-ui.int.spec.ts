@@ -37,7 +37,7 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
         .poll(() => page.textContent('#message'), poll)
         .toContain('CHASSIS_E_AUTH_INVALID');
       expect(await page.getAttribute('#message a.error-code', 'href')).toContain(
-        'docs/errors.md#chassis_e_auth_invalid',
+        'docs/errors.md#:~:text=CHASSIS_E_AUTH_INVALID',
       );
       expect(await page.isHidden('#app')).toBe(true);
 
