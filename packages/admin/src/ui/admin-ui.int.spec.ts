@@ -249,6 +249,9 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
       await page.click('#config-save');
       const mVip = page.locator('.field-error[data-key="mVip"]');
       await expect.poll(() => mVip.textContent(), poll).toContain('est obligatoire');
+      expect(await mVip.textContent()).toBe(
+        `« ${await page.textContent('label[for="f-mVip"]')} » est obligatoire.`,
+      );
       expect(await page.textContent('.field-error[data-key="mPort"]')).toContain(
         'doit être un nombre',
       );
