@@ -18,7 +18,7 @@ import type { DriverView, ResourceView } from './support/views.js';
  */
 
 const hasChromium = chromiumAvailable();
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../.reports/ui/', import.meta.url));
 const SF = 'com.example.solidfire';
 
 describe.skipIf(!hasChromium)('the example server’s admin web UI in headless Chromium', () => {
@@ -128,8 +128,17 @@ describe.skipIf(!hasChromium)('the example server’s admin web UI in headless C
       await expect.poll(() => upgradeButton.count(), poll).toBe(1);
       expect(await upgradeButton.textContent()).toBe('Upgrade to 1.1.0');
 
-      // ... and its Upgrade button moves the pool; the page follows without a reload.
+      // ... and its Upgrade button shows the server's plan (one at a time by default); applying
+      // it moves the pool and the page follows without a reload.
       await upgradeButton.click();
+      await page.waitForSelector('#upgrade-dialog[open]');
+      await expect
+        .poll(() => page.textContent('#upgrade-plan'), poll)
+        .toContain('From 1.0.0 to 1.1.0');
+      expect(await page.isChecked('#policy-one')).toBe(true);
+      await page.click('#upgrade-confirm');
+      await expect.poll(() => page.textContent('#upgrade-result'), poll).toContain('succeeded');
+      await page.click('#upgrade-cancel');
       await expect.poll(() => sf.locator('.version').textContent(), poll).toBe('1.1.0');
       await expect.poll(() => sf.locator('.state .badge').textContent(), poll).toBe('Running');
       await expect

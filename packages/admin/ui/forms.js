@@ -93,7 +93,8 @@ export function showErrors(container, summary, err) {
     field.classList.add('invalid');
     $('input', field)?.setAttribute('aria-invalid', 'true');
     const slot = $('.field-error', field);
-    const text = violationText(v, field.dataset.type);
+    // The label as the form shows it, in the page's locale (the server's is English).
+    const text = violationText({ ...v, label: $('label', field).textContent }, field.dataset.type);
     slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
   }
   const unplaced = violations.filter((v) => !fieldOf(v.key));

@@ -176,6 +176,8 @@ export const MESSAGES_EN = {
   'upgrade.resourcesMoving': 'Resources that move ({count})',
   'upgrade.noResources': 'No resource moves.',
   'upgrade.checks': 'Checks',
+  'upgrade.subsetHelp':
+    'Uncheck a resource to leave it on {from}: only the checked ones move, and the active version stays.',
   'upgrade.configOk': 'Every configuration fits the target version.',
   'upgrade.configBad': 'Configurations that do not fit the target version: {ids}',
   'upgrade.contractOk': 'The contract is compatible.',

@@ -179,6 +179,8 @@ export const MESSAGES_FR = {
   'upgrade.resourcesMoving': 'Ressources déplacées ({count})',
   'upgrade.noResources': 'Aucune ressource ne bouge.',
   'upgrade.checks': 'Vérifications',
+  'upgrade.subsetHelp':
+    'Décochez une ressource pour la laisser en {from} : seules les ressources cochées bougent, et la version active reste.',
   'upgrade.configOk': 'Chaque configuration convient à la version cible.',
   'upgrade.configBad': 'Configurations qui ne conviennent pas à la version cible : {ids}',
   'upgrade.contractOk': 'Le contrat est compatible.',

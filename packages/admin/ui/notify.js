@@ -5,8 +5,11 @@ import { t } from './i18n.js';
 
 const ERRORS_DOC = 'https://github.com/chassis-project/chassis/blob/main/docs/errors.md';
 
-/** The reference entry of a `CHASSIS_E_*` code. */
-export const errorHref = (code) => `${ERRORS_DOC}#${String(code).toLowerCase()}`;
+/**
+ * The reference entry of a `CHASSIS_E_*` code. `docs/errors.md` is one generated list without
+ * per-code anchors, so the link uses a text fragment, which scrolls to the code's entry.
+ */
+export const errorHref = (code) => `${ERRORS_DOC}#:~:text=${encodeURIComponent(String(code))}`;
 
 /** `CODE: message` as nodes, the code a link to its reference entry. */
 export function errorNodes(err) {

@@ -78,6 +78,8 @@ function draw(samples, driverId) {
           scales: { x: { time: true } },
           axes: [
             {
+              // Room for a localized "12:34:56" label; uPlot's own labels are English only.
+              space: 90,
               values: (_u, ticks) =>
                 ticks.map((s) =>
                   new Intl.DateTimeFormat(document.documentElement.lang, {

@@ -36,7 +36,7 @@ async function rollback(d, version) {
   );
   if (ok)
     await run(t('driver.rollbackOf', { id: d.id, version }), () =>
-      api('POST', routes.rollback(d.id), { version }),
+      api('POST', routes.rollback(d.id)),
     );
 }
 
@@ -92,12 +92,23 @@ function failurePanel(d, v, history) {
   );
 }
 
+/** The kept version a roll-back returns to: the newest one below the active version. */
+function rollbackTarget(d, active) {
+  return d.versions
+    .map((v) => v.version)
+    .filter((v) => compareVersions(v, active.version) < 0)
+    .sort(compareVersions)
+    .pop();
+}
+
 function versionActions(d, v, active) {
   const out = [];
   if (!active || v.active) return out;
   if (compareVersions(v.version, active.version) > 0 && can('drivers.upgrade'))
     out.push(upgradeButton(d.id, v.version, { dataset: { driver: d.id, version: v.version } }));
-  if (compareVersions(v.version, active.version) < 0 && can('drivers.rollback'))
+  // The API rolls back to the version the driver ran before (the newest older one kept); an
+  // older one is reached by rolling back again.
+  if (v.version === rollbackTarget(d, active) && can('drivers.rollback'))
     out.push(
       button(t('driver.rollbackTo', { version: v.version }), () => rollback(d, v.version), {
         class: 'rollback',

@@ -46,7 +46,9 @@ async function fromRepository(id, version) {
   say(t('install.installing', { id, version: version ?? '' }));
   try {
     await installed(
-      await api('POST', routes.install(), { source: { id, ...(version ? { version } : {}) } }),
+      await api('POST', routes.install(), {
+        source: { kind: 'repository', id, ...(version ? { version } : {}) },
+      }),
     );
   } catch (err) {
     out.replaceChildren(...errorNodes(err));

@@ -91,7 +91,8 @@ export async function showResource(id) {
   $('#test-form').hidden = !can('resources.test');
   $('#delete-resource').hidden = !can('resources.delete');
   $('#test-result').replaceChildren();
-  const d = store.drivers.find((x) => x.id === r.binding.driverId);
+  // The driver's versions as the server has them now (the store may be a reload behind).
+  const d = await api('GET', routes.driver(r.binding.driverId, locale())).catch(() => undefined);
   const versions = d?.versions.map((v) => v.version) ?? [r.binding.version];
   $('#pin-form').hidden = !can('resources.pin') || versions.length < 2;
   $('#pin-version').replaceChildren(

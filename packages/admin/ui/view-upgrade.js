@@ -43,13 +43,26 @@ function renderPlan(plan) {
             el(
               'li',
               { dataset: { resource: r.id } },
-              el('span', { text: `${r.id}: ${r.from} → ${r.to}` }),
+              // Unchecked resources stay where they are (a partial upgrade: mixed versions).
+              el('input', {
+                type: 'checkbox',
+                id: `move-${r.id}`,
+                class: 'move',
+                value: r.id,
+                checked: true,
+                disabled: plan.estimated === true,
+              }),
+              ' ',
+              el('label', { for: `move-${r.id}`, text: `${r.id}: ${r.from} → ${r.to}` }),
               ' ',
               el('span', { class: 'progress', text: '' }),
             ),
           ),
         )
       : el('p', { text: t('upgrade.noResources') }),
+    plan.resources.length && !plan.estimated
+      ? el('p', { class: 'help', text: t('upgrade.subsetHelp', { from: plan.from }) })
+      : undefined,
     el('h3', { text: t('upgrade.checks') }),
     el(
       'ul',
@@ -173,7 +186,7 @@ events.on('lifecycle', (e) => {
   // Resources wait until the new version runs; the old one suspends while they move.
   if (e.to === 'Suspended')
     for (const li of document.querySelectorAll('#upgrade-plan li[data-resource]'))
-      if (!li.dataset.status) mark(li.dataset.resource, 'moving');
+      if (li.dataset.status === 'waiting') mark(li.dataset.resource, 'moving');
 });
 
 async function apply() {
@@ -181,12 +194,17 @@ async function apply() {
   active.applying = true;
   $('#upgrade-confirm').disabled = true;
   for (const li of document.querySelectorAll('#upgrade-plan li[data-resource]'))
-    mark(li.dataset.resource, 'waiting');
+    if ($('input.move', li)?.checked !== false) mark(li.dataset.resource, 'waiting');
   say(t('upgrade.running', { id: driverId }));
   try {
+    const boxes = [...document.querySelectorAll('#upgrade-plan input.move')];
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    for (const b of boxes) b.disabled = true;
     const record = await api('POST', routes.upgrade(driverId), {
       ...(version ? { version } : {}),
       policy: policyFromForm(),
+      // Only a strict subset is sent: the whole driver also moves its active version.
+      ...(chosen.length < boxes.length ? { resources: chosen } : {}),
     });
     for (const m of record.resources ?? []) mark(m.id, 'moved', m.pausedMs);
     const text = t('upgrade.done', {

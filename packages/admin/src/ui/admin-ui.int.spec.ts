@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Page functions passed to `evaluate` run in the browser, so they see the DOM globals.
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, createAdminServer } from '../server/create-admin-server.js';
@@ -35,7 +37,7 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
         .poll(() => page.textContent('#message'), poll)
         .toContain('CHASSIS_E_AUTH_INVALID');
       expect(await page.getAttribute('#message a.error-code', 'href')).toContain(
-        'docs/errors.md#chassis_e_auth_invalid',
+        'docs/errors.md#:~:text=CHASSIS_E_AUTH_INVALID',
       );
       expect(await page.isHidden('#app')).toBe(true);
 
@@ -247,6 +249,9 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
       await page.click('#config-save');
       const mVip = page.locator('.field-error[data-key="mVip"]');
       await expect.poll(() => mVip.textContent(), poll).toContain('est obligatoire');
+      expect(await mVip.textContent()).toBe(
+        `« ${await page.textContent('label[for="f-mVip"]')} » est obligatoire.`,
+      );
       expect(await page.textContent('.field-error[data-key="mPort"]')).toContain(
         'doit être un nombre',
       );

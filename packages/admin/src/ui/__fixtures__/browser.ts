@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Page functions passed to `evaluate` run in the browser, so they see the DOM globals.
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';

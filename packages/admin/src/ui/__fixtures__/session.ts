@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Page functions passed to `evaluate` run in the browser, so they see the DOM globals.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AdminServer, AdminServerOptions } from '../../server/create-admin-server.js';
 import { TOKENS, testServer } from '../../server/test-server.js';
@@ -28,7 +30,7 @@ export async function openUi(
     locale?: string;
     width?: number;
     fake?: FakeRuntimeOptions;
-    server?: Partial<AdminServerOptions>;
+    server?: Pick<AdminServerOptions, 'metricsHistory'>;
     signIn?: boolean;
   } = {},
 ): Promise<UiSession> {
