@@ -73,9 +73,10 @@ export async function startServer(
     sources: settings.sources,
     ...(settings.s3 ? { sourceOptions: { s3: settings.s3 } } : {}),
     extensionPoints: [PRIMARY_STORAGE, NETWORK_DEVICE, HYPERVISOR],
-    verify: async (file) => {
-      const trust = await setup.verify(file);
-      const { descriptor } = await readCar(file);
+    verify: async (car) => {
+      const trust = await setup.verify(car);
+      // The runtime hands over the archive it already checked: no second read of the CAR.
+      const { descriptor } = typeof car === 'string' ? await readCar(car) : car;
       categories.set(descriptor.id, descriptor.category);
       return trust;
     },
