@@ -374,7 +374,14 @@ describe('a signed TUF repository feeding the example server (chassis CLI + serv
       expect(await api<DriverView[]>('GET', '/api/drivers')).toEqual(before);
       expect(before.map((d) => d.id)).toEqual([STORAGE]);
       expect(await readFile(join(dataDir, 'chassis.lock'), 'utf8')).toBe(lockBefore);
-      expect(server!.output()).not.toMatch(/com\.example\.nvp@1\.0\.0 +\w+ → /);
+      // The lifecycle follows the real steps: the CAR was read (Discovered), then refused by the
+      // trust check, so it never got to Verified and nothing of it was loaded.
+      expect(server!.output()).toMatch(
+        new RegExp(`com\\.example\\.nvp@1\\.0\\.0 +Discovered → Failed +\\(${code}`),
+      );
+      expect(server!.output()).not.toMatch(
+        /com\.example\.nvp@1\.0\.0 +\w+ → (Verified|Resolved|Loaded|Starting|Running)/,
+      );
     },
   );
 

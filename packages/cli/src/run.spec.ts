@@ -59,7 +59,8 @@ describe('CLI hygiene', () => {
         child.on('close', () => resolve(out.trim()));
       });
     expect((await complete('chassis dri')).split(' ')).toEqual(['drivers']);
-    expect((await complete('chassis drivers up')).split(' ')).toEqual(['upgrade']);
+    expect((await complete('chassis drivers upg')).split(' ')).toEqual(['upgrade']);
+    expect((await complete('chassis drivers up')).split(' ')).toEqual(['updates', 'upgrade']);
     expect((await complete('chassis drivers upgrade x --ver')).split(' ')).toEqual(['--version']);
     expect((await run('completion', 'zsh')).out).toMatch(/^#compdef chassis/);
     expect((await run('completion', 'fish')).code).toBe(ExitCode.usage);
