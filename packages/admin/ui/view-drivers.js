@@ -20,6 +20,14 @@ function signedText(sig) {
 /** Renders the drivers table (`selected`: the driver whose detail is open). */
 export function renderDrivers(drivers, selected) {
   const tbody = $('#drivers tbody');
+  // A live reload replaces the rows: keep the keyboard focus on the same control.
+  const had = document.activeElement;
+  const refocus =
+    had && tbody.contains(had)
+      ? had.matches('a')
+        ? `a[href="${CSS.escape(had.getAttribute('href') ?? '')}"]`
+        : `button.upgrade[data-driver="${CSS.escape(had.dataset.driver ?? '')}"]`
+      : undefined;
   $('#drivers-empty').hidden = drivers.length > 0;
   tbody.replaceChildren(
     ...drivers.map((d) =>
@@ -66,6 +74,7 @@ export function renderDrivers(drivers, selected) {
       ),
     ),
   );
+  if (refocus) $(refocus, tbody)?.focus();
 }
 
 /** Renders the update notices, with "check now" when the role may. */

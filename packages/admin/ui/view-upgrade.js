@@ -8,6 +8,18 @@ import { locale, t } from './i18n.js';
 import { errorNodes, say, sayError } from './notify.js';
 import { reload } from './store.js';
 
+/**
+ * Gives the focus back to the button that opened the dialog, or to its twin when a live reload
+ * re-rendered the table meanwhile (the old element is detached).
+ */
+function refocus(opener) {
+  if (!opener) return;
+  if (opener.isConnected) return opener.focus();
+  const d = opener.dataset ?? {};
+  const sel = `button.upgrade[data-driver="${CSS.escape(d.driver ?? '')}"]${d.version ? `[data-version="${CSS.escape(d.version)}"]` : ''}`;
+  document.querySelector(sel)?.focus();
+}
+
 let active; // { driverId, plan, moved: Map, done }
 
 function policyFromForm() {
@@ -162,7 +174,7 @@ export async function openUpgrade(
 function closeDialog() {
   const dialog = $('#upgrade-dialog');
   if (dialog.open) dialog.close();
-  active?.opener?.focus?.();
+  refocus(active?.opener);
   active = undefined;
 }
 
@@ -230,7 +242,7 @@ export function initUpgradeDialog() {
   $('#upgrade-confirm').addEventListener('click', apply);
   $('#upgrade-cancel').addEventListener('click', closeDialog);
   $('#upgrade-dialog').addEventListener('close', () => {
-    active?.opener?.focus?.();
+    refocus(active?.opener);
     active = undefined;
   });
   // A new policy changes the plan's steps: ask again.
