@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,9 +71,23 @@ describe('listRepository', () => {
     }
   });
 
-  it('names the build step when the folder is missing', async () => {
+  it('says the folder is missing when it is', async () => {
     await expect(listRepository('/nonexistent/chassis-repository')).rejects.toMatchObject({
       code: 'CHASSIS_E_CAR_NOT_FOUND',
     });
+  });
+
+  it('a folder that cannot be read is a typed error, not "missing" (ELOOP, even for root)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chassis-example-repo-'));
+    try {
+      const loop = join(dir, 'loop');
+      await symlink('loop', loop);
+      await expect(listRepository(loop)).rejects.toMatchObject({
+        code: 'CHASSIS_E_LOADER_FILE_UNREADABLE',
+        details: { dir: loop },
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

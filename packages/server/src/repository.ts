@@ -33,8 +33,8 @@ export interface RefusedCar {
 /**
  * Reads every `*.car` of a local repository folder (each is read and its manifest checked, as
  * `chassis car inspect` does). A CAR that fails the check is refused with its error and the
- * others are still offered. A missing folder is `CHASSIS_E_CAR_NOT_FOUND` naming the build step
- * that fills it.
+ * others are still offered. A missing folder is `CHASSIS_E_CAR_NOT_FOUND`; one that exists but
+ * cannot be read is `CHASSIS_E_LOADER_FILE_UNREADABLE`.
  */
 export async function listRepository(
   dir: string,
@@ -43,9 +43,17 @@ export async function listRepository(
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.car')).sort();
   } catch (err) {
+    // Only a missing folder is "not found"; anything else (permissions, I/O) is not "empty".
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ChassisError(
+        'CHASSIS_E_LOADER_FILE_UNREADABLE',
+        `The repository folder ${dir} cannot be read: ${(err as Error).message}; check its permissions`,
+        { details: { dir }, cause: err },
+      );
+    }
     throw new ChassisError(
       'CHASSIS_E_CAR_NOT_FOUND',
-      `The repository folder ${dir} does not exist; build the example first (pnpm turbo run build)`,
+      `The repository folder ${dir} does not exist; check the CAR source path (for the demo, build the example CARs first: pnpm turbo run build)`,
       { details: { dir }, cause: err },
     );
   }
