@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
-import { readCar } from '@chassis/car';
 import { HYPERVISOR } from '@chassis/hypervisor';
 import {
   DEFAULT_CATEGORY_RANKS,
@@ -17,6 +16,7 @@ import {
   type ManagementServer,
   type Principal,
 } from '@chassis/runtime';
+import { recordingCategories } from '@chassis/server';
 import { PRIMARY_STORAGE } from '@chassis/storage';
 import { DRIVER_COLUMN, formatTransition, heading } from './format.js';
 import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
@@ -139,15 +139,8 @@ export async function startExampleServer(
     logger,
     // A CAR whose contract range this server does not speak is refused at install.
     extensionPoints: [PRIMARY_STORAGE, NETWORK_DEVICE, HYPERVISOR],
-    // Learns each CAR's category once it passed the trust check, so that the lifecycle lines of
-    // drivers installed later (uploads, repository) name it too.
-    verify: async (car) => {
-      const trust = await setup.verify(car);
-      // The runtime hands over the archive it already checked: no second read of the CAR.
-      const { descriptor } = typeof car === 'string' ? await readCar(car) : car;
-      categories.set(descriptor.id, descriptor.category);
-      return trust;
-    },
+    // Learns each CAR's category once it passed the trust check (lifecycle lines name it).
+    verify: recordingCategories(setup.verify, categories),
     ...(setup.access ? { acquire: setup.access.acquire, updates: setup.access } : {}),
     onInstalledChange: (installed) => lock.update(installed),
   });

@@ -3,7 +3,9 @@
  * loader, reference), the composed server, and the building blocks other servers (the example)
  * reuse: trust and repository setup, install lock, CAR folders, printing.
  */
+
 export { serveAdmin } from './admin.js';
+export { recordingCategories } from './categories.js';
 export { SERVER_USAGE, serverMain } from './cli.js';
 export {
   type ConfigProblem,

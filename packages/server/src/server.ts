@@ -1,4 +1,3 @@
-import { readCar } from '@chassis/car';
 import { HYPERVISOR } from '@chassis/hypervisor';
 import { type LifecycleEvent, type Logger, serializeError } from '@chassis/kernel';
 import { NETWORK_DEVICE } from '@chassis/network';
@@ -10,6 +9,7 @@ import {
 } from '@chassis/runtime';
 import { PRIMARY_STORAGE } from '@chassis/storage';
 import { serveAdmin } from './admin.js';
+import { recordingCategories } from './categories.js';
 import type { ServerSettings } from './config/load.js';
 import { formatTransition, heading } from './format.js';
 import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
@@ -73,13 +73,7 @@ export async function startServer(
     sources: settings.sources,
     ...(settings.s3 ? { sourceOptions: { s3: settings.s3 } } : {}),
     extensionPoints: [PRIMARY_STORAGE, NETWORK_DEVICE, HYPERVISOR],
-    verify: async (car) => {
-      const trust = await setup.verify(car);
-      // The runtime hands over the archive it already checked: no second read of the CAR.
-      const { descriptor } = typeof car === 'string' ? await readCar(car) : car;
-      categories.set(descriptor.id, descriptor.category);
-      return trust;
-    },
+    verify: recordingCategories(setup.verify, categories),
     ...(setup.access ? { acquire: setup.access.acquire, updates: setup.access } : {}),
     onInstalledChange: (installed) => lock.update(installed),
   });
