@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manifestFor, writeCar } from '@chassis/car';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../__fixtures__/run.js';
+import { unsignedCar } from '../__fixtures__/unsigned-car.js';
 import { ExitCode } from '../run.js';
 
 // `chassis car verify <file> --ca <ca.pem> [--revocations <file>]`: the server's trust
@@ -14,22 +14,6 @@ let ca: string;
 let signed: string;
 let unsigned: string;
 let vendorPem: string;
-
-async function unsignedCar(file: string, id: string): Promise<string> {
-  const files = new Map<string, Buffer>([
-    [
-      'driver.yaml',
-      Buffer.from(
-        `id: ${id}\nname: T\nversion: 1.0.0\nvendor: Example Storage Inc.\nlicense: Apache-2.0\ncategory: storage\nentry: classes/index.js\nengines: { chassis: "^1.0.0" }\nprovides:\n  - point: storage.primary\n    version: "^1.0.0"\n`,
-      ),
-    ],
-    ['LICENSE', Buffer.from('Apache-2.0\n')],
-    ['classes/index.js', Buffer.from('export default {};\n')],
-  ]);
-  files.set('META-INF/MANIFEST.MF', manifestFor(id, '1.0.0', files));
-  await writeCar(files, file);
-  return file;
-}
 
 async function ok(...args: string[]): Promise<string> {
   const r = await run(...args);
