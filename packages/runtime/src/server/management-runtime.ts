@@ -30,7 +30,6 @@ import type {
   Principal,
   ResourceInfo,
   RestartStatus,
-  RolloutPolicy,
   RuntimeApi,
   UpdateNotice,
   UpgradeRecord,

@@ -1,17 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readCar } from '@chassis/car';
 import {
   createKernelContainer,
-  DEFAULT_CATEGORY_RANKS,
   DEFAULT_KERNEL_CONFIG,
   type DriverHandle,
   type ExtensionPoint,
   type KernelConfig,
   LifecycleManager,
   type Logger,
-  type OrderNode,
-  planOrder,
   ResourceRegistry,
   resolveConfinement,
   type StateStore,
@@ -23,10 +19,8 @@ import {
   type BackoffPolicy,
   CarCache,
   type CreateSourceOptions,
-  createSource,
   DriverLoader,
   type ManagedDriverHandle,
-  sha256File,
 } from '@chassis/loader';
 import type { UpgradeRecord } from '../api/runtime-api.js';
 import { DriverManager } from '../manager/driver-manager.js';
@@ -39,6 +33,7 @@ import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
 import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
 import { ResourceService } from './resource-service.js';
 import { loadSecretBox } from './secret-key.js';
+import { scanSources } from './source-scan.js';
 
 /** Options of {@link createManagementServer}. Everything but `dataDir` has an embedded default. */
 export interface ManagementServerOptions {
@@ -234,67 +229,15 @@ async function composeServer(
   );
   runtime.uploadDir = uploads;
 
-  const scan = async (): Promise<UpgradeRecord[]> => {
-    const installed = new Set(
-      [...manager.drivers.values()].flatMap((i) => i.record.versions.map((v) => v.sha256)),
-    );
-    const incoming = join(dataDir, 'incoming');
-    await mkdir(incoming, { recursive: true });
-    // Fetch and read every new CAR first, so they can be installed in kernel order (category
-    // rank, then dependencies) rather than in listing order.
-    const found: { file: string; node: OrderNode; source: string }[] = [];
-    for (const url of options.sources ?? []) {
-      const source = createSource(url, options.sourceOptions);
-      for (const ref of await source.list()) {
-        const file = join(incoming, `${found.length}-${ref.name.replace(/[^A-Za-z0-9._-]/g, '_')}`);
-        try {
-          await source.download(ref, file);
-          if (installed.has(await sha256File(file))) {
-            await rm(file, { force: true });
-            continue;
-          }
-          const { descriptor: d } = await readCar(file);
-          found.push({
-            file,
-            source: url,
-            node: {
-              id: d.id,
-              version: d.version,
-              category: d.category,
-              requires: d.requires ?? [],
-            },
-          });
-        } catch (err) {
-          await rm(file, { force: true });
-          logger.error(
-            { source: url, car: ref.name, err: serializeError(err) },
-            'could not read a CAR from the source',
-          );
-        }
-      }
-    }
-    const plan = planOrder(
-      found.map((f) => f.node),
-      { ranks: { ...DEFAULT_CATEGORY_RANKS, ...config.categories } },
-    );
-    const ordered = [...plan.start, ...plan.failed.map((f) => f.node)];
-    const records: UpgradeRecord[] = [];
-    for (const node of ordered) {
-      const item = found.find((f) => f.node === node);
-      if (!item) continue;
-      try {
-        records.push(await manager.install({ kind: 'file', path: item.file }, 'system:scan'));
-      } catch (err) {
-        logger.error(
-          { source: item.source, driver: node.id, version: node.version, err: serializeError(err) },
-          'could not install a CAR from the source',
-        );
-      } finally {
-        await rm(item.file, { force: true });
-      }
-    }
-    return records;
-  };
+  const scan = () =>
+    scanSources({
+      sources: options.sources ?? [],
+      ...(options.sourceOptions ? { sourceOptions: options.sourceOptions } : {}),
+      incoming: join(dataDir, 'incoming'),
+      manager,
+      ranks: config.categories,
+      logger,
+    });
 
   return {
     runtime,
