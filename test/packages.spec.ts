@@ -67,6 +67,7 @@ describe('packed packages', () => {
       '@chassis/admin',
       '@chassis/car',
       '@chassis/cli',
+      '@chassis/cluster',
       '@chassis/hypervisor',
       '@chassis/kernel',
       '@chassis/loader',

@@ -21,6 +21,30 @@ export const clusterCodes = defineCodes({
     status: 409,
     summary: 'The resource lease is held by another live member',
   },
+  CHASSIS_E_CLUSTER_NOT_OWNER: {
+    status: 409,
+    summary:
+      'The resource is owned by another member and this member is configured not to forward; call the owner named in details.owner',
+  },
+  CHASSIS_E_CLUSTER_OWNER_UNAVAILABLE: {
+    status: 503,
+    summary:
+      'The resource has no live owner right now (takeover in progress); retry after the lease TTL (retryable)',
+  },
+  CHASSIS_E_CLUSTER_AUTH: {
+    status: 401,
+    summary:
+      'An inter-server request was not signed with the cluster secret, or its signature expired',
+  },
+  CHASSIS_E_CLUSTER_FORWARD_FAILED: {
+    status: 502,
+    summary:
+      'A call forwarded to the owning member could not be delivered or its answer was unreadable',
+  },
+  CHASSIS_E_CLUSTER_ROLLOUT_FAILED: {
+    status: 409,
+    summary: 'A cluster-wide rollout failed on a member and was rolled back on every member',
+  },
   CHASSIS_E_CAR_STORE_DIGEST: {
     status: 500,
     summary: 'A CAR fetched from the shared store does not match its sha256 digest',
