@@ -5,4 +5,4 @@
  * - `forward/`: the authenticated inter-server channel that forwards a facade call to the owner.
  * - `rollout/`: the leader's cluster-wide rollout (policies counted across the cluster).
  */
-export const CLUSTER_PACKAGE = '@chassis/cluster';
+export * from './types.js';
