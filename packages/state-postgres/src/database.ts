@@ -25,6 +25,13 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * connections are dropped by the pool; each call gets a fresh one and retries connecting for a
  * bounded time, so a restarted PostgreSQL is picked up without restarting the server.
  */
+/** A named statement: prepared once per connection by PostgreSQL, then executed by name. */
+export interface PreparedStatement {
+  /** Unique per distinct `text` within this database (and schema). */
+  readonly name: string;
+  readonly text: string;
+}
+
 export class PostgresDatabase {
   readonly pool: pg.Pool;
   readonly schema: string;
@@ -98,18 +105,24 @@ export class PostgresDatabase {
     }
   }
 
-  /** One statement; reads (`idempotent`) are retried once on a fresh connection. */
+  /**
+   * One statement; reads (`idempotent`) are retried once on a fresh connection. A
+   * `{ name, text }` statement is prepared once per connection and then only executed, which
+   * saves the server a parse and plan on every hot-path call (the state store's reads and CAS).
+   */
   async query<R extends pg.QueryResultRow>(
     what: string,
-    sql: string,
+    sql: string | PreparedStatement,
     params: unknown[] = [],
     idempotent = false,
   ): Promise<pg.QueryResult<R>> {
+    const config: pg.QueryConfig =
+      typeof sql === 'string' ? { text: sql, values: params } : { ...sql, values: params };
     try {
-      return await this.withClient(what, (c) => c.query<R>(sql, params));
+      return await this.withClient(what, (c) => c.query<R>(config));
     } catch (err) {
       if (!idempotent || !ChassisError.is(err, 'CHASSIS_E_STATE_UNAVAILABLE')) throw err;
-      return this.withClient(what, (c) => c.query<R>(sql, params));
+      return this.withClient(what, (c) => c.query<R>(config));
     }
   }
 

@@ -1,10 +1,16 @@
 import { assertStateKey, type StateRecord, type StateStore, stateConflict } from '@chassis/kernel';
-import type { PostgresDatabase } from './database.js';
+import type { PostgresDatabase, PreparedStatement } from './database.js';
 
 interface Row {
   key: string;
   version: string;
   value: unknown;
+  updated_at: Date;
+}
+
+/** What a compare-and-set statement returns. */
+interface Written {
+  version: string;
   updated_at: Date;
 }
 
@@ -26,20 +32,38 @@ const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${
 export class PostgresStateStore implements StateStore {
   readonly #db: PostgresDatabase;
   readonly #t: string;
+  readonly #sql: Record<'get' | 'insert' | 'update' | 'version', PreparedStatement>;
 
   constructor(db: PostgresDatabase) {
     this.#db = db;
     this.#t = `${db.s}.chassis_state`;
+    const t = this.#t;
+    // Prepared per connection (named by schema, so two stores on two schemas never collide).
+    // The CAS statements return only the new version and time: the caller already has the
+    // value, so it does not travel back from the server to be parsed again.
+    const named = (op: string, text: string) => ({
+      name: `chassis_${db.s.replaceAll(`"`, '')}_state_${op}`,
+      text,
+    });
+    this.#sql = {
+      get: named('get', `SELECT key, version, value, updated_at FROM ${t} WHERE key = $1`),
+      insert: named(
+        'insert',
+        `INSERT INTO ${t} (key, version, value) VALUES ($1, 1, $2::jsonb)
+         ON CONFLICT (key) DO NOTHING RETURNING version, updated_at`,
+      ),
+      update: named(
+        'update',
+        `UPDATE ${t} SET value = $2::jsonb, version = version + 1, updated_at = now()
+         WHERE key = $1 AND version = $3 RETURNING version, updated_at`,
+      ),
+      version: named('version', `SELECT version FROM ${t} WHERE key = $1`),
+    };
   }
 
   async get<T>(key: string): Promise<StateRecord<T> | undefined> {
     assertStateKey(key);
-    const { rows } = await this.#db.query<Row>(
-      `read state "${key}"`,
-      `SELECT key, version, value, updated_at FROM ${this.#t} WHERE key = $1`,
-      [key],
-      true,
-    );
+    const { rows } = await this.#db.query<Row>(`read state "${key}"`, this.#sql.get, [key], true);
     return rows[0] ? toRecord<T>(rows[0]) : undefined;
   }
 
@@ -49,19 +73,18 @@ export class PostgresStateStore implements StateStore {
     const what = `write state "${key}"`;
     const { rows } =
       expectedVersion === 0
-        ? await this.#db.query<Row>(
-            what,
-            `INSERT INTO ${this.#t} (key, version, value) VALUES ($1, 1, $2::jsonb)
-             ON CONFLICT (key) DO NOTHING RETURNING key, version, value, updated_at`,
-            [key, json],
-          )
-        : await this.#db.query<Row>(
-            what,
-            `UPDATE ${this.#t} SET value = $2::jsonb, version = version + 1, updated_at = now()
-             WHERE key = $1 AND version = $3 RETURNING key, version, value, updated_at`,
-            [key, json, expectedVersion],
-          );
-    if (rows[0]) return toRecord<T>(rows[0]);
+        ? await this.#db.query<Written>(what, this.#sql.insert, [key, json])
+        : await this.#db.query<Written>(what, this.#sql.update, [key, json, expectedVersion]);
+    const row = rows[0];
+    if (row) {
+      // The stored value is the JSON text: hand back the same copy a later read would give.
+      return {
+        key,
+        version: Number(row.version),
+        value: JSON.parse(json) as T,
+        updatedAt: row.updated_at.toISOString(),
+      };
+    }
     throw stateConflict(key, expectedVersion, await this.#version(key));
   }
 
@@ -93,7 +116,7 @@ export class PostgresStateStore implements StateStore {
   async #version(key: string): Promise<number> {
     const { rows } = await this.#db.query<{ version: string }>(
       `read state "${key}"`,
-      `SELECT version FROM ${this.#t} WHERE key = $1`,
+      this.#sql.version,
       [key],
       true,
     );
