@@ -12,7 +12,7 @@ import type { OwnerDirectory } from './owner-directory.js';
 /** What a remote handle needs from its member. */
 export interface RemoteHandleContext {
   readonly memberId: string;
-  readonly owners: OwnerDirectory;
+  readonly owners: Pick<OwnerDirectory, 'ownerOf'>;
   /** Forward mode; absent: refuse with `CHASSIS_E_CLUSTER_NOT_OWNER`. */
   readonly forwarder?: Forwarder;
   /** How long a call waits for a resource with no live owner (takeover in progress). */

@@ -181,7 +181,8 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
       properties: this.box.seal(bag, d.properties ?? []),
     };
     await this.store.put(key(input.id), record, 0);
-    this.placed.add(resource, binding, () => active.handle);
+    // A reconciliation pass may have seen the new record (cluster mode) and registered it already.
+    if (!this.placed.find(input.id)) this.placed.add(resource, binding, () => active.handle);
     this.#bags.set(input.id, { version: d.version, bag });
     return this.info(input.id);
   }
