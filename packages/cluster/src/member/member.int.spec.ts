@@ -157,6 +157,19 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
         c.runtime.getResource(id).binding.version,
       );
     }
+    // Every member verifies again before loading: one whose trust check refuses runs nothing.
+    const d = await member(
+      'd2',
+      url,
+      {},
+      {
+        verify: async () => {
+          throw new ChassisError('CHASSIS_E_SIG_UNSIGNED', 'refused by this member');
+        },
+      },
+    );
+    started.push(d);
+    expect(d.runtime.getDriver(ID).versions.map((v) => v.state)).toEqual(['Unloaded', 'Unloaded']);
   });
 
   it('an owner that stops heartbeating loses its resources within TTL + margin; its late write is fenced', async () => {
