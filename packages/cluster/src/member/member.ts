@@ -87,6 +87,13 @@ export interface ClusterMember {
 const DEFAULT_TTL_MS = 10_000;
 const DEFAULT_OWNER_WAIT_MS = 5_000;
 
+/** This member's driver versions and their lifecycle states, for the members view. */
+function driverStates(runtime: ManagementRuntime) {
+  return runtime
+    .listDrivers()
+    .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, state: v.state })));
+}
+
 /** The secret-box key every member derives from the cluster secret (sealed secrets are shared). */
 function secretBoxKey(secret: string): string {
   return Buffer.from(
@@ -197,6 +204,17 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     await leader.start();
     cleanup.unshift(() => leader.stop());
     await reconciler.run();
+    runtime.cluster = {
+      memberId: id,
+      members: async () => {
+        const views = await memberViews(membership, leases, await currentLeader(db));
+        return views.map((v) =>
+          v.memberId === id
+            ? { ...v, self: true, drivers: driverStates(runtime) }
+            : { ...v, self: false },
+        );
+      },
+    };
     let halted = false;
     const member: ClusterMember = {
       id,

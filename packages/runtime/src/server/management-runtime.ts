@@ -12,6 +12,7 @@ import {
 } from '@chassis/kernel';
 import type { ManagedDriverHandle } from '@chassis/loader';
 import { BehaviorSubject, type Observable } from 'rxjs';
+import type { ClusterView } from '../api/cluster.js';
 import type {
   DeleteResourceOptions,
   ResourceFilter,
@@ -66,6 +67,8 @@ export class ManagementRuntime implements RuntimeApi {
   readonly router: FacadeRouter;
   /** Where uploads are streamed: `<dataDir>/uploads`, swept at start (set by the server). */
   uploadDir: string | undefined;
+  /** Cluster mode: set by the member composition (see `@chassis/cluster`). */
+  cluster: ClusterView | undefined;
   readonly #updates = new BehaviorSubject<readonly UpdateNotice[]>([]);
   #history: UpgradeRecord[] = [];
 
