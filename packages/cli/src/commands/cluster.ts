@@ -1,8 +1,22 @@
-import type { ClusterOverview } from '@chassis/runtime';
 import type { Command } from 'commander';
 import { call, withConnection } from './admin-client.js';
 import { conn, print } from './drivers-shared.js';
 import { table } from './table.js';
+
+/** The answer of `GET /api/cluster/members` (the admin API's `ClusterOverview`). */
+export interface ClusterOverview {
+  readonly mode: 'cluster' | 'standalone';
+  readonly memberId?: string;
+  readonly members: readonly {
+    readonly memberId: string;
+    readonly url: string;
+    readonly alive: boolean;
+    readonly leader: boolean;
+    readonly lastHeartbeat: string;
+    readonly resources: readonly string[];
+    readonly self: boolean;
+  }[];
+}
 
 /** The table of `cluster members` (the answering member marked with `*`). */
 export function renderMembers(o: ClusterOverview): string {
