@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCaCommands } from './commands/ca.js';
 import { registerCarCommands } from './commands/car.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { registerCompletionCommand } from './commands/completion.js';
 import { registerDriversCommands } from './commands/drivers.js';
 import { registerEventsCommand } from './commands/events.js';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerRepoCommands(program);
   registerDriversCommands(program);
   registerEventsCommand(program);
+  registerClusterCommands(program);
   registerExplainCommand(program);
   registerCompletionCommand(program);
   return program;

@@ -2,14 +2,11 @@ import { HYPERVISOR } from '@chassis/hypervisor';
 import { type LifecycleEvent, type Logger, serializeError } from '@chassis/kernel';
 import { NETWORK_DEVICE } from '@chassis/network';
 import type { RepositoryAccess } from '@chassis/repository';
-import {
-  createManagementServer,
-  type ManagementRuntime,
-  type ManagementServer,
-} from '@chassis/runtime';
+import type { ManagementRuntime, ManagementServer } from '@chassis/runtime';
 import { PRIMARY_STORAGE } from '@chassis/storage';
 import { serveAdmin } from './admin.js';
 import { recordingCategories } from './categories.js';
+import { composeServer } from './cluster.js';
 import type { ServerSettings } from './config/load.js';
 import { formatTransition, heading } from './format.js';
 import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
@@ -66,7 +63,7 @@ export async function startServer(
 
   const categories = new Map<string, string>();
   const lock = new LockWriter(lockFileOf(settings.dataDir));
-  const server = await createManagementServer({
+  const composed = await composeServer(settings, {
     dataDir: settings.dataDir,
     config: settings.kernel,
     logger,
@@ -77,6 +74,11 @@ export async function startServer(
     ...(setup.access ? { acquire: setup.access.acquire, updates: setup.access } : {}),
     onInstalledChange: (installed) => lock.update(installed),
   });
+  const { server, member } = composed;
+  if (member) {
+    print(heading('Cluster'));
+    for (const line of composed.lines) print(line);
+  }
   const runtime = server.runtime;
   const subscription = runtime.lifecycle$.subscribe((event: LifecycleEvent) => {
     print(formatTransition(event, categories.get(event.driver)));
@@ -87,7 +89,7 @@ export async function startServer(
     updates?.stop();
     try {
       await closeAdmin();
-      await server.stop();
+      await (member ? member.stop() : server.stop());
       await lock.flushed();
     } finally {
       subscription.unsubscribe();
@@ -108,7 +110,8 @@ export async function startServer(
       adminUrl = url;
     }
     print(heading('Start'));
-    await server.start();
+    // A cluster member started with its runtime (it had to converge before serving).
+    if (!member) await server.start();
     for (const d of runtime.listDrivers()) categories.set(d.id, d.category);
     if (lockCheck) {
       lockCheck.check(installedVersions(runtime));

@@ -56,6 +56,14 @@ export class PostgresDatabase {
     this.pool.on('error', (err) => {
       this.lastPoolError = err;
     });
+    // A pooled connection killed by the server (restart: 57P01) may emit 'error' after it left
+    // a `withClient` call (released, being destroyed): without a listener of its own for its
+    // whole life, that is an uncaught exception. The call it served already got the error.
+    this.pool.on('connect', (client) => {
+      client.on('error', (err) => {
+        this.lastPoolError = err;
+      });
+    });
   }
 
   /** Connects, migrates the schema and returns the database; throws a typed error otherwise. */

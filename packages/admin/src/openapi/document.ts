@@ -1,4 +1,5 @@
 import { components } from './components.js';
+import { clusterPaths } from './paths-cluster.js';
 import { driverPaths } from './paths-drivers.js';
 import { operationPaths } from './paths-operations.js';
 import { resourcePaths } from './paths-resources.js';
@@ -56,5 +57,6 @@ export const openApiDocument = {
     ...resourcePaths,
     ...operationPaths,
     ...sessionPaths,
+    ...clusterPaths,
   }),
 } as const;

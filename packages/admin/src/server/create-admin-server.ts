@@ -8,6 +8,7 @@ import { type AuthOptions, createAuthenticator } from '../auth/tokens.js';
 import { dispatch, type InstrumentationHook } from '../hooks/instrumentation.js';
 import { MetricsHistory, type MetricsHistoryOptions } from '../metrics/history.js';
 import { createAdminMetrics, type MetricsOptions } from '../metrics/prometheus.js';
+import { registerClusterRoutes } from '../routes/cluster.js';
 import { registerDriverRoutes } from '../routes/drivers.js';
 import { registerEventRoutes } from '../routes/events.js';
 import { registerResourceRoutes } from '../routes/resources.js';
@@ -149,6 +150,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   registerResourceRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
+  registerClusterRoutes(app, ctx);
   app.addHook('onClose', async () => {
     ctx.history.stop();
     if (timer) clearInterval(timer);

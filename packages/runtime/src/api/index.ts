@@ -1,2 +1,3 @@
+export * from './cluster.js';
 export * from './operations.js';
 export * from './runtime-api.js';

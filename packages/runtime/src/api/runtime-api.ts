@@ -9,6 +9,7 @@ import type {
   SerializedError,
 } from '@chassis/kernel';
 import type { Observable } from 'rxjs';
+import type { ClusterView } from './cluster.js';
 import type {
   DeleteResourceOptions,
   ResourceFilter,
@@ -245,6 +246,8 @@ export interface RuntimeApi {
    * start (so a `kill -9` leaves nothing behind); absent: the system temp dir.
    */
   readonly uploadDir?: string | undefined;
+  /** Cluster mode: the members of the cluster; absent on a standalone server. */
+  readonly cluster?: ClusterView | undefined;
 
   listDrivers(): DriverInfo[];
   /** `CHASSIS_E_UPGRADE_NOT_INSTALLED` when unknown. */

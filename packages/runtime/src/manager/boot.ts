@@ -3,7 +3,7 @@ import { serializeError, startDrivers, stopDrivers } from '@chassis/kernel';
 import pMap from 'p-map';
 import type { InstalledDriver, ManagerContext } from './context.js';
 import { entryOf, loadVersion, startVersion, unloadVersion } from './environments.js';
-import { loadDriverRecords } from './records.js';
+import { loadDriverRecords, type VersionRecord } from './records.js';
 import type { LoadedVersion } from './types.js';
 
 /** CARs verified, extracted and spawned at once during boot (I/O and child start-up bound). */
@@ -20,7 +20,7 @@ export async function restoreDrivers(
   boundVersions: ReadonlyMap<string, ReadonlySet<string>>,
 ): Promise<void> {
   const records = await loadDriverRecords(ctx.store);
-  const jobs: { inst: InstalledDriver; version: string; car: string; sha256: string }[] = [];
+  const jobs: { inst: InstalledDriver; version: string; rec: VersionRecord }[] = [];
   for (const record of records) {
     const inst: InstalledDriver = { record, loaded: new Map() };
     ctx.drivers.set(record.id, inst);
@@ -30,16 +30,18 @@ export async function restoreDrivers(
     ]);
     for (const version of wanted) {
       const rec = record.versions.find((v) => v.version === version);
-      if (rec) jobs.push({ inst, version, car: rec.car, sha256: rec.sha256 });
+      if (rec) jobs.push({ inst, version, rec });
     }
   }
   // Verification and extraction of one CAR overlap with spawning the environments of others;
   // the bound keeps a large directory from opening every file and process at once.
   const loaded = await pMap(
     jobs,
-    async ({ inst, version, car, sha256 }) => {
+    async ({ inst, version, rec }) => {
       try {
-        return (await loadVersion(ctx, car, { id: inst.record.id, version, sha256 })).loaded;
+        const car = await ctx.fetchCar(rec);
+        return (await loadVersion(ctx, car, { id: inst.record.id, version, sha256: rec.sha256 }))
+          .loaded;
       } catch (err) {
         ctx.logger.error(
           { driver: inst.record.id, version, err: serializeError(err) },

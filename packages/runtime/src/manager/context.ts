@@ -8,6 +8,7 @@ import type {
 import type { DriverRecord, UpgradeHistory } from './records.js';
 import type {
   CarAcquirer,
+  CarFetcher,
   CarKeeper,
   LoadedVersion,
   MoveCheck,
@@ -31,6 +32,8 @@ export interface ManagerContext {
   readonly loader: VersionLoader;
   readonly verify: TrustVerifier;
   readonly keep: CarKeeper;
+  /** Local path of an installed version's kept CAR (fetched from a shared store in a cluster). */
+  readonly fetchCar: CarFetcher;
   readonly acquire?: CarAcquirer;
   readonly checkMove?: MoveCheck;
   /** The one writer of resource bindings. */

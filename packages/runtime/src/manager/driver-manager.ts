@@ -14,11 +14,13 @@ import { restoreDrivers, shutdownDrivers } from './boot.js';
 import type { Checkpoint, InstalledDriver, ManagerContext } from './context.js';
 import { DriverLocks } from './driver-locks.js';
 import { runInstall } from './install.js';
+import { type DriverReconcileResult, reconcileDrivers } from './reconcile.js';
 import { UpgradeHistory } from './records.js';
 import { recoverInterrupted } from './recovery.js';
 import { restartVersion } from './restart.js';
 import type {
   CarAcquirer,
+  CarFetcher,
   CarKeeper,
   LoadedVersion,
   MoveCheck,
@@ -39,6 +41,8 @@ export interface DriverManagerOptions {
   readonly verify?: TrustVerifier;
   /** Copies an installed CAR to stable storage; default: use the path as given. */
   readonly keep?: CarKeeper;
+  /** Finds the local file of an installed version's kept CAR; default: its recorded path. */
+  readonly fetchCar?: CarFetcher;
   /** Fetches a CAR from the configured repository. */
   readonly acquire?: CarAcquirer;
   /** Checks resource configurations against a version before resources move to it. */
@@ -82,6 +86,7 @@ export class DriverManager {
       loader: options.loader,
       verify: options.verify ?? (async () => ({ signed: false })),
       keep: options.keep ?? (async (car) => car.file),
+      fetchCar: options.fetchCar ?? (async (v) => v.car),
       ...(options.acquire ? { acquire: options.acquire } : {}),
       ...(options.checkMove ? { checkMove: options.checkMove } : {}),
       bindings: options.bindings ?? storedBindings(options.store),
@@ -141,6 +146,15 @@ export class DriverManager {
     boundVersions: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
   ): Promise<void> {
     await restoreDrivers(this.#ctx, boundVersions);
+  }
+
+  /**
+   * Cluster mode: converges this server to the `drivers/` records other servers wrote in the
+   * shared store (loads and starts versions not running here, unloads removed ones, follows
+   * the active version). See {@link reconcileDrivers}; safe to call at any time and repeatedly.
+   */
+  reconcile(): Promise<DriverReconcileResult> {
+    return reconcileDrivers(this.#ctx, this.#locks);
   }
 
   /** Installs a driver version (new driver → active; another version of a known one → loaded beside it). */

@@ -1,5 +1,6 @@
 export type { Checkpoint } from './context.js';
 export * from './driver-manager.js';
+export type { DriverReconcileResult } from './reconcile.js';
 export type { DriverRecord, VersionRecord } from './records.js';
 export * from './restart-supervisor.js';
 export * from './types.js';

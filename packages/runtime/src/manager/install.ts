@@ -47,22 +47,25 @@ export async function runInstall(
       });
       await startVersion(ctx, loaded);
       const car = await ctx.keep(opened);
-      const next: DriverRecord = {
-        id: d.id,
-        active: inst?.record.active ?? d.version,
-        ...(inst?.record.previous ? { previous: inst.record.previous } : {}),
-        versions: [
-          ...(inst?.record.versions ?? []),
-          {
-            version: d.version,
-            sha256: opened.sha256,
-            car,
-            installedAt: new Date().toISOString(),
-            signature,
-          },
-        ],
+      const version = {
+        version: d.version,
+        sha256: opened.sha256,
+        car,
+        installedAt: new Date().toISOString(),
+        signature,
       };
-      await saveDriverRecord(ctx.store, d.id, () => next);
+      // Built on the stored record, not only on ours: in a cluster another member may have
+      // installed a version since this one last read it, and that version must not be lost.
+      let next!: DriverRecord;
+      await saveDriverRecord(ctx.store, d.id, (base) => {
+        next = {
+          id: d.id,
+          active: base?.active ?? d.version,
+          ...(base?.previous ? { previous: base.previous } : {}),
+          versions: [...(base?.versions ?? []).filter((v) => v.version !== d.version), version],
+        };
+        return next;
+      });
       const target = inst ?? { record: next, loaded: new Map() };
       target.record = next;
       target.loaded.set(d.version, loaded);

@@ -29,7 +29,11 @@ export async function restartVersion(
     // A version left `Failed` by an earlier failed restart has no environment any more.
     else if (ctx.lifecycle.get(id, version)?.state === 'Failed')
       ctx.lifecycle.transition(id, version, 'Unloaded');
-    const { loaded } = await loadVersion(ctx, rec.car, { id, version, sha256: rec.sha256 });
+    const { loaded } = await loadVersion(ctx, await ctx.fetchCar(rec), {
+      id,
+      version,
+      sha256: rec.sha256,
+    });
     try {
       await startVersion(ctx, loaded);
     } catch (err) {

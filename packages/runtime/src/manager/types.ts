@@ -59,6 +59,18 @@ export type CarAcquirer = (id: string, version?: string) => Promise<string>;
 export type CarKeeper = (car: VerifiedCar) => Promise<string>;
 
 /**
+ * Where the manager finds the kept CAR of an installed version before loading it again (boot,
+ * restart, rollback, reconciliation): a local file path. Default: the recorded `car` path. In a
+ * cluster the kept CARs live in a shared store and each member fetches a local copy by digest;
+ * the loader then re-verifies it (digest, manifest, signature) like any other CAR.
+ */
+export type CarFetcher = (version: {
+  readonly version: string;
+  readonly sha256: string;
+  readonly car: string;
+}) => Promise<string>;
+
+/**
  * Asked before any resource moves to another version (upgrade, rollback, forced uninstall):
  * throws (e.g. `CHASSIS_E_PROPS_INVALID`) when a resource's configuration does not fit the
  * target version, and nothing moves.

@@ -92,7 +92,8 @@ export async function ensureRunning(
   if (!v) {
     const rec = inst.record.versions.find((r) => r.version === version);
     if (!rec) throw notInstalled(id, version);
-    v = (await loadVersion(ctx, rec.car, { id, version, sha256: rec.sha256 })).loaded;
+    v = (await loadVersion(ctx, await ctx.fetchCar(rec), { id, version, sha256: rec.sha256 }))
+      .loaded;
     inst.loaded.set(version, v);
   }
   const state = ctx.lifecycle.get(id, version)?.state;

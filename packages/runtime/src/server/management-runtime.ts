@@ -12,6 +12,7 @@ import {
 } from '@chassis/kernel';
 import type { ManagedDriverHandle } from '@chassis/loader';
 import { BehaviorSubject, type Observable } from 'rxjs';
+import type { ClusterView } from '../api/cluster.js';
 import type {
   DeleteResourceOptions,
   ResourceFilter,
@@ -66,6 +67,8 @@ export class ManagementRuntime implements RuntimeApi {
   readonly router: FacadeRouter;
   /** Where uploads are streamed: `<dataDir>/uploads`, swept at start (set by the server). */
   uploadDir: string | undefined;
+  /** Cluster mode: set by the member composition (see `@chassis/cluster`). */
+  cluster: ClusterView | undefined;
   readonly #updates = new BehaviorSubject<readonly UpdateNotice[]>([]);
   #history: UpgradeRecord[] = [];
 
@@ -88,7 +91,8 @@ export class ManagementRuntime implements RuntimeApi {
     this.lifecycle$ = lifecycle.lifecycle$;
     this.upgrades$ = manager.upgrades$;
     this.updates$ = this.#updates.asObservable();
-    this.router = new FacadeRouter(resources, resourceService);
+    // Every resource, wherever it runs: local compartments and (cluster mode) those placed elsewhere.
+    this.router = new FacadeRouter(resourceService.placed, resourceService);
     manager.upgrades$.subscribe((r) => {
       this.#history = [...this.#history.filter((h) => h.id !== r.id), r];
     });
@@ -180,7 +184,7 @@ export class ManagementRuntime implements RuntimeApi {
   }
 
   listResources(filter: ResourceFilter = {}): ResourceInfo[] {
-    return this.resources
+    return this.resourceService.placed
       .list()
       .filter(
         (e) =>
@@ -216,7 +220,7 @@ export class ManagementRuntime implements RuntimeApi {
     options: DeleteResourceOptions,
     _principal: Principal,
   ): Promise<void> {
-    const driverId = this.resources.get(id).binding.driverId;
+    const driverId = this.resourceService.placed.get(id).binding.driverId;
     // Under the driver's lock: a delete never races an upgrade moving the same resource.
     await this.manager.locked(driverId, () => this.resourceService.remove(id, options));
   }
@@ -226,7 +230,7 @@ export class ManagementRuntime implements RuntimeApi {
     version: string | null,
     principal: Principal,
   ): Promise<ResourceInfo> {
-    const { driverId, version: current } = this.resources.get(id).binding;
+    const { driverId, version: current } = this.resourceService.placed.get(id).binding;
     if (version !== null && version !== current)
       await this.manager.upgrade(driverId, { version, resources: [id] }, principal.id);
     await this.manager.locked(driverId, () => this.resourceService.setPinned(id, version !== null));
@@ -239,7 +243,7 @@ export class ManagementRuntime implements RuntimeApi {
     _principal: Principal,
   ): Promise<ResourceTestResult> {
     return testResource(
-      this.resources,
+      this.resourceService.placed,
       this.manager,
       this.router,
       this.extensionPoints,

@@ -10,6 +10,7 @@ import {
   type Logger,
   ResourceRegistry,
   resolveConfinement,
+  SecretBox,
   type StateStore,
   serializeError,
   silentLogger,
@@ -31,8 +32,10 @@ import { DirectoryStateStore } from '../state/directory-state-store.js';
 import { collectCache, sweepUploads } from './leftovers.js';
 import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
 import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
+import type { ResourcePlacement } from './placement.js';
 import { ResourceService } from './resource-service.js';
 import { loadSecretBox } from './secret-key.js';
+import { type SharedCarStore, sharedCarKeeper } from './shared-cars.js';
 import { scanSources } from './source-scan.js';
 
 /** Options of {@link createManagementServer}. Everything but `dataDir` has an embedded default. */
@@ -66,6 +69,27 @@ export interface ManagementServerOptions {
    * can reproduce.
    */
   readonly onInstalledChange?: (installed: readonly InstalledVersionRef[]) => Promise<void> | void;
+  /**
+   * Cluster mode: kept CARs live in this shared store (a local copy stays under
+   * `dataDir/cars`), so every member can load every installed version. A member fetches a
+   * version it never had by digest and verifies it again (digest, manifest, trust check).
+   */
+  readonly carStore?: SharedCarStore;
+  /**
+   * Cluster mode: which resources run here. Only owned resources get a local compartment; the
+   * others are bound to the placement's handle (forwarding or refusing). Default: all run here.
+   */
+  readonly placement?: ResourcePlacement;
+  /**
+   * The key sealing secret property values (base64, see `SecretBox.generateKey`); default
+   * `CHASSIS_SECRET_KEY`, else `dataDir/secret.key`. Members of a cluster share one.
+   */
+  readonly secretKey?: string;
+  /**
+   * Recover actions a crash cut short at `start()` (default true). A cluster member leaves it
+   * to the leader: another member's action in progress is not interrupted.
+   */
+  readonly recoverAtStart?: boolean;
 }
 
 /** One installed driver version, as recorded in an install lock. */
@@ -172,12 +196,16 @@ async function composeServer(
       lifecycle.transition(id, version, 'Failed', fault);
     if (!stopping) supervisor.fault(id, version, fault, handle.restartPolicy);
   };
+  const kept = options.carStore
+    ? sharedCarKeeper(options.carStore, join(dataDir, 'cars'))
+    : { keep: directoryCarKeeper(join(dataDir, 'cars')) };
   manager = new DriverManager({
     lifecycle,
     resources,
     store,
     loader: cachedVersionLoader(loader, cache, onFault),
-    keep: directoryCarKeeper(join(dataDir, 'cars')),
+    keep: kept.keep,
+    ...('fetch' in kept ? { fetchCar: kept.fetch } : {}),
     ...(options.verify ? { verify: options.verify } : {}),
     ...(options.acquire ? { acquire: options.acquire } : {}),
     checkMove: (ids, to) => resourceService.checkMove(ids, to),
@@ -211,8 +239,10 @@ async function composeServer(
   manager.upgrades$.subscribe((r) => {
     if (r.result === 'succeeded') notifyInstalled();
   });
-  const box = await loadSecretBox(join(dataDir, 'secret.key'));
-  resourceService = new ResourceService(store, resources, box, manager);
+  const box = options.secretKey
+    ? new SecretBox(options.secretKey)
+    : await loadSecretBox(join(dataDir, 'secret.key'));
+  resourceService = new ResourceService(store, resources, box, manager, options.placement);
   const runtime = new ManagementRuntime(
     lifecycle,
     resources,
@@ -244,7 +274,7 @@ async function composeServer(
     scan,
     async start() {
       // Before any driver loads: actions a crash cut short are finished or undone per their plan.
-      const recovered = await manager.recover();
+      const recovered = options.recoverAtStart === false ? [] : await manager.recover();
       await manager.restore(await resourceService.boundVersions());
       await resourceService.restore();
       // A recovered uninstall may have changed the installed set: the lock follows it.
@@ -257,6 +287,7 @@ async function composeServer(
       stopping = true;
       supervisor.stop();
       for (const e of resources.list()) await e.compartment.close();
+      await resourceService.close();
       await manager.shutdown();
       lifecycle.close();
       await rm(join(dataDir, 'scratch'), { recursive: true, force: true });

@@ -18,6 +18,8 @@ import type { ResourceInfo } from '../api/runtime-api.js';
 import type { DriverManager } from '../manager/driver-manager.js';
 import type { LoadedVersion, ResourceBindings } from '../manager/types.js';
 import { readResourceState, rebindRecords, resourceKey } from '../state/resource-records.js';
+import { PlacedResources, type ResourcePlacement } from './placement.js';
+import { type ResourceReconcileResult, reconcileResources } from './resource-reconcile.js';
 import { unavailableHandle } from './unavailable-handle.js';
 
 /** A resource as persisted under `resources/<id>`: secrets sealed, never in clear. */
@@ -52,13 +54,32 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
   readonly #bags = new Map<string, { readonly version: string; readonly bag: PropertyBag }>();
   /** Ids of pinned resources (mirrors the `pinned` flag of their records). */
   readonly #pinned = new Set<string>();
+  /** Record version last taken in per resource (cluster reconciliation). */
+  readonly #seen = new Map<string, number>();
+  /** Every resource: local compartments (the runtime's registry) and those placed elsewhere. */
+  readonly placed: PlacedResources;
 
   constructor(
     private readonly store: StateStore,
-    private readonly registry: ResourceRegistry<DriverHandle>,
+    registry: ResourceRegistry<DriverHandle>,
     private readonly box: SecretBox,
     private readonly manager: DriverManager,
-  ) {}
+    /** Cluster mode: which resources run here (see {@link ResourcePlacement}). */
+    placement?: ResourcePlacement,
+  ) {
+    this.placed = new PlacedResources(registry, placement);
+  }
+
+  /** The handle of the loaded version serving `binding` here (or one failing with NO_DRIVER). */
+  localHandle(binding: ResourceBinding): DriverHandle {
+    const loaded = this.manager.drivers.get(binding.driverId)?.loaded.get(binding.version);
+    return loaded?.handle ?? unavailableHandle(binding.driverId, binding.version);
+  }
+
+  /** Every resource id known here (local and placed elsewhere), sorted. */
+  ids(): string[] {
+    return this.placed.list().map((e) => e.resource.id);
+  }
 
   /** Which versions persisted resources are bound to (the manager loads those at boot). */
   async boundVersions(): Promise<Map<string, Set<string>>> {
@@ -77,11 +98,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
       const { driverId, version } = value.binding;
       if (value.pinned) this.#pinned.add(value.resource.id);
       const loaded = this.manager.drivers.get(driverId)?.loaded.get(version);
-      this.registry.add(
-        value.resource,
-        value.binding,
-        loaded?.handle ?? unavailableHandle(driverId, version),
-      );
+      this.placed.add(value.resource, value.binding, () => this.localHandle(value.binding));
       if (loaded) {
         // Re-validated so defaults a newer version added are filled in.
         const opened = this.box.open(value.properties, loaded.descriptor.properties ?? []);
@@ -90,9 +107,54 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
     }
   }
 
+  /**
+   * Takes in a record another server wrote (cluster mode): pin flag and configuration (the bag
+   * re-opened and validated for the bound version). False when the bound version is not loaded
+   * here yet, or cannot validate the configuration (the previous bag stays): try again later.
+   */
+  refresh(value: ResourceRecord): boolean {
+    const id = value.resource.id;
+    if (value.pinned) this.#pinned.add(id);
+    else this.#pinned.delete(id);
+    const loaded = this.manager.drivers
+      .get(value.binding.driverId)
+      ?.loaded.get(value.binding.version);
+    if (!loaded) return false;
+    try {
+      const opened = this.box.open(value.properties, loaded.descriptor.properties ?? []);
+      this.#bags.set(id, { version: value.binding.version, bag: this.#validate(loaded, opened) });
+      return true;
+    } catch (err) {
+      // Refused by this version's descriptor: the old bag stays in force, as for configure().
+      if (!ChassisError.is(err, 'CHASSIS_E_PROPS_INVALID')) throw err;
+      return false;
+    }
+  }
+
+  /**
+   * Cluster mode: converges to the `resources/` records other servers wrote (new, deleted and
+   * rebound resources, configurations, pins) and to the placement (a resource whose ownership
+   * changed moves between the local and the remote registry). See {@link reconcileResources}.
+   */
+  reconcile(): Promise<ResourceReconcileResult> {
+    return reconcileResources(this, this.store, this.manager, this.#seen);
+  }
+
+  /** Forgets a resource whose record another server deleted: its compartment closes. */
+  async forget(id: string): Promise<void> {
+    if (this.placed.find(id)) await this.placed.remove(id);
+    this.#bags.delete(id);
+    this.#pinned.delete(id);
+  }
+
+  /** Closes the compartments of resources placed elsewhere (at server stop). */
+  close(): Promise<void> {
+    return this.placed.close();
+  }
+
   /** Creates a resource bound to the driver's active version, with a validated configuration. */
   async create(input: CreateResourceInput): Promise<ResourceInfo> {
-    if (this.registry.find(input.id)) {
+    if (this.placed.find(input.id)) {
       throw new ChassisError(
         'CHASSIS_E_RESOURCE_DUPLICATE',
         `A resource "${input.id}" already exists`,
@@ -119,14 +181,15 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
       properties: this.box.seal(bag, d.properties ?? []),
     };
     await this.store.put(key(input.id), record, 0);
-    this.registry.add(resource, binding, active.handle);
+    // A reconciliation pass may have seen the new record (cluster mode) and registered it already.
+    if (!this.placed.find(input.id)) this.placed.add(resource, binding, () => active.handle);
     this.#bags.set(input.id, { version: d.version, bag });
     return this.info(input.id);
   }
 
   /** Validates `change` against the serving version's descriptor, then stores and applies it. */
   async configure(id: string, change: Readonly<Record<string, unknown>>): Promise<ResourceInfo> {
-    const entry = this.registry.get(id);
+    const entry = this.placed.get(id);
     const v = this.manager.drivers.get(entry.binding.driverId)?.loaded.get(entry.binding.version);
     if (!v) {
       throw new ChassisError(
@@ -182,7 +245,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
    * sealed secrets included, is deleted. Nothing of it stays in memory.
    */
   async remove(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
-    const entry = this.registry.get(id);
+    const entry = this.placed.get(id);
     const c = entry.compartment;
     if (!options.force && (c.busy || c.queued > 0)) {
       throw new ChassisError(
@@ -192,7 +255,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
       );
     }
     const stored = await this.store.get<ResourceRecord>(key(id));
-    await this.registry.remove(id);
+    await this.placed.remove(id);
     if (stored) await this.store.delete(key(id), stored.version);
     this.#bags.delete(id);
     this.#pinned.delete(id);
@@ -205,7 +268,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
 
   /** Persists the pin flag of a resource, then mirrors it in memory. */
   async setPinned(id: string, pinned: boolean): Promise<void> {
-    this.registry.get(id);
+    this.placed.get(id);
     await updateState<ResourceRecord>(this.store, key(id), (r) =>
       r ? { ...r, pinned } : undefined,
     );
@@ -237,7 +300,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
 
   /** The resource as operators see it: configuration masked. */
   info(id: string): ResourceInfo {
-    const e = this.registry.get(id);
+    const e = this.placed.get(id);
     const descriptor =
       this.manager.drivers.get(e.binding.driverId)?.loaded.get(e.binding.version)?.descriptor
         .properties ?? [];
@@ -277,7 +340,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
   #fit(id: string, version: string): PropertyBag | undefined {
     const current = this.#bags.get(id);
     if (!current || current.version === version) return current?.bag;
-    const entry = this.registry.find(id);
+    const entry = this.placed.find(id);
     const v = entry && this.manager.drivers.get(entry.binding.driverId)?.loaded.get(version);
     if (!v) return current.bag;
     const bag = this.#validate(v, current.bag);

@@ -48,7 +48,7 @@ export function resolveSafeOperation(
  * rejects.
  */
 export async function testResource(
-  resources: ResourceRegistry<DriverHandle>,
+  resources: Pick<ResourceRegistry<DriverHandle>, 'get'>,
   manager: DriverManager,
   router: FacadeRouter,
   points: readonly ExtensionPoint<unknown>[],

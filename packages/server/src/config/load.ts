@@ -44,9 +44,28 @@ export interface ServerSettings {
     | undefined;
   readonly kernel: KernelConfig;
   readonly verifyLock: string | undefined;
+  /** The state store (absent: the data directory). */
+  readonly state?: StateSettings;
+  /** Cluster mode (with `state.kind: postgres`). */
+  readonly cluster?: ClusterSettings;
 }
 
 /** Where to read the configuration from. */
+/** Where durable state lives. */
+export type StateSettings =
+  | { readonly kind: 'directory' }
+  | { readonly kind: 'postgres'; readonly url?: string; readonly schema?: string };
+
+/** The `cluster` block, with the secret read from its file. */
+export interface ClusterSettings {
+  readonly memberId?: string;
+  readonly secret: string;
+  readonly leaseTtlMs?: number;
+  readonly ownerWaitMs?: number;
+  readonly forward?: 'forward' | 'refuse';
+  readonly channel?: { readonly host?: string; readonly port?: number };
+}
+
 export interface LoadOptions {
   /** `--config` wins over `CHASSIS_SERVER_CONFIG`; neither: flags and environment only. */
   readonly flags?: Flags;
@@ -229,6 +248,30 @@ export async function loadServerConfig(options: LoadOptions = {}): Promise<Serve
       problem(`admin.tokens.${i}.tokenFile`, `${p} must hold a token of at least 16 characters`);
   }
 
+  if (cfg.state?.kind === 'postgres' && !cfg.cluster)
+    problem(
+      'cluster',
+      'is required with state.kind postgres (this server is a cluster member): add it',
+    );
+  if (cfg.cluster && cfg.state?.kind !== 'postgres')
+    problem('state.kind', 'must be postgres when cluster is set (members share one PostgreSQL)');
+  if (cfg.state?.kind !== 'postgres' && (cfg.state?.url || cfg.state?.schema))
+    problem('state.url', 'is only used with state.kind postgres: remove it or set the kind');
+  let clusterSecret = '';
+  if (cfg.cluster?.secretFile) {
+    const p = abs('cluster.secretFile', cfg.cluster.secretFile) as string;
+    try {
+      clusterSecret = (await readFile(p, 'utf8')).split('\n')[0]?.trim() ?? '';
+      if (clusterSecret.length < 32)
+        problem('cluster.secretFile', `${p} must hold a secret of at least 32 characters`);
+    } catch (err) {
+      problem(
+        'cluster.secretFile',
+        `${p} cannot be read (${(err as NodeJS.ErrnoException).code}): fix the path`,
+      );
+    }
+  }
+
   if (problems.length > 0) {
     throw new ChassisError(
       'CHASSIS_E_SERVER_CONFIG_INVALID',
@@ -265,5 +308,27 @@ export async function loadServerConfig(options: LoadOptions = {}): Promise<Serve
       : undefined,
     kernel,
     verifyLock: abs('verifyLock', cfg.verifyLock),
+    state:
+      cfg.state?.kind === 'postgres'
+        ? {
+            kind: 'postgres',
+            ...(cfg.state.url ? { url: cfg.state.url } : {}),
+            ...(cfg.state.schema ? { schema: cfg.state.schema } : {}),
+          }
+        : { kind: 'directory' },
+    ...(cfg.cluster
+      ? {
+          cluster: {
+            secret: clusterSecret,
+            ...(cfg.cluster.memberId ? { memberId: cfg.cluster.memberId } : {}),
+            ...(cfg.cluster.leaseTtlMs ? { leaseTtlMs: cfg.cluster.leaseTtlMs } : {}),
+            ...(cfg.cluster.ownerWaitMs !== undefined
+              ? { ownerWaitMs: cfg.cluster.ownerWaitMs }
+              : {}),
+            ...(cfg.cluster.forward ? { forward: cfg.cluster.forward } : {}),
+            ...(cfg.cluster.channel ? { channel: cfg.cluster.channel } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -13,6 +13,67 @@ function oneOf<const T extends readonly string[]>(values: T, description: string
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
 }
 
+/** Cluster mode: several servers on one PostgreSQL (`state.kind: postgres`). */
+export const ClusterSchema = Type.Object(
+  {
+    memberId: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$',
+        description:
+          "This member's id, unique in the cluster. Default: the host name and the process id.",
+      }),
+    ),
+    secretFile: path(
+      'File whose first line is the shared cluster secret (at least 32 characters): it signs the inter-server requests and derives the key sealing secret properties, so every member needs the same one.',
+    ),
+    leaseTtlMs: Type.Optional(
+      Type.Integer({
+        minimum: 500,
+        description:
+          'A member that misses heartbeats this long is down and its resources move to the others. Default 10000.',
+      }),
+    ),
+    ownerWaitMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'How long a call on a resource with no live owner (takeover in progress) waits before the retryable `CHASSIS_E_CLUSTER_OWNER_UNAVAILABLE`. Default 5000.',
+      }),
+    ),
+    forward: Type.Optional(
+      oneOf(
+        ['forward', 'refuse'],
+        'A call on a resource another member owns: `forward` it to the owner (default, when the inter-server channel is available), or `refuse` it with `CHASSIS_E_CLUSTER_NOT_OWNER` naming the owner.',
+      ),
+    ),
+    channel: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: 'Interface of the inter-server channel. Default `127.0.0.1`.',
+            }),
+          ),
+          port: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 65535,
+              description: 'Port of the inter-server channel (0 = any free port).',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: 'Where the other members reach this one.' },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Cluster mode: this server is one member of several sharing the PostgreSQL of `state` (needs `state.kind: postgres`).',
+  },
+);
+
 /** How to reach an S3-compatible store. */
 export const S3Schema = Type.Object(
   {
@@ -173,13 +234,28 @@ export const ServerConfigSchema = Type.Object(
       Type.Object(
         {
           kind: oneOf(
-            ['directory'],
-            'Where durable state lives: `directory` (under `dataDir/state`, the only kind so far).',
+            ['directory', 'postgres'],
+            'Where durable state lives: `directory` (under `dataDir/state`, the embedded default) or `postgres` (a PostgreSQL shared by the members of a cluster; needs `cluster`).',
+          ),
+          url: Type.Optional(
+            Type.String({
+              pattern: '^postgres(ql)?://',
+              description:
+                'With `postgres`: the connection URL, e.g. `postgres://chassis@127.0.0.1:5432/chassis`. Absent: the standard `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE` variables.',
+            }),
+          ),
+          schema: Type.Optional(
+            Type.String({
+              pattern: '^[a-z_][a-z0-9_]{0,62}$',
+              description:
+                'With `postgres`: the schema holding the Chassis tables. Default `chassis`.',
+            }),
           ),
         },
         { additionalProperties: false, description: 'The state store.' },
       ),
     ),
+    cluster: Type.Optional(ClusterSchema),
     kernel: Type.Optional(
       Type.Object(
         {},
@@ -205,6 +281,8 @@ export const ServerConfigSchema = Type.Object(
 
 /** The configuration file, as validated. */
 export type ServerConfigFile = Static<typeof ServerConfigSchema>;
+/** The `cluster` block. */
+export type ClusterConfig = Static<typeof ClusterSchema>;
 /** S3 settings. */
 export type S3Config = Static<typeof S3Schema>;
 /** One admin token entry. */

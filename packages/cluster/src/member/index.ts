@@ -1,0 +1,7 @@
+/** The cluster member composition: a management server on the shared PostgreSQL state. */
+export * from './fenced-store.js';
+export * from './member.js';
+export * from './member-views.js';
+export * from './owner-directory.js';
+export * from './reconciler.js';
+export * from './remote-handle.js';

@@ -1,0 +1,52 @@
+import type { LeaseManager, Membership, PostgresDatabase } from '@chassis/state-postgres';
+import type { MemberView } from '../types.js';
+
+/**
+ * The id of the member holding the leader lock, read from `pg_locks`: the advisory lock the
+ * `LeaderElector` takes is held by a session whose `application_name` is
+ * `chassis-leader:<id>`. `undefined` while nobody leads (election in progress).
+ */
+export async function currentLeader(db: PostgresDatabase): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    'read the cluster leader',
+    `SELECT substr(a.application_name, length('chassis-leader:') + 1) AS id
+     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.granted
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND l.objid::bigint = (hashtext($1)::bigint & 4294967295)
+       AND a.application_name LIKE 'chassis-leader:%'
+     LIMIT 1`,
+    [`chassis:leader:${db.schema}`],
+    true,
+  );
+  return rows[0]?.id;
+}
+
+/**
+ * Every registered member as operators see it: alive (heartbeat within the TTL, database
+ * clock), last heartbeat, the resources whose live lease it holds, its channel URL and whether
+ * it leads. Sorted by member id.
+ */
+export async function memberViews(
+  membership: Membership,
+  leases: LeaseManager,
+  leader: string | undefined,
+): Promise<MemberView[]> {
+  const [members, all] = await Promise.all([membership.members(), leases.list()]);
+  const owned = new Map<string, string[]>();
+  for (const l of all) {
+    if (!l.live) continue;
+    const list = owned.get(l.owner) ?? [];
+    list.push(l.resource);
+    owned.set(l.owner, list);
+  }
+  return members.map((m) => ({
+    memberId: m.id,
+    url: typeof m.meta.url === 'string' ? m.meta.url : '',
+    alive: m.alive,
+    leader: m.id === leader,
+    startedAt: m.startedAt,
+    lastHeartbeat: m.lastHeartbeat,
+    resources: (owned.get(m.id) ?? []).sort(),
+  }));
+}

@@ -1,0 +1,270 @@
+import { hkdfSync } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  type ConfigurationLookup,
+  type DriverHandle,
+  type ResourceRegistry,
+  serializeError,
+  silentLogger,
+} from '@chassis/kernel';
+import {
+  createManagementServer,
+  type ManagementRuntime,
+  type ManagementServer,
+} from '@chassis/runtime';
+import {
+  ChangeFeed,
+  LeaderElector,
+  LeaseManager,
+  Membership,
+  OwnershipAgent,
+  PostgresCarStore,
+  PostgresDatabase,
+  PostgresStateStore,
+} from '@chassis/state-postgres';
+import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from '../types.js';
+import { fencedStateStore } from './fenced-store.js';
+import { currentLeader, memberViews } from './member-views.js';
+import { OwnerDirectory } from './owner-directory.js';
+import { Reconciler } from './reconciler.js';
+import { remoteHandle } from './remote-handle.js';
+
+/** What a member's inter-server channel gets to run forwarded calls (see `forward/`). */
+export interface MemberChannelContext {
+  readonly memberId: string;
+  /** The member's local compartments: forwarded calls run through them. */
+  readonly resources: ResourceRegistry<DriverHandle>;
+  readonly configurations: ConfigurationLookup;
+  /** Whether this member holds the resource's lease now. */
+  readonly owns: (resourceId: string) => boolean;
+}
+
+/** A started inter-server channel: its URL goes into the member's heartbeat record. */
+export interface MemberChannel {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startClusterMember}. */
+export type ClusterMemberOptions = MemberServerOptions & {
+  readonly cluster: ClusterOptions;
+  /** Forwards calls on resources owned elsewhere; absent: refuse mode (`CLUSTER_NOT_OWNER`). */
+  readonly forwarder?: Forwarder;
+  /** Starts the member's inter-server channel once its runtime exists. */
+  readonly channel?: (context: MemberChannelContext) => Promise<MemberChannel>;
+  /** Full reconciliation period, the fallback for a missed notification (default lease TTL). */
+  readonly reconcileMs?: number;
+};
+
+/** A running cluster member. */
+export interface ClusterMember {
+  readonly id: string;
+  readonly server: ManagementServer;
+  readonly runtime: ManagementRuntime;
+  /** The primitives the rollout coordinator builds on (same pool, schema and member id). */
+  readonly primitives: {
+    readonly db: PostgresDatabase;
+    readonly membership: Membership;
+    readonly leases: LeaseManager;
+    readonly ownership: OwnershipAgent;
+    readonly leader: LeaderElector;
+  };
+  /** Every registered member with health, last heartbeat, resources owned and the leader flag. */
+  members(): Promise<MemberView[]>;
+  /** True while this member holds the leader lock. */
+  isLeader(): boolean;
+  /** One full reconciliation now (drivers, resources, ownership); resolves when it is done. */
+  reconcile(): Promise<void>;
+  /**
+   * Test hook: what a crash looks like to the others (no more heartbeats, lease renewals,
+   * notifications or leadership) while this process keeps running: a stale owner.
+   */
+  halt(): Promise<void>;
+  /** Leaves the cluster: stops the runtime, releases its leases and deregisters. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_TTL_MS = 10_000;
+const DEFAULT_OWNER_WAIT_MS = 5_000;
+
+/** This member's driver versions and their lifecycle states, for the members view. */
+function driverStates(runtime: ManagementRuntime) {
+  return runtime
+    .listDrivers()
+    .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, state: v.state })));
+}
+
+/** The secret-box key every member derives from the cluster secret (sealed secrets are shared). */
+function secretBoxKey(secret: string): string {
+  return Buffer.from(
+    hkdfSync('sha256', secret, 'chassis-cluster', 'secret properties at rest v1', 32),
+  ).toString('base64');
+}
+
+/**
+ * Starts one member of a cluster: a management server on the shared PostgreSQL state (resource
+ * record writes fenced by the owner's lease), with kept CARs in the shared CAR store, a
+ * heartbeat (its meta carries the channel URL), resource ownership by rendezvous over the live
+ * members, LISTEN/NOTIFY plus periodic reconciliation, and leader election. Only the
+ * resources it owns get a local compartment; the others are bound to a remote handle that
+ * forwards (`forwarder`) or refuses naming the owner. Start-up recovery of interrupted actions
+ * is left to the leader (the rollout coordinator): a member never undoes another's action.
+ */
+export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
+  const { cluster, forwarder, channel, reconcileMs, ...serverOptions } = options;
+  const logger = options.logger ?? silentLogger;
+  const ttl = cluster.leaseTtlMs ?? DEFAULT_TTL_MS;
+  const tickMs = Math.max(50, Math.floor(ttl / 3));
+  const db = await PostgresDatabase.open(cluster.database);
+  const cleanup: (() => Promise<unknown> | unknown)[] = [() => db.close()];
+  try {
+    const leases = new LeaseManager(db);
+    let channelUrl = '';
+    const id = cluster.memberId ?? `${hostname()}-${process.pid}`;
+    // Late-bound: the membership and the agent need the runtime's resource list.
+    let server: ManagementServer | undefined;
+    const membershipMeta: Record<string, unknown> = {};
+    const membership = new Membership(db, { id, ttlMs: ttl, meta: membershipMeta });
+    const reconciler = new Reconciler(logger);
+    const ownership = new OwnershipAgent(membership, leases, {
+      resources: () => server?.runtime.resourceService.ids() ?? [],
+      leaseTtlMs: ttl,
+      tickMs,
+      onChange: () => reconciler.schedule(),
+    });
+    const owners = new OwnerDirectory(leases, membership, tickMs);
+    server = await createManagementServer({
+      ...serverOptions,
+      store: fencedStateStore(new PostgresStateStore(db), db, leases, (r) =>
+        ownership.owned().get(r),
+      ),
+      carStore: new PostgresCarStore(db),
+      secretKey: secretBoxKey(cluster.secret),
+      recoverAtStart: false,
+      placement: {
+        owns: (r) => ownership.owned().has(r),
+        remoteHandle: (resource, binding) =>
+          remoteHandle(
+            {
+              memberId: id,
+              owners,
+              ...(cluster.forward !== 'refuse' && forwarder ? { forwarder } : {}),
+              ownerWaitMs: cluster.ownerWaitMs ?? DEFAULT_OWNER_WAIT_MS,
+              pollMs: Math.min(100, tickMs),
+            },
+            resource,
+            binding,
+          ),
+      },
+    });
+    const runtime = server.runtime;
+    cleanup.unshift(() => server?.stop());
+    if (channel) {
+      const ch = await channel({
+        memberId: id,
+        resources: runtime.resources,
+        configurations: runtime.resourceService,
+        owns: (r) => ownership.owned().has(r),
+      });
+      channelUrl = ch.url;
+      cleanup.unshift(() => ch.close());
+    }
+    membershipMeta.url = channelUrl;
+    await membership.join();
+    cleanup.unshift(() => membership.stop());
+    await server.start();
+    reconciler.bind(async () => {
+      await runtime.manager.reconcile();
+      const r = await runtime.resourceService.reconcile();
+      // Versions another member removed go once no resource here is bound to them any more.
+      if (r.rebound.length + r.removed.length + r.moved.length > 0)
+        await runtime.manager.reconcile();
+      if (r.added.length + r.removed.length > 0) await ownership.tick();
+    });
+    await ownership.start();
+    cleanup.unshift(() => ownership.stop());
+    const feed = new ChangeFeed(db, {
+      onChange: (e) => {
+        if (
+          e.kind === 'reconcile' ||
+          e.key.startsWith('drivers/') ||
+          e.key.startsWith('resources/')
+        )
+          reconciler.schedule();
+      },
+      reconcileMs: reconcileMs ?? ttl,
+    });
+    await feed.start();
+    cleanup.unshift(() => feed.stop());
+    const leader = new LeaderElector(db, {
+      id,
+      retryMs: tickMs,
+      onChange: (l) => logger.info({ member: id, leader: l }, 'cluster leadership changed'),
+    });
+    await leader.start();
+    cleanup.unshift(() => leader.stop());
+    await reconciler.run();
+    runtime.cluster = {
+      memberId: id,
+      members: async () => {
+        const views = await memberViews(membership, leases, await currentLeader(db));
+        return views.map((v) =>
+          v.memberId === id
+            ? { ...v, self: true, drivers: driverStates(runtime) }
+            : { ...v, self: false },
+        );
+      },
+    };
+    let halted = false;
+    const member: ClusterMember = {
+      id,
+      server,
+      runtime,
+      primitives: { db, membership, leases, ownership, leader },
+      async members() {
+        return memberViews(membership, leases, await currentLeader(db));
+      },
+      isLeader: () => leader.isLeader,
+      reconcile: () => reconciler.run(),
+      async halt() {
+        halted = true;
+        membership.stop();
+        ownership.stop();
+        reconciler.stop();
+        await feed.stop();
+        await leader.stop();
+      },
+      async stop() {
+        reconciler.stop();
+        ownership.stop();
+        await feed.stop();
+        await leader.stop();
+        await server?.stop();
+        server = undefined;
+        // Released after the compartments closed: the next owner never overlaps our work.
+        if (!halted) {
+          for (const lease of ownership.owned().values())
+            await leases
+              .release(lease)
+              .catch((err: unknown) =>
+                logger.warn({ err: serializeError(err) }, 'lease release failed'),
+              );
+          await membership
+            .leave()
+            .catch((err: unknown) =>
+              logger.warn({ err: serializeError(err) }, 'leaving the cluster failed'),
+            );
+        }
+        membership.stop();
+        await forwarder?.close();
+        // Best effort: each step already closed what it could; the next ones must still run.
+        for (const f of cleanup.splice(0)) await Promise.resolve(f()).catch(() => undefined);
+      },
+    };
+    return member;
+  } catch (err) {
+    // Undo what started; the start error is the one that matters.
+    for (const f of cleanup) await Promise.resolve(f()).catch(() => undefined);
+    throw err;
+  }
+}

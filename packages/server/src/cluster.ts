@@ -1,0 +1,61 @@
+import { type ClusterMember, startClusterMember } from '@chassis/cluster';
+import {
+  createManagementServer,
+  type ManagementServer,
+  type ManagementServerOptions,
+} from '@chassis/runtime';
+import type { ServerSettings } from './config/load.js';
+
+/** A composed server: standalone (not started yet) or a cluster member (already started). */
+export interface ComposedServer {
+  readonly server: ManagementServer;
+  /** Set in cluster mode: the member, started with its runtime. */
+  readonly member: ClusterMember | undefined;
+  /** Lines to print about the mode. */
+  readonly lines: readonly string[];
+}
+
+/**
+ * The management server the settings ask for: with `state.kind: postgres` a cluster member on
+ * the shared PostgreSQL (it joins, converges and starts its runtime at once: the admin port is
+ * bound after that), else a standalone server on the data directory, not started yet. Until the
+ * inter-server channel is wired here, calls on resources another member owns are refused
+ * with `CHASSIS_E_CLUSTER_NOT_OWNER` naming the owner.
+ */
+export async function composeServer(
+  settings: ServerSettings,
+  options: Omit<ManagementServerOptions, 'store'>,
+): Promise<ComposedServer> {
+  const state = settings.state;
+  const cluster = settings.cluster;
+  if (state?.kind !== 'postgres' || !cluster)
+    return { server: await createManagementServer(options), member: undefined, lines: [] };
+  const member = await startClusterMember({
+    ...options,
+    cluster: {
+      database: {
+        ...(state.url ? { connectionString: state.url } : {}),
+        ...(state.schema ? { schema: state.schema } : {}),
+      },
+      secret: cluster.secret,
+      ...(cluster.memberId ? { memberId: cluster.memberId } : {}),
+      ...(cluster.leaseTtlMs ? { leaseTtlMs: cluster.leaseTtlMs } : {}),
+      ...(cluster.ownerWaitMs !== undefined ? { ownerWaitMs: cluster.ownerWaitMs } : {}),
+      forward: 'refuse',
+      ...(cluster.channel ? { channel: cluster.channel } : {}),
+    },
+  });
+  const members = await member.members();
+  return {
+    server: member.server,
+    member,
+    lines: [
+      `  cluster member ${member.id} (${members.filter((m) => m.alive).length} alive, leader ${members.find((m) => m.leader)?.memberId ?? 'being elected'})`,
+      ...(cluster.forward === 'refuse'
+        ? []
+        : [
+            '  calls on resources other members own are refused naming the owner (forwarding is not wired into chassis-server yet)',
+          ]),
+    ],
+  };
+}
