@@ -128,16 +128,29 @@ describe('loader call overhead', () => {
       (call) => child.send(call),
       (listener) => child.on('message', listener),
     );
-    await compare({
-      title: 'process tier: handle.invoke vs raw child_process IPC',
-      baseline: { name: 'raw IPC round trip', fn: roundTrip },
-      candidate: {
-        name: 'process-tier invoke',
-        fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
-      },
-      target: 'report',
-      time: 1500,
-    });
+    // Five rounds, as many as it takes for one noisy moment of a shared machine not to decide.
+    const ratios: number[] = [];
+    const rounds = 5;
+    for (let round = 1; round <= rounds; round++) {
+      const r = await compare({
+        title: `process tier: handle.invoke vs raw child_process IPC (round ${round}/${rounds})`,
+        baseline: { name: 'raw IPC round trip', fn: roundTrip },
+        candidate: {
+          name: 'process-tier invoke',
+          fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
+        },
+        target: '≤ 1.1×',
+        meets: (x) => x.ratio <= 1.1,
+        time: 1000,
+      });
+      ratios.push(r.ratio);
+    }
+    const median = [...ratios].sort((a, b) => a - b)[(rounds - 1) / 2] as number;
+    report(`process tier vs raw child IPC: median of ${rounds} rounds`, [
+      ['ratios', ratios.map((x) => `${x.toFixed(2)}×`).join(', ')],
+      ['median', `${median.toFixed(2)}×`],
+      ['target', `≤ 1.1×  (${median <= 1.1 ? 'met' : 'NOT met'})`],
+    ]);
     child.kill();
   });
 });
