@@ -1,3 +1,17 @@
+/** The cap when no `maxMessageBytes` is given (the kernel default). */
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** Room for the envelope around a capped value (`{ t, id, value }`, an error's stack). */
+const ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * The host's cap on one message from a guest (a process-tier frame, a worker's posted message)
+ * for a given `maxMessageBytes`: the value's cap plus room for its envelope. Only a guest that
+ * bypassed its own cap (a driver writing to the channel itself) ever sends more.
+ */
+export function hostMessageLimit(maxMessageBytes: number | undefined): number {
+  return (maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) + ENVELOPE_BYTES;
+}
+
 /**
  * A cheap upper-bound estimate of a value's structured-clone size, stopping as soon as it
  * passes `limit` (so an oversized value costs at most `limit` bytes of walking). Strings count
@@ -50,8 +64,7 @@ export function tooLargeError(
 /**
  * Checks one outgoing guest message against the cap before it is posted: a result over it is
  * replaced by a `CHASSIS_E_LOADER_MESSAGE_TOO_LARGE` error for that call (so is a thrown error
- * over it), a log record over it
- * by a short notice. Other messages pass unchanged.
+ * over it), a log record over it (fields, message and bindings together) by a short notice. Other messages pass unchanged.
  */
 export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: number): M {
   if (m.t === 'result') {
@@ -67,10 +80,12 @@ export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: n
       return { t: 'error', id: e.id, error: tooLargeError('the error', size, limit) } as never;
   } else if (m.t === 'log') {
     const l = m as unknown as { fields: unknown; msg?: string; level: string; bindings: unknown };
-    const size = cloneSizeOver([l.fields, l.msg], limit);
+    // Bindings count too: a driver sets them (`logger.child(…)`), and the host caps the whole.
+    const size = cloneSizeOver([l.fields, l.msg, l.bindings], limit);
     if (size > limit)
       return {
         ...l,
+        bindings: {},
         fields: { code: 'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', size, limit },
         msg: 'log record dropped: over the size cap',
       } as never;
