@@ -49,3 +49,31 @@ describe('hostMessageLimit', () => {
     expect(hostMessageLimit(max)).toBe(limit);
   });
 });
+
+describe('cloneSizeOver', () => {
+  const shared = { s: 'x'.repeat(100) };
+  const cyclic: Record<string, unknown> = { a: 'a' };
+  cyclic.self = cyclic;
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 40; i++) deep = [deep];
+  it.each<{ name: string; value: unknown; size?: number; over?: boolean }>([
+    { name: 'a number', value: 1, size: 16 },
+    { name: 'a string (2 bytes a character)', value: 'abc', size: 22 },
+    { name: 'a plain object', value: { ab: 'c' }, size: 16 + 4 + 16 + 2 },
+    { name: 'an array', value: [1, 2], size: 48 },
+    { name: 'a typed array', value: new Uint8Array(100), size: 116 },
+    { name: 'a Map (exact walk)', value: new Map([['k', 1]]), size: 16 + 18 + 16 },
+    { name: 'a Date (exact walk)', value: new Date(0), size: 16 },
+    { name: 'a cycle (exact walk)', value: cyclic, size: 16 + 2 + 18 + 8 + 16 },
+    { name: 'deeper than the plain walk (exact walk)', value: deep, size: 41 * 16 + 8 },
+    // Once under the budget the plain walk may count a shared reference twice (never less)…
+    { name: 'a shared reference, under the cap', value: [shared, shared], size: 16 + 2 * 234 },
+    { name: 'a big string', value: 'x'.repeat(600), over: true },
+    // …but a value only over the cap by counting shares again is measured exactly: sent once.
+    { name: 'shared 8 times, exact walk', value: Array(8).fill(shared), size: 16 + 8 * 16 + 218 },
+  ])('$name', ({ value, size, over }) => {
+    const got = cloneSizeOver(value, 1024);
+    if (over) expect(got).toBeGreaterThan(1024);
+    else expect(got).toBe(size);
+  });
+});

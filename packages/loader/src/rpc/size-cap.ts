@@ -20,6 +20,45 @@ export function hostMessageLimit(maxMessageBytes: number | undefined): number {
  * greater than `limit`.
  */
 export function cloneSizeOver(value: unknown, limit: number): number {
+  // Most values are small trees of plain data: measured without allocating, every call.
+  const left = plainBudgetLeft(value, limit, 0);
+  if (left >= 0) return limit - left;
+  return walkedSize(value, limit);
+}
+
+/** How deep the allocation-free walk goes before it leaves the value to the exact walk. */
+const PLAIN_DEPTH = 32;
+
+/**
+ * The estimate's budget left after a recursive walk of `v` that allocates nothing, or -1 when
+ * it is spent or `v` is not plain data (strings, primitives, arrays, typed arrays, objects whose
+ * prototype is `Object.prototype`, at most {@link PLAIN_DEPTH} deep). A shared reference is
+ * counted each time it is met, so the estimate is never below {@link walkedSize}'s: a value under
+ * the budget here is under it there. Cycles end at the depth bound; a DAG that shares a lot ends
+ * when the budget (16 bytes per slot met) is spent.
+ */
+function plainBudgetLeft(v: unknown, budget: number, depth: number): number {
+  let left = budget - 16;
+  if (typeof v === 'string') return left - v.length * 2;
+  if (typeof v !== 'object' || v === null) return left;
+  if (depth >= PLAIN_DEPTH) return -1;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && left >= 0; i++) left = plainBudgetLeft(v[i], left, depth + 1);
+    return left < 0 ? -1 : left;
+  }
+  if (ArrayBuffer.isView(v)) return left - v.byteLength;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return -1;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    left = plainBudgetLeft(o[k], left - k.length * 2, depth + 1);
+    if (left < 0) return -1;
+  }
+  return left;
+}
+
+/** The exact walk: every structured-clone type, a shared reference counted once. */
+function walkedSize(value: unknown, limit: number): number {
   let size = 0;
   const seen = new Set<object>();
   const stack: unknown[] = [value];
