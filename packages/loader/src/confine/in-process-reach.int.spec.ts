@@ -141,8 +141,10 @@ describe('in-process tier: every reachable cell is reached', () => {
     const l = await load('com.trusted.imem');
     await l.handle.start();
     const before = process.memoryUsage().arrayBuffers;
-    const n = 64 * 1024 * 1024;
+    const n = 32 * 1024 * 1024;
     expect(await l.handle.invoke('test.echo', 'hold', ctx, [n])).toBe(n);
+    expect(await l.handle.invoke('test.echo', 'hold', ctx, [n])).toBe(n);
+    // 2n held; n of slack for other buffers the host's GC may free meanwhile.
     expect(process.memoryUsage().arrayBuffers - before).toBeGreaterThanOrEqual(n);
     // No environment of its own to measure (the worker and process tiers answer here).
     expect(await l.handle.memory()).toBeUndefined();
