@@ -8,6 +8,7 @@ import { compare, report } from '../../../bench/compare.js';
 import { writeDriver } from '../src/__fixtures__/make-driver.js';
 import { DriverLoader, type LoadedDriver } from '../src/index.js';
 import { CTX, ECHO, PAYLOAD, rawRoundTrip, scratch, script } from './helpers.js';
+import { pairedRounds } from './paired.js';
 
 describe('loader call overhead', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
@@ -120,24 +121,62 @@ describe('loader call overhead', () => {
       'echo-child.mjs',
       "process.on('message', (m) => process.send({ id: m.id, value: m.args[0] }));\n",
     );
-    const child = fork(file, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    });
-    const roundTrip = rawRoundTrip(
-      (call) => child.send(call),
-      (listener) => child.on('message', listener),
-    );
-    await compare({
-      title: 'process tier: handle.invoke vs raw child_process IPC',
-      baseline: { name: 'raw IPC round trip', fn: roundTrip },
-      candidate: {
-        name: 'process-tier invoke',
-        fn: () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]),
-      },
-      target: 'report',
-      time: 1500,
-    });
-    child.kill();
+    // The baseline child is started the way the confined one must be (`detached`: its own
+    // process group, so it dies with its environment). Detached also means its own session,
+    // hence its own scheduler autogroup on Linux: on a loaded machine that alone moved a round
+    // trip between 0.3× and 4×, which is the scheduler's fairness, not the tier's overhead. The
+    // attached child is measured against it below to show that effect apart.
+    const raw = (detached: boolean) => {
+      const child = fork(file, [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        detached,
+      });
+      const roundTrip = rawRoundTrip(
+        (call) => child.send(call),
+        (listener) => child.on('message', listener),
+      );
+      return { child, roundTrip };
+    };
+    const same = raw(true);
+    const attached = raw(false);
+    const invoke = () => d.handle.invoke('test.echo', 'echo', CTX, [PAYLOAD]);
+    // Rounds and their median, as the worker-tier bench does…
+    const ratios: number[] = [];
+    const rounds = 5;
+    for (let round = 1; round <= rounds; round++) {
+      const x = await compare({
+        title: `process tier: handle.invoke vs raw child_process IPC (round ${round}/${rounds})`,
+        baseline: { name: 'raw IPC round trip (detached child)', fn: same.roundTrip },
+        candidate: { name: 'process-tier invoke', fn: invoke },
+        target: '≤ 1.1×',
+        meets: (c) => c.ratio <= 1.1,
+        time: 1000,
+      });
+      ratios.push(x.ratio);
+    }
+    const median = [...ratios].sort((a, b) => a - b)[(rounds - 1) / 2] as number;
+    report(`process tier vs raw child IPC: median of ${rounds} rounds`, [
+      ['ratios', ratios.map((x) => `${x.toFixed(2)}×`).join(', ')],
+      ['median', `${median.toFixed(2)}×`],
+      ['target', `≤ 1.1×  (${median <= 1.1 ? 'met' : 'NOT met'})`],
+    ]);
+    // …and interleaved (baseline, candidate, baseline): the shared machine's load moves within
+    // seconds, and one-second runs one after the other gave 0.3–2.9× in one run for the same code.
+    const r = await pairedRounds(same.roundTrip, invoke);
+    report('process tier: handle.invoke vs raw child IPC (detached child), 15 interleaved rounds', [
+      ['raw IPC round trip', `${r.baselineUs.toFixed(1)} µs (median of rounds)`],
+      ['process-tier invoke', `${r.candidateUs.toFixed(1)} µs (median of rounds)`],
+      ['ratios', r.ratios.map((x) => `${x.toFixed(2)}×`).join(', ')],
+      ['median', `${r.median.toFixed(2)}×`],
+      ['target', `≤ 1.1×  (${r.median <= 1.1 ? 'met' : 'NOT met'})`],
+    ]);
+    const s = await pairedRounds(attached.roundTrip, same.roundTrip);
+    report('raw child IPC: detached vs attached child (the session alone, for reference)', [
+      ['ratios', s.ratios.map((x) => `${x.toFixed(2)}×`).join(', ')],
+      ['median', `${s.median.toFixed(2)}×  (≈ 1× on an idle machine)`],
+    ]);
+    same.child.kill();
+    attached.child.kill();
   });
 });

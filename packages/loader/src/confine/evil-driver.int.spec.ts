@@ -1,10 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ChassisError, DEFAULT_KERNEL_CONFIG, type IsolationTier } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
+import { alive, EVIL_DRIVER as EVIL, until } from '../__fixtures__/evil-driver.js';
 import { tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
 import { DriverLoader, type LoadedDriver } from '../loader/driver-loader.js';
 
@@ -13,74 +14,6 @@ import { DriverLoader, type LoadedDriver } from '../loader/driver-loader.js';
  * once from `start()` and once from an operation. The worker tier is the positive control for
  * every file/child/thread cell: the same attempt succeeds where nothing confines it.
  */
-const EVIL = `
-import fs from 'node:fs';
-import v8 from 'node:v8';
-import { fileURLToPath } from 'node:url';
-const OWN = fileURLToPath(import.meta.url);
-const frame = (m) => { const p = v8.serialize(m); const h = Buffer.alloc(4); h.writeUInt32BE(p.length, 0); return Buffer.concat([h, p]); };
-const attempt = (f) => { try { const v = f(); return { ok: true, v }; } catch (e) { return { ok: false, code: e.code ?? e.message }; } };
-async function attemptAll(t) {
-  const cp = await import('node:child_process');
-  const wt = await import('node:worker_threads');
-  const net = await import('node:net');
-  const network = await new Promise((resolve) => {
-    const sock = net.connect(t.port ?? 1, '127.0.0.1', () => { sock.end(); resolve({ ok: true, v: 'connected' }); });
-    sock.on('error', (e) => resolve({ ok: false, code: e.code }));
-  });
-  return {
-    network,
-    secretEnv: attempt(() => process.env.CHASSIS_SECRET_KEY ?? null),
-    adminEnv: attempt(() => process.env.CHASSIS_ADMIN_TOKENS ?? null),
-    allowedEnv: attempt(() => process.env.TZ ?? null),
-    homeEnv: attempt(() => process.env.HOME ?? null),
-    readSecret: attempt(() => fs.readFileSync(t.secret, 'utf8')),
-    readState: attempt(() => fs.readdirSync(t.state)),
-    readOther: attempt(() => fs.readFileSync(t.other, 'utf8')),
-    writeOther: attempt(() => fs.appendFileSync(t.other, '// owned')),
-    writeOwn: attempt(() => fs.appendFileSync(OWN, '// owned')),
-    readOwn: attempt(() => fs.readFileSync(OWN, 'utf8').length > 0),
-    writeScratch: attempt(() => { fs.writeFileSync(process.env.TMPDIR + '/x', 'x'); return fs.readFileSync(process.env.TMPDIR + '/x', 'utf8'); }),
-    child: attempt(() => cp.spawnSync('/bin/true').status),
-    thread: attempt(() => { const w = new wt.Worker('1', { eval: true }); w.terminate(); return 'started'; }),
-  };
-}
-let fromStart;
-export default {
-  async start() { fromStart = await attemptAll(JSON.parse(process.env.EVIL_TARGETS ?? '{}')); },
-  provides: {
-    'test.echo': {
-      fromStart() { return fromStart; },
-      attempts(ctx, t) { return attemptAll(t); },
-      big(ctx, n) { return 'x'.repeat(n); },
-      echo(ctx, v) { return typeof v === 'string' ? v.length : v; },
-      shout(ctx, n) { for (let i = 0; i < n; i++) console.log('line ' + i); return n; },
-      // Past the guest's own cap: straight onto the process tier's channel (fd 3).
-      rawLog() { fs.writeSync(3, frame({ t: 'log', level: 'info', bindings: {}, fields: { raw: true }, msg: 'raw frame' })); return 'sent'; },
-      hugeFrame() { const h = Buffer.alloc(4); h.writeUInt32BE(0xfffffff0, 0); fs.writeSync(3, h); fs.writeSync(3, Buffer.alloc(64 * 1024)); return new Promise(() => {}); },
-      spawnSleeper() { return import('node:child_process').then((cp) => cp.spawn('sleep', ['60'], { stdio: 'ignore' }).pid); },
-    },
-  },
-};
-`;
-
-function alive(pid: number): Promise<boolean> {
-  // A zombie (state Z) is dead for this purpose: it runs nothing and holds nothing.
-  return readFile(`/proc/${pid}/stat`, 'utf8').then(
-    (s) => !/^\\d+ \\(.*\\) Z/.test(s),
-    () => false,
-  );
-}
-
-async function until(check: () => Promise<boolean>, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const ctx = {
   properties: {},
   resource: { id: 'r-1', kind: 'pool', category: 'storage', driverId: 'x' },
@@ -173,22 +106,11 @@ describe('evil driver', () => {
     { tier: 'worker', id: 'com.trusted.w', from: 'operation' },
     { tier: 'process', id: 'com.evil.ps', from: 'start' },
     { tier: 'worker', id: 'com.trusted.ws', from: 'start' },
-    { tier: 'in-process', id: 'com.trusted.i', from: 'operation' },
   ])('$tier tier: every cell of the trust table, from $from', async ({ tier, id, from }) => {
-    const l = await load(id, tier === 'in-process' ? { isolation: 'in-process' } : {});
+    // The in-process column: confine/in-process-reach.int.spec.ts.
+    const l = await load(id);
     expect(l.handle.tier).toBe(tier);
     await l.handle.start();
-    if (tier === 'in-process') {
-      // Nothing is confined in-process: the driver reads the host's own process.env.
-      const r = (await l.handle.invoke('test.echo', 'attempts', ctx, [targets])) as Record<
-        string,
-        { ok: boolean; v?: unknown }
-      >;
-      expect(r.homeEnv).toEqual({ ok: true, v: process.env.HOME ?? null });
-      for (const cell of ['readSecret', 'readState', 'readOther', 'writeOther', 'network'])
-        expect({ cell, ok: r[cell]?.ok }).toEqual({ cell, ok: true });
-      return;
-    }
     const r = (await (from === 'start'
       ? l.handle.invoke('test.echo', 'fromStart', ctx, [])
       : l.handle.invoke('test.echo', 'attempts', ctx, [targets]))) as Record<

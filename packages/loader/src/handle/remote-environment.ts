@@ -254,10 +254,12 @@ function crashFault(
   let what: string;
   let cause: unknown;
   if (info.kind === 'oversized') {
-    // The host refused a frame by its header alone: the value was never materialised.
+    // Process tier: refused by the frame header alone, never materialised. Worker tier: measured
+    // once Node had delivered it, then dropped (a port has no header to read first).
+    const how = tier === 'process' ? 'refused it unread' : 'dropped it';
     return new ChassisError(
       'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE',
-      `${who} sent a ${info.size}-byte message, over the host's ${info.limit}-byte frame cap; the host refused it unread and ended the environment (it is Failed until restarted); lower what the driver returns or raise confinement.maxMessageBytes`,
+      `${who} sent a message of ${tier === 'process' ? '' : 'at least '}${info.size} bytes, over the host's ${info.limit}-byte cap; the host ${how} and ended the environment (it is Failed until restarted); lower what the driver returns or raise confinement.maxMessageBytes`,
       {
         details: {
           driver: init.driver.id,

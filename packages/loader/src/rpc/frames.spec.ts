@@ -1,3 +1,4 @@
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, FrameDecoder, type FrameFault } from './frames.js';
 
@@ -13,6 +14,18 @@ function decoder(limit: number) {
 }
 
 describe('frames', () => {
+  it("a frame is the length, then exactly v8.serialize's bytes", () => {
+    for (const v of [
+      { t: 'log', fields: { b: Buffer.from('hi') } },
+      new Uint16Array([1, 2]),
+      'é',
+    ]) {
+      const frame = encodeFrame(v);
+      expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
+      expect(frame.subarray(4).equals(serialize(v))).toBe(true);
+    }
+  });
+
   it('round-trips structured-clone values, split at every byte and coalesced', () => {
     const values = [
       { t: 'result', id: 1, value: new Map([['a', new Date(0)]]) },

@@ -1,21 +1,28 @@
-import { deserialize, serialize } from 'node:v8';
+import { DefaultSerializer, deserialize } from 'node:v8';
 
 /** Bytes of a frame header: the payload length as an unsigned 32-bit big-endian integer. */
 export const FRAME_HEADER_BYTES = 4;
 
 /**
  * Encodes one message as a frame: a 4-byte big-endian payload length, then the value's V8
- * structured-clone serialisation (what `child_process` IPC with `serialization: 'advanced'` sends,
- * so values cross exactly as they do to a worker). Throws what `v8.serialize` throws for a value
- * that cannot be cloned (a function), before anything is written.
+ * structured-clone serialisation (`v8.serialize`'s bytes, what `child_process` IPC with
+ * `serialization: 'advanced'` sends, so values cross exactly as they do to a worker). Throws
+ * what `v8.serialize` throws for a value that cannot be cloned (a function), before anything is
+ * written.
  */
 export function encodeFrame(message: unknown): Buffer {
-  const payload = serialize(message);
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame.writeUInt32BE(payload.length, 0);
-  payload.copy(frame, FRAME_HEADER_BYTES);
+  // The header's room is written first and filled in once the length is known: the frame is
+  // the serializer's own buffer, with no second allocation and copy of every message.
+  const ser = new DefaultSerializer();
+  ser.writeRawBytes(HEADER_ROOM);
+  ser.writeHeader();
+  ser.writeValue(message);
+  const frame = ser.releaseBuffer();
+  frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
   return frame;
 }
+
+const HEADER_ROOM = Buffer.alloc(FRAME_HEADER_BYTES);
 
 /** What {@link FrameDecoder} reports when the stream stops making sense. */
 export type FrameFault =

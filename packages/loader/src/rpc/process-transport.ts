@@ -6,6 +6,7 @@ import { bootstrapUrl } from '../bootstrap-path.js';
 import { killGroup } from '../confine/process-group.js';
 import { encodeFrame, FrameDecoder, type FrameFault } from './frames.js';
 import type { GuestMessage, HostMessage } from './protocol.js';
+import { hostMessageLimit } from './size-cap.js';
 import type { ExitInfo, Transport } from './transport.js';
 
 /** Options of a process-tier environment. */
@@ -28,25 +29,15 @@ export interface ProcessTransportOptions {
 
 const STDERR_TAIL = 4096;
 
-/** The process tier's frame cap when no `maxMessageBytes` is given (the kernel default). */
-const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-/** Room for the envelope around a capped value (`{ t, id, value }`, an error's stack). */
-const ENVELOPE_BYTES = 64 * 1024;
-
 /** The child's fd of the framed channel (stdio index 3: a bidirectional Unix socket pair). */
 export const CHANNEL_FD = 3;
-
-/** The host's cap on one frame from a process-tier guest, for a given `maxMessageBytes`. */
-export function hostFrameLimit(maxMessageBytes: number | undefined): number {
-  return (maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) + ENVELOPE_BYTES;
-}
 
 /**
  * A child process (spawned detached, so it leads its own process group) speaking the protocol
  * over its own framed channel on fd 3: length-prefixed V8 structured-clone frames
  * ({@link encodeFrame}). Node's `child_process` IPC would materialise a whole message before the
  * host could look at its size; here the host reads a frame's length first and refuses one over
- * {@link hostFrameLimit} without buffering it: the environment is ended and reported as
+ * {@link hostMessageLimit} without buffering it: the environment is ended and reported as
  * `oversized` (`CHASSIS_E_LOADER_MESSAGE_TOO_LARGE`). An honest guest never gets there: it caps
  * what it sends itself and answers an oversized result with a typed error for that call.
  */
@@ -71,7 +62,7 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
   let frameFault: FrameFault | undefined;
   let messageListener: ((m: GuestMessage) => void) | undefined;
   const decoder = new FrameDecoder(
-    hostFrameLimit(options.maxMessageBytes),
+    hostMessageLimit(options.maxMessageBytes),
     (m) => messageListener?.(m as GuestMessage),
     (f) => {
       // A guest that bypassed its own cap, or wrote garbage: it cannot be re-synchronised.

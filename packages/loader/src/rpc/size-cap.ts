@@ -1,3 +1,17 @@
+/** The cap when no `maxMessageBytes` is given (the kernel default). */
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** Room for the envelope around a capped value (`{ t, id, value }`, an error's stack). */
+const ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * The host's cap on one message from a guest (a process-tier frame, a worker's posted message)
+ * for a given `maxMessageBytes`: the value's cap plus room for its envelope. Only a guest that
+ * bypassed its own cap (a driver writing to the channel itself) ever sends more.
+ */
+export function hostMessageLimit(maxMessageBytes: number | undefined): number {
+  return (maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) + ENVELOPE_BYTES;
+}
+
 /**
  * A cheap upper-bound estimate of a value's structured-clone size, stopping as soon as it
  * passes `limit` (so an oversized value costs at most `limit` bytes of walking). Strings count
@@ -6,6 +20,45 @@
  * greater than `limit`.
  */
 export function cloneSizeOver(value: unknown, limit: number): number {
+  // Most values are small trees of plain data: measured without allocating, every call.
+  const left = plainBudgetLeft(value, limit, 0);
+  if (left >= 0) return limit - left;
+  return walkedSize(value, limit);
+}
+
+/** How deep the allocation-free walk goes before it leaves the value to the exact walk. */
+const PLAIN_DEPTH = 32;
+
+/**
+ * The estimate's budget left after a recursive walk of `v` that allocates nothing, or -1 when
+ * it is spent or `v` is not plain data (strings, primitives, arrays, typed arrays, objects whose
+ * prototype is `Object.prototype`, at most {@link PLAIN_DEPTH} deep). A shared reference is
+ * counted each time it is met, so the estimate is never below {@link walkedSize}'s: a value under
+ * the budget here is under it there. Cycles end at the depth bound; a DAG that shares a lot ends
+ * when the budget (16 bytes per slot met) is spent.
+ */
+function plainBudgetLeft(v: unknown, budget: number, depth: number): number {
+  let left = budget - 16;
+  if (typeof v === 'string') return left - v.length * 2;
+  if (typeof v !== 'object' || v === null) return left;
+  if (depth >= PLAIN_DEPTH) return -1;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && left >= 0; i++) left = plainBudgetLeft(v[i], left, depth + 1);
+    return left < 0 ? -1 : left;
+  }
+  if (ArrayBuffer.isView(v)) return left - v.byteLength;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return -1;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    left = plainBudgetLeft(o[k], left - k.length * 2, depth + 1);
+    if (left < 0) return -1;
+  }
+  return left;
+}
+
+/** The exact walk: every structured-clone type, a shared reference counted once. */
+function walkedSize(value: unknown, limit: number): number {
   let size = 0;
   const seen = new Set<object>();
   const stack: unknown[] = [value];
@@ -50,8 +103,7 @@ export function tooLargeError(
 /**
  * Checks one outgoing guest message against the cap before it is posted: a result over it is
  * replaced by a `CHASSIS_E_LOADER_MESSAGE_TOO_LARGE` error for that call (so is a thrown error
- * over it), a log record over it
- * by a short notice. Other messages pass unchanged.
+ * over it), a log record over it (fields, message and bindings together) by a short notice. Other messages pass unchanged.
  */
 export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: number): M {
   if (m.t === 'result') {
@@ -67,10 +119,12 @@ export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: n
       return { t: 'error', id: e.id, error: tooLargeError('the error', size, limit) } as never;
   } else if (m.t === 'log') {
     const l = m as unknown as { fields: unknown; msg?: string; level: string; bindings: unknown };
-    const size = cloneSizeOver([l.fields, l.msg], limit);
+    // Bindings count too: a driver sets them (`logger.child(…)`), and the host caps the whole.
+    const size = cloneSizeOver([l.fields, l.msg, l.bindings], limit);
     if (size > limit)
       return {
         ...l,
+        bindings: {},
         fields: { code: 'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', size, limit },
         msg: 'log record dropped: over the size cap',
       } as never;
