@@ -1,0 +1,153 @@
+import {
+  ChassisError,
+  type ConfigurationLookup,
+  type DriverHandle,
+  type HealthStatus,
+  implementationOf,
+  type ResourceEntry,
+  type ResourceRegistry,
+} from '@chassis/kernel';
+import { forwardErrors } from './errors.js';
+import { isForwardHandle } from './forward-handle.js';
+import type { ForwardedHealth, ForwardedInvoke } from './protocol.js';
+
+/** What the owner side needs to run forwarded calls. */
+export interface OwnerContext {
+  readonly resources: ResourceRegistry<DriverHandle>;
+  readonly memberId: string;
+  /** Re-reads a configuration when the owner runs another version than the caller saw. */
+  readonly configurations?: ConfigurationLookup;
+  /** Whether this member holds the resource's lease now (default: it hosts it). */
+  readonly owns?: (resourceId: string) => boolean;
+}
+
+/**
+ * The caller's absolute deadline as a signal on the owner, chained to `gone` (the caller's
+ * connection closed). The owner's compartment still owns the run deadline of its own
+ * configuration; this one only makes sure the owner stops when the caller stopped waiting.
+ */
+export function callerSignal(
+  gone: AbortSignal,
+  resourceId: string,
+  deadline: number | undefined,
+): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const onGone = () =>
+    controller.abort(
+      new ChassisError(
+        'CHASSIS_E_RESOURCE_OP_ABORTED',
+        `the member that forwarded the call on resource "${resourceId}" closed the connection`,
+        { details: { resourceId, reason: 'caller-gone' } },
+      ),
+    );
+  if (gone.aborted) onGone();
+  else gone.addEventListener('abort', onGone, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  if (deadline !== undefined && !controller.signal.aborted) {
+    const expire = () =>
+      controller.abort(
+        new ChassisError(
+          'CHASSIS_E_RESOURCE_OP_TIMEOUT',
+          `the forwarded call on resource "${resourceId}" passed the caller's deadline`,
+          { details: { resourceId, deadline, reason: 'caller-deadline' } },
+        ),
+      );
+    const left = deadline - Date.now();
+    if (left <= 0) expire();
+    else {
+      timer = setTimeout(expire, left);
+      timer.unref();
+    }
+  }
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      gone.removeEventListener('abort', onGone);
+    },
+  };
+}
+
+/** The entry of a resource this member owns and hosts, or `CHASSIS_E_CLUSTER_NOT_OWNER`. */
+function ownedEntry(o: OwnerContext, resourceId: string): ResourceEntry<DriverHandle> {
+  const entry = o.resources.find(resourceId);
+  if (entry === undefined)
+    throw forwardErrors.notOwner(o.memberId, resourceId, 'it is not registered here');
+  if (o.owns !== undefined && !o.owns(resourceId))
+    throw forwardErrors.notOwner(o.memberId, resourceId, 'its lease is held elsewhere');
+  return entry;
+}
+
+/** A forwarding handle on the owner means ownership moved meanwhile: never forward twice. */
+function hosted(o: OwnerContext, resourceId: string, handle: DriverHandle): DriverHandle {
+  if (isForwardHandle(handle))
+    throw forwardErrors.notOwner(o.memberId, resourceId, `it forwards to member ${handle.owner}`);
+  return handle;
+}
+
+/**
+ * Runs one forwarded invoke through the owner's compartment of the resource, exactly like a
+ * local facade call (`FacadeRouter.call`): per-resource order, the queue and the upgrade
+ * pause/drain apply. The version bound when the operation starts runs it; when that is not the
+ * version the caller saw (an upgrade swapped it meanwhile), the configuration is re-read for it.
+ */
+export async function runForwardedInvoke(
+  o: OwnerContext,
+  req: ForwardedInvoke,
+  gone: AbortSignal,
+): Promise<unknown> {
+  const entry = ownedEntry(o, req.resource);
+  if (entry.resource.driverId !== req.binding.driverId)
+    throw forwardErrors.notOwner(
+      o.memberId,
+      req.resource,
+      `it is served by driver ${entry.resource.driverId} here, not ${req.binding.driverId}`,
+    );
+  const caller = callerSignal(gone, req.resource, req.deadline);
+  try {
+    return await entry.compartment.submit(
+      async (bound, signal, runDeadline) => {
+        const handle = hosted(o, req.resource, bound);
+        const same = handle.id === req.binding.driverId && handle.version === req.binding.version;
+        let ctx = req.ctx;
+        if (!same && o.configurations !== undefined) {
+          const properties = await o.configurations.propertiesFor(entry.resource, {
+            driverId: handle.id,
+            version: handle.version,
+          });
+          if (properties !== undefined) ctx = { ...ctx, properties };
+        }
+        const deadline = Math.min(runDeadline, req.deadline ?? Number.POSITIVE_INFINITY);
+        return implementationOf(handle, req.point).invoke(
+          req.method,
+          ctx,
+          req.args,
+          deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
+        );
+      },
+      { signal: caller.signal },
+    );
+  } finally {
+    caller.clear();
+  }
+}
+
+/** A forwarded health probe: the bound handle's `health`, outside the compartment (as locally). */
+export async function runForwardedHealth(
+  o: OwnerContext,
+  req: ForwardedHealth,
+  gone: AbortSignal,
+): Promise<HealthStatus> {
+  const entry = ownedEntry(o, req.resource);
+  const handle = hosted(o, req.resource, entry.compartment.driver);
+  const caller = callerSignal(gone, req.resource, req.deadline);
+  try {
+    return await handle.health(
+      req.deadline === undefined
+        ? { signal: caller.signal }
+        : { signal: caller.signal, deadline: req.deadline },
+    );
+  } finally {
+    caller.clear();
+  }
+}
