@@ -12,7 +12,12 @@ import {
 import type { MemberAddress } from '../types.js';
 import { forwardErrors } from './errors.js';
 import { NonceCache } from './nonce-cache.js';
-import { runForwardedHealth, runForwardedInvoke } from './owner-call.js';
+import {
+  type CallerSignal,
+  callerSignal,
+  runForwardedHealth,
+  runForwardedInvoke,
+} from './owner-call.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   type ForwardedHealth,
@@ -23,7 +28,7 @@ import {
   invokeProblem,
 } from './protocol.js';
 import { checkSecret } from './secret.js';
-import { bodyDigest, SIGNATURE_HEADERS, signAnswer, verifyRequest } from './signing.js';
+import { bodyDigest, SIGNATURE_HEADERS, secretKey, signAnswer, verifyRequest } from './signing.js';
 
 /** Options of {@link startChannelServer}. */
 export interface ChannelServerOptions {
@@ -75,7 +80,8 @@ export interface ChannelServer {
  */
 export async function startChannelServer(options: ChannelServerOptions): Promise<ChannelServer> {
   checkSecret(options.secret);
-  const { secret, memberId, logger } = options;
+  const { memberId, logger } = options;
+  const secret = secretKey(options.secret);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const windowMs = options.windowMs ?? 30_000;
   const now = options.now ?? Date.now;
@@ -117,7 +123,7 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
     res.writeHead(status, {
       'content-type': 'application/json',
       'content-length': body.length,
-      [SIGNATURE_HEADERS.signature]: signAnswer(secret, status, nonce, bodyDigest(body)),
+      [SIGNATURE_HEADERS.signature]: signAnswer(secret, status, nonce, body),
     });
     res.end(body);
   };
@@ -154,26 +160,27 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       // Not JSON: refused as malformed below (the parse error itself adds nothing).
       body = undefined;
     }
-    const gone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
+    let caller: CallerSignal | undefined;
     try {
-      if (req.method === 'POST' && path === INVOKE_PATH) {
-        const problem = invokeProblem(body);
-        if (problem) throw forwardErrors.badRequest(memberId, problem);
-        const result = await runForwardedInvoke(owner, body as ForwardedInvoke, gone.signal);
-        answer(res, checked.nonce, { ok: true, result });
-      } else if (req.method === 'POST' && path === HEALTH_PATH) {
-        const problem = healthProblem(body);
-        if (problem) throw forwardErrors.badRequest(memberId, problem);
-        const result = await runForwardedHealth(owner, body as ForwardedHealth, gone.signal);
-        answer(res, checked.nonce, { ok: true, result });
-      } else {
+      const invoke = req.method === 'POST' && path === INVOKE_PATH;
+      if (!invoke && !(req.method === 'POST' && path === HEALTH_PATH))
         throw forwardErrors.badRequest(memberId, `${req.method} ${path.slice(0, 100)}`);
-      }
+      const problem = invoke ? invokeProblem(body) : healthProblem(body);
+      if (problem) throw forwardErrors.badRequest(memberId, problem);
+      const call = body as ForwardedInvoke | ForwardedHealth;
+      const c = callerSignal(call.resource, call.deadline);
+      caller = c;
+      res.on('close', () => {
+        if (!res.writableFinished) c.gone();
+      });
+      const result = invoke
+        ? await runForwardedInvoke(owner, call as ForwardedInvoke, c.signal)
+        : await runForwardedHealth(owner, call as ForwardedHealth, c.signal);
+      answer(res, checked.nonce, { ok: true, result });
     } catch (err) {
       answer(res, checked.nonce, { ok: false, error: err });
+    } finally {
+      caller?.clear();
     }
   };
 

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, type RequestOptions, request } from 'node:http';
 import { ChassisError } from '@chassis/kernel';
 import type { MemberAddress } from '../types.js';
 import { forwardErrors } from './errors.js';
@@ -7,7 +7,9 @@ import {
   bodyDigest,
   newNonce,
   SIGNATURE_HEADERS,
+  type SigningKey,
   sameSignature,
+  secretKey,
   signAnswer,
   signRequest,
 } from './signing.js';
@@ -30,8 +32,11 @@ export interface ChannelClientOptions {
 export class ChannelClient {
   private readonly agent: Agent;
   private readonly inFlight = new Set<{ destroy(err: Error): void }>();
+  private readonly targets = new Map<string, RequestOptions & { path: string }>();
+  private readonly key: SigningKey;
 
   constructor(private readonly options: ChannelClientOptions) {
+    this.key = secretKey(options.secret);
     this.agent = new Agent({
       keepAlive: true,
       maxFreeSockets: options.maxFreeSockets ?? 16,
@@ -54,18 +59,25 @@ export class ChannelClient {
     payload: unknown,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const url = `${owner.url.replace(/\/+$/, '')}${path}`;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const body = Buffer.from(JSON.stringify(payload));
-    const { maxBodyBytes, secret, memberId } = this.options;
+    const { maxBodyBytes, memberId } = this.options;
+    const secret = this.key;
     if (body.length > maxBodyBytes)
       return Promise.reject(forwardErrors.tooLarge('request', maxBodyBytes, owner.memberId));
-    const target = new URL(url);
+    let target: RequestOptions & { path: string };
+    try {
+      target = this.target(owner.url, path);
+    } catch (err) {
+      return Promise.reject(
+        forwardErrors.forwardFailed(owner.memberId, owner.url, 'its URL is not usable', false, err),
+      );
+    }
     const nonce = newNonce();
     const timestamp = Date.now();
     const signature = signRequest(secret, {
       method: 'POST',
-      path: target.pathname,
+      path: target.path,
       timestamp,
       nonce,
       member: memberId,
@@ -74,9 +86,8 @@ export class ChannelClient {
     return new Promise((resolve, reject) => {
       let sent = false;
       let settled = false;
-      const req = request(target, {
-        method: 'POST',
-        agent: this.agent,
+      const req = request({
+        ...target,
         headers: {
           'content-type': 'application/json',
           'content-length': body.length,
@@ -138,7 +149,7 @@ export class ChannelClient {
           const given = res.headers[SIGNATURE_HEADERS.signature];
           if (
             typeof given !== 'string' ||
-            !sameSignature(signAnswer(secret, status, nonce, bodyDigest(raw)), given)
+            !sameSignature(signAnswer(secret, status, nonce, raw), given)
           ) {
             fail(`the answer (HTTP ${status}) is not signed with the cluster secret`);
             return;
@@ -162,6 +173,26 @@ export class ChannelClient {
       });
       req.end(body);
     });
+  }
+
+  /** Request options of `path` on a member (its URL parsed once per member and path). */
+  private target(base: string, path: string): RequestOptions & { path: string } {
+    const key = `${base} ${path}`;
+    let target = this.targets.get(key);
+    if (target === undefined) {
+      const url = new URL(`${base.replace(/\/+$/, '')}${path}`);
+      if (url.protocol !== 'http:')
+        throw new TypeError(`member URL ${base} must be http: (the channel speaks plain HTTP/1.1)`);
+      target = {
+        method: 'POST',
+        agent: this.agent,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port === '' ? 80 : Number(url.port),
+        path: url.pathname,
+      };
+      this.targets.set(key, target);
+    }
+    return target;
   }
 
   /** Ends every in-flight request (they reject as ambiguous) and closes the sockets. */

@@ -21,37 +21,34 @@ export interface OwnerContext {
   readonly owns?: (resourceId: string) => boolean;
 }
 
+/** The one cancellation of a forwarded call on the owner: see {@link callerSignal}. */
+export interface CallerSignal {
+  readonly signal: AbortSignal;
+  /** The caller's connection closed before the answer was sent. */
+  gone(): void;
+  /** Disarms the deadline timer once the call settled. */
+  clear(): void;
+}
+
 /**
- * The caller's absolute deadline as a signal on the owner, chained to `gone` (the caller's
- * connection closed). The owner's compartment still owns the run deadline of its own
- * configuration; this one only makes sure the owner stops when the caller stopped waiting.
+ * The caller's absolute deadline and its connection as one signal on the owner (one
+ * AbortController per forwarded call): it aborts with `CHASSIS_E_RESOURCE_OP_TIMEOUT` when the
+ * deadline passes and with `CHASSIS_E_RESOURCE_OP_ABORTED` when `gone()` is called. The owner's
+ * compartment still owns the run deadline of its own configuration; this one only makes sure
+ * the owner stops when the caller stopped waiting.
  */
-export function callerSignal(
-  gone: AbortSignal,
-  resourceId: string,
-  deadline: number | undefined,
-): { signal: AbortSignal; clear(): void } {
+export function callerSignal(resourceId: string, deadline: number | undefined): CallerSignal {
   const controller = new AbortController();
-  const onGone = () =>
+  let timer: NodeJS.Timeout | undefined;
+  const expire = () =>
     controller.abort(
       new ChassisError(
-        'CHASSIS_E_RESOURCE_OP_ABORTED',
-        `the member that forwarded the call on resource "${resourceId}" closed the connection`,
-        { details: { resourceId, reason: 'caller-gone' } },
+        'CHASSIS_E_RESOURCE_OP_TIMEOUT',
+        `the forwarded call on resource "${resourceId}" passed the caller's deadline`,
+        { details: { resourceId, deadline, reason: 'caller-deadline' } },
       ),
     );
-  if (gone.aborted) onGone();
-  else gone.addEventListener('abort', onGone, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  if (deadline !== undefined && !controller.signal.aborted) {
-    const expire = () =>
-      controller.abort(
-        new ChassisError(
-          'CHASSIS_E_RESOURCE_OP_TIMEOUT',
-          `the forwarded call on resource "${resourceId}" passed the caller's deadline`,
-          { details: { resourceId, deadline, reason: 'caller-deadline' } },
-        ),
-      );
+  if (deadline !== undefined) {
     const left = deadline - Date.now();
     if (left <= 0) expire();
     else {
@@ -61,10 +58,18 @@ export function callerSignal(
   }
   return {
     signal: controller.signal,
-    clear: () => {
+    gone: () => {
       clearTimeout(timer);
-      gone.removeEventListener('abort', onGone);
+      if (!controller.signal.aborted)
+        controller.abort(
+          new ChassisError(
+            'CHASSIS_E_RESOURCE_OP_ABORTED',
+            `the member that forwarded the call on resource "${resourceId}" closed the connection`,
+            { details: { resourceId, reason: 'caller-gone' } },
+          ),
+        );
     },
+    clear: () => clearTimeout(timer),
   };
 }
 
@@ -94,7 +99,7 @@ function hosted(o: OwnerContext, resourceId: string, handle: DriverHandle): Driv
 export async function runForwardedInvoke(
   o: OwnerContext,
   req: ForwardedInvoke,
-  gone: AbortSignal,
+  caller: AbortSignal,
 ): Promise<unknown> {
   const entry = ownedEntry(o, req.resource);
   if (entry.resource.driverId !== req.binding.driverId)
@@ -103,51 +108,39 @@ export async function runForwardedInvoke(
       req.resource,
       `it is served by driver ${entry.resource.driverId} here, not ${req.binding.driverId}`,
     );
-  const caller = callerSignal(gone, req.resource, req.deadline);
-  try {
-    return await entry.compartment.submit(
-      async (bound, signal, runDeadline) => {
-        const handle = hosted(o, req.resource, bound);
-        const same = handle.id === req.binding.driverId && handle.version === req.binding.version;
-        let ctx = req.ctx;
-        if (!same && o.configurations !== undefined) {
-          const properties = await o.configurations.propertiesFor(entry.resource, {
-            driverId: handle.id,
-            version: handle.version,
-          });
-          if (properties !== undefined) ctx = { ...ctx, properties };
-        }
-        const deadline = Math.min(runDeadline, req.deadline ?? Number.POSITIVE_INFINITY);
-        return implementationOf(handle, req.point).invoke(
-          req.method,
-          ctx,
-          req.args,
-          deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
-        );
-      },
-      { signal: caller.signal },
-    );
-  } finally {
-    caller.clear();
-  }
+  return entry.compartment.submit(
+    async (bound, signal, runDeadline) => {
+      const handle = hosted(o, req.resource, bound);
+      const same = handle.id === req.binding.driverId && handle.version === req.binding.version;
+      let ctx = req.ctx;
+      if (!same && o.configurations !== undefined) {
+        const properties = await o.configurations.propertiesFor(entry.resource, {
+          driverId: handle.id,
+          version: handle.version,
+        });
+        if (properties !== undefined) ctx = { ...ctx, properties };
+      }
+      const deadline = Math.min(runDeadline, req.deadline ?? Number.POSITIVE_INFINITY);
+      return implementationOf(handle, req.point).invoke(
+        req.method,
+        ctx,
+        req.args,
+        deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
+      );
+    },
+    { signal: caller },
+  );
 }
 
 /** A forwarded health probe: the bound handle's `health`, outside the compartment (as locally). */
 export async function runForwardedHealth(
   o: OwnerContext,
   req: ForwardedHealth,
-  gone: AbortSignal,
+  caller: AbortSignal,
 ): Promise<HealthStatus> {
   const entry = ownedEntry(o, req.resource);
   const handle = hosted(o, req.resource, entry.compartment.driver);
-  const caller = callerSignal(gone, req.resource, req.deadline);
-  try {
-    return await handle.health(
-      req.deadline === undefined
-        ? { signal: caller.signal }
-        : { signal: caller.signal, deadline: req.deadline },
-    );
-  } finally {
-    caller.clear();
-  }
+  return handle.health(
+    req.deadline === undefined ? { signal: caller } : { signal: caller, deadline: req.deadline },
+  );
 }

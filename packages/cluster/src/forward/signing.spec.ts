@@ -118,11 +118,11 @@ describe('request signatures', () => {
   });
 
   it('binds an answer signature to status, request nonce and body', () => {
-    const sig = signAnswer(SECRET, 200, 'nonce-1', bodyDigest('{}'));
-    expect(sameSignature(sig, signAnswer(SECRET, 200, 'nonce-1', bodyDigest('{}')))).toBe(true);
-    expect(sameSignature(sig, signAnswer(SECRET, 500, 'nonce-1', bodyDigest('{}')))).toBe(false);
-    expect(sameSignature(sig, signAnswer(SECRET, 200, 'nonce-2', bodyDigest('{}')))).toBe(false);
-    expect(sameSignature(sig, signAnswer(SECRET, 200, 'nonce-1', bodyDigest('[]')))).toBe(false);
+    const sig = signAnswer(SECRET, 200, 'nonce-1', Buffer.from('{}'));
+    expect(sameSignature(sig, signAnswer(SECRET, 200, 'nonce-1', Buffer.from('{}')))).toBe(true);
+    expect(sameSignature(sig, signAnswer(SECRET, 500, 'nonce-1', Buffer.from('{}')))).toBe(false);
+    expect(sameSignature(sig, signAnswer(SECRET, 200, 'nonce-2', Buffer.from('{}')))).toBe(false);
+    expect(sameSignature(sig, signAnswer(SECRET, 200, 'nonce-1', Buffer.from('[]')))).toBe(false);
     expect(sameSignature(sig, sig.slice(0, -1))).toBe(false);
   });
 

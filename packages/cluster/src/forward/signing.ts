@@ -1,4 +1,11 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  createSecretKey,
+  hash,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Request and answer signatures of the inter-server channel: HMAC-SHA256 with the shared
@@ -35,44 +42,62 @@ export interface SignedParts {
   readonly bodyDigest: string;
 }
 
-/** SHA-256 of a body, hex. */
+/** SHA-256 of a body, hex (one-shot `crypto.hash`: no hash object per call). */
 export function bodyDigest(body: Uint8Array | string): string {
-  return createHash('sha256').update(body).digest('hex');
+  return hash('sha256', body, 'hex');
 }
 
-/** A fresh nonce: 16 random bytes, base64url. */
+// A nonce must never repeat, it need not be unpredictable (the HMAC covers it): 18 random bytes
+// per process and a counter are unique across members and restarts, at a fraction of the cost
+// of 16 fresh random bytes per call.
+const NONCE_PREFIX = randomBytes(18).toString('base64url');
+let nonceCounter = 0;
+
+/** A fresh nonce: a random per-process prefix (24 characters) and a counter. */
 export function newNonce(): string {
-  return randomBytes(16).toString('base64url');
+  nonceCounter += 1;
+  return `${NONCE_PREFIX}${nonceCounter.toString(36)}`;
 }
 
 function canonical(p: SignedParts): string {
   return `chassis-cluster-request\n${p.method.toUpperCase()}\n${p.path}\n${p.timestamp}\n${p.nonce}\n${p.member}\n${p.bodyDigest}`;
 }
 
-function answerCanonical(status: number, requestNonce: string, digest: string): string {
-  return `chassis-cluster-answer\n${status}\n${requestNonce}\n${digest}`;
+/**
+ * The secret as an HMAC key: a string, or a key made once with {@link secretKey} (what the
+ * channel does, so that no call converts the string again).
+ */
+export type SigningKey = string | KeyObject;
+
+/** The HMAC key object of a secret, made once per channel server and forwarder. */
+export function secretKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, 'utf8'));
 }
 
-function hmac(secret: string, text: string): string {
-  return SCHEME + createHmac('sha256', secret).update(text).digest('hex');
+function hmac(secret: SigningKey, text: string, body?: Uint8Array): string {
+  const h = createHmac('sha256', secret).update(text);
+  if (body !== undefined) h.update(body);
+  return SCHEME + h.digest('hex');
 }
 
 /** The signature value of a request. */
-export function signRequest(secret: string, parts: SignedParts): string {
+export function signRequest(secret: SigningKey, parts: SignedParts): string {
   return hmac(secret, canonical(parts));
 }
 
 /**
  * The signature of an answer, bound to the request's nonce: a recorded answer cannot be
  * passed off as the answer to another request, and nobody without the secret can forge one.
+ * The HMAC covers the body bytes directly (after a fixed-field header none of whose fields
+ * holds a newline), one hash pass instead of a digest and an HMAC.
  */
 export function signAnswer(
-  secret: string,
+  secret: SigningKey,
   status: number,
   requestNonce: string,
-  digest: string,
+  body: Uint8Array,
 ): string {
-  return hmac(secret, answerCanonical(status, requestNonce, digest));
+  return hmac(secret, `chassis-cluster-answer\n${status}\n${requestNonce}\n`, body);
 }
 
 /** Constant-time comparison of two signature values (a length mismatch is simply unequal). */
@@ -119,7 +144,7 @@ export function readSignatureHeaders(
 
 /** Inputs of {@link verifyRequest}. */
 export interface VerifyInput {
-  readonly secret: string;
+  readonly secret: SigningKey;
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingHeaders;
