@@ -12,13 +12,13 @@ export interface ForwarderOptions {
   readonly memberId: string;
   /** Cap of a request and of an answer body (default 4 MiB); keep it equal on every member. */
   readonly maxBodyBytes?: number;
-  /** Idle keep-alive sockets kept per owner (default 16). */
-  readonly maxFreeSockets?: number;
+  /** Keep-alive connections per owner at most (default 64). */
+  readonly connectionsPerOwner?: number;
 }
 
 /**
  * Creates the {@link Forwarder} of a member: `handleFor` makes the handle a non-owner binds a
- * resource to (see `createForwardHandle`); every handle shares one keep-alive agent, so
+ * resource to (see `createForwardHandle`); every handle shares one keep-alive undici agent, so
  * consecutive calls to one owner reuse a warm connection. `close()` ends in-flight requests
  * (their callers get an ambiguous `CHASSIS_E_CLUSTER_FORWARD_FAILED`) and the sockets.
  * Throws `CHASSIS_E_CONFIG_INVALID` for a secret shorter than 32 bytes.
@@ -29,11 +29,13 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     secret: options.secret,
     memberId: options.memberId,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    ...(options.maxFreeSockets === undefined ? {} : { maxFreeSockets: options.maxFreeSockets }),
+    ...(options.connectionsPerOwner === undefined
+      ? {}
+      : { connectionsPerOwner: options.connectionsPerOwner }),
   });
   return {
     handleFor: (resourceId, binding, owner) =>
       createForwardHandle(client, resourceId, binding, owner),
-    close: async () => client.close(),
+    close: () => client.close(),
   };
 }

@@ -1,5 +1,5 @@
-import { Agent, type RequestOptions, request } from 'node:http';
 import { ChassisError } from '@chassis/kernel';
+import { Agent } from 'undici';
 import type { MemberAddress } from '../types.js';
 import { forwardErrors } from './errors.js';
 import { type ForwardAnswer, isAnswer } from './protocol.js';
@@ -19,186 +19,201 @@ export interface ChannelClientOptions {
   readonly secret: string;
   readonly memberId: string;
   readonly maxBodyBytes: number;
-  /** Idle keep-alive sockets kept per owner (default 16). */
-  readonly maxFreeSockets?: number;
+  /** Keep-alive connections per owner at most (default 64). */
+  readonly connectionsPerOwner?: number;
 }
 
 /**
- * Signed JSON POSTs to other members over one keep-alive `node:http` Agent. The built-in
- * client, not undici: it needs no dependency, and on loopback a keep-alive `http.request` is
- * within a few microseconds of a bare socket round trip (see `bench/forward.bench.ts`); the
- * cost of a forwarded call is the owner's work, not the client.
+ * Errors raised before a connection carried the request: the owner cannot have run it.
+ * Anything else (a reset, a socket closed mid-answer, a body timeout) is ambiguous.
+ */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_DESTROYED',
+  'UND_ERR_CLOSED',
+]);
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause === undefined ? undefined : errorCode(cause);
+}
+
+/** The origin and path of `path` on a member, from its channel URL. */
+function target(base: string, path: string): { origin: string; path: string } {
+  const url = new URL(`${base.replace(/\/+$/, '')}${path}`);
+  if (url.protocol !== 'http:')
+    throw new TypeError(`member URL ${base} must be http: (the channel speaks plain HTTP/1.1)`);
+  return { origin: url.origin, path: url.pathname };
+}
+
+/**
+ * Signed JSON POSTs to other members over one keep-alive undici `Agent` (a connection pool per
+ * owner). undici rather than `node:http`: on loopback its keep-alive round trip costs about
+ * half of an `http.request` one (measured with the same body and headers, see the forwarding
+ * section of the package README), and a forwarded call's budget is mostly that round trip.
+ * POST is never retried by undici, so a call is delivered at most once.
  */
 export class ChannelClient {
   private readonly agent: Agent;
-  private readonly inFlight = new Set<{ destroy(err: Error): void }>();
-  private readonly targets = new Map<string, RequestOptions & { path: string }>();
+  private readonly targets = new Map<string, { origin: string; path: string }>();
   private readonly key: SigningKey;
 
   constructor(private readonly options: ChannelClientOptions) {
     this.key = secretKey(options.secret);
     this.agent = new Agent({
-      keepAlive: true,
-      maxFreeSockets: options.maxFreeSockets ?? 16,
-      // The most recently used socket is the warmest and the least likely to be closed by the
-      // peer's keep-alive timeout just as it is reused.
-      scheduling: 'lifo',
+      connections: options.connectionsPerOwner ?? 64,
+      // Shorter than the channel server's keep-alive timeout (60 s): the client lets an idle
+      // connection go before the server would close it under a request being sent.
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 30_000,
+      // A forwarded call may legitimately run long; its deadline is the caller's signal.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
   }
 
   /**
    * POSTs `payload` to `owner.url` + `path` and returns the owner's answer: its result, or its
    * typed error rebuilt as the same `ChassisError`. Delivery failures reject with
-   * `CHASSIS_E_CLUSTER_FORWARD_FAILED` naming the owner; `details.ambiguous` is true once the
-   * request had been sent in full (the owner may have run it). An abort of `signal` destroys
-   * the request and rejects with the signal's reason (the owner sees the connection close).
+   * `CHASSIS_E_CLUSTER_FORWARD_FAILED` naming the owner; `details.ambiguous` is true unless the
+   * failure happened before a connection carried the request (refused, unreachable): the
+   * owner may have run it. An abort of `signal` ends the request and rejects with the
+   * signal's reason (the owner sees the connection close and aborts its side).
    */
-  post(
+  async post(
     owner: MemberAddress,
     path: string,
     payload: unknown,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) throw signal.reason;
     const body = Buffer.from(JSON.stringify(payload));
     const { maxBodyBytes, memberId } = this.options;
-    const secret = this.key;
     if (body.length > maxBodyBytes)
-      return Promise.reject(forwardErrors.tooLarge('request', maxBodyBytes, owner.memberId));
-    let target: RequestOptions & { path: string };
+      throw forwardErrors.tooLarge('request', maxBodyBytes, owner.memberId);
+    let to: { origin: string; path: string };
     try {
-      target = this.target(owner.url, path);
+      to = this.target(owner.url, path);
     } catch (err) {
-      return Promise.reject(
-        forwardErrors.forwardFailed(owner.memberId, owner.url, 'its URL is not usable', false, err),
+      throw forwardErrors.forwardFailed(
+        owner.memberId,
+        owner.url,
+        'its URL is unusable',
+        false,
+        err,
       );
     }
     const nonce = newNonce();
     const timestamp = Date.now();
-    const signature = signRequest(secret, {
+    const signature = signRequest(this.key, {
       method: 'POST',
-      path: target.path,
+      path: to.path,
       timestamp,
       nonce,
       member: memberId,
       bodyDigest: bodyDigest(body),
     });
-    return new Promise((resolve, reject) => {
-      let sent = false;
-      let settled = false;
-      const req = request({
-        ...target,
+    let status: number;
+    let raw: Buffer;
+    let given: string | string[] | undefined;
+    try {
+      const res = await this.agent.request({
+        origin: to.origin,
+        path: to.path,
+        method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'content-length': body.length,
           [SIGNATURE_HEADERS.signature]: signature,
           [SIGNATURE_HEADERS.timestamp]: String(timestamp),
           [SIGNATURE_HEADERS.nonce]: nonce,
           [SIGNATURE_HEADERS.member]: memberId,
         },
+        body,
+        ...(signal ? { signal } : {}),
       });
-      const handle = { destroy: (err: Error) => req.destroy(err) };
-      const onAbort = () => {
-        done();
-        if (settled) return;
-        settled = true;
-        req.destroy();
-        reject(signal?.reason);
-      };
-      const done = () => {
-        this.inFlight.delete(handle);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const fail = (what: string, cause?: unknown) => {
-        done();
-        if (settled) return;
-        settled = true;
-        reject(forwardErrors.forwardFailed(owner.memberId, owner.url, what, sent, cause));
-      };
-      this.inFlight.add(handle);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('finish', () => {
-        sent = true;
-      });
-      req.on('error', (err) => {
-        fail(`${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}`, err);
-      });
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBodyBytes) {
-            done();
-            if (!settled) {
-              settled = true;
-              // The owner ran the call; only its answer is refused.
-              reject(forwardErrors.tooLarge('answer', maxBodyBytes, owner.memberId));
-            }
-            res.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('error', (err) => fail(`the answer was cut off: ${err.message}`, err));
-        res.on('end', () => {
-          done();
-          if (settled) return;
-          const raw = Buffer.concat(chunks);
-          const status = res.statusCode ?? 0;
-          const given = res.headers[SIGNATURE_HEADERS.signature];
-          if (
-            typeof given !== 'string' ||
-            !sameSignature(signAnswer(secret, status, nonce, raw), given)
-          ) {
-            fail(`the answer (HTTP ${status}) is not signed with the cluster secret`);
-            return;
-          }
-          let answer: unknown;
-          try {
-            answer = JSON.parse(raw.toString('utf8'));
-          } catch (err) {
-            fail(`the answer (HTTP ${status}) is not JSON`, err);
-            return;
-          }
-          if (!isAnswer(answer)) {
-            fail(`the answer (HTTP ${status}) is not a channel answer`);
-            return;
-          }
-          settled = true;
-          const a = answer as ForwardAnswer;
-          if (a.ok) resolve(a.result);
-          else reject(ChassisError.fromJSON(a.error));
-        });
-      });
-      req.end(body);
-    });
-  }
-
-  /** Request options of `path` on a member (its URL parsed once per member and path). */
-  private target(base: string, path: string): RequestOptions & { path: string } {
-    const key = `${base} ${path}`;
-    let target = this.targets.get(key);
-    if (target === undefined) {
-      const url = new URL(`${base.replace(/\/+$/, '')}${path}`);
-      if (url.protocol !== 'http:')
-        throw new TypeError(`member URL ${base} must be http: (the channel speaks plain HTTP/1.1)`);
-      target = {
-        method: 'POST',
-        agent: this.agent,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port === '' ? 80 : Number(url.port),
-        path: url.pathname,
-      };
-      this.targets.set(key, target);
+      status = res.statusCode;
+      given = res.headers[SIGNATURE_HEADERS.signature];
+      const declared = Number(res.headers['content-length'] ?? 0);
+      if (declared > maxBodyBytes) {
+        res.body.destroy();
+        // The owner ran the call; only its answer is refused.
+        throw forwardErrors.tooLarge('answer', maxBodyBytes, owner.memberId);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBodyBytes) {
+          res.body.destroy();
+          throw forwardErrors.tooLarge('answer', maxBodyBytes, owner.memberId);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    } catch (err) {
+      if (ChassisError.is(err)) throw err;
+      if (signal?.aborted) throw signal.reason;
+      const code = errorCode(err);
+      const what = `${code ?? (err as Error).name}: ${(err as Error).message}`;
+      throw forwardErrors.forwardFailed(
+        owner.memberId,
+        owner.url,
+        what,
+        code === undefined || !NOT_SENT.has(code),
+        err,
+      );
     }
-    return target;
+    return this.read(owner, status, nonce, raw, given);
   }
 
-  /** Ends every in-flight request (they reject as ambiguous) and closes the sockets. */
-  close(): void {
-    for (const r of [...this.inFlight]) r.destroy(new Error('the forwarder was closed'));
-    this.inFlight.clear();
-    this.agent.destroy();
+  /** Checks the answer's signature and shape; the result, or the owner's error rebuilt. */
+  private read(
+    owner: MemberAddress,
+    status: number,
+    nonce: string,
+    raw: Buffer,
+    given: string | string[] | undefined,
+  ): unknown {
+    const failed = (what: string, cause?: unknown) =>
+      forwardErrors.forwardFailed(owner.memberId, owner.url, what, true, cause);
+    if (
+      typeof given !== 'string' ||
+      !sameSignature(signAnswer(this.key, status, nonce, raw), given)
+    )
+      throw failed(`the answer (HTTP ${status}) is not signed with the cluster secret`);
+    let answer: unknown;
+    try {
+      answer = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      throw failed(`the answer (HTTP ${status}) is not JSON`, err);
+    }
+    if (!isAnswer(answer)) throw failed(`the answer (HTTP ${status}) is not a channel answer`);
+    const a = answer as ForwardAnswer;
+    if (a.ok) return a.result;
+    throw ChassisError.fromJSON(a.error);
+  }
+
+  /** Origin and path of `path` on a member, parsed once per member and path. */
+  private target(base: string, path: string): { origin: string; path: string } {
+    const key = `${base} ${path}`;
+    let t = this.targets.get(key);
+    if (t === undefined) {
+      t = target(base, path);
+      this.targets.set(key, t);
+    }
+    return t;
+  }
+
+  /** Ends every in-flight request (they reject as ambiguous) and closes the connections. */
+  async close(): Promise<void> {
+    await this.agent.destroy(new Error('the forwarder was closed'));
   }
 }
