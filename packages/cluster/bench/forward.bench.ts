@@ -107,6 +107,51 @@ afterAll(async () => {
   await m?.close();
 });
 
+/**
+ * Per-call latencies of two cases taken alternately (a, b, a, b, …), so that a change of the
+ * machine's load hits both alike; returns the medians. tinybench runs one case after the
+ * other, which on a shared machine can put them in different load regimes.
+ */
+async function interleaved(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  n: number,
+): Promise<{ a: number; b: number }> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await a();
+    ta.push(performance.now() - t);
+    t = performance.now();
+    await b();
+    tb.push(performance.now() - t);
+  }
+  const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1] as number;
+  return { a: mid(ta), b: mid(tb) };
+}
+
+it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () => {
+  const forwarded = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  const local = () => m.a.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  await interleaved(plainRoundTrip, forwarded, 300);
+  const plainVsFwd = await interleaved(plainRoundTrip, forwarded, 3000);
+  const nodeVsUndici = await interleaved(plainRoundTrip, nodeHttpRoundTrip, 3000);
+  const localVsFwd = await interleaved(local, forwarded, 3000);
+  const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+  const ratio = plainVsFwd.b / plainVsFwd.a;
+  report('forwarded facade call, 3000 alternating calls per pair, median latencies', [
+    ['plain HTTP keep-alive round trip (undici)', us(plainVsFwd.a)],
+    ['forwarded facade call (B → A)', us(plainVsFwd.b)],
+    ['ratio', `${ratio.toFixed(2)}×`],
+    ['target', `≤ 1.5×  (${ratio <= 1.5 ? 'met' : 'NOT met'})`],
+    ['plain round trip, node:http client', us(nodeVsUndici.b)],
+    ['node:http / undici client', `${(nodeVsUndici.b / nodeVsUndici.a).toFixed(2)}×`],
+    ['local facade call on A', us(localVsFwd.a)],
+    ['forwarded / local', `${(localVsFwd.b / localVsFwd.a).toFixed(2)}×`],
+  ]);
+});
+
 it('forwarded facade call vs a plain HTTP keep-alive round trip, and vs a local call', async () => {
   const forwarded = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
   const local = () => m.a.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);

@@ -273,6 +273,21 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       }
     });
 
+    it("refuses an answer over the caller's cap (the owner ran the call)", async () => {
+      const tiny = createForwarder({ secret: SECRET, memberId: 'b', maxBodyBytes: 2048 });
+      try {
+        const h = tiny.handleFor(RESOURCE, { driverId: ID, version: '1.0.0' }, m.channel.address);
+        const ctx = { resource: { id: RESOURCE } as never, properties: {} };
+        const err = await rejection(h.invoke(POINT, 'big', ctx, [10_000]));
+        expect(err.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
+        expect(err.details).toMatchObject({ where: 'answer', maxBodyBytes: 2048 });
+        // Positive control: an answer under the cap arrives.
+        expect(await h.invoke(POINT, 'big', ctx, [100])).toBe('x'.repeat(100));
+      } finally {
+        await tiny.close();
+      }
+    });
+
     it('refuses an answer not signed with the cluster secret (an impostor owner)', async () => {
       const impostor = createHttpServer((_req, res) =>
         res.end(JSON.stringify({ ok: true, result: 'forged' })),

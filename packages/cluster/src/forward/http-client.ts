@@ -46,6 +46,37 @@ function errorCode(err: unknown): string | undefined {
   return cause === undefined ? undefined : errorCode(cause);
 }
 
+interface Discardable {
+  on(event: 'error', listener: () => void): unknown;
+  destroy(): unknown;
+}
+
+/** Drops an answer body unread (its connection is closed, not reused). */
+function discard(body: Discardable): void {
+  // Destroying an unread undici body emits an abort error: it is the intended outcome here.
+  body.on('error', () => {});
+  body.destroy();
+}
+
+/** Reads a body of unknown length, refusing one over the cap. */
+async function readCapped(
+  body: AsyncIterable<unknown> & Discardable,
+  max: number,
+  peer: string,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      discard(body);
+      throw forwardErrors.tooLarge('answer', max, peer);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** The origin and path of `path` on a member, from its channel URL. */
 function target(base: string, path: string): { origin: string; path: string } {
   const url = new URL(`${base.replace(/\/+$/, '')}${path}`);
@@ -141,23 +172,18 @@ export class ChannelClient {
       });
       status = res.statusCode;
       given = res.headers[SIGNATURE_HEADERS.signature];
-      const declared = Number(res.headers['content-length'] ?? 0);
+      const length = res.headers['content-length'];
+      const declared = typeof length === 'string' ? Number(length) : Number.NaN;
       if (declared > maxBodyBytes) {
-        res.body.destroy();
+        discard(res.body);
         // The owner ran the call; only its answer is refused.
         throw forwardErrors.tooLarge('answer', maxBodyBytes, owner.memberId);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > maxBodyBytes) {
-          res.body.destroy();
-          throw forwardErrors.tooLarge('answer', maxBodyBytes, owner.memberId);
-        }
-        chunks.push(chunk as Buffer);
-      }
-      raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      // HTTP framing holds a body to its declared length: read it at once. Without one
+      // (chunked), count while reading.
+      raw = Number.isFinite(declared)
+        ? Buffer.from(await res.body.arrayBuffer())
+        : await readCapped(res.body, maxBodyBytes, owner.memberId);
     } catch (err) {
       if (ChassisError.is(err)) throw err;
       if (signal?.aborted) throw signal.reason;

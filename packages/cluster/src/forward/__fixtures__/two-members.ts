@@ -24,13 +24,14 @@ export interface FixtureGlobals {
 }
 export const globals = globalThis as FixtureGlobals;
 
-/** The driver: `whoami`, `echo`, `fail`, `hold` (until released), `slow` (until aborted), `seq`. */
+/** The driver: `whoami`, `echo`, `big` (n bytes), `fail`, `hold` (until released), `slow` (until aborted), `seq`. */
 export function forwardedDriverSource(version: string): string {
   return `export default {
   provides: {
     ${JSON.stringify(POINT)}: {
       whoami: () => ${JSON.stringify(version)},
       echo: (ctx, ...args) => ({ args, mVip: ctx.properties.mVip, resource: ctx.resource.id, label: ctx.t('fx.mvip.label'), version: ${JSON.stringify(version)} }),
+      big: (ctx, n) => 'x'.repeat(n),
       fail: () => { const e = new Error('pool offline'); e.code = 'POOL_OFFLINE'; throw e; },
       hold: () => new Promise((r) => { globalThis.__fwdRelease = () => r('released'); }),
       slow: (ctx) => new Promise((_, reject) => {
