@@ -43,9 +43,10 @@ export interface ChannelServerOptions {
   readonly logger: Logger;
   readonly memberId: string;
   /**
-   * The member's configurations (the runtime's resource service): when an upgrade swapped the
-   * version between the caller's view and the run, the bag is re-read for the version that
-   * runs. Without it the caller's bag is used as sent.
+   * The member's configurations (the runtime's resource service): forwarded calls then run with
+   * the owner's bag for the version that runs (authoritative, and right after an upgrade
+   * swapped the version), and forwarders may leave the bag off the wire (`omitProperties`).
+   * Without it the caller's bag is used as sent.
    */
   readonly configurations?: ConfigurationLookup;
   /** Whether this member holds the resource's lease now (default: it hosts it). */

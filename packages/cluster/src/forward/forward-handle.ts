@@ -33,6 +33,11 @@ export function isForwardHandle(value: unknown): value is ForwardHandle {
   );
 }
 
+function withoutProperties(ctx: InvocationContext): ForwardedInvoke['ctx'] {
+  const { properties: _left, ...rest } = ctx;
+  return rest;
+}
+
 /**
  * Makes the handle a non-owner binds `resourceId` to. `invoke` POSTs the call to the owner with
  * the caller's signal and deadline; `health` is forwarded too. `start`, `stop` and `migrate`
@@ -40,6 +45,9 @@ export function isForwardHandle(value: unknown): value is ForwardHandle {
  * no CAR container, so the router calls `invoke` directly (`implementationOf`), and the owner
  * checks that its bound version provides the point. `tier` is `process`: the driver runs in
  * another process (the owner's), and no kernel code branches on a remote tier.
+ *
+ * With `omitProperties`, the configuration bag (secret properties included) stays off the
+ * wire and the owner uses its own (its channel server must have `configurations`).
  *
  * A delivery failure rejects with `CHASSIS_E_CLUSTER_FORWARD_FAILED` (`details.owner`). When
  * the connection is lost after the request was sent, the outcome is ambiguous: the owner may
@@ -51,6 +59,7 @@ export function createForwardHandle(
   resourceId: string,
   binding: ResourceBinding,
   owner: MemberAddress,
+  omitProperties = false,
 ): ForwardHandle {
   const refuse = (op: string) =>
     Promise.reject(forwardErrors.lifecycleRefused(op, resourceId, owner.memberId));
@@ -82,7 +91,7 @@ export function createForwardHandle(
         binding: { driverId: binding.driverId, version: binding.version },
         point,
         method,
-        ctx,
+        ctx: omitProperties ? withoutProperties(ctx) : ctx,
         args,
         ...(options?.deadline === undefined || !Number.isFinite(options.deadline)
           ? {}

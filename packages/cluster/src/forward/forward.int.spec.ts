@@ -157,6 +157,42 @@ describe('forwarding a facade call to the owner (two real management servers)', 
     );
   });
 
+  it('keeps the configuration bag off the wire with omitProperties: the owner uses its own', async () => {
+    const lean = createForwarder({ secret: SECRET, memberId: 'b', omitProperties: true });
+    const bare = await startChannelServer({
+      resources: m.a.runtime.resources,
+      secret: SECRET,
+      logger: silentLogger,
+      memberId: 'a-bare',
+    });
+    try {
+      const binding = { driverId: ID, version: '1.0.0' };
+      const ctx = { resource: { id: RESOURCE } as never, properties: { mVip: 'from-caller' } };
+      const viaOwnerConfig = lean.handleFor(RESOURCE, binding, m.channel.address);
+      expect(await viaOwnerConfig.invoke(POINT, 'echo', ctx, [])).toMatchObject({
+        mVip: '10.0.0.1',
+      });
+      // A channel without configurations shows the bag did not travel.
+      const err = await rejection(
+        lean.handleFor(RESOURCE, binding, bare.address).invoke(POINT, 'echo', ctx, []),
+      );
+      expect(err.code).toBe('CHASSIS_E_CLUSTER_BAD_REQUEST');
+      expect(err.details).toMatchObject({ field: 'ctx.properties' });
+      // Positive control: the default forwarder sends it, and that channel uses it.
+      const full = createForwarder({ secret: SECRET, memberId: 'b' });
+      try {
+        expect(
+          await full.handleFor(RESOURCE, binding, bare.address).invoke(POINT, 'echo', ctx, []),
+        ).toMatchObject({ mVip: 'from-caller' });
+      } finally {
+        await full.close();
+      }
+    } finally {
+      await lean.close();
+      await bare.close();
+    }
+  });
+
   it('keeps per-resource order for concurrent forwarded calls', async () => {
     globals.__fwdSeq = [];
     const n = 20;

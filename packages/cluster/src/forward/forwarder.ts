@@ -12,6 +12,12 @@ export interface ForwarderOptions {
   readonly memberId: string;
   /** Cap of a request and of an answer body (default 4 MiB); keep it equal on every member. */
   readonly maxBodyBytes?: number;
+  /**
+   * Leave the configuration bag out of forwarded calls (default false): secret properties never
+   * cross the channel, and the owner runs with its own configuration. Every owner's channel
+   * server must then be started with `configurations` (cluster members are).
+   */
+  readonly omitProperties?: boolean;
   /** Keep-alive connections per owner at most (default 64). */
   readonly connectionsPerOwner?: number;
 }
@@ -35,7 +41,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   });
   return {
     handleFor: (resourceId, binding, owner) =>
-      createForwardHandle(client, resourceId, binding, owner),
+      createForwardHandle(client, resourceId, binding, owner, options.omitProperties === true),
     close: () => client.close(),
   };
 }

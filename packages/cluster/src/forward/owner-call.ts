@@ -3,7 +3,9 @@ import {
   type ConfigurationLookup,
   type DriverHandle,
   type HealthStatus,
+  type InvocationContext,
   implementationOf,
+  type Resource,
   type ResourceEntry,
   type ResourceRegistry,
 } from '@chassis/kernel';
@@ -15,7 +17,7 @@ import type { ForwardedHealth, ForwardedInvoke } from './protocol.js';
 export interface OwnerContext {
   readonly resources: ResourceRegistry<DriverHandle>;
   readonly memberId: string;
-  /** Re-reads a configuration when the owner runs another version than the caller saw. */
+  /** The owner's configurations: forwarded calls run with the owner's bag (see `ownerContext`). */
   readonly configurations?: ConfigurationLookup;
   /** Whether this member holds the resource's lease now (default: it hosts it). */
   readonly owns?: (resourceId: string) => boolean;
@@ -83,6 +85,36 @@ function ownedEntry(o: OwnerContext, resourceId: string): ResourceEntry<DriverHa
   return entry;
 }
 
+/**
+ * The invocation context the owner runs with. With the member's configurations, the bag is
+ * the owner's own, for the version that actually runs (the shared state is authoritative, and
+ * an upgrade may have swapped the version since the caller looked); the caller's bag then need
+ * not cross the wire at all. Without them, the caller's bag is used as sent.
+ */
+async function ownerContext(
+  o: OwnerContext,
+  resource: Resource,
+  handle: DriverHandle,
+  req: ForwardedInvoke,
+): Promise<InvocationContext> {
+  if (o.configurations === undefined) {
+    if (req.ctx.properties === undefined)
+      throw forwardErrors.badRequest(o.memberId, 'ctx.properties');
+    return req.ctx as InvocationContext;
+  }
+  const properties = await o.configurations.propertiesFor(resource, {
+    driverId: handle.id,
+    version: handle.version,
+  });
+  if (properties === undefined)
+    throw new ChassisError(
+      'CHASSIS_E_FACADE_NOT_CONFIGURED',
+      `Resource "${resource.id}" has no configuration for driver ${handle.id}@${handle.version} on member ${o.memberId}; configure it before calling the driver.`,
+      { details: { resourceId: resource.id, driverId: handle.id, version: handle.version } },
+    );
+  return { ...req.ctx, properties };
+}
+
 /** A forwarding handle on the owner means ownership moved meanwhile: never forward twice. */
 function hosted(o: OwnerContext, resourceId: string, handle: DriverHandle): DriverHandle {
   if (isForwardHandle(handle))
@@ -93,8 +125,8 @@ function hosted(o: OwnerContext, resourceId: string, handle: DriverHandle): Driv
 /**
  * Runs one forwarded invoke through the owner's compartment of the resource, exactly like a
  * local facade call (`FacadeRouter.call`): per-resource order, the queue and the upgrade
- * pause/drain apply. The version bound when the operation starts runs it; when that is not the
- * version the caller saw (an upgrade swapped it meanwhile), the configuration is re-read for it.
+ * pause/drain apply. The version bound when the operation starts runs it, with the owner's
+ * configuration for that version.
  */
 export async function runForwardedInvoke(
   o: OwnerContext,
@@ -111,15 +143,7 @@ export async function runForwardedInvoke(
   return entry.compartment.submit(
     async (bound, signal, runDeadline) => {
       const handle = hosted(o, req.resource, bound);
-      const same = handle.id === req.binding.driverId && handle.version === req.binding.version;
-      let ctx = req.ctx;
-      if (!same && o.configurations !== undefined) {
-        const properties = await o.configurations.propertiesFor(entry.resource, {
-          driverId: handle.id,
-          version: handle.version,
-        });
-        if (properties !== undefined) ctx = { ...ctx, properties };
-      }
+      const ctx = await ownerContext(o, entry.resource, handle, req);
       const deadline = Math.min(runDeadline, req.deadline ?? Number.POSITIVE_INFINITY);
       return implementationOf(handle, req.point).invoke(
         req.method,

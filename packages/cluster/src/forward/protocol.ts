@@ -22,7 +22,13 @@ export interface ForwardedInvoke {
   readonly binding: ResourceBinding;
   readonly point: string;
   readonly method: string;
-  readonly ctx: InvocationContext;
+  /**
+   * The caller's context; `properties` is left out when the forwarder omits it (the owner
+   * then uses its own configuration, and secret properties never cross the wire).
+   */
+  readonly ctx: Omit<InvocationContext, 'properties'> & {
+    readonly properties?: InvocationContext['properties'];
+  };
   readonly args: readonly unknown[];
   /** The caller's absolute deadline, epoch ms (`Date.now()` clock); absent means none. */
   readonly deadline?: number;
@@ -55,7 +61,8 @@ export function invokeProblem(v: unknown): string | undefined {
     return 'binding';
   if (!nonEmpty(v.point)) return 'point';
   if (!nonEmpty(v.method)) return 'method';
-  if (!isRecord(v.ctx) || !isRecord(v.ctx.resource) || !isRecord(v.ctx.properties)) return 'ctx';
+  if (!isRecord(v.ctx) || !isRecord(v.ctx.resource)) return 'ctx';
+  if (v.ctx.properties !== undefined && !isRecord(v.ctx.properties)) return 'ctx.properties';
   if (!Array.isArray(v.args)) return 'args';
   if (!optionalDeadline(v.deadline)) return 'deadline';
   return undefined;
