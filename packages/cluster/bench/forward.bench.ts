@@ -134,13 +134,13 @@ async function interleaved(
 it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () => {
   const forwarded = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
   const local = () => m.a.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
-  await interleaved(plainRoundTrip, forwarded, 300);
-  const plainVsFwd = await interleaved(plainRoundTrip, forwarded, 3000);
-  const nodeVsUndici = await interleaved(plainRoundTrip, nodeHttpRoundTrip, 3000);
-  const localVsFwd = await interleaved(local, forwarded, 3000);
+  await interleaved(plainRoundTrip, forwarded, 200);
+  const plainVsFwd = await interleaved(plainRoundTrip, forwarded, 1500);
+  const nodeVsUndici = await interleaved(plainRoundTrip, nodeHttpRoundTrip, 1500);
+  const localVsFwd = await interleaved(local, forwarded, 1500);
   const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
   const ratio = plainVsFwd.b / plainVsFwd.a;
-  report('forwarded facade call, 3000 alternating calls per pair, median latencies', [
+  report('forwarded facade call, 1500 alternating calls per pair, median latencies', [
     ['plain HTTP keep-alive round trip (undici)', us(plainVsFwd.a)],
     ['forwarded facade call (B → A)', us(plainVsFwd.b)],
     ['ratio', `${ratio.toFixed(2)}×`],
