@@ -189,13 +189,13 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
     const declared = Number(req.headers['content-length'] ?? 0);
     const refuseLarge = () => {
       const nonce = String(req.headers[SIGNATURE_HEADERS.nonce] ?? '');
-      // The connection is closed after the answer: the rest of the body is not read.
+      // The connection is closed once the answer is out: the rest of the body is not read.
       res.setHeader('connection', 'close');
+      res.once('finish', () => req.socket.destroy());
       answer(res, nonce, {
         ok: false,
         error: forwardErrors.tooLarge('request', maxBodyBytes, memberId),
       });
-      req.destroy();
     };
     if (declared > maxBodyBytes) {
       refuseLarge();

@@ -40,6 +40,8 @@ function rawPost(
   url: string,
   body: string,
   headers: Record<string, string>,
+  /** Send the body in two chunks without a declared length (chunked transfer). */
+  chunked = false,
 ): Promise<{
   status: number;
   json: {
@@ -64,7 +66,10 @@ function rawPost(
         }),
       );
     });
-    req.end(body);
+    if (chunked) {
+      req.write(body.slice(0, body.length >> 1));
+      req.end(body.slice(body.length >> 1));
+    } else req.end(body);
   });
 }
 
@@ -276,6 +281,37 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       expect((await rawPost(url(), body, signed(body))).status).toBe(200);
     });
 
+    it('never logs the secret, on refusals or on calls', async () => {
+      const lines: string[] = [];
+      const capture = (fields: unknown, msg?: unknown) => {
+        lines.push(JSON.stringify([fields, msg]));
+      };
+      const logger = {
+        debug: capture,
+        info: capture,
+        warn: capture,
+        error: capture,
+        child: () => logger,
+      };
+      const logged = await startChannelServer({
+        resources: m.a.runtime.resources,
+        secret: SECRET,
+        logger,
+        memberId: 'a-logged',
+      });
+      try {
+        const u = logged.address.url;
+        expect((await rawPost(u, body, signed(body, { secret: 'y'.repeat(40) }))).status).toBe(401);
+        expect((await rawPost(u, body, {})).status).toBe(401);
+        expect((await rawPost(u, body, signed(body))).status).toBe(200);
+        // Positive control: the refusals were logged, just without the secret.
+        expect(lines.some((l) => l.includes('bad-signature'))).toBe(true);
+        expect(lines.join('\n')).not.toContain(SECRET);
+      } finally {
+        await logged.close();
+      }
+    });
+
     it('refuses a body over the cap with a typed error, on the owner and before sending', async () => {
       const small = await startChannelServer({
         resources: m.a.runtime.resources,
@@ -298,6 +334,11 @@ describe('forwarding a facade call to the owner (two real management servers)', 
           tiny.handleFor(RESOURCE, binding, small.address).invoke(POINT, 'echo', ctx, args),
         );
         expect(onCaller.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
+        // A body of undeclared length is counted while it arrives.
+        const long = JSON.stringify({ pad: 'x'.repeat(4096) });
+        const streamed = await rawPost(small.address.url, long, signed(long), true);
+        expect(streamed.status).toBe(413);
+        expect(streamed.json.error?.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
         // Positive control: a small call through the same channel goes through.
         expect(
           await big.handleFor(RESOURCE, binding, small.address).invoke(POINT, 'whoami', ctx, []),
