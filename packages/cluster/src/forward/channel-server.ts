@@ -103,8 +103,12 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
     let status = 200;
     let text: string;
     try {
-      text = JSON.stringify(value.ok ? value : { ok: false, error: serializeError(value.error) });
-      if (!value.ok) status = errorCodeSpec(serializeError(value.error).code).status;
+      if (value.ok) text = JSON.stringify(value);
+      else {
+        const error = serializeError(value.error);
+        status = errorCodeSpec(error.code).status;
+        text = JSON.stringify({ ok: false, error });
+      }
     } catch (err) {
       const e = new ChassisError(
         'CHASSIS_E_CLUSTER_FORWARD_FAILED',
@@ -174,6 +178,8 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       res.on('close', () => {
         if (!res.writableFinished) c.gone();
       });
+      // Gone already, before the listener was there.
+      if (res.destroyed) c.gone();
       const result = invoke
         ? await runForwardedInvoke(owner, call as ForwardedInvoke, c.signal)
         : await runForwardedHealth(owner, call as ForwardedHealth, c.signal);

@@ -263,6 +263,19 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       });
     });
 
+    it('tells a forwarder configured with another secret that it was refused', async () => {
+      const wrong = createForwarder({ secret: 'w'.repeat(40), memberId: 'b' });
+      try {
+        const h = wrong.handleFor(RESOURCE, { driverId: ID, version: '1.0.0' }, m.channel.address);
+        const ctx = { resource: { id: RESOURCE } as never, properties: {} };
+        const err = await rejection(h.invoke(POINT, 'whoami', ctx, []));
+        expect(err.code).toBe('CHASSIS_E_CLUSTER_AUTH');
+        expect(err.details).toMatchObject({ reason: 'bad-signature', member: 'a' });
+      } finally {
+        await wrong.close();
+      }
+    });
+
     it('refuses a replayed request (the first delivery succeeds)', async () => {
       const headers = signed(body);
       expect((await rawPost(url(), body, headers)).status).toBe(200);

@@ -77,6 +77,18 @@ async function readCapped(
   return Buffer.concat(chunks);
 }
 
+/** The owner's `CHASSIS_E_CLUSTER_AUTH` refusal in an answer body, if that is what it is. */
+function authRefusal(raw: Buffer): ChassisError | undefined {
+  try {
+    const a: unknown = JSON.parse(raw.toString('utf8'));
+    if (isAnswer(a) && !a.ok && a.error.code === 'CHASSIS_E_CLUSTER_AUTH')
+      return ChassisError.fromJSON(a.error);
+  } catch {
+    // Not JSON: not a refusal; the caller reports the unsigned answer instead.
+  }
+  return undefined;
+}
+
 /** The origin and path of `path` on a member, from its channel URL. */
 function target(base: string, path: string): { origin: string; path: string } {
   const url = new URL(`${base.replace(/\/+$/, '')}${path}`);
@@ -213,8 +225,14 @@ export class ChannelClient {
     if (
       typeof given !== 'string' ||
       !sameSignature(signAnswer(this.key, status, nonce, raw), given)
-    )
+    ) {
+      // A member with another secret signs its refusal with that secret: the refusal is still
+      // the most useful answer. Believing a forged one only costs a failed call, which an
+      // attacker on the path could cause anyway.
+      const refusal = status === 401 ? authRefusal(raw) : undefined;
+      if (refusal) throw refusal;
       throw failed(`the answer (HTTP ${status}) is not signed with the cluster secret`);
+    }
     let answer: unknown;
     try {
       answer = JSON.parse(raw.toString('utf8'));
