@@ -7,4 +7,5 @@
  */
 
 export * from './member/index.js';
+export * from './forward/index.js';
 export * from './types.js';

@@ -41,6 +41,16 @@ export const clusterCodes = defineCodes({
     summary:
       'A call forwarded to the owning member could not be delivered or its answer was unreadable',
   },
+  CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    summary:
+      'A forwarded call or its answer is over the inter-server channel body cap (maxBodyBytes); send smaller arguments or raise the cap on every member',
+  },
+  CHASSIS_E_CLUSTER_BAD_REQUEST: {
+    status: 400,
+    summary:
+      'A signed inter-server request is malformed (e.g. a member of another version); check that every member runs the same Chassis version',
+  },
   CHASSIS_E_CLUSTER_ROLLOUT_FAILED: {
     status: 409,
     summary: 'A cluster-wide rollout failed on a member and was rolled back on every member',

@@ -1,0 +1,198 @@
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent as UndiciAgent } from 'undici';
+import { afterAll, beforeAll, it } from 'vitest';
+import { compare, report } from '../../../bench/compare.js';
+import {
+  ID,
+  POINT,
+  RESOURCE,
+  startTwoMembers,
+  type TwoMembers,
+} from '../src/forward/__fixtures__/two-members.js';
+
+/**
+ * Issue 17 benchmark: a facade call on member B for a resource member A owns (B's router and
+ * compartment → signed POST → A's channel → A's compartment → the driver → signed answer)
+ * against (1) a plain HTTP/1.1 keep-alive POST on loopback carrying the same JSON body and
+ * answer, with the forwarder's own client (undici) against a node:http server like the
+ * channel's: target ≤ 1.5×; (2) the same plain round trip with a `node:http` keep-alive client
+ * (why the forwarder uses undici); (3) the same facade call made locally on A. Three rounds,
+ * the median ratio counts: on a shared 2-core machine one round can land on a noisy moment.
+ * Reports only; never fails on time.
+ */
+let m: TwoMembers;
+const ARGS = [{ volume: 'vol-1', sizeGb: 20, tags: ['a', 'b', 'c'] }];
+const BODY = JSON.stringify({
+  resource: RESOURCE,
+  binding: { driverId: ID, version: '1.0.0' },
+  point: POINT,
+  method: 'echo',
+  ctx: {
+    resource: { id: RESOURCE, kind: 'pool', category: 'storage', driverId: ID },
+    locale: 'en',
+    properties: { mVip: '10.0.0.1', mPort: 443, password: 'hunter2' },
+  },
+  args: ARGS,
+  deadline: Date.now() + 30_000,
+});
+
+let plain: ReturnType<typeof createServer>;
+let plainUrl: string;
+const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+const undici = new UndiciAgent({ keepAliveTimeout: 30_000 });
+
+/** The baseline: POST the same body with undici, the server parses it and answers the echo's shape. */
+async function plainRoundTrip(): Promise<unknown> {
+  const res = await undici.request({
+    origin: plainUrl,
+    path: '/',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+  });
+  return JSON.parse(await res.body.text());
+}
+
+/** The same with a node:http keep-alive client. */
+function nodeHttpRoundTrip(): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${plainUrl}/`, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+    });
+    req.end(BODY);
+  });
+}
+
+beforeAll(async () => {
+  m = await startTwoMembers();
+  plain = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const answer = Buffer.from(
+        JSON.stringify({
+          ok: true,
+          result: {
+            args: body.args,
+            mVip: body.ctx.properties.mVip,
+            resource: body.resource,
+            label: 'Management VIP',
+            version: '1.0.0',
+          },
+        }),
+      );
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
+      res.end(answer);
+    });
+  });
+  plain.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+  plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  agent.destroy();
+  await undici.close();
+  await new Promise((r) => plain?.close(r));
+  await m?.close();
+});
+
+/**
+ * Per-call latencies of two cases taken alternately (a, b, a, b, …), so that a change of the
+ * machine's load hits both alike; returns the medians. tinybench runs one case after the
+ * other, which on a shared machine can put them in different load regimes.
+ */
+async function interleaved(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  n: number,
+): Promise<{ a: number; b: number }> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await a();
+    ta.push(performance.now() - t);
+    t = performance.now();
+    await b();
+    tb.push(performance.now() - t);
+  }
+  const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1] as number;
+  return { a: mid(ta), b: mid(tb) };
+}
+
+it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () => {
+  const forwarded = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  const local = () => m.a.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  await interleaved(plainRoundTrip, forwarded, 200);
+  const plainVsFwd = await interleaved(plainRoundTrip, forwarded, 1500);
+  const nodeVsUndici = await interleaved(plainRoundTrip, nodeHttpRoundTrip, 1500);
+  const localVsFwd = await interleaved(local, forwarded, 1500);
+  const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+  const ratio = plainVsFwd.b / plainVsFwd.a;
+  report('forwarded facade call, 1500 alternating calls per pair, median latencies', [
+    ['plain HTTP keep-alive round trip (undici)', us(plainVsFwd.a)],
+    ['forwarded facade call (B → A)', us(plainVsFwd.b)],
+    ['ratio', `${ratio.toFixed(2)}×`],
+    ['target', `≤ 1.5×  (${ratio <= 1.5 ? 'met' : 'NOT met'})`],
+    ['plain round trip, node:http client', us(nodeVsUndici.b)],
+    ['node:http / undici client', `${(nodeVsUndici.b / nodeVsUndici.a).toFixed(2)}×`],
+    ['local facade call on A', us(localVsFwd.a)],
+    ['forwarded / local', `${(localVsFwd.b / localVsFwd.a).toFixed(2)}×`],
+  ]);
+});
+
+it('forwarded facade call vs a plain HTTP keep-alive round trip, and vs a local call', async () => {
+  const forwarded = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  const local = () => m.a.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  const http: number[] = [];
+  const nodeHttp: number[] = [];
+  const vsLocal: number[] = [];
+  for (let round = 1; round <= 3; round++) {
+    const r = await compare({
+      title: `forwarded facade call vs plain HTTP keep-alive POST, same payload (round ${round}/3)`,
+      baseline: { name: 'plain HTTP keep-alive round trip (undici)', fn: plainRoundTrip },
+      candidate: { name: 'forwarded facade call (B → A)', fn: forwarded },
+      target: '≤ 1.5×',
+      meets: (x) => x.ratio <= 1.5,
+      time: 1000,
+    });
+    http.push(r.ratio);
+    const n = await compare({
+      title: `the same plain round trip: node:http client vs undici client (round ${round}/3)`,
+      baseline: { name: 'plain round trip, undici client', fn: plainRoundTrip },
+      candidate: { name: 'plain round trip, node:http client', fn: nodeHttpRoundTrip },
+      target: 'reported only (why the forwarder uses undici)',
+      time: 1000,
+    });
+    nodeHttp.push(n.ratio);
+    const l = await compare({
+      title: `forwarded facade call vs the same call made on the owner (round ${round}/3)`,
+      baseline: { name: 'local facade call on A', fn: local },
+      candidate: { name: 'forwarded facade call (B → A)', fn: forwarded },
+      target: 'reported only',
+      time: 1000,
+    });
+    vsLocal.push(l.ratio);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] as number;
+  report('forwarded facade call: median of 3 rounds', [
+    ['vs plain HTTP ratios', http.map((x) => `${x.toFixed(2)}×`).join(', ')],
+    ['vs plain HTTP median', `${median(http).toFixed(2)}×`],
+    ['target', `≤ 1.5×  (${median(http) <= 1.5 ? 'met' : 'NOT met'})`],
+    ['node:http / undici client ratios', nodeHttp.map((x) => `${x.toFixed(2)}×`).join(', ')],
+    ['node:http / undici client median', `${median(nodeHttp).toFixed(2)}×`],
+    ['vs local ratios', vsLocal.map((x) => `${x.toFixed(2)}×`).join(', ')],
+    ['vs local median', `${median(vsLocal).toFixed(2)}×`],
+  ]);
+});
