@@ -5,4 +5,6 @@
  * - `forward/`: the authenticated inter-server channel that forwards a facade call to the owner.
  * - `rollout/`: the leader's cluster-wide rollout (policies counted across the cluster).
  */
+
+export * from './rollout/index.js';
 export * from './types.js';
