@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChassisError,
   type Logger,
@@ -32,6 +33,8 @@ export interface RolloutCoordinatorOptions {
   readonly mover: MemberMover;
   /** Versions of a driver installed in the cluster, for the recovery rule (default: both). */
   readonly installed?: (driverId: string) => readonly string[] | undefined;
+  /** While started, the leader looks for orphaned `running` rollouts this often (default 5 s). */
+  readonly resumeEveryMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
 }
@@ -70,6 +73,7 @@ export class RolloutCoordinator {
   /** Rollouts this coordinator holds, with the epoch it holds them at. */
   readonly #held = new Map<string, number>();
   readonly #events = new Subject<ClusterRolloutRecord>();
+  #timer: NodeJS.Timeout | undefined;
   /** Every persisted change of a rollout record this coordinator wrote. */
   readonly events$: Observable<ClusterRolloutRecord> = this.#events.asObservable();
 
@@ -162,6 +166,24 @@ export class RolloutCoordinator {
     return out.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   }
 
+  /**
+   * Periodic {@link resume} while this member leads: a rollout whose run stopped (database
+   * away longer than the write retries) is picked up again without a change of leader.
+   */
+  start(): void {
+    this.#timer ??= setInterval(() => {
+      if (this.#o.isLeader()) void this.resume().catch(() => undefined);
+    }, this.#o.resumeEveryMs ?? 5000);
+    this.#timer.unref();
+  }
+
+  /** Stops the periodic resume and every run (as {@link stepDown}). */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.stepDown();
+  }
+
   /** On losing leadership: stops waiting for members; every run ends `CHASSIS_E_CLUSTER_NOT_LEADER`. */
   stepDown(): void {
     for (const [id, r] of this.#runs) r.abort.abort(notLeader(this.#o.memberId, id));
@@ -169,6 +191,29 @@ export class RolloutCoordinator {
   }
 
   async #run(id: string, signal: AbortSignal): Promise<ClusterRolloutRecord> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#runOnce(id, signal);
+      } catch (err) {
+        // Fenced while still holding the lock: a stale leader wrote last (it stops at its next
+        // check). Adopt the record again, a bounded number of times.
+        const retry =
+          ChassisError.is(err, 'CHASSIS_E_CLUSTER_FENCED') &&
+          this.#o.isLeader() &&
+          !signal.aborted &&
+          attempt < 5;
+        this.#log.warn(
+          { rollout: id, err: serializeError(err), retry },
+          'stopped coordinating a rollout',
+        );
+        if (!retry) throw err;
+        this.#held.delete(id);
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  async #runOnce(id: string, signal: AbortSignal): Promise<ClusterRolloutRecord> {
     let cur = await this.#o.store.get<ClusterRolloutRecord>(rolloutKey(id));
     if (!cur) {
       throw new ChassisError(
@@ -182,12 +227,7 @@ export class RolloutCoordinator {
     if (cur.value.state !== 'running') return cur.value;
     if (this.#held.get(id) !== cur.value.epoch || cur.value.leader !== this.#o.memberId)
       cur = await this.#adopt(cur, signal);
-    try {
-      return await this.#drive(cur, signal);
-    } catch (err) {
-      this.#log.warn({ rollout: id, err: serializeError(err) }, 'stopped coordinating a rollout');
-      throw err;
-    }
+    return await this.#drive(cur, signal);
   }
 
   async #write(
