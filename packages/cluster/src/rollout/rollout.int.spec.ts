@@ -230,6 +230,24 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
     return Promise.all(loops).then(() => answers);
   }
 
+  /**
+   * Every operation ran exactly once, in per-resource order, on the version that answered it
+   * (the bound one), switching version at most `switches` times per resource.
+   */
+  function expectExactlyOnce(owned: OwnedResource[], answers: Ran[], switches: number) {
+    const ran = g.__c3ops ?? [];
+    expect(ran.length).toBe(answers.length);
+    expect(new Set(ran.map((x) => `${x.r}#${x.seq}`)).size).toBe(ran.length);
+    for (const { id: r } of owned) {
+      const mine = ran.filter((x) => x.r === r);
+      expect(mine.map((x) => x.seq)).toEqual(mine.map((_, i) => i));
+      const said = answers.filter((x) => x.r === r);
+      expect(said.map((x) => x.v)).toEqual(mine.map((x) => x.v));
+      const n = mine.filter((x, i) => i > 0 && x.v !== mine[i - 1]?.v).length;
+      expect(n).toBeLessThanOrEqual(switches);
+    }
+  }
+
   it('one-at-a-time under load: one resource cluster-wide per step, every operation once on the bound version', async () => {
     const { members, a, owned, store } = await cluster();
     const seen: ClusterRolloutRecord[] = [];
@@ -244,6 +262,8 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
     });
     const answers = await load(members, rollout);
     const rec = await rollout;
+    // The load overlapped the rollout: both versions answered operations.
+    expect(new Set(answers.map((x) => x.v))).toEqual(new Set(['1.0.0', '2.0.0']));
     expect(rec.state).toBe('succeeded');
     expect(rec.plan.steps.map((s) => s.moves.length)).toEqual(owned.map(() => 1));
     expect(rec.committed).toEqual(['a', 'b', 'c']);
@@ -268,21 +288,7 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
     expect(await whoami(members)).toEqual(owned.map(() => '2.0.0'));
     expect(active(members)).toEqual(['2.0.0', '2.0.0', '2.0.0']);
 
-    // Exactly once, in per-resource order, each on the version that answered it.
-    const ran = g.__c3ops ?? [];
-    expect(ran.length).toBe(answers.length);
-    // The load overlapped the rollout: both versions answered operations.
-    expect(new Set(ran.map((x) => x.v))).toEqual(new Set(['1.0.0', '2.0.0']));
-    expect(new Set(ran.map((x) => `${x.r}#${x.seq}`)).size).toBe(ran.length);
-    for (const { id: r } of owned) {
-      const mine = ran.filter((x) => x.r === r);
-      expect(mine.map((x) => x.seq)).toEqual(mine.map((_, i) => i));
-      const said = answers.filter((x) => x.r === r);
-      expect(said.map((x) => x.v)).toEqual(mine.map((x) => x.v));
-      // Bound to 1.0.0 until its move, to 2.0.0 after: one switch at most.
-      const switches = mine.filter((x, i) => i > 0 && x.v !== mine[i - 1]?.v).length;
-      expect(switches).toBeLessThanOrEqual(1);
-    }
+    expectExactlyOnce(owned, answers, 1);
   });
 
   it('canary 2 moves two resources cluster-wide first, on two members, then the rest', async () => {
@@ -386,15 +392,19 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
         resources: owned,
         principal: admin.id,
       });
-      const old = await a.coordinator.run(begun.id).then(
+      const oldRun = a.coordinator.run(begun.id).then(
         () => undefined,
         (e: unknown) => e as ChassisError,
       );
-      expect(old?.code).toBe('CHASSIS_E_CLUSTER_NOT_LEADER');
-      const closed = await until('the new leader to close the rollout', async () => {
+      const closing = until('the new leader to close the rollout', async () => {
         const [r] = await listRollouts(store);
         return r && r.value.state !== 'running' ? r.value : undefined;
       });
+      // Operations keep coming while the leader dies and the new one takes over.
+      const answers = await load(members, closing);
+      expect((await oldRun)?.code).toBe('CHASSIS_E_CLUSTER_NOT_LEADER');
+      const closed = await closing;
+      expectExactlyOnce(owned, answers, 2);
       expect(closed.recovery?.outcome).toBe(outcome);
       expect(['b', 'c']).toContain(closed.recovery?.by);
       expect(closed.epoch).toBe(2);
