@@ -10,12 +10,14 @@ import {
 } from '@chassis/kernel';
 import { DEFAULT_ROLLOUT, type RolloutPolicy } from '@chassis/runtime';
 import { type Observable, Subject } from 'rxjs';
+import { collectAnswers, recovered } from './adoption.js';
 import { planClusterRollout } from './cluster-plan.js';
-import { planClusterRecovery, rollbackBatches } from './cluster-recovery.js';
 import { notLeader, writeRecord } from './fenced-record.js';
-import { listRollouts, requestKey, rolloutKey, type StoredRequest } from './keys.js';
+import { listRollouts, rolloutKey } from './keys.js';
+import { commitRequests, rollbackRequests, stepRequests } from './phase-requests.js';
 import {
   commitAnswered,
+  newRolloutRecord,
   rollbackAnswered,
   rolloutFailed,
   stepAnswered,
@@ -109,25 +111,7 @@ export class RolloutCoordinator {
     }
     const at = this.#now();
     const id = `${at.slice(0, 10)}-${randomUUID()}`;
-    const record: ClusterRolloutRecord = {
-      id,
-      driverId: req.driverId,
-      from: req.from,
-      to: req.to,
-      principal: req.principal,
-      plan,
-      leader: this.#o.memberId,
-      epoch: 1,
-      state: 'running',
-      phase: 'moving',
-      steps: plan.steps.map(() => 'pending'),
-      resources: Object.fromEntries(
-        req.resources.map((r) => [r.id, { member: r.owner, status: 'pending', version: req.from }]),
-      ),
-      committed: [],
-      startedAt: at,
-      updatedAt: at,
-    };
+    const record = newRolloutRecord({ id, plan, leader: this.#o.memberId, at, ...req });
     await this.#o.store.put(rolloutKey(id), record, 0);
     this.#held.set(id, 1);
     this.#events.next(record);
@@ -157,11 +141,18 @@ export class RolloutCoordinator {
   /**
    * On becoming leader: adopts and drives every rollout still `running` that this coordinator
    * does not drive already. Resolves with their final records (those this member lost again are
-   * left out: the next leader resumes them).
+   * left out: the next leader resumes them). Never rejects.
    */
   async resume(): Promise<ClusterRolloutRecord[]> {
     if (!this.#o.isLeader()) return [];
-    const open = (await listRollouts(this.#o.store)).filter((r) => r.value.state === 'running');
+    let open: Awaited<ReturnType<typeof listRollouts>>;
+    try {
+      open = (await listRollouts(this.#o.store)).filter((r) => r.value.state === 'running');
+    } catch (err) {
+      // Database away: the periodic resume (or the next leader) tries again.
+      this.#log.warn({ err: serializeError(err) }, 'could not list rollouts to resume');
+      return [];
+    }
     const out = await Promise.allSettled(open.map((r) => this.run(r.value.id)));
     return out.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   }
@@ -172,7 +163,7 @@ export class RolloutCoordinator {
    */
   start(): void {
     this.#timer ??= setInterval(() => {
-      if (this.#o.isLeader()) void this.resume().catch(() => undefined);
+      if (this.#o.isLeader()) void this.resume();
     }, this.#o.resumeEveryMs ?? 5000);
     this.#timer.unref();
   }
@@ -252,54 +243,18 @@ export class RolloutCoordinator {
     signal: AbortSignal,
   ): Promise<StateRecord<ClusterRolloutRecord>> {
     const epoch = found.value.epoch + 1;
+    const installed = this.#o.installed?.(found.value.driverId);
     let cur = await this.#write(found, { ...found.value, leader: this.#o.memberId, epoch }, signal);
     this.#held.set(cur.value.id, epoch);
-    let rec = cur.value;
-    // Answers written after the old leader's last record update are not lost: read them.
-    if (rec.phase === 'moving') {
-      for (let i = 0; i < rec.steps.length; i++) {
-        if (rec.steps[i] !== 'running') continue;
-        const step = rec.plan.steps[i];
-        const answers = await Promise.all(
-          (step?.batches ?? []).map(async (b) => {
-            const key = requestKey({ rolloutId: rec.id, kind: 'move', n: i, member: b.member });
-            const r = await this.#o.store.get<StoredRequest>(key);
-            return r?.value.status === 'done' ? r.value.result : undefined;
-          }),
-        );
-        rec = stepAnswered(rec, i, answers);
-      }
-    }
-    const decision = planClusterRecovery(rec, this.#o.installed?.(rec.driverId));
-    const recovery = { outcome: decision.outcome, by: this.#o.memberId, epoch, at: this.#now() };
-    this.#log.info({ rollout: rec.id, epoch, outcome: decision.outcome }, 'adopted a rollout');
-    rec =
-      decision.outcome === 'completed'
-        ? { ...rec, phase: decision.phase, recovery }
-        : {
-            ...rec,
-            phase: 'rolling-back',
-            recovery,
-            error:
-              rec.error ??
-              rolloutFailed(
-                rec,
-                `its leader ${found.value.leader} stopped before every resource moved`,
-                undefined,
-                {
-                  leader: found.value.leader,
-                },
-              ),
-          };
+    const rec = recovered(await collectAnswers(this.#o.store, cur.value), {
+      by: this.#o.memberId,
+      previousLeader: found.value.leader,
+      at: this.#now(),
+      ...(installed ? { installed } : {}),
+    });
+    this.#log.info({ rollout: rec.id, epoch, outcome: rec.recovery?.outcome }, 'adopted a rollout');
     cur = await this.#write(cur, rec, signal);
     return cur;
-  }
-
-  #request(
-    rec: ClusterRolloutRecord,
-    r: Omit<MoveRequest, 'rolloutId' | 'driverId' | 'epoch'>,
-  ): MoveRequest {
-    return { rolloutId: rec.id, driverId: rec.driverId, epoch: rec.epoch, ...r };
   }
 
   async #drive(
@@ -307,72 +262,32 @@ export class RolloutCoordinator {
     signal: AbortSignal,
   ): Promise<ClusterRolloutRecord> {
     let cur = start;
-    const { mover } = this.#o;
+    const ask = async (requests: MoveRequest[]) => {
+      const answers = await Promise.all(requests.map((r) => this.#o.mover.move(r, signal)));
+      if (signal.aborted) throw signal.reason;
+      return answers;
+    };
     while (cur.value.state === 'running') {
       const rec = cur.value;
       if (rec.phase === 'moving') {
         const i = rec.steps.findIndex((s) => s !== 'done');
-        const step = rec.plan.steps[i];
-        if (i === -1 || !step) {
+        if (i === -1) {
           cur = await this.#write(cur, { ...rec, phase: 'committing' }, signal);
           continue;
         }
         cur = await this.#write(cur, stepStarted(rec, i), signal);
-        const answers = await Promise.all(
-          step.batches.map((b) =>
-            mover.move(
-              this.#request(rec, {
-                kind: 'move',
-                n: i,
-                member: b.member,
-                to: rec.to,
-                resources: b.resources,
-              }),
-              signal,
-            ),
-          ),
-        );
-        if (signal.aborted) throw signal.reason;
-        const next = stepAnswered(cur.value, i, answers);
-        cur = await this.#write(cur, next, signal);
+        const answers = await ask(stepRequests(rec, i));
+        cur = await this.#write(cur, stepAnswered(cur.value, i, answers), signal);
       } else if (rec.phase === 'rolling-back') {
-        const batches = rollbackBatches(rec);
-        const answers = await Promise.all(
-          batches.map((b) =>
-            mover.move(
-              this.#request(rec, {
-                kind: 'rollback',
-                n: rec.epoch,
-                member: b.member,
-                to: rec.from,
-                resources: b.resources,
-              }),
-              signal,
-            ),
-          ),
-        );
-        if (signal.aborted) throw signal.reason;
-        cur = await this.#write(
-          cur,
-          rollbackAnswered(cur.value, batches, answers, this.#now()),
-          signal,
-        );
+        const { batches, requests } = rollbackRequests(rec);
+        const answers = await ask(requests);
+        const next = rollbackAnswered(cur.value, batches, answers, this.#now());
+        cur = await this.#write(cur, next, signal);
       } else {
-        const members = rec.plan.members.filter((m) => !rec.committed.includes(m));
-        const answers = await Promise.all(
-          members.map((member) =>
-            mover.move(
-              this.#request(rec, { kind: 'commit', n: 0, member, to: rec.to, resources: [] }),
-              signal,
-            ),
-          ),
-        );
-        if (signal.aborted) throw signal.reason;
-        cur = await this.#write(
-          cur,
-          commitAnswered(cur.value, members, answers, this.#now()),
-          signal,
-        );
+        const { members, requests } = commitRequests(rec);
+        const answers = await ask(requests);
+        const next = commitAnswered(cur.value, members, answers, this.#now());
+        cur = await this.#write(cur, next, signal);
       }
     }
     this.#held.delete(cur.value.id);

@@ -1,8 +1,10 @@
 import { ChassisError, type SerializedError } from '@chassis/kernel';
 import type {
+  ClusterRolloutPlan,
   ClusterRolloutRecord,
   MemberBatch,
   MoveResult,
+  OwnedResource,
   ResourceOutcome,
   StepStatus,
 } from './types.js';
@@ -27,6 +29,37 @@ export function rolloutFailed(
       details: { rollout: record.id, driver: record.driverId, ...details },
     },
   ).toJSON();
+}
+
+/** A new rollout's record, as {@link RolloutCoordinator.begin} persists it (epoch 1). */
+export function newRolloutRecord(o: {
+  readonly id: string;
+  readonly plan: ClusterRolloutPlan;
+  readonly leader: string;
+  readonly at: string;
+  readonly principal: string;
+  readonly resources: readonly OwnedResource[];
+}): ClusterRolloutRecord {
+  const { plan } = o;
+  return {
+    id: o.id,
+    driverId: plan.driverId,
+    from: plan.from,
+    to: plan.to,
+    principal: o.principal,
+    plan,
+    leader: o.leader,
+    epoch: 1,
+    state: 'running',
+    phase: 'moving',
+    steps: plan.steps.map(() => 'pending'),
+    resources: Object.fromEntries(
+      o.resources.map((r) => [r.id, { member: r.owner, status: 'pending', version: plan.from }]),
+    ),
+    committed: [],
+    startedAt: o.at,
+    updatedAt: o.at,
+  };
 }
 
 const withResources = (
