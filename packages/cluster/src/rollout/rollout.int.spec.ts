@@ -32,6 +32,8 @@ const suite = pgSuite();
 const LONG = process.env.CHASSIS_TEST_CLUSTER_LONG === '1';
 const PER_MEMBER = LONG ? 4 : 2;
 const MAX_OPS = LONG ? 5000 : 2000;
+/** Per test: the long variant moves four times as many resources one by one. */
+const TIMEOUT = LONG ? 180_000 : 60_000;
 const ID = 'com.example.rolling';
 const MEMBERS = ['a', 'b', 'c'] as const;
 const admin = { id: 'alice', roles: ['admin'] };
@@ -213,9 +215,11 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
    */
   function load(members: Member[], done: Promise<unknown>) {
     let over = false;
-    void done.finally(() => {
+    const stop = () => {
       over = true;
-    });
+    };
+    // Settles either way; the test awaits `done` itself.
+    done.then(stop, stop);
     const answers: Ran[] = [];
     const loops = members.flatMap((m) =>
       m.resources.map(async (r) => {
@@ -248,48 +252,52 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
     }
   }
 
-  it('one-at-a-time under load: one resource cluster-wide per step, every operation once on the bound version', async () => {
-    const { members, a, owned, store } = await cluster();
-    const seen: ClusterRolloutRecord[] = [];
-    a.coordinator.events$.subscribe((r) => seen.push(r));
-    const rollout = a.coordinator.rollout({
-      driverId: ID,
-      from: '1.0.0',
-      to: '2.0.0',
-      policy: { kind: 'one-at-a-time' },
-      resources: owned,
-      principal: admin.id,
-    });
-    const answers = await load(members, rollout);
-    const rec = await rollout;
-    // The load overlapped the rollout: both versions answered operations.
-    expect(new Set(answers.map((x) => x.v))).toEqual(new Set(['1.0.0', '2.0.0']));
-    expect(rec.state).toBe('succeeded');
-    expect(rec.plan.steps.map((s) => s.moves.length)).toEqual(owned.map(() => 1));
-    expect(rec.committed).toEqual(['a', 'b', 'c']);
-    // From the persisted record: never two resources moving at once in the cluster.
-    for (const r of seen) {
-      expect(
-        Object.values(r.resources).filter((o) => o.status === 'moving').length,
-      ).toBeLessThanOrEqual(1);
-    }
-    // From the requests the members answered: each step asked one member to move one resource.
-    const steps = (await store.list<StoredRequest>(`rollouts/${rec.id}/steps/`)).map(
-      (r) => r.value,
-    );
-    expect(steps.map((s) => s.resources.length)).toEqual(owned.map(() => 1));
-    expect(steps.every((s) => s.result?.ok)).toBe(true);
-    // Each member's runtime made one partial move per resource, then the commit.
-    for (const m of members) {
-      const ups = m.server.runtime.upgradeHistory(ID).filter((h) => h.action === 'upgrade');
-      expect(ups.map((h) => h.resources.length)).toEqual([...m.resources.map(() => 1), 0]);
-      expect(ups.every((h) => h.result === 'succeeded')).toBe(true);
-    }
-    expect(await whoami(members)).toEqual(owned.map(() => '2.0.0'));
-    expect(active(members)).toEqual(['2.0.0', '2.0.0', '2.0.0']);
+  it(
+    'one-at-a-time under load: one resource cluster-wide per step, every operation once on the bound version',
+    async () => {
+      const { members, a, owned, store } = await cluster();
+      const seen: ClusterRolloutRecord[] = [];
+      a.coordinator.events$.subscribe((r) => seen.push(r));
+      const rollout = a.coordinator.rollout({
+        driverId: ID,
+        from: '1.0.0',
+        to: '2.0.0',
+        policy: { kind: 'one-at-a-time' },
+        resources: owned,
+        principal: admin.id,
+      });
+      const answers = await load(members, rollout);
+      const rec = await rollout;
+      // The load overlapped the rollout: both versions answered operations.
+      expect(new Set(answers.map((x) => x.v))).toEqual(new Set(['1.0.0', '2.0.0']));
+      expect(rec.state).toBe('succeeded');
+      expect(rec.plan.steps.map((s) => s.moves.length)).toEqual(owned.map(() => 1));
+      expect(rec.committed).toEqual(['a', 'b', 'c']);
+      // From the persisted record: never two resources moving at once in the cluster.
+      for (const r of seen) {
+        expect(
+          Object.values(r.resources).filter((o) => o.status === 'moving').length,
+        ).toBeLessThanOrEqual(1);
+      }
+      // From the requests the members answered: each step asked one member to move one resource.
+      const steps = (await store.list<StoredRequest>(`rollouts/${rec.id}/steps/`)).map(
+        (r) => r.value,
+      );
+      expect(steps.map((s) => s.resources.length)).toEqual(owned.map(() => 1));
+      expect(steps.every((s) => s.result?.ok)).toBe(true);
+      // Each member's runtime made one partial move per resource, then the commit.
+      for (const m of members) {
+        const ups = m.server.runtime.upgradeHistory(ID).filter((h) => h.action === 'upgrade');
+        expect(ups.map((h) => h.resources.length)).toEqual([...m.resources.map(() => 1), 0]);
+        expect(ups.every((h) => h.result === 'succeeded')).toBe(true);
+      }
+      expect(await whoami(members)).toEqual(owned.map(() => '2.0.0'));
+      expect(active(members)).toEqual(['2.0.0', '2.0.0', '2.0.0']);
 
-    expectExactlyOnce(owned, answers, 1);
-  });
+      expectExactlyOnce(owned, answers, 1);
+    },
+    TIMEOUT,
+  );
 
   it('canary 2 moves two resources cluster-wide first, on two members, then the rest', async () => {
     const { members, a, owned } = await cluster();
@@ -412,5 +420,6 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
       expect(await whoami(members)).toEqual(owned.map(() => version));
       expect(active(members)).toEqual([version, version, version]);
     },
+    TIMEOUT,
   );
 });
