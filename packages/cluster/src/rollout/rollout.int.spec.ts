@@ -14,12 +14,10 @@ import {
 import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeHub } from './change-hub.js';
-import { RolloutCoordinator } from './coordinator.js';
+import type { RolloutCoordinator } from './coordinator.js';
 import { listRollouts, type StoredRequest } from './keys.js';
-import { runtimeMover } from './runtime-mover.js';
-import { StoreMemberMover } from './store-mover.js';
+import { createRolloutMember, type RolloutMember } from './rollout-member.js';
 import type { ClusterRolloutRecord, MemberMover, OwnedResource } from './types.js';
-import { RolloutWorker } from './worker.js';
 
 /**
  * Three real management servers (own data directories, same CARs installed on each) share only
@@ -152,35 +150,31 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
         );
         resources.push(rid);
       }
-      const worker = new RolloutWorker({
-        store,
-        memberId: id,
-        local: runtimeMover(server.runtime),
-        hub,
-        pollMs: 250,
-      });
-      await worker.start();
-      cleanup.push(() => worker.stop());
       let self: Member | undefined;
-      const base = new StoreMemberMover({ store, hub, pollMs: 100, timeoutMs: 15_000 });
-      const mover = wrap ? wrap(base, () => self as Member) : base;
-      let coordinator: RolloutCoordinator | undefined;
+      // The wiring the member composition uses: one elector, its changes into the rollout side.
+      let rollout: RolloutMember | undefined;
       const elector = new LeaderElector(db, {
         id,
         retryMs: 100,
-        onChange: (leader) => (leader ? void coordinator?.resume() : coordinator?.stepDown()),
+        onChange: (leader) => rollout?.onLeaderChange(leader),
       });
-      coordinator = new RolloutCoordinator({
+      rollout = createRolloutMember({
         store,
         memberId: id,
+        runtime: server.runtime,
         isLeader: () => elector.isLeader,
-        mover,
+        hub,
+        stepTimeoutMs: 15_000,
+        workerPollMs: 250,
+        moverPollMs: 100,
         resumeEveryMs: 500,
+        ...(wrap ? { mover: (base: MemberMover) => wrap(base, () => self as Member) } : {}),
       });
+      await rollout.start();
+      cleanup.push(async () => rollout?.stop());
       await elector.start();
       cleanup.push(() => elector.stop());
-      coordinator.start();
-      cleanup.push(async () => coordinator?.stop());
+      const { coordinator } = rollout;
       self = { id, server, elector, coordinator, resources };
       members.push(self);
     }
