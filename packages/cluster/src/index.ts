@@ -8,4 +8,5 @@
 
 export * from './member/index.js';
 export * from './forward/index.js';
+export * from './rollout/index.js';
 export * from './types.js';

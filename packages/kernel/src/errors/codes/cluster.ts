@@ -55,6 +55,16 @@ export const clusterCodes = defineCodes({
     status: 409,
     summary: 'A cluster-wide rollout failed on a member and was rolled back on every member',
   },
+  CHASSIS_E_CLUSTER_NOT_LEADER: {
+    status: 409,
+    summary:
+      'Only the cluster leader coordinates a rollout, and this member is not (or no longer) the leader; send it to the leader',
+  },
+  CHASSIS_E_CLUSTER_MEMBER_TIMEOUT: {
+    status: 504,
+    summary:
+      'A member did not answer a rollout step request in time (down or stuck); the rollout is rolled back (retryable)',
+  },
   CHASSIS_E_CAR_STORE_DIGEST: {
     status: 500,
     summary: 'A CAR fetched from the shared store does not match its sha256 digest',

@@ -1,0 +1,44 @@
+import { rollbackBatches } from './cluster-recovery.js';
+import type { ClusterRolloutRecord, MemberBatch, MoveRequest } from './types.js';
+
+const request = (
+  rec: ClusterRolloutRecord,
+  r: Omit<MoveRequest, 'rolloutId' | 'driverId' | 'epoch'>,
+): MoveRequest => ({ rolloutId: rec.id, driverId: rec.driverId, epoch: rec.epoch, ...r });
+
+/** The requests of step `i`: one per member batch, moving it to `to`. Pure. */
+export function stepRequests(rec: ClusterRolloutRecord, i: number): MoveRequest[] {
+  return (rec.plan.steps[i]?.batches ?? []).map((b) =>
+    request(rec, { kind: 'move', n: i, member: b.member, to: rec.to, resources: b.resources }),
+  );
+}
+
+/** The rollback: every resource that may have moved, per member, back to `from` (one per epoch). Pure. */
+export function rollbackRequests(rec: ClusterRolloutRecord): {
+  batches: MemberBatch[];
+  requests: MoveRequest[];
+} {
+  const batches = rollbackBatches(rec);
+  const requests = batches.map((b) =>
+    request(rec, {
+      kind: 'rollback',
+      n: rec.epoch,
+      member: b.member,
+      to: rec.from,
+      resources: b.resources,
+    }),
+  );
+  return { batches, requests };
+}
+
+/** The commit: every member that has not made `to` active yet. Pure. */
+export function commitRequests(rec: ClusterRolloutRecord): {
+  members: string[];
+  requests: MoveRequest[];
+} {
+  const members = rec.plan.members.filter((m) => !rec.committed.includes(m));
+  const requests = members.map((member) =>
+    request(rec, { kind: 'commit', n: 0, member, to: rec.to, resources: [] }),
+  );
+  return { members, requests };
+}

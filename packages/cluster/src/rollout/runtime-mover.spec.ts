@@ -1,0 +1,92 @@
+import { ChassisError } from '@chassis/kernel';
+import type { UpgradeRecord } from '@chassis/runtime';
+import { describe, expect, it } from 'vitest';
+import { type MoverRuntime, runtimeMover } from './runtime-mover.js';
+
+/** A runtime whose resources r1 (on 1), r2 (on 2), x (another driver) and an upgrade log. */
+function fake(active = '1', fail?: string) {
+  const calls: unknown[] = [];
+  const bindings: Record<string, { driverId: string; version: string }> = {
+    r1: { driverId: 'd', version: '1' },
+    r2: { driverId: 'd', version: '2' },
+    x: { driverId: 'other', version: '1' },
+  };
+  const rt = {
+    manager: {
+      drivers: new Map([['d', { record: { active } }]]),
+      async upgrade(id: string, o: { version?: string; resources?: readonly string[] }) {
+        calls.push({ id, ...o });
+        if (fail) throw new ChassisError('CHASSIS_E_UPGRADE_HEALTH_FAILED', fail);
+        return {
+          resources: (o.resources ?? []).map((r) => ({
+            id: r,
+            from: '1',
+            to: o.version,
+            pausedMs: 3,
+          })),
+        } as unknown as UpgradeRecord;
+      },
+    },
+    resources: {
+      find: (id: string) => (bindings[id] ? { binding: bindings[id] } : undefined),
+    },
+  } as unknown as MoverRuntime;
+  return { rt, calls };
+}
+
+describe('runtimeMover: one local partial upgrade per request, idempotent', () => {
+  it('moves only what is not on the target yet, with one upgrade of exactly those resources', async () => {
+    const { rt, calls } = fake();
+    const res = await runtimeMover(rt).move('d', '2', ['r1', 'r2']);
+    expect(res).toEqual({
+      ok: true,
+      moved: [
+        { id: 'r2', from: '2', to: '2' },
+        { id: 'r1', from: '1', to: '2', pausedMs: 3 },
+      ],
+    });
+    expect(calls).toEqual([
+      { id: 'd', version: '2', resources: ['r1'], policy: { kind: 'all-at-once' } },
+    ]);
+  });
+
+  it('a repeated request touches nothing', async () => {
+    const { rt, calls } = fake();
+    expect((await runtimeMover(rt).move('d', '2', ['r2'])).ok).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: 'a resource this member does not serve',
+      ids: ['gone'],
+      code: 'CHASSIS_E_RESOURCE_NOT_FOUND',
+    },
+    { name: 'a resource of another driver', ids: ['x'], code: 'CHASSIS_E_RESOURCE_NOT_FOUND' },
+  ])('refuses $name', async ({ ids, code }) => {
+    const { rt, calls } = fake();
+    const res = await runtimeMover(rt).move('d', '2', ids);
+    expect(res.ok).toBe(false);
+    expect(res.error?.code).toBe(code);
+    expect(calls).toEqual([]);
+  });
+
+  it('reports the local failure (already rolled back by the runtime) as a failed answer', async () => {
+    const { rt } = fake('1', 'injected');
+    const res = await runtimeMover(rt).move('d', '2', ['r1']);
+    expect(res).toMatchObject({
+      ok: false,
+      moved: [],
+      error: { code: 'CHASSIS_E_UPGRADE_HEALTH_FAILED' },
+    });
+  });
+
+  it('commit: a whole-driver upgrade, unless the target is already active', async () => {
+    const a = fake('1');
+    expect((await runtimeMover(a.rt).commit('d', '2')).ok).toBe(true);
+    expect(a.calls).toEqual([{ id: 'd', version: '2', policy: { kind: 'all-at-once' } }]);
+    const b = fake('2');
+    expect((await runtimeMover(b.rt).commit('d', '2')).ok).toBe(true);
+    expect(b.calls).toEqual([]);
+  });
+});
