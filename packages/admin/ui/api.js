@@ -31,6 +31,7 @@ export const routes = {
   checkUpdates: () => '/api/updates/check',
   upgrades: () => '/api/upgrades',
   audit: () => '/api/audit',
+  clusterMembers: () => '/api/cluster/members',
   history: () => '/api/metrics/history',
   catalog: (q) => `/api/catalog?q=${enc(q)}`,
   events: () => `/events?token=${enc(token())}`,

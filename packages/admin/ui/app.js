@@ -10,6 +10,7 @@ import { currentRoute, onRoute } from './router.js';
 import { can, loadSession, session } from './session.js';
 import { onStore, reload, scheduleReload, store } from './store.js';
 import { hideCharts, showCharts } from './view-charts.js';
+import { showMembers } from './view-cluster.js';
 import { showDriver } from './view-driver.js';
 import { renderDrivers, renderUpdates } from './view-drivers.js';
 import { showAudit, showHistory, viewError } from './view-history.js';
@@ -54,6 +55,7 @@ async function route(r = currentRoute()) {
       if (r.view === 'new-resource') await showCreate(r.id);
       if (r.view === 'history') await showHistory().catch((e) => viewError('#history-error', e));
       if (r.view === 'audit') await showAudit().catch((e) => viewError('#audit-error', e));
+      if (r.view === 'members') await showMembers().catch((e) => viewError('#members-error', e));
       if (r.view === 'metrics')
         await showCharts(store.drivers.map((d) => d.id)).catch((e) =>
           viewError('#charts-error', e),

@@ -80,9 +80,24 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
 
   it('install on A runs on B and C; resources are owned once; uninstall on A is gone everywhere', async () => {
     const url = await pg.createDatabase();
-    const [a, b, c] = [await start('a1', url), await start('b1', url), await start('c1', url)];
+    // B's install lock follows the cluster's installed set, though B installed nothing itself.
+    let lockOfB: string[] = [];
+    const a = await start('a1', url);
+    const b = await member(
+      'b1',
+      url,
+      {},
+      {
+        onInstalledChange: (installed) => {
+          lockOfB = installed.map((v) => `${v.id}@${v.version}`);
+        },
+      },
+    );
+    started.push(b);
+    const c = await start('c1', url);
     await a.runtime.install({ kind: 'file', path: car1 }, admin);
     await waitFor('1.0.0 Running on B and C', () => running(b)() && running(c)());
+    await waitFor('B’s lock', () => lockOfB.join() === `${ID}@1.0.0`);
     // B and C loaded it from the shared CAR store, not from A's files: their own copy, same digest.
     const sha = a.runtime.getDriver(ID).versions[0]?.sha256;
     expect(c.runtime.getDriver(ID).versions[0]?.sha256).toBe(sha);
@@ -120,6 +135,7 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
       [b, c].every((m) => m.runtime.listDrivers().length === 0),
     );
     expect(b.runtime.lifecycle.get(ID, '1.0.0')?.state).toBe('Unloaded');
+    await waitFor('B’s lock emptied', () => lockOfB.length === 0);
   });
 
   it('a member joining late converges to the installed set and the bindings', async () => {

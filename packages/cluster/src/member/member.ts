@@ -173,12 +173,10 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     await membership.join();
     cleanup.unshift(() => membership.stop());
     await server.start();
+    const composed = server;
     reconciler.bind(async () => {
-      await runtime.manager.reconcile();
-      const r = await runtime.resourceService.reconcile();
-      // Versions another member removed go once no resource here is bound to them any more.
-      if (r.rebound.length + r.removed.length + r.moved.length > 0)
-        await runtime.manager.reconcile();
+      const { resources: r } = await composed.reconcile();
+      // The set of resources changed: ownership follows now rather than at the next tick.
       if (r.added.length + r.removed.length > 0) await ownership.tick();
     });
     await ownership.start();

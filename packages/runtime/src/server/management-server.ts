@@ -25,6 +25,7 @@ import {
 } from '@chassis/loader';
 import type { UpgradeRecord } from '../api/runtime-api.js';
 import { DriverManager } from '../manager/driver-manager.js';
+import type { DriverReconcileResult } from '../manager/reconcile.js';
 import { RestartSupervisor } from '../manager/restart-supervisor.js';
 import type { CarAcquirer, TrustVerifier } from '../manager/types.js';
 import { type DataDirLock, lockDataDir } from '../state/data-dir-lock.js';
@@ -33,6 +34,7 @@ import { collectCache, sweepUploads } from './leftovers.js';
 import { cachedVersionLoader, directoryCarKeeper } from './loader-adapter.js';
 import { ManagementRuntime, type UpdateChecker } from './management-runtime.js';
 import type { ResourcePlacement } from './placement.js';
+import type { ResourceReconcileResult } from './resource-reconcile.js';
 import { ResourceService } from './resource-service.js';
 import { loadSecretBox } from './secret-key.js';
 import { type SharedCarStore, sharedCarKeeper } from './shared-cars.js';
@@ -106,6 +108,12 @@ export interface ManagementServer {
   start(): Promise<void>;
   /** Installs every CAR of the sources that is not installed yet. */
   scan(): Promise<UpgradeRecord[]>;
+  /**
+   * Cluster mode: one convergence pass to the records other servers wrote in the shared store
+   * (drivers, then resources, then drivers again to unload what no resource uses any more).
+   * The install lock (`onInstalledChange`) follows when the installed set changed here.
+   */
+  reconcile(): Promise<{ drivers: DriverReconcileResult; resources: ResourceReconcileResult }>;
   /** Stops every driver in the exact reverse of the start order. */
   stop(): Promise<void>;
 }
@@ -282,6 +290,15 @@ async function composeServer(
       await runtime.loadHistory();
       await gc();
       await scan();
+    },
+    async reconcile() {
+      const drivers = await manager.reconcile();
+      const resources = await resourceService.reconcile();
+      const moved = resources.rebound.length + resources.removed.length + resources.moved.length;
+      const again = moved > 0 || drivers.held.length > 0 ? await manager.reconcile() : undefined;
+      if (drivers.started.length + drivers.unloaded.length + (again?.unloaded.length ?? 0) > 0)
+        notifyInstalled();
+      return { drivers, resources };
     },
     async stop() {
       stopping = true;
