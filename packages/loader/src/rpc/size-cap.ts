@@ -4,8 +4,46 @@
  * 2 bytes per character, binary data its byte length, every other slot 16 bytes; a shared
  * reference counts once, as structured clone sends it once. Returns the estimate, or a number
  * greater than `limit`.
+ *
+ * Every worker- and process-tier call checks its arguments and its result, so a small value (the
+ * usual one) is first walked without remembering what it has seen: that walk can only count a
+ * shared reference more than once, so when it stays under `limit` the exact walk would too. A
+ * value with more than {@link QUICK_NODES} slots (or a cycle) gets the exact walk.
  */
 export function cloneSizeOver(value: unknown, limit: number): number {
+  const quick = quickSize(value, limit, { left: QUICK_NODES });
+  return quick >= 0 ? quick : exactSize(value, limit);
+}
+
+/** Slots the quick walk visits before it gives up (cycles and big values go the exact way). */
+const QUICK_NODES = 256;
+
+/** The estimate without `seen` (shared references counted each time), or -1 past the budget. */
+function quickSize(v: unknown, limit: number, budget: { left: number }): number {
+  if (--budget.left < 0) return -1;
+  if (typeof v === 'string') return 16 + v.length * 2;
+  if (typeof v !== 'object' || v === null) return 16;
+  if (ArrayBuffer.isView(v)) return 16 + v.byteLength;
+  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return 16 + v.byteLength;
+  if (v instanceof Map || v instanceof Set) return -1;
+  let size = 16;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const s = quickSize(x, limit, budget);
+      if (s < 0) return -1;
+      size += s;
+    }
+  } else if (!(v instanceof Date) && !(v instanceof RegExp)) {
+    for (const k of Object.keys(v)) {
+      const s = quickSize((v as Record<string, unknown>)[k], limit, budget);
+      if (s < 0) return -1;
+      size += k.length * 2 + s;
+    }
+  }
+  return size > limit ? -1 : size;
+}
+
+function exactSize(value: unknown, limit: number): number {
   let size = 0;
   const seen = new Set<object>();
   const stack: unknown[] = [value];
