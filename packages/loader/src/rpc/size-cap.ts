@@ -11,35 +11,42 @@
  * value with more than {@link QUICK_NODES} slots (or a cycle) gets the exact walk.
  */
 export function cloneSizeOver(value: unknown, limit: number): number {
-  const quick = quickSize(value, limit, { left: QUICK_NODES });
+  quickLeft = QUICK_NODES;
+  const quick = quickSize(value, limit);
   return quick >= 0 ? quick : exactSize(value, limit);
 }
 
 /** Slots the quick walk visits before it gives up (cycles and big values go the exact way). */
 const QUICK_NODES = 256;
+/** Slots the running quick walk may still visit (synchronous, so one counter serves all). */
+let quickLeft = 0;
 
-/** The estimate without `seen` (shared references counted each time), or -1 past the budget. */
-function quickSize(v: unknown, limit: number, budget: { left: number }): number {
-  if (--budget.left < 0) return -1;
-  if (typeof v === 'string') return 16 + v.length * 2;
-  if (typeof v !== 'object' || v === null) return 16;
-  if (ArrayBuffer.isView(v)) return 16 + v.byteLength;
-  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return 16 + v.byteLength;
-  if (v instanceof Map || v instanceof Set) return -1;
+/**
+ * The estimate without `seen` (a shared reference counted each time), or -1 past the budget,
+ * past `limit` or at a value it leaves to the exact walk. Plain objects and arrays (what calls
+ * carry) are tested first; `for…in` needs no key array, and an inherited enumerable key only
+ * makes the estimate larger.
+ */
+function quickSize(v: unknown, limit: number): number {
+  if (--quickLeft < 0) return -1;
+  if (typeof v !== 'object') return typeof v === 'string' ? 16 + v.length * 2 : 16;
+  if (v === null) return 16;
   let size = 16;
-  if (Array.isArray(v)) {
-    for (const x of v) {
-      const s = quickSize(x, limit, budget);
-      if (s < 0) return -1;
-      size += s;
-    }
-  } else if (!(v instanceof Date) && !(v instanceof RegExp)) {
-    for (const k of Object.keys(v)) {
-      const s = quickSize((v as Record<string, unknown>)[k], limit, budget);
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    for (const k in v) {
+      const s = quickSize((v as Record<string, unknown>)[k], limit);
       if (s < 0) return -1;
       size += k.length * 2 + s;
     }
-  }
+  } else if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const s = quickSize(v[i], limit);
+      if (s < 0) return -1;
+      size += s;
+    }
+  } else if (ArrayBuffer.isView(v)) size += v.byteLength;
+  else return -1;
   return size > limit ? -1 : size;
 }
 
