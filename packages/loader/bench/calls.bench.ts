@@ -6,9 +6,9 @@ import { Container } from 'inversify';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { alternate, compare, report } from '../../../bench/compare.js';
-import { writeDriver } from '../src/__fixtures__/make-driver.js';
 // The built package, run natively (see vitest.bench.config.ts): what production runs.
 import { DriverLoader, type LoadedDriver } from '../dist/index.js';
+import { writeDriver } from '../src/__fixtures__/make-driver.js';
 import { CTX, ECHO, PAYLOAD, rawRoundTrip, scratch, script } from './helpers.js';
 
 describe('loader call overhead', () => {
