@@ -9,5 +9,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 300_000,
+    // Built packages run natively, as in production: through Vite's module runner every call
+    // across modules pays for the runner's import bindings, which a per-call benchmark sees.
+    server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } },
   },
 });

@@ -90,3 +90,69 @@ export async function timeOnce<T>(fn: () => Promise<T>): Promise<{ ms: number; v
   const value = await fn();
   return { ms: performance.now() - t0, value };
 }
+
+/** What {@link alternate} measured: per-round ratios and their median. */
+export interface AlternateResult {
+  /** Median time of one baseline / candidate op over the rounds (ms). */
+  readonly baselineMs: number;
+  readonly candidateMs: number;
+  /** candidate / baseline of each round, in round order. */
+  readonly ratios: readonly number[];
+  /** The median of {@link ratios}: what the target is judged on. */
+  readonly ratio: number;
+}
+
+/**
+ * Measures a candidate against its baseline in alternating batches (baseline, candidate,
+ * baseline…) and takes the median of the per-round ratios. On a shared machine the load swings
+ * within seconds; two long back-to-back runs compare two different machines, while a round of
+ * two short batches sees one. `batch` ops run one after another (each awaited).
+ */
+export async function alternate(c: {
+  readonly title: string;
+  readonly baseline: BenchCase;
+  readonly candidate: BenchCase;
+  readonly target: string;
+  readonly meets: (ratio: number) => boolean;
+  readonly rounds?: number;
+  readonly batch?: number;
+}): Promise<AlternateResult> {
+  const rounds = c.rounds ?? 25;
+  const batch = c.batch ?? 200;
+  const time = async (fn: BenchCase['fn']) => {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) await fn();
+    return (performance.now() - t0) / batch;
+  };
+  await time(c.baseline.fn); // warm-up of both sides
+  await time(c.candidate.fn);
+  const base: number[] = [];
+  const cand: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const b = await time(c.baseline.fn);
+    const x = await time(c.candidate.fn);
+    base.push(b);
+    cand.push(x);
+    ratios.push(x / b);
+  }
+  const result = {
+    baselineMs: median(base),
+    candidateMs: median(cand),
+    ratios,
+    ratio: median(ratios),
+  };
+  report(c.title, [
+    [c.baseline.name, fmtMs(result.baselineMs)],
+    [c.candidate.name, fmtMs(result.candidateMs)],
+    ['ratio (median of rounds)', `${result.ratio.toFixed(3)}×  (${rounds} rounds of ${batch})`],
+    ['target', `${c.target}  (${c.meets(result.ratio) ? 'met' : 'NOT met'})`],
+  ]);
+  return result;
+}
+
+/** The median of `xs` (the upper one of an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}

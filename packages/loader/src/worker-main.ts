@@ -1,7 +1,8 @@
 /**
- * Bootstrap of the `worker` and `process` tiers (resolved by the host as
- * `new URL('./worker-main.js', import.meta.url)`). It imports nothing from `@chassis/kernel` at
- * run time so that an idle driver environment stays close to a bare worker in memory.
+ * Bootstrap of the `worker` and `process` tiers. The build bundles it with everything it imports
+ * into `dist/guest-bootstrap.js`, which the host starts (see `bootstrapUrl`). It imports only
+ * the kernel's dependency-free subpaths so that an idle driver environment stays close to a
+ * bare worker in memory and boots fast.
  */
 import { Socket } from 'node:net';
 import { isMainThread, type MessagePort, workerData } from 'node:worker_threads';

@@ -4,7 +4,13 @@ import type { Dto } from '../dto.js';
 import { ChassisError } from '../errors/chassis-error.js';
 import type { ExtensionPoint } from '../extension/extension-point.js';
 import { implementationOf } from '../extension/implementation.js';
-import type { Compartment, Resource, ResourceBinding } from '../resource/resource.js';
+import type {
+  Compartment,
+  Resource,
+  ResourceBinding,
+  SubmitOptions,
+} from '../resource/resource.js';
+import { isThenable } from '../resource/submit-options.js';
 
 /**
  * The part of a resource registry entry the router needs. `ResourceRegistry<DriverHandle>`
@@ -84,14 +90,50 @@ export class FacadeRouter {
    * `CHASSIS_E_RESOURCE_*` codes, or whatever the handle rejected with, unchanged: the handle
    * wraps a driver's own error once (`CHASSIS_E_DRIVER_OPERATION_FAILED`).
    */
-  async call<R = unknown>(
+  call<R = unknown>(
     resourceId: string,
     point: string | ExtensionPoint<unknown>,
     method: string,
     args: readonly unknown[],
     options: RouteOptions = {},
   ): Promise<R> {
-    const pointId = typeof point === 'string' ? point : point.id;
+    // Not `async`: a synchronous configuration lookup (the usual one) costs no promise hop, and
+    // every error still reaches the caller as a rejection, never a synchronous throw.
+    try {
+      const pointId = typeof point === 'string' ? point : point.id;
+      const entry = this.#entry(resourceId, pointId, method, options.category);
+      const bag = this.configurations.propertiesFor(entry.resource, entry.binding);
+      if (isThenable(bag)) {
+        return Promise.resolve(bag).then((b) =>
+          this.#submit<R>(
+            entry,
+            pointId,
+            method,
+            args,
+            options,
+            checked(entry.resource, entry.binding, b),
+          ),
+        );
+      }
+      return this.#submit<R>(
+        entry,
+        pointId,
+        method,
+        args,
+        options,
+        checked(entry.resource, entry.binding, bag),
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #entry(
+    resourceId: string,
+    pointId: string,
+    method: string,
+    category: DriverCategory | undefined,
+  ): RoutableResource {
     const entry = this.resources.find(resourceId);
     if (!entry) {
       throw new ChassisError(
@@ -101,73 +143,102 @@ export class FacadeRouter {
       );
     }
     const { resource } = entry;
-    if (options.category !== undefined && resource.category !== options.category) {
+    if (category !== undefined && resource.category !== category) {
       throw new ChassisError(
         'CHASSIS_E_FACADE_WRONG_CATEGORY',
-        `Resource "${resourceId}" is a ${resource.category} resource (driver ${resource.driverId}); the ${options.category} facade cannot call ${pointId}.${method} on it.`,
+        `Resource "${resourceId}" is a ${resource.category} resource (driver ${resource.driverId}); the ${category} facade cannot call ${pointId}.${method} on it.`,
         {
           details: {
             resourceId,
             category: resource.category,
-            expected: options.category,
+            expected: category,
             point: pointId,
             method,
           },
         },
       );
     }
-    const binding = entry.binding;
-    const properties = await this.#properties(resource, binding);
-    const ctx = { resource: resourceDto(resource), locale: options.locale ?? 'en' };
-    const where = { resourceId, point: pointId, method };
-    return entry.compartment.submit(
-      async (handle, signal, deadline) => {
-        if (!handle) {
-          throw new ChassisError(
-            'CHASSIS_E_FACADE_NO_DRIVER',
-            `No driver instance is bound to resource "${resourceId}" (driver ${resource.driverId}); start the driver first.`,
-            { details: { ...where, driverId: resource.driverId } },
-          );
-        }
-        // An upgrade may have rebound the compartment while this call was queued: the bag
-        // must be the one of the version that actually runs it.
-        const same = handle.id === binding.driverId && handle.version === binding.version;
-        const props = same
-          ? properties
-          : await this.#properties(resource, { driverId: handle.id, version: handle.version });
+    return entry;
+  }
+
+  /** Runs the call in the resource's compartment, on whichever handle is bound when it starts. */
+  #submit<R>(
+    entry: RoutableResource,
+    pointId: string,
+    method: string,
+    args: readonly unknown[],
+    options: RouteOptions,
+    properties: PropertyBag,
+  ): Promise<R> {
+    const { resource, binding } = entry;
+    const resourceId = resource.id;
+    const dto = resourceDto(resource);
+    const locale = options.locale ?? 'en';
+    // Not `async`: the handle's promise is returned as it is (no wrapping promise per call); a
+    // throw here rejects the call through the compartment.
+    return entry.compartment.submit((handle, signal, deadline) => {
+      if (!handle) {
+        throw new ChassisError(
+          'CHASSIS_E_FACADE_NO_DRIVER',
+          `No driver instance is bound to resource "${resourceId}" (driver ${resource.driverId}); start the driver first.`,
+          { details: { resourceId, point: pointId, method, driverId: resource.driverId } },
+        );
+      }
+      const invoke = (props: PropertyBag) =>
         // The version's implementation of the point, as bound in its CAR container.
-        return implementationOf(handle, pointId).invoke(
+        implementationOf(handle, pointId).invoke(
           method,
-          { ...ctx, properties: props },
+          { resource: dto, locale, properties: props },
           args,
           deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
         ) as Promise<R>;
-      },
-      {
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-        ...(options.suspendTimeoutMs === undefined
-          ? {}
-          : { suspendTimeoutMs: options.suspendTimeoutMs }),
-      },
-    );
+      // An upgrade may have rebound the compartment while this call was queued: the bag must be
+      // the one of the version that actually runs it.
+      if (handle.id === binding.driverId && handle.version === binding.version)
+        return invoke(properties);
+      return this.#properties(resource, { driverId: handle.id, version: handle.version }).then(
+        invoke,
+      );
+    }, submitOptions(options));
   }
 
   async #properties(resource: Resource, binding: ResourceBinding): Promise<PropertyBag> {
-    const bag = await this.configurations.propertiesFor(resource, binding);
-    if (bag === undefined) {
-      throw new ChassisError(
-        'CHASSIS_E_FACADE_NOT_CONFIGURED',
-        `Resource "${resource.id}" has no configuration for driver ${binding.driverId}@${binding.version}; configure it before calling the driver.`,
-        {
-          details: {
-            resourceId: resource.id,
-            driverId: binding.driverId,
-            version: binding.version,
-          },
-        },
-      );
-    }
-    return bag;
+    return checked(resource, binding, await this.configurations.propertiesFor(resource, binding));
   }
+}
+
+/** The bag, or `CHASSIS_E_FACADE_NOT_CONFIGURED` when the resource has none for `binding`. */
+function checked(
+  resource: Resource,
+  binding: ResourceBinding,
+  bag: PropertyBag | undefined,
+): PropertyBag {
+  if (bag === undefined) {
+    throw new ChassisError(
+      'CHASSIS_E_FACADE_NOT_CONFIGURED',
+      `Resource "${resource.id}" has no configuration for driver ${binding.driverId}@${binding.version}; configure it before calling the driver.`,
+      {
+        details: {
+          resourceId: resource.id,
+          driverId: binding.driverId,
+          version: binding.version,
+        },
+      },
+    );
+  }
+  return bag;
+}
+
+const NO_SUBMIT_OPTIONS: SubmitOptions = Object.freeze({});
+
+/** The compartment's share of a facade call's options (no object when there is none). */
+function submitOptions(options: RouteOptions): SubmitOptions {
+  const { signal, timeoutMs, suspendTimeoutMs } = options;
+  if (signal === undefined && timeoutMs === undefined && suspendTimeoutMs === undefined)
+    return NO_SUBMIT_OPTIONS;
+  const out: { -readonly [K in keyof SubmitOptions]: SubmitOptions[K] } = {};
+  if (signal) out.signal = signal;
+  if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
+  if (suspendTimeoutMs !== undefined) out.suspendTimeoutMs = suspendTimeoutMs;
+  return out;
 }

@@ -60,8 +60,10 @@ export interface CompartmentOptions {
 
 /**
  * One unit of work for a resource: runs against whichever driver instance is bound when it
- * starts. Without a caller signal or timeout, `signal` is a per-compartment signal that never
- * aborts and is shared by every operation: remove any listener you add to it. `deadline` is
+ * starts. Without a caller signal, `signal` is the compartment's own and shared by its
+ * operations, one at a time (without a timeout it never aborts; with one it is reused until a
+ * run times out, then that run keeps the aborted signal): remove any listener you add to it, and
+ * do not watch it once the operation settled. `deadline` is
  * the absolute run deadline (epoch ms; `Infinity` without one) at which `signal` aborts with
  * `CHASSIS_E_RESOURCE_OP_TIMEOUT`: hand both down, never arm another timer.
  */

@@ -6,6 +6,8 @@
  */
 export class Cancellation {
   private controller: AbortController | undefined;
+  /** The first listener (a call has one: its transport's abort message), then the others. */
+  private first: ((reason: unknown) => void) | undefined;
   private listeners: ((reason: unknown) => void)[] | undefined;
   private isAborted = false;
   private why: unknown;
@@ -32,6 +34,10 @@ export class Cancellation {
       listener(this.why);
       return;
     }
+    if (this.first === undefined) {
+      this.first = listener;
+      return;
+    }
     this.listeners ??= [];
     this.listeners.push(listener);
   }
@@ -42,8 +48,11 @@ export class Cancellation {
     this.isAborted = true;
     this.why = reason;
     this.controller?.abort(reason);
+    const first = this.first;
     const ls = this.listeners;
+    this.first = undefined;
     this.listeners = undefined;
+    first?.(reason);
     for (const l of ls ?? []) l(reason);
   }
 }

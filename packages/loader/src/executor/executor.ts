@@ -1,4 +1,5 @@
 import { ChassisError } from '@chassis/kernel';
+import { unwatchAbort, watchAbort } from './abort-watch.js';
 import type { Cancellation } from './cancellation.js';
 import { Histogram, type LatencyHistogram } from './histogram.js';
 import { type ErrorMapper, Job } from './job.js';
@@ -93,7 +94,7 @@ export class Executor {
         ),
       );
     }
-    const job = new Job(task, mapError, performance.now());
+    const job = new Job(task, mapError, performance.now(), this.onAbort);
     const promise = new Promise<T>((resolve, reject) => {
       job.resolve = resolve as Job['resolve'];
       job.reject = reject;
@@ -101,14 +102,17 @@ export class Executor {
     if (options.deadline !== undefined) job.deadline = options.deadline;
     const signal = options.signal;
     if (signal) {
-      const onAbort = () => this.fail(job, this.aborted(signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      job.cleanup = () => signal.removeEventListener('abort', onAbort);
+      job.signal = signal;
+      watchAbort(signal, job);
     }
     if (this.inFlight < this.options.concurrency) this.start(job);
     else this.queue.push(job);
     return promise;
   }
+
+  /** The owner's signal aborted: the call is settled now with its reason and frees its slot. */
+  private readonly onAbort = (job: Job, reason: unknown): void =>
+    this.fail(job, this.aborted(reason));
 
   /** A snapshot of the counters. */
   metrics(): ExecutorMetrics {
@@ -163,7 +167,7 @@ export class Executor {
   private settle(job: Job, value: unknown, error: unknown, failed: boolean): void {
     if (job.settled) return;
     job.settled = true;
-    job.cleanup?.();
+    if (job.signal) unwatchAbort(job.signal, job);
     this.calls++;
     if (failed) this.errors++;
     this.histogram.record(performance.now() - job.startedAt);

@@ -14,6 +14,8 @@ import type { DriverOp } from '../rpc/protocol.js';
 import type { DriverMemory, Environment } from './environment.js';
 
 const NO_OPTIONS: InvokeOptions = Object.freeze({});
+/** The call site of a call whose caller's stack is not captured (no object per call). */
+const NO_SITE: { stack?: string } = Object.freeze({});
 
 /** How long {@link ManagedDriverHandle.memory} waits for the environment's answer by default. */
 export const DEFAULT_MEMORY_TIMEOUT_MS = 1000;
@@ -222,8 +224,11 @@ export class ManagedHandle implements ManagedDriverHandle {
     if (!env) return Promise.reject(this.restartingError());
     // The caller's stack, taken here on the host side of the RPC (as Theia's proxy does): a
     // failure surfaces in a later turn, where the stack would only show the transport.
-    const site: { stack?: string } = {};
-    if (this.options.callerStacks) Error.captureStackTrace(site, ManagedHandle.prototype.run);
+    let site = NO_SITE;
+    if (this.options.callerStacks) {
+      site = {};
+      Error.captureStackTrace(site, ManagedHandle.prototype.run);
+    }
     return this.executor.run(
       (cancel) => env.call(op, cancel),
       options,
