@@ -1,4 +1,5 @@
 import { components } from './components.js';
+import { catalogPaths } from './paths-catalog.js';
 import { driverPaths } from './paths-drivers.js';
 import { operationPaths } from './paths-operations.js';
 import { resourcePaths } from './paths-resources.js';
@@ -55,6 +56,7 @@ export const openApiDocument = {
     ...driverPaths,
     ...resourcePaths,
     ...operationPaths,
+    ...catalogPaths,
     ...sessionPaths,
   }),
 } as const;

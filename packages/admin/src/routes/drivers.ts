@@ -6,6 +6,7 @@ import {
   installBody,
   localeQuery,
   restartBody,
+  rollbackBody,
   uninstallQuery,
   upgradeBody,
 } from '../openapi/schemas.js';
@@ -107,13 +108,14 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (req) => runtime.upgrade(req.params.id, upgradeOptions(req.body), req.principal!),
   );
 
-  app.post<{ Params: IdParams }>(
+  app.post<{ Params: IdParams; Body: { to?: string } | undefined }>(
     '/api/drivers/:id/rollback',
     {
       config: { action: 'drivers.rollback', targetKind: 'driver' },
-      schema: { params: driverParams },
+      schema: { params: driverParams, body: rollbackBody },
     },
-    async (req) => runtime.rollback(req.params.id, req.principal!),
+    async (req) =>
+      runtime.rollback(req.params.id, req.principal!, req.body?.to ? { to: req.body.to } : {}),
   );
 
   app.post<{ Params: IdParams; Body: { version?: string } | undefined }>(

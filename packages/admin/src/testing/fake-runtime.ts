@@ -1,5 +1,6 @@
 import type { DriverState } from '@chassis/kernel';
 import type { RuntimeApi } from '@chassis/runtime';
+import { catalogDriver, searchCatalog } from './fake-catalog.js';
 import type { FakeCatalogEntry } from './fake-data.js';
 import { emit } from './fake-lifecycle.js';
 import { deleteResource, pinResource, planUpgrade, testResource } from './fake-operations.js';
@@ -80,7 +81,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
 
     install: (source, principal) => install(s, source, principal),
     upgrade: (driverId, opts, principal) => upgrade(s, driverId, opts, principal),
-    rollback: (driverId, principal) => rollback(s, driverId, principal),
+    rollback: (driverId, principal, opts) => rollback(s, driverId, principal, opts),
     uninstall: (driverId, opts, principal) => uninstall(s, driverId, opts, principal),
     restart: (driverId, opts) => restart(s, driverId, opts),
     upgradeHistory(driverId) {
@@ -93,6 +94,9 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       s.updates$.next(list);
       return list;
     },
+
+    searchCatalog: (query) => searchCatalog(s, query),
+    catalogDriver: (id) => catalogDriver(s, id),
 
     failNext(method, error) {
       s.failures.set(method, error);

@@ -57,6 +57,7 @@ export type FakeFailable =
   | 'configure'
   | 'createResource'
   | 'checkUpdates'
+  | 'searchCatalog'
   | 'listDrivers';
 
 /** Everything one fake runtime knows; the other `fake-*` modules read and change it. */

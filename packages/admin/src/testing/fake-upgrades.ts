@@ -1,11 +1,13 @@
 import { readCar } from '@chassis/car';
 import type { DriverState } from '@chassis/kernel';
-import type {
-  InstallSource,
-  Principal,
-  RolloutPolicy,
-  RuntimeApi,
-  UpgradeRecord,
+import {
+  type InstallSource,
+  type Principal,
+  type RollbackOptions,
+  type RolloutPolicy,
+  type RuntimeApi,
+  rollbackTarget,
+  type UpgradeRecord,
 } from '@chassis/runtime';
 import type { FakeCatalogEntry } from './fake-data.js';
 import { move } from './fake-lifecycle.js';
@@ -111,22 +113,31 @@ export async function upgrade(
   });
 }
 
-/** `RuntimeApi.rollback`: swaps back to the most recent previous version still installed. */
+/**
+ * `RuntimeApi.rollback`: swaps back to `options.to` (checked by the runtime's own
+ * `rollbackTarget`, so both refuse alike) or to the most recent previous version still installed.
+ */
 export async function rollback(
   s: FakeState,
   driverId: string,
   principal: Principal,
+  options: RollbackOptions = {},
 ): Promise<UpgradeRecord> {
   const d = driverOf(s, driverId);
   throwIfFailing(s, 'rollback');
-  const target = [...d.previous].reverse().find((v) => d.versions.has(v) && v !== d.active);
-  if (!target)
-    fail('CHASSIS_E_UPGRADE_NO_PREVIOUS', `${driverId} has no previous version to roll back to.`, {
-      driver: driverId,
-    });
+  const previous = [...d.previous].reverse().find((v) => d.versions.has(v) && v !== d.active);
+  const target = rollbackTarget(
+    {
+      id: driverId,
+      active: d.active,
+      previous,
+      versions: [...d.versions.keys()].map((version) => ({ version })),
+    },
+    options.to,
+  );
   return recordedSwitch(s, 'rollback', d, principal, target, {}, async (from) => {
     const moved = await swap(s, d, from, target, false);
-    d.previous = d.previous.filter((v) => v !== target);
+    d.previous = [...d.previous.filter((v) => v !== target), ...(from ? [from] : [])];
     return { resources: moved, result: 'rolled-back' };
   });
 }

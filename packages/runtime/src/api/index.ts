@@ -1,2 +1,4 @@
+export * from './catalog.js';
 export * from './operations.js';
+export * from './rollback.js';
 export * from './runtime-api.js';
