@@ -11,6 +11,7 @@ import {
   upgradeBody,
 } from '../openapi/schemas.js';
 import type { RouteContext } from '../server/context.js';
+import { emptyBodyAsObject } from './optional-body.js';
 import { isUploadedCar } from './upload.js';
 import { driverDetail, driverSummary } from './views.js';
 
@@ -113,6 +114,7 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     {
       config: { action: 'drivers.rollback', targetKind: 'driver' },
       schema: { params: driverParams, body: rollbackBody },
+      preValidation: emptyBodyAsObject,
     },
     async (req) =>
       runtime.rollback(req.params.id, req.principal!, req.body?.to ? { to: req.body.to } : {}),
@@ -123,6 +125,7 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     {
       config: { action: 'drivers.restart', targetKind: 'driver' },
       schema: { params: driverParams, body: restartBody },
+      preValidation: emptyBodyAsObject,
     },
     async (req) => {
       const version = req.body?.version;
