@@ -1,5 +1,5 @@
 import type { DriverState } from '@chassis/kernel';
-import type { RuntimeApi } from '@chassis/runtime';
+import type { RestartStatus, RuntimeApi, UpgradeRecord } from '@chassis/runtime';
 import { catalogDriver, searchCatalog } from './fake-catalog.js';
 import type { FakeCatalogEntry } from './fake-data.js';
 import { emit } from './fake-lifecycle.js';
@@ -37,6 +37,10 @@ export interface FakeRuntime extends RuntimeApi {
   recordCall(driverId: string, latencyMs: number, ok?: boolean): void;
   /** Forces a lifecycle state (emits the transition without checking it). */
   setState(driverId: string, version: string, state: DriverState, cause?: unknown): void;
+  /** Sets (or with `undefined` clears) the automatic restarts a version reports. */
+  setRestarts(driverId: string, version: string, restarts: RestartStatus | undefined): void;
+  /** Adds a finished record to the history (e.g. one start-up recovery closed) and announces it. */
+  pushRecord(record: UpgradeRecord): void;
   /** How many subscribers `lifecycle$`, `upgrades$` and `updates$` have together. */
   observerCount(): number;
 }
@@ -113,6 +117,15 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     },
     setState(driverId, version, state, cause) {
       emit(s, driverId, version, versionOf(driverOf(s, driverId), version), state, cause);
+    },
+    setRestarts(driverId, version, restarts) {
+      const v = versionOf(driverOf(s, driverId), version);
+      if (restarts) v.restarts = restarts;
+      else delete v.restarts;
+    },
+    pushRecord(record) {
+      s.upgrades.push(record);
+      s.upgrades$.next(record);
     },
     observerCount: () => observerCount(s),
   };

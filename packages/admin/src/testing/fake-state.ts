@@ -11,7 +11,7 @@ import {
   type ResourceBinding,
   type SerializedError,
 } from '@chassis/kernel';
-import type { SignatureInfo, UpgradeRecord } from '@chassis/runtime';
+import type { RestartStatus, SignatureInfo, UpgradeRecord } from '@chassis/runtime';
 import type { FakeCatalogEntry } from './fake-data.js';
 import { createFakeStreams, type FakeStreams } from './fake-streams.js';
 
@@ -24,6 +24,8 @@ export interface FakeVersion {
   installedAt: string;
   signature: SignatureInfo;
   failure?: SerializedError;
+  /** Automatic restarts after faults, as the runtime's restart supervisor reports them. */
+  restarts?: RestartStatus;
   calls: number;
   errors: number;
   latencies: number[];

@@ -196,5 +196,7 @@ export async function restart(
   const d = driverOf(s, driverId);
   const version = opts.version ?? d.active;
   if (!version) fail('CHASSIS_E_UPGRADE_NOT_INSTALLED', `${driverId} has no active version.`);
+  // An operator restart starts a new count, as the runtime's restart supervisor does.
+  delete versionOf(d, version).restarts;
   await move(s, driverId, version, ['Starting', 'Running']);
 }
