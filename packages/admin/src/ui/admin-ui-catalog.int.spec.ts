@@ -130,7 +130,12 @@ describe.skipIf(!hasChromium)('admin web UI: catalog, roll back to a version, re
         runtime.setRestarts(KVM, '1.0.0', {
           attempts: 5,
           maxAttempts: 5,
-          lastError: { code: 'CHASSIS_E_LIFECYCLE_STEP_FAILED', message: 'down', details: {} },
+          lastError: {
+            name: 'ChassisError',
+            code: 'CHASSIS_E_LIFECYCLE_STEP_FAILED',
+            message: 'down',
+            details: {},
+          },
           lastFaultAt: at,
           gaveUp: true,
         });
