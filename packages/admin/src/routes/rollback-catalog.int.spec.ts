@@ -68,7 +68,12 @@ describe('rollback to a chosen version and the catalog, over the real runtime', 
       method: 'POST',
       url: '/api/resources',
       headers: as('admin'),
-      payload: { id: 'pool-1', kind: 'pool', driverId: ID, properties: { mVip: '10.0.0.1', password: 'hunter2' } },
+      payload: {
+        id: 'pool-1',
+        kind: 'pool',
+        driverId: ID,
+        properties: { mVip: '10.0.0.1', password: 'hunter2' },
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     for (const [i, car] of later.entries()) {

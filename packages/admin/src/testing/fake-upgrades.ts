@@ -138,7 +138,9 @@ export async function rollback(
   return recordedSwitch(s, 'rollback', d, principal, target, {}, async (from) => {
     const moved = await swap(s, d, from, target, false);
     d.previous = [...d.previous.filter((v) => v !== target), ...(from ? [from] : [])];
-    return { resources: moved, result: 'rolled-back' };
+    // A rollback that moved everything succeeded, as in the runtime ('rolled-back' is an
+    // upgrade undone after a failure).
+    return { resources: moved };
   });
 }
 
