@@ -1,5 +1,5 @@
 import { type CatalogDriver, type CatalogOffer, catalogDrivers } from '@chassis/runtime';
-import { type FakeState, fail, fakeSha, throwIfFailing } from './fake-state.js';
+import { type FakeState, fail, fakeSha } from './fake-state.js';
 
 /** The fake repository's versions as a repository would offer them (all signed, all compatible). */
 function offers(s: FakeState): CatalogOffer[] {
@@ -28,7 +28,6 @@ function offers(s: FakeState): CatalogOffer[] {
 
 /** `RuntimeApi.searchCatalog`, through the runtime's own grouping and matching. */
 export async function searchCatalog(s: FakeState, query?: string): Promise<CatalogDriver[]> {
-  throwIfFailing(s, 'searchCatalog');
   const installed = new Map([...s.drivers.values()].map((d) => [d.id, [...d.versions.keys()]]));
   return catalogDrivers(offers(s), installed, query);
 }

@@ -1,7 +1,6 @@
 import type { DriverState } from '@chassis/kernel';
 import type { RestartStatus, RuntimeApi, UpgradeRecord } from '@chassis/runtime';
 import { catalogDriver, searchCatalog } from './fake-catalog.js';
-import type { FakeCatalogEntry } from './fake-data.js';
 import { emit } from './fake-lifecycle.js';
 import { deleteResource, pinResource, planUpgrade, testResource } from './fake-operations.js';
 import { configure, createResource, getResource, listResources } from './fake-resources.js';
@@ -31,8 +30,6 @@ export interface FakeRuntimeOptions {
 export interface FakeRuntime extends RuntimeApi {
   /** The next call of `method` throws `error` (an upgrade also records a failed upgrade). */
   failNext(method: FakeFailable, error: unknown): void;
-  /** Offers a new version in the fake repository (seen by `checkUpdates`/`upgrade`). */
-  publish(entry: FakeCatalogEntry): void;
   /** Records one executor call of the active version of `driverId`. */
   recordCall(driverId: string, latencyMs: number, ok?: boolean): void;
   /** Forces a lifecycle state (emits the transition without checking it). */
@@ -61,7 +58,6 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     updates$: s.updates$.asObservable(),
 
     listDrivers() {
-      throwIfFailing(s, 'listDrivers');
       return [...s.drivers.values()]
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((d) => driverInfo(s, d));
@@ -104,9 +100,6 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
 
     failNext(method, error) {
       s.failures.set(method, error);
-    },
-    publish(entry) {
-      s.catalog.set(`${entry.descriptor.id}@${entry.descriptor.version}`, entry);
     },
     recordCall(driverId, latencyMs, ok = true) {
       const d = driverOf(s, driverId);

@@ -51,16 +51,10 @@ export interface FakeResource {
 
 /** Methods whose next call can be made to fail with `FakeRuntime.failNext`. */
 export type FakeFailable =
-  | 'install'
+  /** An upgrade that fails after it started (a failed record, as the runtime records one). */
   | 'upgrade'
-  | 'rollback'
-  | 'uninstall'
-  | 'restart'
-  | 'configure'
-  | 'createResource'
-  | 'checkUpdates'
-  | 'searchCatalog'
-  | 'listDrivers';
+  /** An update check that throws (e.g. an untyped error the API must not leak). */
+  | 'checkUpdates';
 
 /** Everything one fake runtime knows; the other `fake-*` modules read and change it. */
 export interface FakeState extends FakeStreams {

@@ -31,7 +31,6 @@ export async function install(
   source: InstallSource,
   principal: Principal,
 ): Promise<UpgradeRecord> {
-  throwIfFailing(s, 'install');
   let entry: FakeCatalogEntry;
   let sha256: string;
   if (source.kind === 'file') {
@@ -124,7 +123,6 @@ export async function rollback(
   options: RollbackOptions = {},
 ): Promise<UpgradeRecord> {
   const d = driverOf(s, driverId);
-  throwIfFailing(s, 'rollback');
   const previous = [...d.previous].reverse().find((v) => d.versions.has(v) && v !== d.active);
   const target = rollbackTarget(
     {
@@ -151,7 +149,6 @@ export async function uninstall(
   opts: Parameters<RuntimeApi['uninstall']>[1],
   principal: Principal,
 ): Promise<UpgradeRecord> {
-  throwIfFailing(s, 'uninstall');
   const d = driverOf(s, driverId);
   const versions = opts.version ? [opts.version] : [...d.versions.keys()];
   for (const version of versions) {
@@ -194,7 +191,6 @@ export async function restart(
   driverId: string,
   opts: Parameters<RuntimeApi['restart']>[1],
 ): Promise<void> {
-  throwIfFailing(s, 'restart');
   const d = driverOf(s, driverId);
   const version = opts.version ?? d.active;
   if (!version) fail('CHASSIS_E_UPGRADE_NOT_INSTALLED', `${driverId} has no active version.`);
