@@ -152,6 +152,16 @@ describe('admin API over the real runtime: what an operator sees', () => {
     expect(x.json()).toMatchObject({ code: 'CHASSIS_E_ADMIN_NOT_FOUND', details: {} });
   });
 
+  it('tests a resource with no request body at all (the health check)', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/resources/pool-1/test',
+      headers: as('operator'),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ resource: 'pool-1', operation: 'health', ok: true });
+  });
+
   it('returns every violation of an invalid configuration and keeps the old one', async () => {
     const res = await app.inject({
       method: 'PUT',
