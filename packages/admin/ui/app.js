@@ -9,6 +9,7 @@ import { say, sayError } from './notify.js';
 import { currentRoute, onRoute } from './router.js';
 import { can, loadSession, session } from './session.js';
 import { onStore, reload, scheduleReload, store } from './store.js';
+import { initCatalog, showCatalog } from './view-catalog.js';
 import { hideCharts, showCharts } from './view-charts.js';
 import { showMembers } from './view-cluster.js';
 import { showDriver } from './view-driver.js';
@@ -22,6 +23,7 @@ import {
   showCreate,
   showResource,
 } from './view-resources.js';
+import { initRollbackDialog } from './view-rollback.js';
 import { initUpgradeDialog } from './view-upgrade.js';
 
 let openDriver;
@@ -53,6 +55,7 @@ async function route(r = currentRoute()) {
       hideResource();
       $('#detail').hidden = true;
       if (r.view === 'new-resource') await showCreate(r.id);
+      if (r.view === 'catalog') await showCatalog();
       if (r.view === 'history') await showHistory().catch((e) => viewError('#history-error', e));
       if (r.view === 'audit') await showAudit().catch((e) => viewError('#audit-error', e));
       if (r.view === 'members') await showMembers().catch((e) => viewError('#members-error', e));
@@ -198,5 +201,7 @@ initConfirmDialog();
 initUpgradeDialog();
 initResourceForms();
 initInstall();
+initCatalog();
+initRollbackDialog();
 onRoute((r) => route(r));
 if (token()) connect();

@@ -214,13 +214,10 @@ export const MESSAGES_FR = {
   'install.uploadAction': 'Envoyer et installer',
   'install.chooseFile': 'Choisissez d’abord un fichier CAR.',
   'install.uploading': 'Envoi de {name}…',
-  'install.catalog': 'Depuis le catalogue du dépôt',
-  'install.search': 'Rechercher',
   'install.searchAction': 'Rechercher',
   'install.noMatch': 'Aucun pilote du dépôt ne correspond à « {q} ».',
   'install.noCatalog':
-    'Ce serveur ne propose pas de recherche dans le catalogue ; installez par identifiant ci-dessous.',
-  'install.versionOf': 'Version de {id}',
+    'Ce serveur n’a pas de dépôt configuré, donc pas de catalogue. Installez depuis un fichier CAR.',
   'install.byId': 'Depuis le dépôt, par identifiant',
   'install.version': 'Version (vide : la plus récente)',
   'install.install': 'Installer',
@@ -261,4 +258,37 @@ export const MESSAGES_FR = {
   'violation.maxLength': '« {label} » est trop long.',
   'violation.format': '« {label} » n’a pas le bon format.',
   'violation.unknown': '« {label} » n’est pas une propriété connue.',
+  'nav.catalog': 'Catalogue',
+  'install.browseCatalog': 'Chercher dans le catalogue du dépôt',
+  'catalog.title': 'Catalogue du dépôt',
+  'catalog.search': 'Chercher par identifiant, nom, éditeur, catégorie ou description',
+  'catalog.empty':
+    'Le dépôt ne propose encore aucun pilote. Publiez-en un avec « chassis repo add ».',
+  'catalog.meta': '{vendor} · {category} · installé ici : {installed}',
+  'catalog.notInstalled': 'non',
+  'catalog.compatible': 'Compatible',
+  'catalog.signer': 'Signataire',
+  'catalog.description': 'Description',
+  'catalog.yes': 'oui',
+  'catalog.incompatible': 'non (exige Chassis {range})',
+  'catalog.installedHere': 'installée',
+  'catalog.signedBy': 'signé par {subject}',
+  'catalog.installVersion': 'Installer {version}',
+  'rollback.title': 'Revenir en arrière : {id}',
+  'rollback.help':
+    'Toutes les ressources du pilote (sauf celles épinglées) passent en une fois à la version conservée choisie.',
+  'rollback.version': 'Version conservée à rétablir',
+  'rollback.done': 'Retour de {id} à {version} : {result}',
+  'restarts.of': '{n} sur {max}',
+  'restarts.gaveUp':
+    'aucune : abandon après {n} tentatives ; redémarrez-la une fois la cause corrigée',
+  'restarts.lastFault': 'Dernière panne',
+  'restarts.note':
+    'La version {version} a été redémarrée automatiquement {n} fois sur {max} après des pannes.',
+  'recovery.title': 'Reprises au démarrage',
+  'recovery.rolled-back':
+    'interrompue par un arrêt du serveur ; annulée au démarrage ({resources}) ; active {active}',
+  'recovery.completed':
+    'interrompue par un arrêt du serveur ; terminée au démarrage ({resources}) ; active {active}',
+  'recovery.noMove': 'rien à déplacer',
 };

@@ -1,6 +1,6 @@
 // One URL per view (hash routes), so a link to a driver or a resource can be shared:
 // #/ (overview), #/drivers/<id>, #/resources/<id>, #/new-resource[/<driver>], #/install,
-// #/history, #/audit, #/metrics, #/members.
+// #/catalog, #/history, #/audit, #/metrics, #/members.
 
 const listeners = new Set();
 
@@ -11,7 +11,7 @@ export function currentRoute() {
   if (view === 'drivers' && id) return { view: 'driver', id };
   if (view === 'resources' && id) return { view: 'resource', id };
   if (view === 'new-resource') return { view, id };
-  if (['install', 'history', 'audit', 'metrics', 'resources', 'members'].includes(view))
+  if (['install', 'catalog', 'history', 'audit', 'metrics', 'resources', 'members'].includes(view))
     return { view };
   return { view: 'overview' };
 }

@@ -9,6 +9,8 @@ import { href } from './router.js';
 import { can } from './session.js';
 import { reload } from './store.js';
 import { badge } from './view-drivers.js';
+import { recoveryItems, restartFacts, restartNote } from './view-recovery.js';
+import { openRollback } from './view-rollback.js';
 import { upgradeButton } from './view-upgrade.js';
 
 async function run(label, fn) {
@@ -28,17 +30,6 @@ const restart = (d, version) =>
   run(t('driver.restartOf', { id: d.id, version }), () =>
     api('POST', routes.restart(d.id), { version }),
   );
-
-async function rollback(d, version) {
-  const ok = await confirmAction(
-    t('driver.confirmRollback', { id: d.id, version }),
-    t('driver.rollback'),
-  );
-  if (ok)
-    await run(t('driver.rollbackOf', { id: d.id, version }), () =>
-      api('POST', routes.rollback(d.id)),
-    );
-}
 
 async function uninstall(d, version) {
   const answer = await confirmAction(
@@ -62,7 +53,6 @@ function failurePanel(d, v, history) {
   const mine = history.filter((e) => e.version === v.version);
   const attempts = mine.filter((e) => e.to === 'Failed').length;
   const f = v.failure ?? mine.findLast?.((e) => e.to === 'Failed')?.cause ?? {};
-  const next = v.nextRetryAt ?? f.details?.nextRetryAt;
   return el(
     'div',
     { class: 'failure', role: 'group', 'aria-labelledby': `failure-${v.version}` },
@@ -75,14 +65,7 @@ function failurePanel(d, v, history) {
         message: f.message ?? t('driver.noCause'),
       }),
     ),
-    el(
-      'dl',
-      {},
-      el('dt', { text: t('driver.attempts') }),
-      el('dd', { class: 'attempts', text: String(v.attempts ?? attempts) }),
-      el('dt', { text: t('driver.nextRetry') }),
-      el('dd', {}, next ? timeEl(next) : t('driver.noRetry')),
-    ),
+    el('dl', {}, ...restartFacts(v, attempts)),
     can('drivers.restart')
       ? button(t('driver.restart'), () => restart(d, v.version), {
           class: 'restart',
@@ -92,25 +75,15 @@ function failurePanel(d, v, history) {
   );
 }
 
-/** The kept version a roll-back returns to: the newest one below the active version. */
-function rollbackTarget(d, active) {
-  return d.versions
-    .map((v) => v.version)
-    .filter((v) => compareVersions(v, active.version) < 0)
-    .sort(compareVersions)
-    .pop();
-}
-
 function versionActions(d, v, active) {
   const out = [];
   if (!active || v.active) return out;
   if (compareVersions(v.version, active.version) > 0 && can('drivers.upgrade'))
     out.push(upgradeButton(d.id, v.version, { dataset: { driver: d.id, version: v.version } }));
-  // The API rolls back to the version the driver ran before (the newest older one kept); an
-  // older one is reached by rolling back again.
-  if (v.version === rollbackTarget(d, active) && can('drivers.rollback'))
+  // Any older kept version: the dialog's picker preselects it and lists every kept one.
+  if (compareVersions(v.version, active.version) < 0 && can('drivers.rollback'))
     out.push(
-      button(t('driver.rollbackTo', { version: v.version }), () => rollback(d, v.version), {
+      button(t('driver.rollbackTo', { version: v.version }), () => openRollback(d, v.version), {
         class: 'rollback',
         dataset: { version: v.version },
       }),
@@ -159,6 +132,10 @@ export async function showDriver(id) {
       ),
     ),
   );
+  $('#restart-notes').replaceChildren(...d.versions.map(restartNote).filter(Boolean));
+  const recovered = await recoveryItems(d.id).catch(() => []);
+  $('#recoveries-block').hidden = recovered.length === 0;
+  $('#recoveries').replaceChildren(...recovered);
   $('#transitions').replaceChildren(
     ...history
       .slice(-8)

@@ -4,6 +4,7 @@ import { $, el } from './dom.js';
 import { t, timeEl } from './i18n.js';
 import { errorNodes } from './notify.js';
 import { href } from './router.js';
+import { recoveryText } from './view-recovery.js';
 
 const policyText = (p) =>
   p ? (p.kind === 'canary' ? t('policy.canaryN', { n: p.canaries }) : t(`policy.${p.kind}`)) : '—';
@@ -33,6 +34,7 @@ export async function showHistory() {
           {},
           t(`result.${r.result}`),
           r.error ? el('div', { class: 'cause' }, ...errorNodes(r.error)) : undefined,
+          r.recovery ? el('div', { class: 'recovery' }, recoveryText(r)) : undefined,
         ),
       ),
     ),

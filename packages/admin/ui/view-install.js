@@ -1,7 +1,7 @@
-// Install: upload a CAR, or pick a driver from the repository catalog (search, versions,
-// signer, description), or name one by id and version.
+// Install: upload a CAR, or name a repository driver by id and version (the catalog view,
+// view-catalog.js, searches the repository and installs through the same call).
 import { api, routes, uploadCar } from './api.js';
-import { $, button, el } from './dom.js';
+import { $ } from './dom.js';
 import { t } from './i18n.js';
 import { errorNodes, say } from './notify.js';
 import { href } from './router.js';
@@ -40,8 +40,8 @@ async function upload(event) {
   }
 }
 
-async function fromRepository(id, version) {
-  const out = $('#repo-error');
+/** Installs `id@version` from the server's repository; errors go to `out`. */
+export async function installFromRepository(id, version, out = $('#repo-error')) {
   out.replaceChildren();
   say(t('install.installing', { id, version: version ?? '' }));
   try {
@@ -55,53 +55,9 @@ async function fromRepository(id, version) {
   }
 }
 
-async function search(event) {
-  event.preventDefault();
-  const list = $('#catalog');
-  const q = $('#catalog-query').value.trim();
-  try {
-    const entries = await api('GET', routes.catalog(q));
-    if (entries.length === 0)
-      return list.replaceChildren(el('li', { text: t('install.noMatch', { q }) }));
-    list.replaceChildren(
-      ...entries.map((e) => {
-        const versions = e.versions ?? [e.version];
-        const select = el(
-          'select',
-          { 'aria-label': t('install.versionOf', { id: e.id }) },
-          versions.map((v) => el('option', { value: v, text: v })),
-        );
-        return el(
-          'li',
-          { class: 'catalog-entry', dataset: { id: e.id } },
-          el('strong', { text: e.name ?? e.id }),
-          ` (${e.id}) `,
-          el('span', {
-            class: 'signer',
-            text: e.signature?.signed
-              ? t('drivers.signedBy', { vendor: e.signature.vendor ?? '?' })
-              : t('drivers.unsigned'),
-          }),
-          e.description ? el('p', { text: e.description }) : undefined,
-          select,
-          ' ',
-          button(t('install.install'), () => fromRepository(e.id, select.value), {
-            class: 'install-from-catalog',
-          }),
-        );
-      }),
-    );
-  } catch (err) {
-    list.replaceChildren(
-      el('li', {}, err.status === 404 ? t('install.noCatalog') : errorNodes(err)),
-    );
-  }
-}
-
 /** Wires the install forms once. */
 export function initInstall() {
   $('#upload-form').addEventListener('submit', upload);
-  $('#catalog-form').addEventListener('submit', search);
   $('#repo-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const id = $('#repo-id').value.trim();
@@ -111,6 +67,6 @@ export function initInstall() {
       $('#repo-error').textContent = t('form.required', { labels: t('label.repo-id') });
       return $('#repo-id').focus();
     }
-    fromRepository(id, $('#repo-version').value.trim() || undefined);
+    installFromRepository(id, $('#repo-version').value.trim() || undefined);
   });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCaCommands } from './commands/ca.js';
 import { registerCarCommands } from './commands/car.js';
+import { registerCatalogCommands } from './commands/catalog.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerCompletionCommand } from './commands/completion.js';
 import { registerDriversCommands } from './commands/drivers.js';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerCaCommands(program);
   registerRepoCommands(program);
   registerDriversCommands(program);
+  registerCatalogCommands(program);
   registerEventsCommand(program);
   registerClusterCommands(program);
   registerExplainCommand(program);

@@ -71,7 +71,9 @@ export async function startServer(
     ...(settings.s3 ? { sourceOptions: { s3: settings.s3 } } : {}),
     extensionPoints: [PRIMARY_STORAGE, NETWORK_DEVICE, HYPERVISOR],
     verify: recordingCategories(setup.verify, categories),
-    ...(setup.access ? { acquire: setup.access.acquire, updates: setup.access } : {}),
+    ...(setup.access
+      ? { acquire: setup.access.acquire, updates: setup.access, catalog: setup.access }
+      : {}),
     onInstalledChange: (installed) => lock.update(installed),
   });
   const { server, member } = composed;

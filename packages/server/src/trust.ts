@@ -161,7 +161,7 @@ export async function createRepositorySetup(
 }
 
 /**
- * Runs the repository's refreshing calls (`acquire`, `check`) one at a time. Each one refreshes
+ * Runs the repository's refreshing calls (`acquire`, `check`, `offers`) one at a time. Each one refreshes
  * the TUF metadata and commits it to the shared cache folder file by file; a periodic check
  * overlapping an install must not interleave two commits.
  */
@@ -177,5 +177,6 @@ function serialized(access: RepositoryAccess): RepositoryAccess {
     ...(access.ready ? { ready: () => one(() => access.ready!()) } : {}),
     acquire: (id, version) => one(() => access.acquire(id, version)),
     check: (installed) => one(() => access.check(installed)),
+    offers: () => one(() => access.offers()),
   };
 }

@@ -11,6 +11,7 @@ export type AdminAction =
   | 'upgrades.read'
   | 'events.read'
   | 'audit.read'
+  | 'catalog.read'
   | 'drivers.install'
   | 'drivers.upgrade'
   | 'drivers.rollback'

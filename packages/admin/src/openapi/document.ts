@@ -1,4 +1,5 @@
 import { components } from './components.js';
+import { catalogPaths } from './paths-catalog.js';
 import { clusterPaths } from './paths-cluster.js';
 import { driverPaths } from './paths-drivers.js';
 import { operationPaths } from './paths-operations.js';
@@ -56,6 +57,7 @@ export const openApiDocument = {
     ...driverPaths,
     ...resourcePaths,
     ...operationPaths,
+    ...catalogPaths,
     ...sessionPaths,
     ...clusterPaths,
   }),

@@ -1,4 +1,5 @@
 import { errors, idParam, json, localeParam, ok, ref } from './parts.js';
+import { rollbackBody } from './schemas.js';
 
 /** Paths of `/api/drivers`: list, install, detail, uninstall, lifecycle and the upgrade actions. */
 export const driverPaths = {
@@ -69,8 +70,11 @@ export const driverPaths = {
   },
   '/api/drivers/{id}/rollback': {
     post: {
-      summary: 'Roll back to the previous version',
+      summary: 'Roll back to the previous version, or to a chosen kept version',
+      description:
+        'Body `{ to }` (optional) names a kept (installed) version; one that is not kept is 404 CHASSIS_E_UPGRADE_VERSION_NOT_KEPT with `details.kept`.',
       parameters: [idParam('Driver')],
+      requestBody: { required: false, ...json(rollbackBody) },
       responses: { '200': ok('rollback record', ref('UpgradeRecord')), ...errors },
     },
   },

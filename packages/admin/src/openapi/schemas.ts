@@ -122,6 +122,13 @@ export const testBody = {
   },
 } as const;
 
+/** `POST /api/drivers/:id/rollback` body (optional): the kept version to return to. */
+export const rollbackBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { to: VERSION },
+} as const;
+
 /** `POST /api/drivers/:id/restart` body (optional). */
 export const restartBody = {
   type: 'object',

@@ -6,10 +6,12 @@ import {
   installBody,
   localeQuery,
   restartBody,
+  rollbackBody,
   uninstallQuery,
   upgradeBody,
 } from '../openapi/schemas.js';
 import type { RouteContext } from '../server/context.js';
+import { emptyBodyAsObject } from './optional-body.js';
 import { isUploadedCar } from './upload.js';
 import { driverDetail, driverSummary } from './views.js';
 
@@ -107,13 +109,15 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (req) => runtime.upgrade(req.params.id, upgradeOptions(req.body), req.principal!),
   );
 
-  app.post<{ Params: IdParams }>(
+  app.post<{ Params: IdParams; Body: { to?: string } | undefined }>(
     '/api/drivers/:id/rollback',
     {
       config: { action: 'drivers.rollback', targetKind: 'driver' },
-      schema: { params: driverParams },
+      schema: { params: driverParams, body: rollbackBody },
+      preValidation: emptyBodyAsObject,
     },
-    async (req) => runtime.rollback(req.params.id, req.principal!),
+    async (req) =>
+      runtime.rollback(req.params.id, req.principal!, req.body?.to ? { to: req.body.to } : {}),
   );
 
   app.post<{ Params: IdParams; Body: { version?: string } | undefined }>(
@@ -121,6 +125,7 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     {
       config: { action: 'drivers.restart', targetKind: 'driver' },
       schema: { params: driverParams, body: restartBody },
+      preValidation: emptyBodyAsObject,
     },
     async (req) => {
       const version = req.body?.version;

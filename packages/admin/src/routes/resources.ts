@@ -11,6 +11,7 @@ import {
   testBody,
 } from '../openapi/schemas.js';
 import type { RouteContext } from '../server/context.js';
+import { emptyBodyAsObject } from './optional-body.js';
 import { resourceDetail } from './views.js';
 
 type Bag = Record<string, string | number | boolean | null>;
@@ -101,6 +102,7 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: RouteContext):
     {
       config: { action: 'resources.test', targetKind: 'resource' },
       schema: { params: resourceParams, body: testBody },
+      preValidation: emptyBodyAsObject,
     },
     async (req) => {
       const { operation, args, timeoutMs } = req.body ?? {};

@@ -1,9 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { ChassisError, SECRET_MASK } from '@chassis/kernel';
+import { ChassisError } from '@chassis/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeTestCar } from '../testing/test-car.js';
 import type { AdminServer } from './create-admin-server.js';
 import { as, testServer } from './test-server.js';
 
@@ -18,111 +14,6 @@ function setup(...args: Parameters<typeof testServer>) {
   current = t.server;
   return { ...t, app: t.server.app };
 }
-
-describe('admin API: reads', () => {
-  it('lists drivers with versions, state, tier, signature, provides and updates', async () => {
-    const { app } = setup();
-    const res = await app.inject({ method: 'GET', url: '/api/drivers', headers: as('viewer') });
-    expect(res.statusCode).toBe(200);
-    const drivers = res.json();
-    expect(drivers.map((d: { id: string }) => d.id)).toEqual([
-      'com.example.kvm',
-      'com.example.solidfire',
-      'org.example.nvp',
-    ]);
-    const sf = drivers.find((d: { id: string }) => d.id === 'com.example.solidfire');
-    expect(sf).toMatchObject({
-      activeVersion: '2.0.0',
-      state: 'Running',
-      tier: 'worker',
-      category: 'storage',
-      signature: { signed: true },
-      provides: [{ point: 'storage.primary' }],
-      update: { installed: '2.0.0', available: '2.1.0' },
-    });
-    expect(drivers.find((d: { id: string }) => d.id === 'com.example.kvm').state).toBe('Failed');
-  });
-
-  it('renders the driver detail form with labels for ?locale= (fr, fallback en) and lists its resources', async () => {
-    const { app } = setup();
-    const res = await app.inject({
-      url: '/api/drivers/com.example.solidfire?locale=fr-CA',
-      headers: as('viewer'),
-    });
-    expect(res.statusCode).toBe(200);
-    const detail = res.json();
-    const form = detail.versions[0].form;
-    expect(form.find((f: { key: string }) => f.key === 'mVip')).toMatchObject({
-      label: 'VIP de gestion',
-      required: true,
-      type: 'string',
-      maxLength: 255,
-    });
-    expect(form.find((f: { key: string }) => f.key === 'mPort')).toMatchObject({
-      label: 'Management port',
-      type: 'number',
-      default: 443,
-    });
-    expect(form.find((f: { key: string }) => f.key === 'clusterAdminPassword')).toMatchObject({
-      masked: true,
-    });
-    expect(detail.resources.map((r: { resource: { id: string } }) => r.resource.id)).toEqual([
-      'pool-1',
-      'pool-2',
-    ]);
-    expect(detail.versions[0]).not.toHaveProperty('messages');
-  });
-
-  it('masks secrets in resource configuration and shows the bound version', async () => {
-    const { app } = setup();
-    const res = await app.inject({ url: '/api/resources/pool-1', headers: as('viewer') });
-    const r = res.json();
-    expect(r.configuration.clusterAdminPassword).toBe(SECRET_MASK);
-    expect(JSON.stringify(r)).not.toContain('s3cret-pool');
-    expect(r.binding).toEqual({ driverId: 'com.example.solidfire', version: '2.0.0' });
-    const list = await app.inject({
-      url: '/api/resources?driverId=org.example.nvp',
-      headers: as('viewer'),
-    });
-    expect(list.json().map((x: { resource: { id: string } }) => x.resource.id)).toEqual(['net-1']);
-    expect(list.body).not.toContain('nvp-pass');
-  });
-
-  it('serves lifecycle history, executor metrics, updates and upgrade history', async () => {
-    const { app } = setup();
-    const life = await app.inject({
-      url: '/api/drivers/com.example.kvm/lifecycle',
-      headers: as('viewer'),
-    });
-    expect(life.json().at(-1)).toMatchObject({
-      from: 'Running',
-      to: 'Failed',
-      cause: { code: 'CHASSIS_E_LIFECYCLE_STEP_FAILED' },
-    });
-    const m = await app.inject({ url: '/api/metrics/executors', headers: as('viewer') });
-    expect(
-      m.json().find((x: { driverId: string }) => x.driverId === 'com.example.solidfire').calls,
-    ).toBe(12);
-    const u = await app.inject({ url: '/api/updates', headers: as('viewer') });
-    expect(u.json()).toEqual([
-      { id: 'com.example.solidfire', installed: '2.0.0', available: '2.1.0', category: 'storage' },
-    ]);
-    const h = await app.inject({ url: '/api/upgrades', headers: as('viewer') });
-    expect(h.json()).toEqual([]);
-  });
-
-  it('answers unknown objects with their registry code and unknown routes with CHASSIS_E_ADMIN_NOT_FOUND', async () => {
-    const { app } = setup();
-    const d = await app.inject({ url: '/api/drivers/com.nope', headers: as('viewer') });
-    expect(d.statusCode).toBe(404);
-    expect(d.json().code).toBe('CHASSIS_E_UPGRADE_NOT_INSTALLED');
-    const r = await app.inject({ url: '/api/resources/nope', headers: as('viewer') });
-    expect([r.statusCode, r.json().code]).toEqual([404, 'CHASSIS_E_RESOURCE_NOT_FOUND']);
-    const x = await app.inject({ url: '/api/nothing-here', headers: as('viewer') });
-    expect(x.statusCode).toBe(404);
-    expect(x.json()).toMatchObject({ code: 'CHASSIS_E_ADMIN_NOT_FOUND', details: {} });
-  });
-});
 
 describe('admin API: authentication and authorisation', () => {
   it('refuses anonymous reads and mutations, and bad tokens, but serves /healthz and the UI shell', async () => {
@@ -233,49 +124,9 @@ describe('admin API: authentication and authorisation', () => {
   });
 });
 
+// What an operator sees (reads, configuration, upgrades, installs, uploads) is tested over the
+// real runtime in admin-api.int.spec.ts; this file keeps what needs the fake's controls.
 describe('admin API: mutations', () => {
-  it('returns every violation of an invalid configuration and keeps the old one', async () => {
-    const { app } = setup();
-    const res = await app.inject({
-      method: 'PUT',
-      url: '/api/resources/pool-1/configuration',
-      headers: as('operator'),
-      payload: { properties: { mVip: '', mPort: 'abc', nope: 1, clusterAdminPassword: null } },
-    });
-    expect(res.statusCode).toBe(422);
-    const body = res.json();
-    expect(body.code).toBe('CHASSIS_E_PROPS_INVALID');
-    const keys = body.details.violations
-      .map((v: { key: string; rule: string }) => `${v.key}:${v.rule}`)
-      .sort();
-    expect(keys).toEqual([
-      'clusterAdminPassword:required',
-      'mPort:type',
-      'mVip:required',
-      'nope:unknown',
-    ]);
-    const after = (
-      await app.inject({ url: '/api/resources/pool-1', headers: as('viewer') })
-    ).json();
-    expect(after.configuration.mVip).toBe('10.0.0.10');
-  });
-
-  it('applies a valid configuration change, keeping a secret sent back masked', async () => {
-    const { app, runtime } = setup();
-    const res = await app.inject({
-      method: 'PUT',
-      url: '/api/resources/pool-1/configuration',
-      headers: as('operator'),
-      payload: { properties: { mPort: 8443, clusterAdminPassword: SECRET_MASK } },
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.json().configuration).toMatchObject({
-      mPort: 8443,
-      clusterAdminPassword: SECRET_MASK,
-    });
-    expect(runtime.getResource('pool-1').configuration.mPort).toBe(8443);
-  });
-
   it('validates bodies by schema (400 CHASSIS_E_ADMIN_BAD_REQUEST with every error)', async () => {
     const { app } = setup();
     const res = await app.inject({
@@ -307,87 +158,8 @@ describe('admin API: mutations', () => {
     expect([res.statusCode, res.json().code]).toEqual([413, 'CHASSIS_E_ADMIN_PAYLOAD_TOO_LARGE']);
   });
 
-  it('upgrades with a policy, records it and moves the resources', async () => {
-    const { app } = setup();
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/drivers/com.example.solidfire/upgrade',
-      headers: as('operator'),
-      payload: { policy: { kind: 'canary', canaries: 1 } },
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
-      action: 'upgrade',
-      from: '2.0.0',
-      to: '2.1.0',
-      result: 'succeeded',
-      principal: 'oscar',
-      policy: { kind: 'canary', canaries: 1 },
-    });
-    expect(res.json().resources.map((r: { id: string }) => r.id)).toEqual(['pool-1', 'pool-2']);
-    const pool = (await app.inject({ url: '/api/resources/pool-1', headers: as('viewer') })).json();
-    expect(pool.binding.version).toBe('2.1.0');
-    const again = await app.inject({
-      method: 'POST',
-      url: '/api/drivers/com.example.solidfire/upgrade',
-      headers: as('operator'),
-      payload: {},
-    });
-    expect([again.statusCode, again.json().code]).toEqual([409, 'CHASSIS_E_UPGRADE_SAME_VERSION']);
-    const back = await app.inject({
-      method: 'POST',
-      url: '/api/drivers/com.example.solidfire/rollback',
-      headers: as('operator'),
-    });
-    expect(back.json()).toMatchObject({ action: 'rollback', to: '2.0.0', result: 'rolled-back' });
-    const none = await app.inject({
-      method: 'POST',
-      url: '/api/drivers/com.example.solidfire/rollback',
-      headers: as('operator'),
-    });
-    expect([none.statusCode, none.json().code]).toEqual([409, 'CHASSIS_E_UPGRADE_NO_PREVIOUS']);
-    const history = (
-      await app.inject({
-        url: '/api/upgrades?driverId=com.example.solidfire',
-        headers: as('viewer'),
-      })
-    ).json();
-    expect(history.map((h: { action: string }) => h.action)).toEqual(['upgrade', 'rollback']);
-  });
-
-  it('installs from the repository, creates a resource, restarts a failed driver, uninstalls', async () => {
+  it('restarts the Failed driver the fake seeds, and refuses a second restart', async () => {
     const { app, runtime } = setup();
-    await app.inject({
-      method: 'DELETE',
-      url: '/api/drivers/org.example.nvp?force=true',
-      headers: as('admin'),
-    });
-    const inst = await app.inject({
-      method: 'POST',
-      url: '/api/drivers',
-      headers: as('admin'),
-      payload: { source: { kind: 'repository', id: 'org.example.nvp' } },
-    });
-    expect([inst.statusCode, inst.json().result]).toEqual([201, 'succeeded']);
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/resources',
-      headers: as('admin'),
-      payload: {
-        id: 'net-2',
-        kind: 'network',
-        driverId: 'org.example.nvp',
-        properties: { hostname: 'h', username: 'u', password: 'p', transportZoneUuid: 'tz' },
-      },
-    });
-    expect(created.statusCode).toBe(201);
-    expect(created.json().configuration.password).toBe(SECRET_MASK);
-    const bound = await app.inject({
-      method: 'DELETE',
-      url: '/api/drivers/org.example.nvp',
-      headers: as('admin'),
-    });
-    expect([bound.statusCode, bound.json().code]).toEqual([409, 'CHASSIS_E_UNINSTALL_BOUND']);
     const restarted = await app.inject({
       method: 'POST',
       url: '/api/drivers/com.example.kvm/restart',
@@ -395,65 +167,17 @@ describe('admin API: mutations', () => {
       payload: {},
     });
     expect(restarted.json().state).toBe('Running');
+    // Without any body: the route reads it as {} (curl -X POST works).
     const again = await app.inject({
       method: 'POST',
       url: '/api/drivers/com.example.kvm/restart',
       headers: as('operator'),
-      payload: {},
     });
     expect([again.statusCode, again.json().code]).toEqual([
       409,
       'CHASSIS_E_LIFECYCLE_ILLEGAL_TRANSITION',
     ]);
     expect(runtime.getDriver('com.example.kvm').versions[0]?.state).toBe('Running');
-  });
-
-  it('installs an uploaded CAR through the safe reader and refuses garbage and oversize uploads', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'admin-upload-'));
-    try {
-      const { app } = setup({ uploadLimit: 64 * 1024 });
-      const car = path.join(dir, 'good.car');
-      await writeTestCar(car);
-      const { readFile } = await import('node:fs/promises');
-      const ok = await app.inject({
-        method: 'POST',
-        url: '/api/drivers',
-        headers: { ...as('admin'), 'content-type': 'application/octet-stream' },
-        payload: await readFile(car),
-      });
-      expect(ok.statusCode).toBe(201);
-      expect(ok.json()).toMatchObject({
-        action: 'install',
-        driverId: 'com.example.uploaded',
-        result: 'succeeded',
-      });
-      const bad = await app.inject({
-        method: 'POST',
-        url: '/api/drivers',
-        headers: { ...as('admin'), 'content-type': 'application/octet-stream' },
-        payload: Buffer.from('not a zip'),
-      });
-      expect(bad.statusCode).toBeGreaterThanOrEqual(400);
-      expect(bad.statusCode).toBeLessThan(500);
-      expect(bad.json().code).toMatch(/^CHASSIS_E_CAR_/);
-      const big = await app.inject({
-        method: 'POST',
-        url: '/api/drivers',
-        headers: { ...as('admin'), 'content-type': 'application/octet-stream' },
-        payload: Buffer.alloc(65 * 1024),
-      });
-      expect([big.statusCode, big.json().code]).toEqual([413, 'CHASSIS_E_ADMIN_PAYLOAD_TOO_LARGE']);
-      const denied = await app.inject({
-        method: 'POST',
-        url: '/api/drivers',
-        headers: { ...as('operator'), 'content-type': 'application/octet-stream' },
-        payload: Buffer.from('x'),
-      });
-      expect(denied.statusCode).toBe(403);
-      await writeFile(path.join(dir, 'marker'), '');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 
   it('hides the internals of unknown errors (500 CHASSIS_E_INTERNAL) and keeps Chassis codes', async () => {

@@ -8,6 +8,7 @@ import { type AuthOptions, createAuthenticator } from '../auth/tokens.js';
 import { dispatch, type InstrumentationHook } from '../hooks/instrumentation.js';
 import { MetricsHistory, type MetricsHistoryOptions } from '../metrics/history.js';
 import { createAdminMetrics, type MetricsOptions } from '../metrics/prometheus.js';
+import { registerCatalogRoutes } from '../routes/catalog.js';
 import { registerClusterRoutes } from '../routes/cluster.js';
 import { registerDriverRoutes } from '../routes/drivers.js';
 import { registerEventRoutes } from '../routes/events.js';
@@ -147,6 +148,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   registerUiRoutes(app);
   registerSystemRoutes(app, ctx);
   registerDriverRoutes(app, ctx);
+  registerCatalogRoutes(app, ctx);
   registerResourceRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerSessionRoutes(app, ctx);

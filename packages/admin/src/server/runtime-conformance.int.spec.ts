@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
-import { createManagementServer, type RuntimeApi } from '@chassis/runtime';
+import { type CatalogOffer, createManagementServer, type RuntimeApi } from '@chassis/runtime';
 import { buildFixtureCar } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeRuntime } from '../testing/fake-runtime.js';
@@ -24,6 +24,21 @@ interface Subject {
   close(): Promise<void>;
 }
 
+const offer = (id: string, version: string): CatalogOffer => ({
+  id,
+  version,
+  name: `Fixture ${id}`,
+  vendor: 'Example Storage Inc.',
+  category: 'storage',
+  engines: { chassis: '^1.0.0' },
+  provides: [{ point: 'storage.primary', version: '^1.0.0' }],
+  signed: true,
+  signer: { subject: 'CN=Example', issuer: 'CN=CA', fingerprint256: 'AA', validTo: 'x' },
+  sha256: version.padEnd(64, '0'),
+  length: 1,
+  compatible: true,
+});
+
 async function realRuntime(): Promise<Subject> {
   const root = await mkdtemp(join(tmpdir(), 'chassis-conformance-'));
   const id = 'com.example.fixture';
@@ -38,6 +53,8 @@ async function realRuntime(): Promise<Subject> {
       confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [id] },
     },
     extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
+    // What a repository would offer: the two installed versions and a newer one.
+    catalog: { offers: async () => ['1.0.0', '1.1.0', '1.2.0'].map((v) => offer(id, v)) },
   });
   await server.start();
   return {
@@ -176,5 +193,47 @@ describe.each([
       'CHASSIS_E_RESOURCE_NOT_FOUND',
     );
     expect(s.runtime.listResources().map((r) => r.resource.id)).not.toContain('conf-1');
+  });
+
+  it('searches the catalog: per driver, newest first, installed versions marked', async () => {
+    const [d, ...more] = await s.runtime.searchCatalog(s.driverId);
+    expect(more).toEqual([]);
+    expect(d).toMatchObject({ id: s.driverId, installed: expect.arrayContaining([s.from, s.to]) });
+    const versions = d!.versions.map((v) => v.version);
+    expect(versions).toContain(s.to);
+    expect(d!.versions.find((v) => v.version === s.from)).toMatchObject({
+      installed: true,
+      signed: true,
+      compatible: true,
+    });
+    expect(d!.versions[0]).not.toHaveProperty('id');
+    expect(await s.runtime.searchCatalog('no-such-driver-anywhere')).toEqual([]);
+    expect((await s.runtime.catalogDriver(s.driverId)).id).toBe(s.driverId);
+    expect(await codeOf(s.runtime.catalogDriver('com.example.none'))).toBe(
+      'CHASSIS_E_REPO_DRIVER_NOT_FOUND',
+    );
+  });
+
+  it('rolls back to a chosen kept version; refuses one not kept (naming the kept) or the active one', async () => {
+    let refused: unknown;
+    await s.runtime.rollback(s.driverId, admin, { to: '0.0.1' }).catch((e) => {
+      refused = e;
+    });
+    expect(refused).toMatchObject({
+      code: 'CHASSIS_E_UPGRADE_VERSION_NOT_KEPT',
+      details: { version: '0.0.1', kept: expect.arrayContaining([s.from, s.to]) },
+    });
+    expect(await codeOf(s.runtime.rollback(s.driverId, admin, { to: s.from }))).toBe(
+      'CHASSIS_E_UPGRADE_SAME_VERSION',
+    );
+    await s.runtime.upgrade(s.driverId, { version: s.to }, admin);
+    const record = await s.runtime.rollback(s.driverId, admin, { to: s.from });
+    expect(record).toMatchObject({
+      action: 'rollback',
+      from: s.to,
+      to: s.from,
+      result: 'succeeded',
+    });
+    expect(s.runtime.getDriver(s.driverId).activeVersion).toBe(s.from);
   });
 });

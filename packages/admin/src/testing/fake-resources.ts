@@ -1,13 +1,6 @@
 import { applyConfigChange } from '@chassis/kernel';
 import type { ResourceInfo, RuntimeApi } from '@chassis/runtime';
-import {
-  driverOf,
-  type FakeResource,
-  type FakeState,
-  fail,
-  throwIfFailing,
-  versionOf,
-} from './fake-state.js';
+import { driverOf, type FakeResource, type FakeState, fail, versionOf } from './fake-state.js';
 import { resourceInfo } from './fake-views.js';
 
 /** `RuntimeApi.listResources`: sorted by id, optionally only those of one driver. */
@@ -38,7 +31,6 @@ export async function createResource(
   s: FakeState,
   input: Parameters<RuntimeApi['createResource']>[0],
 ): Promise<ResourceInfo> {
-  throwIfFailing(s, 'createResource');
   if (s.resources.has(input.id)) {
     fail('CHASSIS_E_RESOURCE_DUPLICATE', `Resource ${input.id} already exists.`, {
       resource: input.id,
@@ -73,7 +65,6 @@ export async function configure(
   resourceId: string,
   properties: Parameters<RuntimeApi['configure']>[1],
 ): Promise<ResourceInfo> {
-  throwIfFailing(s, 'configure');
   const r = s.resources.get(resourceId);
   if (!r)
     fail('CHASSIS_E_RESOURCE_NOT_FOUND', `No resource ${resourceId}.`, {

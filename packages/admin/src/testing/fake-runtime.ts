@@ -1,6 +1,6 @@
 import type { DriverState } from '@chassis/kernel';
-import type { RuntimeApi } from '@chassis/runtime';
-import type { FakeCatalogEntry } from './fake-data.js';
+import type { RestartStatus, RuntimeApi, UpgradeRecord } from '@chassis/runtime';
+import { catalogDriver, searchCatalog } from './fake-catalog.js';
 import { emit } from './fake-lifecycle.js';
 import { deleteResource, pinResource, planUpgrade, testResource } from './fake-operations.js';
 import { configure, createResource, getResource, listResources } from './fake-resources.js';
@@ -30,12 +30,14 @@ export interface FakeRuntimeOptions {
 export interface FakeRuntime extends RuntimeApi {
   /** The next call of `method` throws `error` (an upgrade also records a failed upgrade). */
   failNext(method: FakeFailable, error: unknown): void;
-  /** Offers a new version in the fake repository (seen by `checkUpdates`/`upgrade`). */
-  publish(entry: FakeCatalogEntry): void;
   /** Records one executor call of the active version of `driverId`. */
   recordCall(driverId: string, latencyMs: number, ok?: boolean): void;
   /** Forces a lifecycle state (emits the transition without checking it). */
   setState(driverId: string, version: string, state: DriverState, cause?: unknown): void;
+  /** Sets (or with `undefined` clears) the automatic restarts a version reports. */
+  setRestarts(driverId: string, version: string, restarts: RestartStatus | undefined): void;
+  /** Adds a finished record to the history (e.g. one start-up recovery closed) and announces it. */
+  pushRecord(record: UpgradeRecord): void;
   /** How many subscribers `lifecycle$`, `upgrades$` and `updates$` have together. */
   observerCount(): number;
 }
@@ -56,7 +58,6 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     updates$: s.updates$.asObservable(),
 
     listDrivers() {
-      throwIfFailing(s, 'listDrivers');
       return [...s.drivers.values()]
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((d) => driverInfo(s, d));
@@ -80,7 +81,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
 
     install: (source, principal) => install(s, source, principal),
     upgrade: (driverId, opts, principal) => upgrade(s, driverId, opts, principal),
-    rollback: (driverId, principal) => rollback(s, driverId, principal),
+    rollback: (driverId, principal, opts) => rollback(s, driverId, principal, opts),
     uninstall: (driverId, opts, principal) => uninstall(s, driverId, opts, principal),
     restart: (driverId, opts) => restart(s, driverId, opts),
     upgradeHistory(driverId) {
@@ -94,11 +95,11 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       return list;
     },
 
+    searchCatalog: (query) => searchCatalog(s, query),
+    catalogDriver: (id) => catalogDriver(s, id),
+
     failNext(method, error) {
       s.failures.set(method, error);
-    },
-    publish(entry) {
-      s.catalog.set(`${entry.descriptor.id}@${entry.descriptor.version}`, entry);
     },
     recordCall(driverId, latencyMs, ok = true) {
       const d = driverOf(s, driverId);
@@ -109,6 +110,15 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     },
     setState(driverId, version, state, cause) {
       emit(s, driverId, version, versionOf(driverOf(s, driverId), version), state, cause);
+    },
+    setRestarts(driverId, version, restarts) {
+      const v = versionOf(driverOf(s, driverId), version);
+      if (restarts) v.restarts = restarts;
+      else delete v.restarts;
+    },
+    pushRecord(record) {
+      s.upgrades.push(record);
+      s.upgrades$.next(record);
     },
     observerCount: () => observerCount(s),
   };

@@ -1,4 +1,4 @@
-import { applyConfigChange, ChassisError } from '@chassis/kernel';
+import { applyConfigChange, ChassisError, serializeError } from '@chassis/kernel';
 import { FAKE_SEED, fakeCatalog } from './fake-data.js';
 import { emit } from './fake-lifecycle.js';
 import { addVersion, BOOT, type FakeState, fakeSha } from './fake-state.js';
@@ -17,14 +17,20 @@ export function seedFakeState(s: FakeState, empty: boolean): void {
     const v = d.versions.get(seed.version)!;
     for (const to of BOOT) emit(s, seed.id, seed.version, v, to);
     if ('failed' in seed && seed.failed) {
-      emit(
-        s,
-        seed.id,
-        seed.version,
-        v,
-        'Failed',
-        new ChassisError('CHASSIS_E_LIFECYCLE_STEP_FAILED', `${seed.id}: host unreachable`),
+      const cause = new ChassisError(
+        'CHASSIS_E_LIFECYCLE_STEP_FAILED',
+        `${seed.id}: host unreachable`,
       );
+      emit(s, seed.id, seed.version, v, 'Failed', cause);
+      // As the restart supervisor reports it: one restart tried, the next one due in a minute.
+      v.restarts = {
+        attempts: 1,
+        maxAttempts: 5,
+        lastError: serializeError(cause),
+        lastFaultAt: new Date().toISOString(),
+        nextRetryAt: new Date(Date.now() + 60_000).toISOString(),
+        gaveUp: false,
+      };
     }
     d.active = seed.version;
     v.calls = 12;

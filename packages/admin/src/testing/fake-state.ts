@@ -11,7 +11,7 @@ import {
   type ResourceBinding,
   type SerializedError,
 } from '@chassis/kernel';
-import type { SignatureInfo, UpgradeRecord } from '@chassis/runtime';
+import type { RestartStatus, SignatureInfo, UpgradeRecord } from '@chassis/runtime';
 import type { FakeCatalogEntry } from './fake-data.js';
 import { createFakeStreams, type FakeStreams } from './fake-streams.js';
 
@@ -24,6 +24,8 @@ export interface FakeVersion {
   installedAt: string;
   signature: SignatureInfo;
   failure?: SerializedError;
+  /** Automatic restarts after faults, as the runtime's restart supervisor reports them. */
+  restarts?: RestartStatus;
   calls: number;
   errors: number;
   latencies: number[];
@@ -49,15 +51,10 @@ export interface FakeResource {
 
 /** Methods whose next call can be made to fail with `FakeRuntime.failNext`. */
 export type FakeFailable =
-  | 'install'
+  /** An upgrade that fails after it started (a failed record, as the runtime records one). */
   | 'upgrade'
-  | 'rollback'
-  | 'uninstall'
-  | 'restart'
-  | 'configure'
-  | 'createResource'
-  | 'checkUpdates'
-  | 'listDrivers';
+  /** An update check that throws (e.g. an untyped error the API must not leak). */
+  | 'checkUpdates';
 
 /** Everything one fake runtime knows; the other `fake-*` modules read and change it. */
 export interface FakeState extends FakeStreams {

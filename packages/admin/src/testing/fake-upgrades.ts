@@ -1,11 +1,13 @@
 import { readCar } from '@chassis/car';
 import type { DriverState } from '@chassis/kernel';
-import type {
-  InstallSource,
-  Principal,
-  RolloutPolicy,
-  RuntimeApi,
-  UpgradeRecord,
+import {
+  type InstallSource,
+  type Principal,
+  type RollbackOptions,
+  type RolloutPolicy,
+  type RuntimeApi,
+  rollbackTarget,
+  type UpgradeRecord,
 } from '@chassis/runtime';
 import type { FakeCatalogEntry } from './fake-data.js';
 import { move } from './fake-lifecycle.js';
@@ -29,7 +31,6 @@ export async function install(
   source: InstallSource,
   principal: Principal,
 ): Promise<UpgradeRecord> {
-  throwIfFailing(s, 'install');
   let entry: FakeCatalogEntry;
   let sha256: string;
   if (source.kind === 'file') {
@@ -111,23 +112,33 @@ export async function upgrade(
   });
 }
 
-/** `RuntimeApi.rollback`: swaps back to the most recent previous version still installed. */
+/**
+ * `RuntimeApi.rollback`: swaps back to `options.to` (checked by the runtime's own
+ * `rollbackTarget`, so both refuse alike) or to the most recent previous version still installed.
+ */
 export async function rollback(
   s: FakeState,
   driverId: string,
   principal: Principal,
+  options: RollbackOptions = {},
 ): Promise<UpgradeRecord> {
   const d = driverOf(s, driverId);
-  throwIfFailing(s, 'rollback');
-  const target = [...d.previous].reverse().find((v) => d.versions.has(v) && v !== d.active);
-  if (!target)
-    fail('CHASSIS_E_UPGRADE_NO_PREVIOUS', `${driverId} has no previous version to roll back to.`, {
-      driver: driverId,
-    });
+  const previous = [...d.previous].reverse().find((v) => d.versions.has(v) && v !== d.active);
+  const target = rollbackTarget(
+    {
+      id: driverId,
+      active: d.active,
+      previous,
+      versions: [...d.versions.keys()].map((version) => ({ version })),
+    },
+    options.to,
+  );
   return recordedSwitch(s, 'rollback', d, principal, target, {}, async (from) => {
     const moved = await swap(s, d, from, target, false);
-    d.previous = d.previous.filter((v) => v !== target);
-    return { resources: moved, result: 'rolled-back' };
+    d.previous = [...d.previous.filter((v) => v !== target), ...(from ? [from] : [])];
+    // A rollback that moved everything succeeded, as in the runtime ('rolled-back' is an
+    // upgrade undone after a failure).
+    return { resources: moved };
   });
 }
 
@@ -138,7 +149,6 @@ export async function uninstall(
   opts: Parameters<RuntimeApi['uninstall']>[1],
   principal: Principal,
 ): Promise<UpgradeRecord> {
-  throwIfFailing(s, 'uninstall');
   const d = driverOf(s, driverId);
   const versions = opts.version ? [opts.version] : [...d.versions.keys()];
   for (const version of versions) {
@@ -181,9 +191,10 @@ export async function restart(
   driverId: string,
   opts: Parameters<RuntimeApi['restart']>[1],
 ): Promise<void> {
-  throwIfFailing(s, 'restart');
   const d = driverOf(s, driverId);
   const version = opts.version ?? d.active;
   if (!version) fail('CHASSIS_E_UPGRADE_NOT_INSTALLED', `${driverId} has no active version.`);
+  // An operator restart starts a new count, as the runtime's restart supervisor does.
+  delete versionOf(d, version).restarts;
   await move(s, driverId, version, ['Starting', 'Running']);
 }

@@ -39,6 +39,7 @@ export function versionInfo(
     installedAt: v.installedAt,
     messages: v.messages,
     ...(v.failure ? { failure: v.failure } : {}),
+    ...(v.restarts ? { restarts: v.restarts } : {}),
     // The kernel config's defaults, as a server without a confinement section reports them.
     limits: {
       heapMb: 256,

@@ -140,7 +140,9 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
         'CHASSIS_E_LIFECYCLE_STEP_FAILED',
       );
       expect(await failure.locator('.failure-cause').textContent()).toContain('host unreachable');
-      expect(await failure.locator('.attempts').textContent()).toBe('1');
+      // The restart supervisor's numbers (versions[].restarts): attempts of the limit, next retry.
+      expect(await failure.locator('.attempts').textContent()).toBe('1 of 5');
+      expect(await failure.locator('.next-retry time').getAttribute('datetime')).toMatch(/^\d{4}-/);
       expect(await page.textContent('#transitions')).toContain('Running → Failed');
       expect(await page.locator('#transitions time').first().getAttribute('datetime')).toMatch(
         /^\d{4}-/,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { call, namedForUser, readUpload, withConnection } from './admin-client.js';
 import { parseAssignments } from './drivers-assignments.js';
 import { recordLine, renderConfigured } from './drivers-render.js';
+import { registerRollbackCommand } from './drivers-rollback.js';
 import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { registerUpgradeCommand } from './drivers-upgrade.js';
@@ -45,16 +46,7 @@ export function registerDriverMutationCommands(drivers: Command): void {
 
   registerUpgradeCommand(drivers);
 
-  withConnection(
-    drivers.command('rollback <id>').description('Move a driver back to its previous version'),
-  ).action(async (id: string, _o, cmd: Command) => {
-    const record = await call<UpgradeRecordRow>(
-      conn(cmd),
-      'POST',
-      `/api/drivers/${enc(id)}/rollback`,
-    );
-    print(cmd, record, () => recordLine(record));
-  });
+  registerRollbackCommand(drivers);
 
   withConnection(
     drivers.command('uninstall <id>').description('Uninstall a driver (or one version)'),

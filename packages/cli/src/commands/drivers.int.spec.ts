@@ -111,8 +111,17 @@ describe('chassis drivers / resources (against a real admin server)', () => {
     expect(list.out).toMatch(/pool-1\s+primary-storage-pool\s+com\.example\.solidfire\s+2\.1\.0/);
     const back = await admin('drivers', 'rollback', 'com.example.solidfire', '--json');
     expect(JSON.parse(back.out)).toMatchObject({ action: 'rollback', to: '2.0.0' });
-    const none = await admin('drivers', 'rollback', 'com.example.solidfire');
-    expect([none.code, none.err.split(':')[0]]).toEqual([1, 'CHASSIS_E_UPGRADE_NO_PREVIOUS']);
+    // As in the runtime, a rollback without --to returns to the version the last one left.
+    const toggled = await admin('drivers', 'rollback', 'com.example.solidfire', '--json');
+    expect(JSON.parse(toggled.out)).toMatchObject({ from: '2.0.0', to: '2.1.0' });
+    const chosen = await admin('drivers', 'rollback', 'com.example.solidfire', '--to', '2.0.0');
+    expect([chosen.code, chosen.out]).toEqual([
+      0,
+      'rollback com.example.solidfire 2.1.0 → 2.0.0: succeeded; moved pool-1, pool-2\n',
+    ]);
+    const none = await admin('drivers', 'rollback', 'com.example.solidfire', '--to', '9.9.9');
+    expect([none.code, none.err.split(':')[0]]).toEqual([1, 'CHASSIS_E_UPGRADE_VERSION_NOT_KEPT']);
+    expect(none.err).toContain('kept versions: 2.1.0, 2.0.0');
   });
 
   it('installs an uploaded CAR and from the repository, restarts, uninstalls', async () => {

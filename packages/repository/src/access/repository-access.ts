@@ -5,6 +5,7 @@ import { ChassisError } from '@chassis/kernel';
 import semver from 'semver';
 import { verifyCarTrust } from '../signing/verify.js';
 import { RepositoryClient, type RepositoryClientOptions } from '../tuf/client.js';
+import type { DriverEntry } from '../tuf/entry.js';
 import { findUpdates, type HostCompatibility, isCompatible } from '../updates/find-updates.js';
 import { RevocationState } from './revocation-state.js';
 
@@ -47,6 +48,17 @@ export interface RepositoryAccess {
   check(
     installed: readonly { id: string; version: string; category: string }[],
   ): Promise<{ id: string; installed: string; available: string; category: string }[]>;
+  /**
+   * Every driver version the repository offers, after a verified refresh (which also brings
+   * its revocation list in force), each marked `compatible` with this host: the catalog an
+   * operator searches before installing by id. Nothing is downloaded.
+   */
+  offers(): Promise<CatalogEntry[]>;
+}
+
+/** One version the repository offers, and whether this host can run it. */
+export interface CatalogEntry extends DriverEntry {
+  readonly compatible: boolean;
 }
 
 async function pemOrFile(value: string | undefined): Promise<string | undefined> {
@@ -177,6 +189,9 @@ export function createRepositoryAccess(
       const file = join(options.downloadDir, `${entry.sha256}.car`);
       await client.download(entry.id, entry.version, file);
       return file;
+    },
+    async offers() {
+      return (await refresh()).map((e) => ({ ...e, compatible: isCompatible(e, host) }));
     },
     async check(installed) {
       const entries = await refresh();

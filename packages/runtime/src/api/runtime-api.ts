@@ -9,6 +9,7 @@ import type {
   SerializedError,
 } from '@chassis/kernel';
 import type { Observable } from 'rxjs';
+import type { CatalogDriver } from './catalog.js';
 import type { ClusterView } from './cluster.js';
 import type {
   DeleteResourceOptions,
@@ -18,6 +19,7 @@ import type {
   UpgradeOptions,
   UpgradePlan,
 } from './operations.js';
+import type { RollbackOptions } from './rollback.js';
 
 /** Who asked for an action: recorded in the upgrade history and passed to authorization. */
 export interface Principal {
@@ -303,7 +305,15 @@ export interface RuntimeApi {
   /** What {@link RuntimeApi.upgrade} with the same options would do; changes nothing. */
   planUpgrade(driverId: string, options: UpgradeOptions): Promise<UpgradePlan>;
   upgrade(driverId: string, options: UpgradeOptions, principal: Principal): Promise<UpgradeRecord>;
-  rollback(driverId: string, principal: Principal): Promise<UpgradeRecord>;
+  /**
+   * Moves the driver's resources back to a kept version (`options.to`, default the previously
+   * active one). The options come last so callers written before they existed still work.
+   */
+  rollback(
+    driverId: string,
+    principal: Principal,
+    options?: RollbackOptions,
+  ): Promise<UpgradeRecord>;
   uninstall(
     driverId: string,
     options: { readonly version?: string; readonly force?: boolean },
@@ -319,4 +329,12 @@ export interface RuntimeApi {
   availableUpdates(): UpdateNotice[];
   /** Refreshes repository metadata now and returns the notices. */
   checkUpdates(): Promise<UpdateNotice[]>;
+  /**
+   * The configured repository's drivers (after a verified metadata refresh) whose id, name,
+   * vendor, category or description contain every word of `query`; each with its versions,
+   * signers and descriptions. No repository: `CHASSIS_E_REPO_NOT_FOUND`.
+   */
+  searchCatalog(query?: string): Promise<CatalogDriver[]>;
+  /** One driver of the catalog with every version (`CHASSIS_E_REPO_DRIVER_NOT_FOUND`). */
+  catalogDriver(id: string): Promise<CatalogDriver>;
 }

@@ -8,6 +8,7 @@ import {
   silentLogger,
 } from '@chassis/kernel';
 import { type Observable, Subject } from 'rxjs';
+import type { RollbackOptions } from '../api/rollback.js';
 import type { InstallSource, RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
 import { storedBindings } from '../state/resource-records.js';
 import { restoreDrivers, shutdownDrivers } from './boot.js';
@@ -18,6 +19,7 @@ import { type DriverReconcileResult, reconcileDrivers } from './reconcile.js';
 import { UpgradeHistory } from './records.js';
 import { recoverInterrupted } from './recovery.js';
 import { restartVersion } from './restart.js';
+import { rollbackTarget } from './rollback-target.js';
 import type {
   CarAcquirer,
   CarFetcher,
@@ -212,22 +214,17 @@ export class DriverManager {
     );
   }
 
-  /** Moves every resource back to the previously active version (all at once). */
-  rollback(id: string, principal: string): Promise<UpgradeRecord> {
+  /**
+   * Moves every resource (pinned ones excepted) back to a kept version, all at once: `to`, or
+   * the previously active version when absent. See {@link rollbackTarget} for the refusals.
+   */
+  rollback(id: string, principal: string, options: RollbackOptions = {}): Promise<UpgradeRecord> {
     return this.#exclusive(id, () => {
       const inst = this.#get(id);
-      const previous = inst.record.previous;
-      if (!previous || !inst.record.versions.some((v) => v.version === previous)) {
-        throw new ChassisError(
-          'CHASSIS_E_UPGRADE_NO_PREVIOUS',
-          `Driver ${id} has no previous version to roll back to`,
-          { details: { driver: id } },
-        );
-      }
       return this.#track(
         runUpgrade(this.#ctx, inst, {
           action: 'rollback',
-          to: previous,
+          to: rollbackTarget(inst.record, options.to),
           policy: { kind: 'all-at-once' },
           principal,
         }),

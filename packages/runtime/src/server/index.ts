@@ -1,3 +1,4 @@
+export { catalogDrivers, matchesQuery } from './catalog-search.js';
 export * from './loader-adapter.js';
 export * from './management-runtime.js';
 export * from './management-server.js';

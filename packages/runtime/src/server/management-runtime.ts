@@ -12,6 +12,7 @@ import {
 } from '@chassis/kernel';
 import type { ManagedDriverHandle } from '@chassis/loader';
 import { BehaviorSubject, type Observable } from 'rxjs';
+import type { CatalogDriver, CatalogSource } from '../api/catalog.js';
 import type { ClusterView } from '../api/cluster.js';
 import type {
   DeleteResourceOptions,
@@ -21,6 +22,7 @@ import type {
   UpgradeOptions,
   UpgradePlan,
 } from '../api/operations.js';
+import type { RollbackOptions } from '../api/rollback.js';
 import type {
   DriverInfo,
   DriverMemoryOptions,
@@ -39,6 +41,7 @@ import type { DriverManager } from '../manager/driver-manager.js';
 import { readDriverMemory } from './driver-memory.js';
 import type { ResourceService } from './resource-service.js';
 import { testResource } from './resource-test.js';
+import { RuntimeCatalog } from './runtime-catalog.js';
 import { planUpgrade } from './upgrade-planner.js';
 
 /** Optional update source (a verified repository) for {@link ManagementRuntime}. */
@@ -70,6 +73,7 @@ export class ManagementRuntime implements RuntimeApi {
   /** Cluster mode: set by the member composition (see `@chassis/cluster`). */
   cluster: ClusterView | undefined;
   readonly #updates = new BehaviorSubject<readonly UpdateNotice[]>([]);
+  readonly #catalog: RuntimeCatalog;
   #history: UpgradeRecord[] = [];
 
   constructor(
@@ -87,7 +91,10 @@ export class ManagementRuntime implements RuntimeApi {
     private readonly extensionPoints: readonly ExtensionPoint<unknown>[] = [],
     /** Automatic restarts of a version (the server's restart supervisor). */
     private readonly restartsOf?: (id: string, version: string) => RestartStatus | undefined,
+    /** The configured repository's offers, behind `searchCatalog`/`catalogDriver`. */
+    catalogSource?: CatalogSource,
   ) {
+    this.#catalog = new RuntimeCatalog(catalogSource, () => this.#installedVersions());
     this.lifecycle$ = lifecycle.lifecycle$;
     this.upgrades$ = manager.upgrades$;
     this.updates$ = this.#updates.asObservable();
@@ -264,8 +271,12 @@ export class ManagementRuntime implements RuntimeApi {
     return this.manager.upgrade(driverId, { ...options }, principal.id);
   }
 
-  rollback(driverId: string, principal: Principal): Promise<UpgradeRecord> {
-    return this.manager.rollback(driverId, principal.id);
+  rollback(
+    driverId: string,
+    principal: Principal,
+    options: RollbackOptions = {},
+  ): Promise<UpgradeRecord> {
+    return this.manager.rollback(driverId, principal.id, options);
   }
 
   uninstall(
@@ -308,6 +319,23 @@ export class ManagementRuntime implements RuntimeApi {
       this.logger.warn({ err: serializeError(err) }, 'update check failed');
       throw err;
     }
+  }
+
+  searchCatalog(query?: string): Promise<CatalogDriver[]> {
+    return this.#catalog.search(query);
+  }
+
+  catalogDriver(id: string): Promise<CatalogDriver> {
+    return this.#catalog.driver(id);
+  }
+
+  #installedVersions(): Map<string, string[]> {
+    return new Map(
+      [...this.manager.drivers.values()].map((i) => [
+        i.record.id,
+        i.record.versions.map((v) => v.version),
+      ]),
+    );
   }
 
   /** Every installed version's key, for diagnostics. */

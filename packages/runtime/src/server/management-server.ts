@@ -23,6 +23,7 @@ import {
   DriverLoader,
   type ManagedDriverHandle,
 } from '@chassis/loader';
+import type { CatalogSource } from '../api/catalog.js';
 import type { UpgradeRecord } from '../api/runtime-api.js';
 import { DriverManager } from '../manager/driver-manager.js';
 import type { DriverReconcileResult } from '../manager/reconcile.js';
@@ -58,6 +59,8 @@ export interface ManagementServerOptions {
   /** Fetches CARs from a repository for installs/upgrades by id. */
   readonly acquire?: CarAcquirer;
   readonly updates?: UpdateChecker;
+  /** The repository's offers behind the runtime's catalog search (e.g. the repository access). */
+  readonly catalog?: CatalogSource;
   /** When to restart a driver whose environment faulted; default: the loader's exponential backoff. */
   readonly restartPolicy?: BackoffPolicy;
   /**
@@ -264,6 +267,7 @@ async function composeServer(
     },
     options.extensionPoints ?? [],
     (id, version) => supervisor.status(id, version),
+    options.catalog,
   );
   runtime.uploadDir = uploads;
 

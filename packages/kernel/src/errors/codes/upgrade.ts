@@ -38,6 +38,12 @@ export const upgradeCodes = defineCodes({
     status: 409,
     summary: 'There is no previous version to roll back to',
   },
+  CHASSIS_E_UPGRADE_VERSION_NOT_KEPT: {
+    status: 404,
+    summary: 'The version to roll back to is not one of the kept (installed) versions',
+    action:
+      'Pick one of the kept versions named in the message (`chassis drivers show <id>`), or install that version first.',
+  },
   CHASSIS_E_UPGRADE_NOT_INSTALLED: {
     status: 404,
     summary: 'That driver or version is not installed',
