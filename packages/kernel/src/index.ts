@@ -16,3 +16,4 @@ export * from './ordering/index.js';
 export * from './properties/index.js';
 export * from './resource/index.js';
 export * from './state/index.js';
+export * from './summaries/index.js';
