@@ -41,7 +41,7 @@ export const operationPaths = {
     get: {
       summary: 'Available updates',
       responses: {
-        '200': ok('notices', { type: 'array', items: { type: 'object' } }),
+        '200': ok('notices', { type: 'array', items: ref('UpdateNotice') }),
         ...errors,
       },
     },
@@ -50,7 +50,7 @@ export const operationPaths = {
     post: {
       summary: 'Refresh repository metadata now',
       responses: {
-        '200': ok('notices', { type: 'array', items: { type: 'object' } }),
+        '200': ok('notices', { type: 'array', items: ref('UpdateNotice') }),
         ...errors,
       },
     },

@@ -40,11 +40,11 @@ export function literals<const T extends readonly [string, ...string[]]>(
  */
 export function pickProperties<S extends TObject>(
   schema: S,
-  value: Shape<S> & Readonly<Record<string, unknown>>,
+  value: Shape<S>,
 ): Shape<S> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
-    const v = value[key];
+    const v = (value as Readonly<Record<string, unknown>>)[key];
     if (v !== undefined) out[key] = v;
   }
   return out as Shape<S>;
