@@ -1,4 +1,4 @@
-import { summarySchemas } from '@chassis/kernel';
+import { summarySchemas } from '@chassis/kernel/summaries';
 import { json, ref } from './parts.js';
 import {
   configureBody,

@@ -8,7 +8,7 @@ import {
   summarySchemas,
   UpdateNoticeSchema,
   VersionSummarySchema,
-} from '@chassis/kernel';
+} from '@chassis/kernel/summaries';
 import type { DriverInfo, DriverVersionInfo, ResourceInfo } from '@chassis/runtime';
 import { FormatRegistry, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';

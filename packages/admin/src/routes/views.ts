@@ -3,14 +3,13 @@ import {
   type DriverDetail,
   type DriverSummary,
   type FormField,
-  pickProperties,
   type ResourceDetail,
   renderForm,
   type UpdateNotice,
   type VersionDetail,
   type VersionSummary,
-  VersionSummarySchema,
 } from '@chassis/kernel';
+import { pickProperties, VersionSummarySchema } from '@chassis/kernel/summaries';
 import type { DriverInfo, DriverVersionInfo, RuntimeApi } from '@chassis/runtime';
 
 // The shapes are the kernel's summary schemas (the OpenAPI components are the same objects).

@@ -1,11 +1,7 @@
 import type { PropertyDescriptor } from '../descriptor/driver-descriptor.js';
 import { type MessageCatalog, resolveMessage } from '../messages/messages.js';
-import type { FormFieldSchema } from '../summaries/driver-summary.js';
-import type { Shape } from '../summaries/shape.js';
+import type { FormField } from '../summaries/driver-summary.js';
 import { SECRET_MASK } from './mask.js';
-
-/** One field of a configuration form, as the admin UI and the CLI render it (see `FormFieldSchema`). */
-export type FormField = Shape<typeof FormFieldSchema>;
 
 /**
  * The render model of a driver's configuration form: one {@link FormField} per descriptor entry,

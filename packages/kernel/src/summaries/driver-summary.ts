@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { DriverStates } from '../lifecycle/index.js';
+import { DriverStates } from '../lifecycle/states.js';
 import {
   IsolationTierSchema,
   SignatureInfoSchema,
@@ -77,5 +77,9 @@ export const FormFieldSchema = Type.Object({
       description: 'Masked for secrets',
     }),
   ),
-  masked: Type.Boolean({ description: 'A secret: render a password input, never echo it' }),
+  masked: Type.Boolean({
+    description: 'A secret: render a password input, never echo it',
+  }),
 });
+/** One field of a configuration form, as the admin UI and the CLI render it. */
+export type FormField = Shape<typeof FormFieldSchema>;

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { ISOLATION_TIERS } from '../config/index.js';
-import type { IsolationTier } from '../descriptor/index.js';
-import type { SerializedError } from '../errors/index.js';
-import { DriverStates } from '../lifecycle/index.js';
+import { ISOLATION_TIERS } from '../config/kernel-config.js';
+import type { IsolationTier } from '../descriptor/driver-descriptor.js';
+import type { SerializedError } from '../errors/chassis-error.js';
+import { DriverStates } from '../lifecycle/states.js';
 import { SerializedErrorSchema } from './error.js';
 import { literals, type Shape } from './shape.js';
 

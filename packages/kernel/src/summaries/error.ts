@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { SerializedError } from '../errors/index.js';
+import type { SerializedError } from '../errors/chassis-error.js';
 
 /**
  * A {@link SerializedError} as summaries carry it (a failure, a restart's last error). The cause

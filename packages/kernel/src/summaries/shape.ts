@@ -38,10 +38,7 @@ export function literals<const T extends readonly [string, ...string[]]>(
  * The properties of `value` that `schema` declares, in the schema's order; absent (`undefined`)
  * ones are left out. A view built this way shows a field as soon as the schema names it.
  */
-export function pickProperties<S extends TObject>(
-  schema: S,
-  value: Shape<S>,
-): Shape<S> {
+export function pickProperties<S extends TObject>(schema: S, value: Shape<S>): Shape<S> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     const v = (value as Readonly<Record<string, unknown>>)[key];

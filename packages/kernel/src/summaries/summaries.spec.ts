@@ -1,10 +1,10 @@
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { ISOLATION_TIERS } from '../config/index.js';
+import { ISOLATION_TIERS } from '../config/kernel-config.js';
 import type { PropertyType } from '../descriptor/index.js';
-import type { SerializedError } from '../errors/index.js';
-import { DriverStates } from '../lifecycle/index.js';
+import type { SerializedError } from '../errors/chassis-error.js';
+import { DriverStates } from '../lifecycle/states.js';
 import type { CompartmentState, Resource, ResourceBinding } from '../resource/index.js';
 import {
   type CompartmentStateSchema,
