@@ -114,20 +114,6 @@ export const components = {
         ok: { type: 'boolean' },
       },
     },
-    ResourceTestResult: {
-      type: 'object',
-      required: ['resource', 'driverId', 'version', 'operation', 'ok', 'durationMs'],
-      properties: {
-        resource: STR,
-        driverId: STR,
-        version: STR,
-        operation: { type: 'string', description: '`health` or `<point>.<method>`' },
-        ok: { type: 'boolean' },
-        result: {},
-        error: { $ref: '#/components/schemas/Error' },
-        durationMs: { type: 'number' },
-      },
-    },
     UpgradeRecord: {
       type: 'object',
       required: ['id', 'action', 'driverId', 'principal', 'startedAt', 'result', 'resources'],

@@ -4,6 +4,7 @@ import {
   DriverSummarySchema,
   ResourceDetailSchema,
   ResourceInfoSchema,
+  ResourceTestResultSchema,
   type Shape,
   summarySchemas,
   UpdateNoticeSchema,
@@ -95,9 +96,16 @@ describe('summary schemas in the OpenAPI document', () => {
       expect(resources.length).toBeGreaterThan(1);
       for (const r of resources) {
         const id = r.resource.id;
-        found.push(...problems(ResourceInfoSchema, r, `resources/${id}`));
+        found.push(...problems(ResourceInfoSchema, r, id));
         found.push(...problems(ResourceDetailSchema, await get(`/api/resources/${id}`), id));
       }
+      const tested = await server.app.inject({
+        method: 'POST',
+        url: `/api/resources/${resources[0]!.resource.id}/test`,
+        headers: as('operator'),
+        payload: {},
+      });
+      found.push(...problems(ResourceTestResultSchema, tested.json(), 'test'));
       for (const u of (await get('/api/updates')) as unknown[])
         found.push(...problems(UpdateNoticeSchema, u, 'updates'));
       expect(found).toEqual([]);

@@ -10,21 +10,10 @@ export type {
   FormField,
   ResourceDetail,
   ResourceInfo,
+  ResourceTestResult as ResourceTestRow,
   UpdateNotice,
   VersionSummary,
 } from '@chassis/kernel/summaries';
-
-/** `POST /api/resources/{id}/test`. */
-export interface ResourceTestRow {
-  resource: string;
-  driverId: string;
-  version: string;
-  operation: string;
-  ok: boolean;
-  result?: unknown;
-  error?: { code: string; message: string };
-  durationMs: number;
-}
 
 /** `POST /api/drivers/{id}/upgrade-plan`. */
 export interface UpgradePlanRow {

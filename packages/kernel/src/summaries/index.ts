@@ -13,7 +13,11 @@ import {
   VersionSummarySchema,
 } from './driver-version.js';
 import { SerializedErrorSchema } from './error.js';
-import { ResourceDetailSchema, ResourceInfoSchema } from './resource-summary.js';
+import {
+  ResourceDetailSchema,
+  ResourceInfoSchema,
+  ResourceTestResultSchema,
+} from './resource-summary.js';
 
 export * from './driver-detail.js';
 export * from './driver-summary.js';
@@ -36,4 +40,5 @@ export const summarySchemas = {
   FormField: FormFieldSchema,
   ResourceInfo: ResourceInfoSchema,
   ResourceDetail: ResourceDetailSchema,
+  ResourceTestResult: ResourceTestResultSchema,
 } as const;

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { FormFieldSchema } from './driver-summary.js';
+import { SerializedErrorSchema } from './error.js';
 import { literals, type Shape } from './shape.js';
 
 /** Schema of a compartment's state. */
@@ -53,3 +54,20 @@ export const ResourceDetailSchema = Type.Object(
 );
 /** `GET /api/resources/{id}`. */
 export type ResourceDetail = Shape<typeof ResourceDetailSchema>;
+
+/** The answer of a resource test. A driver error is an answer (`ok: false`), not a failure. */
+export const ResourceTestResultSchema = Type.Object(
+  {
+    resource: Type.String(),
+    driverId: Type.String(),
+    version: Type.String(),
+    operation: Type.String({ description: '`health` or `<point>.<method>`' }),
+    ok: Type.Boolean(),
+    result: Type.Optional(Type.Unknown({ description: 'What the check or operation returned' })),
+    error: Type.Optional(SerializedErrorSchema),
+    durationMs: Type.Number(),
+  },
+  { description: 'The answer of a resource test (a driver error is an answer, not a failure)' },
+);
+/** The answer of a resource test. */
+export type ResourceTestResult = Shape<typeof ResourceTestResultSchema>;
