@@ -2,7 +2,7 @@ import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { ISOLATION_TIERS } from '../config/kernel-config.js';
-import type { PropertyType } from '../descriptor/index.js';
+import type { IsolationTier, PropertyType } from '../descriptor/index.js';
 import type { SerializedError } from '../errors/chassis-error.js';
 import { DriverStates } from '../lifecycle/states.js';
 import type { CompartmentState, Resource, ResourceBinding } from '../resource/index.js';
@@ -24,6 +24,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // The kernel's hand-written contracts and their summary schemas cannot drift apart.
 const resourceSame: Same<Resource, Shape<typeof ResourceSchema>> = true;
 const bindingSame: Same<ResourceBinding, Shape<typeof ResourceBindingSchema>> = true;
+const tierSame: Same<IsolationTier, Shape<typeof IsolationTierSchema>> = true;
 const stateSame: Same<CompartmentState, Shape<typeof CompartmentStateSchema>> = true;
 const propertyTypeSame: Same<PropertyType, Shape<typeof summarySchemas.FormField>['type']> = true;
 const errorSame: Same<
@@ -47,7 +48,8 @@ FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
 
 describe('summary schemas', () => {
   it('match the kernel contracts they describe (compile-time checks above)', () => {
-    expect([resourceSame, bindingSame, propertyTypeSame, errorSame, stateSame]).toEqual([
+    expect([resourceSame, bindingSame, propertyTypeSame, errorSame, stateSame, tierSame]).toEqual([
+      true,
       true,
       true,
       true,
