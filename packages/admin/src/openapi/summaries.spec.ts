@@ -1,7 +1,9 @@
 import {
   DriverDetailSchema,
   type DriverIdentitySchema,
+  DriverMemorySchema,
   DriverSummarySchema,
+  ExecutorMetricsSchema,
   ResourceDetailSchema,
   ResourceInfoSchema,
   ResourceTestResultSchema,
@@ -106,6 +108,11 @@ describe('summary schemas in the OpenAPI document', () => {
         payload: {},
       });
       found.push(...problems(ResourceTestResultSchema, tested.json(), 'test'));
+      for (const m of (await get('/api/metrics/executors')) as unknown[])
+        found.push(...problems(ExecutorMetricsSchema, m, 'executors'));
+      const memory = (await get('/api/metrics/memory')) as unknown[];
+      expect(memory.length).toBeGreaterThan(0);
+      for (const m of memory) found.push(...problems(DriverMemorySchema, m, 'memory'));
       for (const u of (await get('/api/updates')) as unknown[])
         found.push(...problems(UpdateNoticeSchema, u, 'updates'));
       expect(found).toEqual([]);

@@ -5,6 +5,7 @@
  * all derive from here.
  */
 import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
+import { DriverMemorySchema, ExecutorMetricsSchema } from './driver-metrics.js';
 import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
 import {
   ConfinementLimitsSchema,
@@ -20,6 +21,7 @@ import {
 } from './resource-summary.js';
 
 export * from './driver-detail.js';
+export * from './driver-metrics.js';
 export * from './driver-summary.js';
 export * from './driver-version.js';
 export * from './error.js';
@@ -41,4 +43,6 @@ export const summarySchemas = {
   ResourceInfo: ResourceInfoSchema,
   ResourceDetail: ResourceDetailSchema,
   ResourceTestResult: ResourceTestResultSchema,
+  ExecutorMetrics: ExecutorMetricsSchema,
+  DriverMemory: DriverMemorySchema,
 } as const;

@@ -1,7 +1,8 @@
 import type {
   DriverDescriptor,
   DriverIdentity,
-  IsolationTier,
+  DriverMemoryView,
+  ExecutorMetricsView,
   LifecycleEvent,
   ResourceInfo,
   SerializedError,
@@ -21,6 +22,8 @@ import type {
 // The summary shapes are defined once, in the kernel (schema-first); re-exported for callers.
 export type {
   ConfinementLimits,
+  DriverMemoryView,
+  ExecutorMetricsView,
   ResourceInfo,
   RestartStatus,
   SignatureInfo,
@@ -124,35 +127,6 @@ export interface UpgradeRecovery {
   /** The active version of the driver after recovery (absent: the driver is gone). */
   readonly active?: string;
   readonly at: string;
-}
-
-/** Per-driver executor numbers (calls, errors, latency, queue), as plain data. */
-export interface ExecutorMetricsView {
-  readonly driverId: string;
-  readonly version: string;
-  readonly calls: number;
-  readonly errors: number;
-  readonly inFlight: number;
-  readonly queued: number;
-  /** Latency histogram: upper bounds in ms → cumulative counts. */
-  readonly latencyBuckets: readonly { readonly le: number; readonly count: number }[];
-  readonly latencySumMs: number;
-}
-
-/**
- * Memory of one driver version's isolated environment (worker thread or child process), as the
- * environment measured it. `rssBytes` only for the `process` tier: a worker shares the host's
- * resident set. In-process versions have no memory of their own and are never listed.
- */
-export interface DriverMemoryView {
-  readonly driverId: string;
-  readonly version: string;
-  readonly tier: Exclude<IsolationTier, 'in-process'>;
-  readonly heapUsedBytes: number;
-  readonly heapTotalBytes: number;
-  /** Buffers, ArrayBuffers and other memory held outside the V8 heap. */
-  readonly externalBytes: number;
-  readonly rssBytes?: number;
 }
 
 /** Options of {@link RuntimeApi.driverMemory}. */
