@@ -16,3 +16,6 @@ export * from './ordering/index.js';
 export * from './properties/index.js';
 export * from './resource/index.js';
 export * from './state/index.js';
+// Types only: the schema values live in the `@chassis/kernel/summaries` subpath, so loading the
+// kernel does not load TypeBox.
+export type * from './summaries/index.js';

@@ -1,3 +1,4 @@
+import { summarySchemas } from '@chassis/kernel/summaries';
 import { json, ref } from './parts.js';
 import {
   configureBody,
@@ -34,6 +35,8 @@ export const components = {
   },
   responses: { Error: { description: 'An error', ...json(ref('Error')) } },
   schemas: {
+    // Driver and resource summaries: the kernel's schemas themselves (one definition).
+    ...summarySchemas,
     Error: errorSchema,
     InstallBody: installBody,
     UpgradeBody: upgradeBody,
@@ -103,26 +106,12 @@ export const components = {
           type: 'object',
           required: ['from', 'to', 'changed'],
           properties: {
-            from: { type: 'object' },
-            to: { type: 'object' },
+            from: ref('SignatureInfo'),
+            to: ref('SignatureInfo'),
             changed: { type: 'boolean' },
           },
         },
         ok: { type: 'boolean' },
-      },
-    },
-    ResourceTestResult: {
-      type: 'object',
-      required: ['resource', 'driverId', 'version', 'operation', 'ok', 'durationMs'],
-      properties: {
-        resource: STR,
-        driverId: STR,
-        version: STR,
-        operation: { type: 'string', description: '`health` or `<point>.<method>`' },
-        ok: { type: 'boolean' },
-        result: {},
-        error: { $ref: '#/components/schemas/Error' },
-        durationMs: { type: 'number' },
       },
     },
     UpgradeRecord: {
@@ -144,53 +133,6 @@ export const components = {
         progress: { type: 'object' },
         recovery: { type: 'object' },
         resources: { type: 'array', items: { type: 'object' } },
-      },
-    },
-    DriverSummary: {
-      type: 'object',
-      required: ['id', 'name', 'vendor', 'category', 'versions', 'provides', 'requires'],
-      properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        vendor: { type: 'string' },
-        category: { type: 'string' },
-        activeVersion: { type: 'string' },
-        state: { type: 'string' },
-        tier: { enum: ['in-process', 'worker', 'process'] },
-        signature: { type: 'object' },
-        versions: { type: 'array', items: { type: 'object' } },
-        provides: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['point', 'version'],
-            properties: { point: STR, version: STR },
-          },
-        },
-        requires: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['id', 'version'],
-            properties: { id: STR, version: STR },
-          },
-        },
-        update: { type: 'object' },
-      },
-    },
-    ResourceInfo: {
-      type: 'object',
-      required: ['resource', 'binding', 'configuration', 'state', 'queued'],
-      properties: {
-        resource: { type: 'object' },
-        binding: {
-          type: 'object',
-          properties: { driverId: { type: 'string' }, version: { type: 'string' } },
-        },
-        configuration: { type: 'object', description: 'Secrets are masked' },
-        state: { enum: ['active', 'suspended', 'closed'] },
-        queued: { type: 'integer' },
-        pinned: { type: 'boolean', description: 'Whole-driver upgrades leave it on its version' },
       },
     },
   },

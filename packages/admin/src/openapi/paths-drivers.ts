@@ -31,7 +31,7 @@ export const driverPaths = {
     get: {
       summary: 'Driver detail with rendered configuration forms',
       parameters: [idParam('Driver'), localeParam],
-      responses: { '200': ok('driver'), ...errors },
+      responses: { '200': ok('driver', ref('DriverDetail')), ...errors },
     },
     delete: {
       summary: 'Uninstall a driver (or one version)',
@@ -83,7 +83,7 @@ export const driverPaths = {
       summary: 'Restart a Failed driver version',
       parameters: [idParam('Driver')],
       requestBody: json(ref('RestartBody')),
-      responses: { '200': ok('driver'), ...errors },
+      responses: { '200': ok('driver', ref('DriverDetail')), ...errors },
     },
   },
 } as const;

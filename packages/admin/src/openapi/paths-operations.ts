@@ -1,27 +1,12 @@
 import { driverFilter, errors, ok, ref } from './parts.js';
 
-/** One driver version's memory reading (`DriverMemoryView` of the runtime). */
-const driverMemory = {
-  type: 'object',
-  required: ['driverId', 'version', 'tier', 'heapUsedBytes', 'heapTotalBytes', 'externalBytes'],
-  properties: {
-    driverId: { type: 'string' },
-    version: { type: 'string' },
-    tier: { enum: ['worker', 'process'] },
-    heapUsedBytes: { type: 'integer' },
-    heapTotalBytes: { type: 'integer' },
-    externalBytes: { type: 'integer' },
-    rssBytes: { type: 'integer', description: 'process tier only' },
-  },
-};
-
 /** Paths of executor and driver memory metrics, update notices, upgrade history and the audit trail. */
 export const operationPaths = {
   '/api/metrics/executors': {
     get: {
       summary: 'Executor metrics',
       responses: {
-        '200': ok('metrics', { type: 'array', items: { type: 'object' } }),
+        '200': ok('metrics', { type: 'array', items: ref('ExecutorMetrics') }),
         ...errors,
       },
     },
@@ -32,7 +17,7 @@ export const operationPaths = {
       description:
         'The numbers behind the chassis_driver_*_bytes gauges; a driver that does not answer within metrics.memoryTimeoutMs is left out.',
       responses: {
-        '200': ok('readings', { type: 'array', items: driverMemory }),
+        '200': ok('readings', { type: 'array', items: ref('DriverMemory') }),
         ...errors,
       },
     },
@@ -41,7 +26,7 @@ export const operationPaths = {
     get: {
       summary: 'Available updates',
       responses: {
-        '200': ok('notices', { type: 'array', items: { type: 'object' } }),
+        '200': ok('notices', { type: 'array', items: ref('UpdateNotice') }),
         ...errors,
       },
     },
@@ -50,7 +35,7 @@ export const operationPaths = {
     post: {
       summary: 'Refresh repository metadata now',
       responses: {
-        '200': ok('notices', { type: 'array', items: { type: 'object' } }),
+        '200': ok('notices', { type: 'array', items: ref('UpdateNotice') }),
         ...errors,
       },
     },

@@ -25,7 +25,7 @@ export const resourcePaths = {
     get: {
       summary: 'Resource with masked configuration and form',
       parameters: [idParam('Resource'), localeParam],
-      responses: { '200': ok('resource'), ...errors },
+      responses: { '200': ok('resource', ref('ResourceDetail')), ...errors },
     },
     delete: {
       summary:

@@ -1,10 +1,10 @@
 import { InvalidArgumentError } from 'commander';
-import type { FormFieldRow } from './drivers-rows.js';
+import type { FormField } from './drivers-rows.js';
 
 /** `key=value` pairs typed by the resource's form: numbers and booleans parsed, `key=` removes. */
 export function parseAssignments(
   pairs: readonly string[],
-  form: readonly FormFieldRow[],
+  form: readonly FormField[],
 ): Record<string, unknown> {
   const types = new Map(form.map((f) => [f.key, f.type]));
   const out: Record<string, unknown> = {};

@@ -4,7 +4,12 @@ import { call, namedForUser, readUpload, withConnection } from './admin-client.j
 import { parseAssignments } from './drivers-assignments.js';
 import { recordLine, renderConfigured } from './drivers-render.js';
 import { registerRollbackCommand } from './drivers-rollback.js';
-import type { DriverRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
+import type {
+  DriverDetail,
+  ResourceDetail,
+  ResourceInfo,
+  UpgradeRecordRow,
+} from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { registerUpgradeCommand } from './drivers-upgrade.js';
 import { withProgress } from './progress.js';
@@ -71,9 +76,9 @@ export function registerDriverMutationCommands(drivers: Command): void {
       .description('Change a resource configuration: key=value … (key= removes a value)'),
   ).action(async (resource: string, pairs: string[], _o, cmd: Command) => {
     const c = conn(cmd);
-    const current = await call<ResourceRow>(c, 'GET', `/api/resources/${enc(resource)}`);
-    const properties = parseAssignments(pairs, current.form ?? []);
-    const updated = await call<ResourceRow>(
+    const current = await call<ResourceDetail>(c, 'GET', `/api/resources/${enc(resource)}`);
+    const properties = parseAssignments(pairs, current.form);
+    const updated = await call<ResourceInfo>(
       c,
       'PUT',
       `/api/resources/${enc(resource)}/configuration`,
@@ -85,7 +90,7 @@ export function registerDriverMutationCommands(drivers: Command): void {
   withConnection(drivers.command('restart <id>').description('Restart a Failed driver version'))
     .option('--version <version>', 'version (default: the active one)')
     .action(async (id: string, opts: { version?: string }, cmd: Command) => {
-      const d = await call<DriverRow>(
+      const d = await call<DriverDetail>(
         conn(cmd),
         'POST',
         `/api/drivers/${enc(id)}/restart`,

@@ -1,22 +1,15 @@
 import type { Command } from 'commander';
 import { call, withConnection } from './admin-client.js';
 import { renderDriver, renderDriverList } from './drivers-render.js';
-import type { DriverRow } from './drivers-rows.js';
+import type { DriverDetail, DriverSummary, UpdateNotice } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
-import { table } from './table.js';
-
-interface UpdateRow {
-  id: string;
-  installed: string;
-  available: string;
-  category: string;
-}
+import { propertyTable } from './schema-columns.js';
 
 /** Registers the read-only `drivers list` and `drivers show`. */
 export function registerDriverReadCommands(drivers: Command): void {
   withConnection(drivers.command('list').description('List installed drivers')).action(
     async (_o, cmd: Command) => {
-      const rows = await call<DriverRow[]>(conn(cmd), 'GET', '/api/drivers');
+      const rows = await call<DriverSummary[]>(conn(cmd), 'GET', '/api/drivers');
       print(cmd, rows, () => renderDriverList(rows));
     },
   );
@@ -28,7 +21,7 @@ export function registerDriverReadCommands(drivers: Command): void {
   )
     .option('--locale <locale>', 'locale of labels', 'en')
     .action(async (id: string, opts: { locale: string }, cmd: Command) => {
-      const d = await call<DriverRow>(
+      const d = await call<DriverDetail>(
         conn(cmd),
         'GET',
         `/api/drivers/${enc(id)}?locale=${enc(opts.locale)}`,
@@ -41,7 +34,7 @@ export function registerDriverReadCommands(drivers: Command): void {
   )
     .option('--check', 'refresh the repository metadata now first')
     .action(async (opts: { check?: boolean }, cmd: Command) => {
-      const rows = await call<UpdateRow[]>(
+      const rows = await call<UpdateNotice[]>(
         conn(cmd),
         opts.check ? 'POST' : 'GET',
         opts.check ? '/api/updates/check' : '/api/updates',
@@ -49,10 +42,7 @@ export function registerDriverReadCommands(drivers: Command): void {
       print(cmd, rows, () =>
         rows.length === 0
           ? 'no updates available'
-          : table(
-              ['ID', 'CATEGORY', 'INSTALLED', 'AVAILABLE'],
-              rows.map((u) => [u.id, u.category, u.installed, u.available]),
-            ),
+          : propertyTable(['id', 'category', 'installed', 'available'], rows),
       );
     });
 }

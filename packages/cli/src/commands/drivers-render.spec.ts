@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { limitsLine, recordLine, restartLines } from './drivers-render.js';
 
+/** A serialized error as the admin API sends it. */
+const crashed = {
+  name: 'ChassisError',
+  code: 'CHASSIS_E_LOADER_DRIVER_CRASHED',
+  message: 'exited 3',
+  details: {},
+};
+
 const version = { version: '1.0.0', state: 'Failed', active: true, resources: [], installedAt: '' };
 
 describe('drivers show: restarts and recovery', () => {
@@ -9,12 +17,12 @@ describe('drivers show: restarts and recovery', () => {
       name: 'given up: attempts, the hint and the last error',
       v: {
         ...version,
-        failure: { code: 'CHASSIS_E_LOADER_DRIVER_CRASHED', message: 'exited 3' },
+        failure: crashed,
         restarts: {
           attempts: 5,
           maxAttempts: 5,
           gaveUp: true,
-          lastError: { code: 'CHASSIS_E_LOADER_DRIVER_CRASHED', message: 'exited 3' },
+          lastError: crashed,
         },
       },
       lines: [

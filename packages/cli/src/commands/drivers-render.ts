@@ -1,8 +1,16 @@
-import type { DriverRow, LimitsRow, ResourceRow, UpgradeRecordRow } from './drivers-rows.js';
+import type {
+  ConfinementLimits,
+  DriverDetail,
+  DriverSummary,
+  ResourceInfo,
+  UpgradeRecordRow,
+  VersionSummary,
+} from './drivers-rows.js';
+import { propertyTable } from './schema-columns.js';
 import { table as renderTable } from './table.js';
 
 /** One line for a version's limits: heap cap, message cap, environment allow-list, grants. */
-export function limitsLine(l: LimitsRow): string {
+export function limitsLine(l: ConfinementLimits): string {
   const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
   const p = l.permissions;
   const grants = [
@@ -25,7 +33,9 @@ export function recordLine(r: UpgradeRecordRow): string {
 }
 
 /** Lines under the versions table: why a version failed and how its restarts go. */
-export function restartLines(versions: readonly DriverRow['versions'][number][]): string[] {
+export function restartLines(
+  versions: readonly Pick<VersionSummary, 'version' | 'failure' | 'restarts'>[],
+): string[] {
   return versions.flatMap((v) => {
     const lines: string[] = [];
     if (v.failure) lines.push(`${v.version} failed: ${v.failure.code} ${v.failure.message}`);
@@ -44,7 +54,7 @@ export function restartLines(versions: readonly DriverRow['versions'][number][])
 }
 
 /** The table of `drivers list`. */
-export function renderDriverList(rows: readonly DriverRow[]): string {
+export function renderDriverList(rows: readonly DriverSummary[]): string {
   return renderTable(
     ['ID', 'NAME', 'CATEGORY', 'VERSION', 'STATE', 'TIER', 'SIGNED', 'UPDATE'],
     rows.map((d) => [
@@ -61,7 +71,7 @@ export function renderDriverList(rows: readonly DriverRow[]): string {
 }
 
 /** `drivers show`: summary, versions, the active version's form and the bound resources. */
-export function renderDriver(d: DriverRow): string {
+export function renderDriver(d: DriverDetail): string {
   const active = d.versions.find((v) => v.active) ?? d.versions[d.versions.length - 1];
   return [
     `${d.name} (${d.id})`,
@@ -69,33 +79,23 @@ export function renderDriver(d: DriverRow): string {
     `provides ${d.provides.map((p) => `${p.point} ${p.version}`).join(', ') || '-'} · requires ${d.requires.map((r) => `${r.id} ${r.version}`).join(', ') || '-'}`,
     ...(active?.limits ? [limitsLine(active.limits)] : []),
     '',
-    renderTable(
-      ['VERSION', 'STATE', 'ACTIVE', 'RESOURCES'],
-      d.versions.map((v) => [v.version, v.state, v.active ? 'yes' : '', v.resources.join(',')]),
-    ),
+    propertyTable(['version', 'state', 'active', 'resources'], d.versions),
     ...restartLines(d.versions),
     '',
-    renderTable(
-      ['PROPERTY', 'LABEL', 'TYPE', 'REQUIRED', 'SECRET', 'DEFAULT'],
-      (active?.form ?? []).map((f) => [
-        f.key,
-        f.label,
-        f.type,
-        f.required ? 'yes' : '',
-        f.masked ? 'yes' : '',
-        f.default === undefined ? '' : String(f.default),
-      ]),
-    ),
+    propertyTable(['key', 'label', 'type', 'required', 'masked', 'default'], active?.form ?? [], {
+      key: 'PROPERTY',
+      masked: 'SECRET',
+    }),
     '',
     renderTable(
       ['RESOURCE', 'KIND', 'BOUND VERSION', 'STATE'],
-      (d.resources ?? []).map((r) => [r.resource.id, r.resource.kind, r.binding.version, r.state]),
+      d.resources.map((r) => [r.resource.id, r.resource.kind, r.binding.version, r.state]),
     ),
   ].join('\n');
 }
 
 /** `drivers configure`: the binding and the (masked) configuration now in effect. */
-export function renderConfigured(resource: string, updated: ResourceRow): string {
+export function renderConfigured(resource: string, updated: ResourceInfo): string {
   return [
     `configured ${resource} (${updated.binding.driverId}@${updated.binding.version})`,
     renderTable(

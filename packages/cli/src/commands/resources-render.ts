@@ -1,8 +1,8 @@
-import type { ResourceRow, ResourceTestRow, UpgradePlanRow } from './drivers-rows.js';
+import type { ResourceInfo, ResourceTestRow, UpgradePlanRow } from './drivers-rows.js';
 import { table } from './table.js';
 
 /** The table of `resources list`. */
-export function renderResourceList(rows: readonly ResourceRow[]): string {
+export function renderResourceList(rows: readonly ResourceInfo[]): string {
   if (rows.length === 0)
     return 'no resources (create one: chassis resources create <id> --driver <driver> key=value …)';
   return table(
@@ -19,7 +19,7 @@ export function renderResourceList(rows: readonly ResourceRow[]): string {
 }
 
 /** `resources show`: binding, state and the (masked) configuration. */
-export function renderResource(r: ResourceRow): string {
+export function renderResource(r: ResourceInfo): string {
   return [
     `${r.resource.id}${r.resource.name ? ` (${r.resource.name})` : ''} · kind ${r.resource.kind}`,
     `bound to ${r.binding.driverId}@${r.binding.version}${r.pinned ? ' (pinned)' : ''} · ${r.state} · ${r.queued ?? 0} queued`,

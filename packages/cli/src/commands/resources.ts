@@ -2,7 +2,12 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { call, withConnection } from './admin-client.js';
 import { parseAssignments } from './drivers-assignments.js';
 import { renderConfigured } from './drivers-render.js';
-import type { DriverRow, ResourceRow, ResourceTestRow } from './drivers-rows.js';
+import type {
+  DriverDetail,
+  ResourceDetail,
+  ResourceInfo,
+  ResourceTestRow,
+} from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { renderResource, renderResourceList, renderTest } from './resources-render.js';
 
@@ -23,7 +28,7 @@ function timeout(value: string): number {
 
 /** The configuration form of a driver's active version, to type `key=value` assignments. */
 async function activeForm(cmd: Command, driverId: string) {
-  const d = await call<DriverRow>(conn(cmd), 'GET', `/api/drivers/${enc(driverId)}`);
+  const d = await call<DriverDetail>(conn(cmd), 'GET', `/api/drivers/${enc(driverId)}`);
   return (d.versions.find((v) => v.active) ?? d.versions.at(-1))?.form ?? [];
 }
 
@@ -53,7 +58,7 @@ export function registerResourcesCommands(program: Command): void {
       if (opts.driver) q.set('driverId', opts.driver);
       if (opts.version) q.set('version', opts.version);
       if (opts.state) q.set('state', opts.state);
-      const rows = await call<ResourceRow[]>(
+      const rows = await call<ResourceInfo[]>(
         conn(cmd),
         'GET',
         `/api/resources${q.size ? `?${q}` : ''}`,
@@ -64,7 +69,7 @@ export function registerResourcesCommands(program: Command): void {
   withConnection(resources.command('show <id>').description('Show a resource (secrets masked)'))
     .option('--locale <locale>', 'locale of labels', 'en')
     .action(async (id: string, opts: { locale: string }, cmd: Command) => {
-      const r = await call<ResourceRow>(
+      const r = await call<ResourceDetail>(
         conn(cmd),
         'GET',
         `/api/resources/${enc(id)}?locale=${enc(opts.locale)}`,
@@ -88,7 +93,7 @@ export function registerResourcesCommands(program: Command): void {
         cmd: Command,
       ) => {
         const properties = parseAssignments(pairs, await activeForm(cmd, opts.driver));
-        const r = await call<ResourceRow>(conn(cmd), 'POST', '/api/resources', {
+        const r = await call<ResourceInfo>(conn(cmd), 'POST', '/api/resources', {
           id,
           kind: opts.kind,
           driverId: opts.driver,
@@ -105,9 +110,9 @@ export function registerResourcesCommands(program: Command): void {
       .description('Change a configuration: key=value … (key= removes a value)'),
   ).action(async (id: string, pairs: string[], _o, cmd: Command) => {
     const c = conn(cmd);
-    const current = await call<ResourceRow>(c, 'GET', `/api/resources/${enc(id)}`);
-    const properties = parseAssignments(pairs, current.form ?? []);
-    const updated = await call<ResourceRow>(c, 'PUT', `/api/resources/${enc(id)}/configuration`, {
+    const current = await call<ResourceDetail>(c, 'GET', `/api/resources/${enc(id)}`);
+    const properties = parseAssignments(pairs, current.form);
+    const updated = await call<ResourceInfo>(c, 'PUT', `/api/resources/${enc(id)}/configuration`, {
       properties,
     });
     print(cmd, updated, () => renderConfigured(id, updated));
@@ -133,7 +138,7 @@ export function registerResourcesCommands(program: Command): void {
       .command('pin <id> <version>')
       .description('Move a resource to an installed version and hold it there'),
   ).action(async (id: string, version: string, _o, cmd: Command) => {
-    const r = await call<ResourceRow>(conn(cmd), 'PUT', `/api/resources/${enc(id)}/pin`, {
+    const r = await call<ResourceInfo>(conn(cmd), 'PUT', `/api/resources/${enc(id)}/pin`, {
       version,
     });
     print(cmd, r, () => `pinned ${id} to ${r.binding.driverId}@${r.binding.version}`);
@@ -142,7 +147,7 @@ export function registerResourcesCommands(program: Command): void {
   withConnection(
     resources.command('unpin <id>').description('Let whole-driver upgrades move it again'),
   ).action(async (id: string, _o, cmd: Command) => {
-    const r = await call<ResourceRow>(conn(cmd), 'PUT', `/api/resources/${enc(id)}/pin`, {
+    const r = await call<ResourceInfo>(conn(cmd), 'PUT', `/api/resources/${enc(id)}/pin`, {
       version: null,
     });
     print(cmd, r, () => `unpinned ${id} (${r.binding.driverId}@${r.binding.version})`);

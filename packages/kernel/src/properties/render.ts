@@ -1,22 +1,7 @@
-import type { PropertyDescriptor, PropertyType } from '../descriptor/driver-descriptor.js';
+import type { PropertyDescriptor } from '../descriptor/driver-descriptor.js';
 import { type MessageCatalog, resolveMessage } from '../messages/messages.js';
+import type { FormField } from '../summaries/driver-summary.js';
 import { SECRET_MASK } from './mask.js';
-
-/** One field of a configuration form, as the admin UI and the CLI render it. */
-export interface FormField {
-  readonly key: string;
-  /** Resolved label: the locale, then `en`, then the key. */
-  readonly label: string;
-  /** Resolved description, or `''` when the descriptor has none. */
-  readonly description: string;
-  readonly type: PropertyType;
-  readonly required: boolean;
-  readonly maxLength?: number;
-  /** The default value (masked for secrets). */
-  readonly default?: string | number | boolean;
-  /** True for `secret: true`: render a password input and never echo the value. */
-  readonly masked: boolean;
-}
 
 /**
  * The render model of a driver's configuration form: one {@link FormField} per descriptor entry,

@@ -80,19 +80,8 @@ export interface ResourceTestOptions {
   readonly timeoutMs?: number;
 }
 
-/** The answer of a resource test. A driver error is an answer (`ok: false`), not a failure. */
-export interface ResourceTestResult {
-  readonly resource: string;
-  readonly driverId: string;
-  readonly version: string;
-  /** `health` or `<point>.<method>`. */
-  readonly operation: string;
-  readonly ok: boolean;
-  /** What the health check or the operation returned. */
-  readonly result?: unknown;
-  readonly error?: SerializedError;
-  readonly durationMs: number;
-}
+/** The answer of a resource test: the kernel's `ResourceTestResultSchema`. */
+export type { ResourceTestResult } from '@chassis/kernel';
 
 /** Options of {@link RuntimeApi.deleteResource}. */
 export interface DeleteResourceOptions {

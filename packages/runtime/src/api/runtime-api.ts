@@ -1,12 +1,13 @@
 import type {
-  CompartmentState,
   DriverDescriptor,
-  DriverState,
-  IsolationTier,
+  DriverIdentity,
+  DriverMemoryView,
+  ExecutorMetricsView,
   LifecycleEvent,
-  Resource,
-  ResourceBinding,
+  ResourceInfo,
   SerializedError,
+  UpdateNotice,
+  VersionSummary,
 } from '@chassis/kernel';
 import type { Observable } from 'rxjs';
 import type { CatalogDriver } from './catalog.js';
@@ -21,96 +22,38 @@ import type {
 } from './operations.js';
 import type { RollbackOptions } from './rollback.js';
 
+// The summary shapes are defined once, in the kernel (schema-first); re-exported for callers.
+export type {
+  ConfinementLimits,
+  DriverMemoryView,
+  ExecutorMetricsView,
+  ResourceInfo,
+  RestartStatus,
+  SignatureInfo,
+  UpdateNotice,
+} from '@chassis/kernel';
+
 /** Who asked for an action: recorded in the upgrade history and passed to authorization. */
 export interface Principal {
   readonly id: string;
   readonly roles: readonly string[];
 }
 
-/** Signature facts of an installed CAR (from the repository's trust verification). */
-export interface SignatureInfo {
-  readonly signed: boolean;
-  readonly vendor?: string;
-  readonly subject?: string;
-  readonly serial?: string;
-  readonly notAfter?: string;
-}
-
-/** One installed version of a driver. Several versions of one driver can be loaded at once. */
-export interface DriverVersionInfo {
+/**
+ * One installed version of a driver: its summary (the one definition in the kernel's
+ * `VersionSummarySchema`, which the admin API and the CLI show as is) plus what only the
+ * runtime's callers see. Several versions of one driver can be loaded at once.
+ */
+export interface DriverVersionInfo extends VersionSummary {
   readonly id: string;
-  readonly version: string;
-  /** Hex SHA-256 of the CAR file. */
-  readonly sha256: string;
   readonly descriptor: DriverDescriptor;
-  readonly state: DriverState;
-  readonly tier: IsolationTier;
-  /** The version new resources bind to, and the target of rollback/upgrade. */
-  readonly active: boolean;
-  /** Ids of the resources bound to this version right now. */
-  readonly resources: readonly string[];
-  readonly signature: SignatureInfo;
-  readonly installedAt: string;
   /** The CAR's message files (locale → key → text), for rendering labels. */
   readonly messages: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** The cause when `state` is `Failed`. */
-  readonly failure?: SerializedError;
-  /**
-   * What its environment runs with (kernel config `confinement`): heap cap, message size cap,
-   * the host environment variables it receives and the permissions granted to it.
-   */
-  readonly limits?: {
-    readonly heapMb: number;
-    readonly maxMessageBytes: number;
-    readonly env: readonly string[];
-    readonly permissions: {
-      readonly childProcess: boolean;
-      readonly worker: boolean;
-      readonly addons: boolean;
-      readonly read: readonly string[];
-    };
-  };
-  /** Automatic restarts after faults (kernel config `restartLimits`); absent: never faulted. */
-  readonly restarts?: RestartStatus;
 }
 
-/** Automatic restarts of one driver version after its environment faulted. */
-export interface RestartStatus {
-  /** Restarts tried in a row; reset to 0 once the version stayed healthy `healthyAfterMs`. */
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  /** The last fault (or failed restart). */
-  readonly lastError?: SerializedError;
-  readonly lastFaultAt?: string;
-  /** When the next restart is due (absent when none is scheduled). */
-  readonly nextRetryAt?: string;
-  /**
-   * True once `maxAttempts` restarts did not help: the version stays `Failed` (its lifecycle
-   * cause is the last fault) until an operator restarts it.
-   */
-  readonly gaveUp: boolean;
-}
-
-/** A driver (all its installed versions). */
-export interface DriverInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly vendor: string;
-  readonly category: string;
-  readonly activeVersion?: string;
+/** A driver (all its installed versions); identity fields from `DriverIdentitySchema`. */
+export interface DriverInfo extends DriverIdentity {
   readonly versions: readonly DriverVersionInfo[];
-}
-
-/** A resource, its binding and its (masked) configuration. */
-export interface ResourceInfo {
-  readonly resource: Resource;
-  readonly binding: ResourceBinding;
-  /** Property bag with secret values masked. Never contains a secret in clear. */
-  readonly configuration: Readonly<Record<string, unknown>>;
-  readonly state: CompartmentState;
-  readonly queued: number;
-  /** Held on its version: whole-driver upgrades leave it where it is. */
-  readonly pinned?: boolean;
 }
 
 /** How an upgrade moves resources from the old version to the new one. */
@@ -187,43 +130,6 @@ export interface UpgradeRecovery {
   /** The active version of the driver after recovery (absent: the driver is gone). */
   readonly active?: string;
   readonly at: string;
-}
-
-/** A newer compatible version available in the configured repository. */
-export interface UpdateNotice {
-  readonly id: string;
-  readonly installed: string;
-  readonly available: string;
-  readonly category: string;
-}
-
-/** Per-driver executor numbers (calls, errors, latency, queue), as plain data. */
-export interface ExecutorMetricsView {
-  readonly driverId: string;
-  readonly version: string;
-  readonly calls: number;
-  readonly errors: number;
-  readonly inFlight: number;
-  readonly queued: number;
-  /** Latency histogram: upper bounds in ms → cumulative counts. */
-  readonly latencyBuckets: readonly { readonly le: number; readonly count: number }[];
-  readonly latencySumMs: number;
-}
-
-/**
- * Memory of one driver version's isolated environment (worker thread or child process), as the
- * environment measured it. `rssBytes` only for the `process` tier: a worker shares the host's
- * resident set. In-process versions have no memory of their own and are never listed.
- */
-export interface DriverMemoryView {
-  readonly driverId: string;
-  readonly version: string;
-  readonly tier: Exclude<IsolationTier, 'in-process'>;
-  readonly heapUsedBytes: number;
-  readonly heapTotalBytes: number;
-  /** Buffers, ArrayBuffers and other memory held outside the V8 heap. */
-  readonly externalBytes: number;
-  readonly rssBytes?: number;
 }
 
 /** Options of {@link RuntimeApi.driverMemory}. */

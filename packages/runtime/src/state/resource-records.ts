@@ -1,5 +1,13 @@
 import { type ResourceBinding, type StateStore, updateState } from '@chassis/kernel';
 
+/*
+ * The persistence of the `resources/<id>` records. Their one owner is the resource service
+ * (`ResourceService`: create, configure, pin, delete, and `rebind`, which calls
+ * {@link rebindRecords}); a driver manager composed without one (tests, embedders) rebinds
+ * through {@link storedBindings}, the same writer. `resource-records.spec.ts` fails when any other
+ * module writes these records.
+ */
+
 /** The state key of a resource's record. */
 export const resourceKey = (id: string): string => `resources/${id}`;
 

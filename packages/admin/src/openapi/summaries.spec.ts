@@ -1,0 +1,123 @@
+import {
+  DriverDetailSchema,
+  type DriverIdentitySchema,
+  DriverMemorySchema,
+  DriverSummarySchema,
+  ExecutorMetricsSchema,
+  ResourceDetailSchema,
+  ResourceInfoSchema,
+  ResourceTestResultSchema,
+  type Shape,
+  summarySchemas,
+  UpdateNoticeSchema,
+  VersionSummarySchema,
+} from '@chassis/kernel/summaries';
+import type { DriverInfo, DriverVersionInfo, ResourceInfo } from '@chassis/runtime';
+import { FormatRegistry, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { describe, expect, it } from 'vitest';
+import type { DriverSummary, VersionSummary } from '../routes/views.js';
+import { as, testServer } from '../server/test-server.js';
+import { openApiDocument } from './document.js';
+
+// Compile-time drift checks: a property added to a summary schema is a member of the runtime
+// API type (which must then fill it) and of the admin view type, or this file does not compile.
+type Keys<S extends TObject> = keyof Static<S>;
+type Covers<T, S extends TObject> =
+  Record<keyof T, true> extends Record<Keys<S>, true> ? true : false;
+const apiCoversVersion: Covers<DriverVersionInfo, typeof VersionSummarySchema> = true;
+const apiCoversDriver: Covers<DriverInfo, typeof DriverIdentitySchema> = true;
+const apiCoversResource: Covers<ResourceInfo, typeof ResourceInfoSchema> = true;
+// The admin views are the schema's type, not a copy of it.
+const viewIsSchema = {} as { v: VersionSummary; d: DriverSummary } satisfies {
+  v: Shape<typeof VersionSummarySchema>;
+  d: Shape<typeof DriverSummarySchema>;
+};
+
+// TypeBox checks only registered formats; the summaries use `date-time`.
+FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
+
+/** The value's problems against the schema, and properties the schema does not name. */
+function problems(schema: TSchema & { properties?: object }, value: unknown, where: string) {
+  const out = [...Value.Errors(schema, value)].map((e) => `${where}${e.path}: ${e.message}`);
+  if (schema.properties && value && typeof value === 'object')
+    for (const key of Object.keys(value))
+      if (!(key in schema.properties)) out.push(`${where}/${key}: not in the schema`);
+  return out;
+}
+
+describe('summary schemas in the OpenAPI document', () => {
+  it('are the kernel schemas themselves, served with every property', async () => {
+    const { server } = testServer();
+    try {
+      const served = (
+        await server.app.inject({ url: '/openapi.json', headers: as('viewer') })
+      ).json() as { components: { schemas: Record<string, { properties?: object }> } };
+      const components = openApiDocument.components.schemas as Record<string, unknown>;
+      for (const [name, schema] of Object.entries(summarySchemas)) {
+        expect(components[name]).toBe(schema);
+        const keys = 'properties' in schema ? Object.keys(schema.properties) : [];
+        expect(Object.keys(served.components.schemas[name]?.properties ?? {})).toEqual(keys);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('resolves every $ref to a component', () => {
+    const dangling: string[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      const r = (node as { $ref?: unknown }).$ref;
+      if (typeof r === 'string') {
+        const [, kind, name] = r.match(/^#\/components\/(\w+)\/(\w+)$/) ?? [];
+        const group = (openApiDocument.components as Record<string, object>)[kind ?? ''];
+        if (!group || !(name! in group)) dangling.push(r);
+      }
+      for (const v of Object.values(node)) walk(v);
+    };
+    walk(openApiDocument);
+    expect(dangling).toEqual([]);
+    expect([apiCoversVersion, apiCoversDriver, apiCoversResource, viewIsSchema]).toBeTruthy();
+  });
+
+  it('describe exactly what the admin API answers', async () => {
+    const { server } = testServer();
+    const get = async (url: string) =>
+      (await server.app.inject({ url, headers: as('viewer') })).json() as unknown;
+    try {
+      const found: string[] = [];
+      const drivers = (await get('/api/drivers')) as { id: string; versions: unknown[] }[];
+      expect(drivers.length).toBeGreaterThan(1);
+      for (const d of drivers) {
+        found.push(...problems(DriverSummarySchema, d, `drivers/${d.id}`));
+        for (const v of d.versions) found.push(...problems(VersionSummarySchema, v, d.id));
+        found.push(...problems(DriverDetailSchema, await get(`/api/drivers/${d.id}`), d.id));
+      }
+      const resources = (await get('/api/resources')) as { resource: { id: string } }[];
+      expect(resources.length).toBeGreaterThan(1);
+      for (const r of resources) {
+        const id = r.resource.id;
+        found.push(...problems(ResourceInfoSchema, r, id));
+        found.push(...problems(ResourceDetailSchema, await get(`/api/resources/${id}`), id));
+      }
+      const tested = await server.app.inject({
+        method: 'POST',
+        url: `/api/resources/${resources[0]!.resource.id}/test`,
+        headers: as('operator'),
+        payload: {},
+      });
+      found.push(...problems(ResourceTestResultSchema, tested.json(), 'test'));
+      for (const m of (await get('/api/metrics/executors')) as unknown[])
+        found.push(...problems(ExecutorMetricsSchema, m, 'executors'));
+      const memory = (await get('/api/metrics/memory')) as unknown[];
+      expect(memory.length).toBeGreaterThan(0);
+      for (const m of memory) found.push(...problems(DriverMemorySchema, m, 'memory'));
+      for (const u of (await get('/api/updates')) as unknown[])
+        found.push(...problems(UpdateNoticeSchema, u, 'updates'));
+      expect(found).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+/*
+ * The one definition of the driver and resource summaries: TypeBox schemas, their TypeScript
+ * types (`Shape<>` of each), and `summarySchemas`, the same objects keyed by the OpenAPI
+ * component name. The runtime API types, the admin views and OpenAPI document, and the CLI rows
+ * all derive from here.
+ */
+import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
+import { DriverMemorySchema, ExecutorMetricsSchema } from './driver-metrics.js';
+import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
+import {
+  ConfinementLimitsSchema,
+  RestartStatusSchema,
+  SignatureInfoSchema,
+  VersionSummarySchema,
+} from './driver-version.js';
+import { SerializedErrorSchema } from './error.js';
+import {
+  ResourceDetailSchema,
+  ResourceInfoSchema,
+  ResourceTestResultSchema,
+} from './resource-summary.js';
+
+export * from './driver-detail.js';
+export * from './driver-metrics.js';
+export * from './driver-summary.js';
+export * from './driver-version.js';
+export * from './error.js';
+export * from './resource-summary.js';
+export * from './shape.js';
+
+/** Every summary schema under its OpenAPI component name (`#/components/schemas/<name>`). */
+export const summarySchemas = {
+  DriverSummary: DriverSummarySchema,
+  DriverDetail: DriverDetailSchema,
+  VersionSummary: VersionSummarySchema,
+  VersionDetail: VersionDetailSchema,
+  SignatureInfo: SignatureInfoSchema,
+  ConfinementLimits: ConfinementLimitsSchema,
+  RestartStatus: RestartStatusSchema,
+  SerializedError: SerializedErrorSchema,
+  UpdateNotice: UpdateNoticeSchema,
+  FormField: FormFieldSchema,
+  ResourceInfo: ResourceInfoSchema,
+  ResourceDetail: ResourceDetailSchema,
+  ResourceTestResult: ResourceTestResultSchema,
+  ExecutorMetrics: ExecutorMetricsSchema,
+  DriverMemory: DriverMemorySchema,
+} as const;
