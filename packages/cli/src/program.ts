@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCaCommands } from './commands/ca.js';
 import { registerCarCommands } from './commands/car.js';
 import { registerCompletionCommand } from './commands/completion.js';
+import { registerDevCommand } from './commands/dev.js';
 import { registerDriversCommands } from './commands/drivers.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerExplainCommand } from './commands/explain.js';
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .option('--debug', 'print stack traces with errors')
     .showHelpAfterError();
   registerCarCommands(program);
+  registerDevCommand(program);
   registerSignCommand(program);
   registerCaCommands(program);
   registerRepoCommands(program);
