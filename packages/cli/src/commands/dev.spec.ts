@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { devVersion, withVersion } from './dev-project.js';
+import { parseCallArgs } from './dev-prompt.js';
+
+describe('devVersion: every rebuild is a newer version the upgrade path accepts', () => {
+  it.each([
+    ['0.1.0', 1, '0.1.0-dev.1'],
+    ['0.1.0', 12, '0.1.0-dev.12'],
+    ['1.0.0-beta.1', 3, '1.0.0-beta.1.dev.3'],
+    ['2.0.0+build.7', 2, '2.0.0-dev.2'],
+  ])('%s, build %i → %s', (base, n, expected) => {
+    expect(devVersion(base, n)).toBe(expected);
+  });
+});
+
+describe('withVersion: driver.yaml with the dev version', () => {
+  it.each([
+    ['id: a\nversion: 0.1.0\nname: x\n', 'id: a\nversion: 0.1.0-dev.1\nname: x\n'],
+    ['version: "0.1.0" # semver\n', 'version: "0.1.0-dev.1" # semver\n'],
+    ["version: '0.1.0'\n", "version: '0.1.0-dev.1'\n"],
+    // Only the top-level key: a property called version stays.
+    [
+      'properties:\n  - key: version\nversion: 0.1.0\n',
+      'properties:\n  - key: version\nversion: 0.1.0-dev.1\n',
+    ],
+  ])('%j', (input, expected) => {
+    expect(withVersion(input, '0.1.0-dev.1')).toBe(expected);
+  });
+
+  it('refuses a descriptor without a version line, typed', () => {
+    expect(() => withVersion('id: a\n', '1.0.0-dev.1')).toThrow(
+      expect.objectContaining({ code: 'CHASSIS_E_CAR_DESCRIPTOR_INVALID' }),
+    );
+  });
+});
+
+describe('parseCallArgs: chassis dev call <operation> [json]', () => {
+  it.each([
+    [undefined, []],
+    ['', []],
+    ['[]', []],
+    ['"host-1"', ['host-1']],
+    ['{"sizeBytes":1}', [{ sizeBytes: 1 }]],
+    ['["vol-1", 2048]', ['vol-1', 2048]],
+    ['[["dhcp"]]', [['dhcp']]],
+    ['true', [true]],
+  ])('%j → %j', (json, args) => {
+    expect(parseCallArgs(json)).toEqual(args);
+  });
+
+  it('refuses what is not JSON as a usage error', () => {
+    expect(() => parseCallArgs('host-1')).toThrow(
+      expect.objectContaining({ code: 'CHASSIS_E_CLI_USAGE' }),
+    );
+  });
+});
