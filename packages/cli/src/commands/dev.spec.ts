@@ -54,3 +54,50 @@ describe('parseCallArgs: chassis dev call <operation> [json]', () => {
     );
   });
 });
+
+describe('runPrompt: the dev> prompt', () => {
+  it('calls operations line by line, reports bad input, and ends on exit', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { runPrompt } = await import('./dev-prompt.js');
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => {
+      text += d.toString('utf8');
+    });
+    const calls: [string, readonly unknown[]][] = [];
+    const done = runPrompt(
+      {
+        call: async (operation, args) => {
+          calls.push([operation, args]);
+          return {
+            ok: true,
+            resource: 'dev-1',
+            driver: 'com.example.d',
+            version: '0.1.0-dev.1',
+            operation: `storage.primary.${operation}`,
+            result: { n: 1 },
+            durationMs: 1,
+          };
+        },
+        rebuild: async () => {},
+        version: () => '0.1.0-dev.1',
+      },
+      input,
+      output,
+    );
+    input.write('capabilities\n');
+    input.write('hostStats "h-1"\n');
+    input.write('createVolume {bad\n');
+    input.write('status\n');
+    input.write('exit\n');
+    await done;
+    expect(calls).toEqual([
+      ['capabilities', []],
+      ['hostStats', ['h-1']],
+    ]);
+    expect(text).toMatch(/→ com\.example\.d@0\.1\.0-dev\.1 storage\.primary\.capabilities/);
+    expect(text).toMatch(/CHASSIS_E_CLI_USAGE: The arguments must be JSON/);
+    expect(text).toMatch(/serving 0\.1\.0-dev\.1/);
+  });
+});
