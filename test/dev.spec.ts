@@ -133,6 +133,20 @@ describe('chassis dev', () => {
       /Swapped com\.example\.devflash 0\.1\.0-dev\.1 → 0\.1\.0-dev\.2 through the upgrade path \(succeeded\)/,
     );
 
+    // A build that fails is printed; the previous build keeps serving.
+    const good = await readFile(src, 'utf8');
+    await writeFile(src, good.replace('snapshots: true', "snapshots: 'yes'"));
+    await waitForOutput(dev, (out) => out.includes('CHASSIS_E_DEV_BUILD_FAILED'), 120_000);
+    await waitForOutput(dev, (out) => out.includes('still serving 0.1.0-dev.2'), 10_000);
+    expect(json<Answer>(await call('capabilities'))).toMatchObject({
+      ok: true,
+      version: '0.1.0-dev.2',
+    });
+    // A dotted name must be a point the driver provides.
+    const wrong = await chassis(['dev', '--dir', project, 'call', 'network.device.provider']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/CHASSIS_E_CLI_USAGE: .*provides storage\.primary/);
+
     dev.kill();
     const end = await dev.done;
     dev = undefined;

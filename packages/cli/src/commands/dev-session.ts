@@ -174,10 +174,10 @@ export async function startDevSession(o: DevOptions): Promise<DevSession> {
         ? provided[0]
         : undefined;
     const method = prefixed ? operation.slice(dot + 1) : operation;
-    if (!point)
+    if (!point || (dot > 0 && !prefixed))
       throw new ChassisError(
         'CHASSIS_E_CLI_USAGE',
-        `${driver} provides ${provided.join(', ')}: name the operation as <point>.<method> (e.g. ${provided[0]}.${method})`,
+        `${driver} provides ${provided.join(', ')}: name the operation as <method> or <point>.<method> of one of them (e.g. ${provided[0]}.${method.split('.').pop()})`,
         { details: { operation, provided } },
       );
     const started = performance.now();
