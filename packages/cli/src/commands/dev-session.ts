@@ -5,6 +5,7 @@ import type { DriverDescriptor } from '@chassis/kernel';
 import { ChassisError, optionalPeer, serializeError } from '@chassis/kernel/errors';
 import type { RunningServer } from '@chassis/server';
 import { type DevCallAnswer, readSession, serveDevControl } from './dev-control.js';
+import { resolveOperation } from './dev-operation.js';
 import {
   packDevCar,
   projectBuildCommand,
@@ -166,20 +167,7 @@ export async function startDevSession(o: DevOptions): Promise<DevSession> {
       runtime.getDriver(driver).versions.find((v) => v.version === version)?.descriptor.provides ??
       []
     ).map((p) => p.point);
-    const dot = operation.lastIndexOf('.');
-    const prefixed = dot > 0 && provided.includes(operation.slice(0, dot));
-    const point = prefixed
-      ? operation.slice(0, dot)
-      : provided.length === 1
-        ? provided[0]
-        : undefined;
-    const method = prefixed ? operation.slice(dot + 1) : operation;
-    if (!point || (dot > 0 && !prefixed))
-      throw new ChassisError(
-        'CHASSIS_E_CLI_USAGE',
-        `${driver} provides ${provided.join(', ')}: name the operation as <method> or <point>.<method> of one of them (e.g. ${provided[0]}.${method.split('.').pop()})`,
-        { details: { operation, provided } },
-      );
+    const { point, method } = resolveOperation(operation, provided, driver);
     const started = performance.now();
     const base = { resource: o.resource, driver, operation: `${point}.${method}` };
     try {

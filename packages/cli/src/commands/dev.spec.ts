@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveOperation } from './dev-operation.js';
 import { devVersion, withVersion } from './dev-project.js';
 import { parseCallArgs } from './dev-prompt.js';
 
@@ -99,5 +100,28 @@ describe('runPrompt: the dev> prompt', () => {
     expect(text).toMatch(/→ com\.example\.d@0\.1\.0-dev\.1 storage\.primary\.capabilities/);
     expect(text).toMatch(/CHASSIS_E_CLI_USAGE: The arguments must be JSON/);
     expect(text).toMatch(/serving 0\.1\.0-dev\.1/);
+  });
+});
+
+describe('resolveOperation: which point.method a call means', () => {
+  const one = ['storage.primary'];
+  const two = ['storage.primary', 'storage.backup'];
+  it.each([
+    ['capabilities', one, { point: 'storage.primary', method: 'capabilities' }],
+    ['storage.primary.stats', one, { point: 'storage.primary', method: 'stats' }],
+    ['storage.backup.stats', two, { point: 'storage.backup', method: 'stats' }],
+    ['hostStats', ['hypervisor'], { point: 'hypervisor', method: 'hostStats' }],
+  ])('%s of %j', (op, provided, expected) => {
+    expect(resolveOperation(op, provided, 'd')).toEqual(expected);
+  });
+
+  it.each([
+    ['stats', two],
+    ['network.device.provider', one],
+    ['', one],
+  ])('refuses %j of %j as a usage error', (op, provided) => {
+    expect(() => resolveOperation(op, provided, 'd')).toThrow(
+      expect.objectContaining({ code: 'CHASSIS_E_CLI_USAGE' }),
+    );
   });
 });
