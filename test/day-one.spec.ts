@@ -20,8 +20,10 @@ import {
  * package. With `CHASSIS_TEST_DAY_ONE=1` (slow: it installs TypeScript, vitest, fastify, ...) it
  * does the whole flow: install `@chassis/cli`, `chassis car init` for each category,
  * `npm install && npm test && npm run build && npm run pack` in one project, install
- * `@chassis/server`, start `chassis-server`, install the CAR through the admin API and call
- * the driver by creating a resource.
+ * `@chassis/server`, start `chassis-server`, install the CAR through the admin API, create a
+ * resource and call one operation of the driver through the server: `chassis resources test
+ * --operation capabilities`, a read-only operation of the contract that runs in the resource's
+ * compartment on the installed driver (the admin API has no route for arbitrary operations).
  */
 
 const exec = promisify(execFile);
@@ -153,6 +155,20 @@ describe('day one from a registry', () => {
           }),
         });
         expect(res.status, await res.clone().text()).toBe(201);
+        // Step 5: one operation, through the installed server, answered by the vendor's code
+        // (the scaffold's `capabilities`).
+        const { stdout: answer } = await exec(
+          chassis,
+          ['resources', 'test', 'pool-1', '--operation', 'capabilities', '--json'],
+          { env },
+        );
+        expect(JSON.parse(answer)).toMatchObject({
+          resource: 'pool-1',
+          driverId: ids.storage,
+          operation: 'storage.primary.capabilities',
+          ok: true,
+          result: { protocols: ['iscsi'] },
+        });
       } finally {
         server.kill('SIGTERM');
         await new Promise((r) => server.once('close', r));

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
-import { HYPERVISOR } from '@chassis/hypervisor';
 import {
   DEFAULT_CATEGORY_RANKS,
   DEFAULT_KERNEL_CONFIG,
@@ -8,22 +7,14 @@ import {
   type LifecycleEvent,
   serializeError,
 } from '@chassis/kernel';
-import { NETWORK_DEVICE } from '@chassis/network';
 import type { RepositoryAccess } from '@chassis/repository';
-import {
-  createManagementServer,
-  type ManagementRuntime,
-  type ManagementServer,
-  type Principal,
-} from '@chassis/runtime';
-import { recordingCategories } from '@chassis/server';
-import { PRIMARY_STORAGE } from '@chassis/storage';
-import { DRIVER_COLUMN, formatTransition, heading } from './format.js';
-import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
+import type { ManagementRuntime, ManagementServer, Principal } from '@chassis/runtime';
+import { FLAG_NAMES, startServer } from '@chassis/server';
+import { DRIVER_COLUMN, heading } from './format.js';
 import { DEFAULT_DATA_DIR, DEFAULT_REPOSITORY_DIR } from './paths.js';
 import { type LogLevel, printLogger } from './print-logger.js';
 import { listRepository, planInstall, type RefusedCar, type RepositoryCar } from './repository.js';
-import { createRepositorySetup, type TrustOptions, type TufOptions } from './trust.js';
+import { EXAMPLE_TRUST_DEFAULTS, type TrustOptions, type TufOptions } from './trust.js';
 
 /** The principal the example acts as (recorded in the upgrade history). */
 export const DEMO_PRINCIPAL: Principal = { id: 'system:example', roles: ['admin'] };
@@ -85,18 +76,18 @@ export interface ExampleServer {
 }
 
 /**
- * Composes a management server with the embedded defaults (local directory state store under
- * `dataDir`) and installs every CAR of the repository folder that is not installed yet, in the
- * kernel's start order (network → storage → hypervisor, dependencies first). Every lifecycle
- * transition is printed as it happens. With a kept data directory, installed drivers and
- * resources are restored first, in the same order.
+ * Starts `@chassis/server`'s server (`startServer`: trust policy and TUF repository, data
+ * directory, install lock, lifecycle printing) with the embedded defaults (local directory state
+ * store under `dataDir`) and installs every CAR of the repository folder that is not installed
+ * yet, in the kernel's start order (network → storage → hypervisor, dependencies first). With a
+ * kept data directory, installed drivers and resources are restored first, in the same order.
  *
  * Every CAR passes the trust policy first (`options.trust`: project CA, revocations, ids allowed
  * unsigned — by default the three unsigned example drivers when no CA is given). With
  * `options.tuf`, installs and upgrades by id come from that verified repository and
  * `runtime.checkUpdates()` asks it for newer versions. `<dataDir>/chassis.lock` is rewritten
  * after every install, upgrade, rollback and uninstall; `options.verifyLock` refuses a start
- * whose installed set differs from a given lock.
+ * whose installed set (after the repository's installs) differs from a given lock.
  */
 export async function startExampleServer(
   options: ExampleServerOptions = {},
@@ -105,117 +96,105 @@ export async function startExampleServer(
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const repositoryDir = options.repositoryDir ?? (options.tuf ? undefined : DEFAULT_REPOSITORY_DIR);
   const config = options.config ?? DEFAULT_KERNEL_CONFIG;
-  // Read before anything starts: the lock is judged as the operator gave it.
-  const lockCheck = options.verifyLock ? await loadLockCheck(options.verifyLock) : undefined;
+  const logLevel = options.logLevel ?? 'warn';
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
-
-  const setup = await createRepositorySetup(dataDir, options.trust, options.tuf);
-  print(heading('Trust'));
-  for (const line of setup.lines) print(line);
 
   const { cars, refused }: { cars: RepositoryCar[]; refused: RefusedCar[] } = repositoryDir
     ? await listRepository(repositoryDir)
     : { cars: [], refused: [] };
-  const categories = new Map(cars.map((c) => [c.id, c.category]));
   const ranks = { ...DEFAULT_CATEGORY_RANKS, ...config.categories };
   const order = Object.keys(ranks).sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0));
-  if (repositoryDir) {
-    print(
-      heading(`Repository ${relative(process.cwd(), repositoryDir) || '.'}: ${cars.length} CARs`),
-    );
-  }
-  for (const c of cars)
-    print(
-      `  ${c.category.padEnd(10)} ${`${c.id}@${c.version}`.padEnd(DRIVER_COLUMN)} ${c.name} [${c.isolation}]`,
-    );
-  for (const r of refused)
-    print(`  ✗ ${basename(r.file)} refused: ${r.error.code} ${r.error.message}`);
-
-  const lock = new LockWriter(lockFileOf(dataDir));
-  const logger = printLogger(print, options.logLevel ?? 'warn');
-  const server = await createManagementServer({
-    dataDir,
-    config,
-    logger,
-    // A CAR whose contract range this server does not speak is refused at install.
-    extensionPoints: [PRIMARY_STORAGE, NETWORK_DEVICE, HYPERVISOR],
-    // Learns each CAR's category once it passed the trust check (lifecycle lines name it).
-    verify: recordingCategories(setup.verify, categories),
-    ...(setup.access ? { acquire: setup.access.acquire, updates: setup.access } : {}),
-    onInstalledChange: (installed) => lock.update(installed),
-  });
-  const runtime = server.runtime;
   const transitions: LifecycleEvent[] = [];
-  const subscription = runtime.lifecycle$.subscribe((event) => {
-    transitions.push(event);
-    print(formatTransition(event, categories.get(event.driver)));
-  });
-  const stop = async () => {
-    try {
-      await server.stop();
-    } finally {
-      subscription.unsubscribe();
+  const installed: RepositoryCar[] = [];
+  let subscription: { unsubscribe(): void } | undefined;
+
+  // The repository folder is installed here rather than as a source, so the demo can report
+  // what it installed and refused, in plan order.
+  const installRepository = async (runtime: ManagementRuntime) => {
+    const present = new Set(
+      runtime.listDrivers().flatMap((d) => d.versions.map((v) => `${d.id}@${v.version}`)),
+    );
+    const plan = planInstall(cars, config.categories);
+    for (const f of plan.failed) {
+      print(
+        `  ✗ ${f.car.id}@${f.car.version} cannot be ordered: ${f.error.code} ${f.error.message}`,
+      );
+      refused.push({ file: f.car.file, error: f.error });
+    }
+    for (const car of plan.start) {
+      if (present.has(`${car.id}@${car.version}`)) continue;
+      try {
+        await runtime.install({ kind: 'file', path: car.file }, DEMO_PRINCIPAL);
+        installed.push(car);
+      } catch (err) {
+        const error = serializeError(err);
+        print(`  ✗ ${car.id}@${car.version} was not installed: ${error.code} ${error.message}`);
+        refused.push({ file: car.file, error });
+      }
     }
   };
 
-  if (options.beforeStart) {
-    try {
-      await options.beforeStart(runtime);
-    } catch (err) {
-      await stop();
-      throw err;
-    }
-  }
-  print(heading(`Start (category order: ${order.join(' → ')})`));
-  await server.start();
-  for (const d of runtime.listDrivers()) categories.set(d.id, d.category);
-  const present = new Set(
-    runtime.listDrivers().flatMap((d) => d.versions.map((v) => `${d.id}@${v.version}`)),
-  );
-  const plan = planInstall(cars, config.categories);
-  for (const f of plan.failed) {
-    print(`  ✗ ${f.car.id}@${f.car.version} cannot be ordered: ${f.error.code} ${f.error.message}`);
-    refused.push({ file: f.car.file, error: f.error });
-  }
-  const installed: RepositoryCar[] = [];
-  for (const car of plan.start) {
-    if (present.has(`${car.id}@${car.version}`)) continue;
-    try {
-      await runtime.install({ kind: 'file', path: car.file }, DEMO_PRINCIPAL);
-      installed.push(car);
-    } catch (err) {
-      const error = serializeError(err);
-      print(`  ✗ ${car.id}@${car.version} was not installed: ${error.code} ${error.message}`);
-      refused.push({ file: car.file, error });
-    }
-  }
-
-  if (lockCheck) {
-    try {
-      lockCheck.check(installedVersions(runtime));
-      print(heading(`Install lock ${options.verifyLock}: the installed drivers match it`));
-    } catch (err) {
-      const error = serializeError(err);
-      print(heading(`Install lock ${options.verifyLock}: refused`));
-      print(`  ✗ ${error.code} ${error.message}`);
-      print(heading('Stop (exact reverse of the start order)'));
-      await stop();
-      throw err;
-    }
-  }
-  await lock.enable(installedVersions(runtime));
+  const running = await startServer(
+    {
+      configFile: undefined,
+      dataDir,
+      logLevel,
+      sources: [],
+      s3: options.tuf?.s3,
+      repository: options.tuf
+        ? { url: options.tuf.url, trustedRoot: options.tuf.trustedRoot }
+        : undefined,
+      trust: options.trust ?? {},
+      admin: undefined,
+      kernel: config,
+      verifyLock: options.verifyLock,
+    },
+    print,
+    printLogger(print, logLevel),
+    {
+      trustDefaults: { ...EXAMPLE_TRUST_DEFAULTS, names: FLAG_NAMES },
+      startHeading: `Start (category order: ${order.join(' → ')})`,
+      watchUpdates: false,
+      beforeStart: async (runtime) => {
+        subscription = runtime.lifecycle$.subscribe((event) => transitions.push(event));
+        if (repositoryDir)
+          print(
+            heading(
+              `Repository ${relative(process.cwd(), repositoryDir) || '.'}: ${cars.length} CARs`,
+            ),
+          );
+        for (const c of cars)
+          print(
+            `  ${c.category.padEnd(10)} ${`${c.id}@${c.version}`.padEnd(DRIVER_COLUMN)} ${c.name} [${c.isolation}]`,
+          );
+        for (const r of refused)
+          print(`  ✗ ${basename(r.file)} refused: ${r.error.code} ${r.error.message}`);
+        await options.beforeStart?.(runtime);
+      },
+      afterStart: installRepository,
+    },
+  ).catch((err: unknown) => {
+    subscription?.unsubscribe();
+    throw err;
+  });
 
   return {
-    server,
-    runtime,
+    server: running.server,
+    runtime: running.runtime,
     dataDir,
     repositoryDir,
-    repository: setup.access,
-    lockFile: lock.file,
-    lockWritten: () => lock.flushed(),
+    repository: running.repository,
+    lockFile: running.lockFile,
+    lockWritten: () => running.lockWritten(),
     installed,
     refused,
     transitions,
-    stop,
+    async stop() {
+      try {
+        await running.stop();
+      } finally {
+        subscription?.unsubscribe();
+      }
+    },
   };
 }

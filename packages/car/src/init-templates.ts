@@ -35,11 +35,14 @@ export function scaffoldFiles(input: ScaffoldInput): Map<string, string> {
         typecheck: 'tsc -p tsconfig.json',
         test: 'vitest run',
         pack: 'tsc -p tsconfig.build.json && chassis car pack . --bundle-deps',
+        dev: 'chassis dev',
       },
       dependencies: {},
       devDependencies: {
         '@chassis/cli': input.chassisRange,
         '@chassis/kernel': input.chassisRange,
+        // `chassis dev` runs the driver in a throwaway local server from this package.
+        '@chassis/server': input.chassisRange,
         [contract]: input.chassisRange,
         typescript: '~5.9.3',
         vitest: '^4.1.12',
@@ -69,7 +72,7 @@ export function scaffoldFiles(input: ScaffoldInput): Map<string, string> {
       exclude: ['src/**/*.spec.ts'],
     }),
   );
-  files.set('.gitignore', 'node_modules/\nclasses/\n*.car\n');
+  files.set('.gitignore', 'node_modules/\nclasses/\n*.car\n.chassis-dev/\n');
   files.set(
     'LICENSE',
     `Copyright the ${input.vendor} authors.\n\nLicensed under the Apache License, Version 2.0 (the "License");\nyou may not use this file except in compliance with the License.\nYou may obtain a copy of the License at\n\n    http://www.apache.org/licenses/LICENSE-2.0\n`,
@@ -144,7 +147,23 @@ function readme(input: ScaffoldInput, point: ScaffoldPoint | undefined): string 
     'npm run typecheck  # sources and specs',
     'npm run build      # compiles src/ to classes/',
     'npm run pack       # builds and writes the CAR (chassis car pack)',
+    'npm run dev        # runs the driver in a local server, hot-swapped on every change',
     '```',
+    '',
+    '## Run it locally',
+    '',
+    '`npm run dev` (`chassis dev`) builds the driver, loads it in the tier `driver.yaml` declares',
+    'into a throwaway local server, creates resource `dev-1` from `dev.properties.json` (checked',
+    "against `driver.yaml`, every problem listed) and prints the driver's logs. Each time you save",
+    'a source, it rebuilds and swaps the new build in through the real upgrade path, printing how',
+    'long the resource was paused. From another terminal (or at its `dev>` prompt):',
+    '',
+    '```sh',
+    `npx chassis dev call ${point?.sample.operation ?? '<operation>'}`,
+    "npx chassis dev call <operation> '[arg1, arg2]'   # JSON: the argument list, or the one argument",
+    '```',
+    '',
+    'The dev CAR is unsigned: only this throwaway server accepts it.',
     '',
     '- `src/index.ts`: the driver. Each operation not written yet throws; the contract type',
     "  (`satisfies`) makes the compiler check every signature against Chassis's.",

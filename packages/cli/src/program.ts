@@ -4,6 +4,7 @@ import { registerCarCommands } from './commands/car.js';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerCompletionCommand } from './commands/completion.js';
+import { registerDevCommand } from './commands/dev.js';
 import { registerDriversCommands } from './commands/drivers.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerExplainCommand } from './commands/explain.js';
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .option('--debug', 'print stack traces with errors')
     .showHelpAfterError();
   registerCarCommands(program);
+  registerDevCommand(program);
   registerSignCommand(program);
   registerCaCommands(program);
   registerRepoCommands(program);

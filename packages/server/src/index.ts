@@ -27,6 +27,6 @@ export * from './format.js';
 export * from './lock-file.js';
 export * from './print-logger.js';
 export * from './repository.js';
-export { type RunningServer, startServer } from './server.js';
+export { type RunningServer, type StartOptions, startServer } from './server.js';
 export * from './trust.js';
 export * from './update-notices.js';

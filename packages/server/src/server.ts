@@ -11,7 +11,7 @@ import type { ServerSettings } from './config/load.js';
 import { formatTransition, heading } from './format.js';
 import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
 import { printLogger } from './print-logger.js';
-import { createRepositorySetup } from './trust.js';
+import { createRepositorySetup, type SetupDefaults } from './trust.js';
 import { watchUpdates } from './update-notices.js';
 
 /** How the configuration file names the trust settings in printed lines and errors. */
@@ -30,8 +30,33 @@ export interface RunningServer {
   /** The admin API's base URL, when `admin` is configured. */
   readonly adminUrl: string | undefined;
   readonly lockFile: string;
+  /** Resolves when the lock file shows every change made so far. */
+  lockWritten(): Promise<void>;
   /** Stops update checks, the admin server, then every driver in reverse start order. */
   stop(): Promise<void>;
+}
+
+/**
+ * What a server composed on top of this one (the example) adds to {@link startServer}; a plain
+ * `chassis-server` passes nothing.
+ */
+export interface StartOptions {
+  /** Trust defaults when the operator said nothing (the demo allows its own unsigned CARs). */
+  readonly trustDefaults?: SetupDefaults;
+  /**
+   * Runs once the runtime exists and the admin port (if any) is bound, before any driver
+   * starts; a failure stops the server and is the start's error.
+   */
+  readonly beforeStart?: (runtime: ManagementRuntime) => Promise<void>;
+  /** The heading printed before the start (default `Start`). */
+  readonly startHeading?: string;
+  /**
+   * Runs after the start (restore and sources), before the install lock is checked and
+   * written: installs the composing server makes itself count for `verifyLock`.
+   */
+  readonly afterStart?: (runtime: ManagementRuntime) => Promise<void>;
+  /** Run the periodic update checks when a repository is configured (default true). */
+  readonly watchUpdates?: boolean;
 }
 
 /**
@@ -44,6 +69,7 @@ export async function startServer(
   settings: ServerSettings,
   print: (line: string) => void = (line) => console.log(line),
   logger: Logger = printLogger(print, settings.logLevel),
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const lockCheck = settings.verifyLock ? await loadLockCheck(settings.verifyLock) : undefined;
   const setup = await createRepositorySetup(
@@ -56,7 +82,7 @@ export async function startServer(
           ...(settings.s3 ? { s3: settings.s3 } : {}),
         }
       : undefined,
-    { names: CONFIG_NAMES },
+    { names: CONFIG_NAMES, ...options.trustDefaults },
   );
   print(heading('Trust'));
   for (const line of setup.lines) print(line);
@@ -111,16 +137,18 @@ export async function startServer(
       closeAdmin = () => admin.close();
       adminUrl = url;
     }
-    print(heading('Start'));
+    await options.beforeStart?.(runtime);
+    print(heading(options.startHeading ?? 'Start'));
     // A cluster member started with its runtime (it had to converge before serving).
     if (!member) await server.start();
     for (const d of runtime.listDrivers()) categories.set(d.id, d.category);
+    await options.afterStart?.(runtime);
     if (lockCheck) {
       lockCheck.check(installedVersions(runtime));
       print(heading(`Install lock ${settings.verifyLock}: the installed drivers match it`));
     }
     await lock.enable(installedVersions(runtime));
-    if (setup.access) {
+    if (setup.access && options.watchUpdates !== false) {
       print(heading('Updates'));
       const interval = settings.repository?.updateIntervalSeconds;
       updates = watchUpdates(runtime, print, interval ? interval * 1000 : undefined);
@@ -141,6 +169,7 @@ export async function startServer(
     repository: setup.access,
     adminUrl,
     lockFile: lock.file,
+    lockWritten: () => lock.flushed(),
     stop,
   };
 }

@@ -1,6 +1,7 @@
 import { adminCodes } from './codes/admin.js';
 import { carCodes } from './codes/car.js';
 import { clusterCodes } from './codes/cluster.js';
+import { devCodes } from './codes/dev.js';
 import { facadeCodes } from './codes/facade.js';
 import { kernelCodes } from './codes/kernel.js';
 import { loaderCodes } from './codes/loader.js';
@@ -21,6 +22,7 @@ export const ERROR_CODES = {
   ...repositoryCodes,
   ...adminCodes,
   ...clusterCodes,
+  ...devCodes,
 } as const;
 
 /** Every stable Chassis error code. */
