@@ -6,7 +6,7 @@
  * - `rollout/`: the leader's cluster-wide rollout (policies counted across the cluster).
  */
 
-export * from './member/index.js';
 export * from './forward/index.js';
+export * from './member/index.js';
 export * from './rollout/index.js';
 export * from './types.js';
