@@ -1,12 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  type ConfigurationLookup,
-  type DriverHandle,
-  type ResourceRegistry,
-  serializeError,
-  silentLogger,
-} from '@chassis/kernel';
+import { serializeError, silentLogger } from '@chassis/kernel';
 import {
   createManagementServer,
   type ManagementRuntime,
@@ -23,35 +17,26 @@ import {
   PostgresStateStore,
 } from '@chassis/state-postgres';
 import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from '../types.js';
+import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
 import { fencedStateStore } from './fenced-store.js';
 import { currentLeader, memberViews } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
 
-/** What a member's inter-server channel gets to run forwarded calls (see `forward/`). */
-export interface MemberChannelContext {
-  readonly memberId: string;
-  /** The member's local compartments: forwarded calls run through them. */
-  readonly resources: ResourceRegistry<DriverHandle>;
-  readonly configurations: ConfigurationLookup;
-  /** Whether this member holds the resource's lease now. */
-  readonly owns: (resourceId: string) => boolean;
-}
-
-/** A started inter-server channel: its URL goes into the member's heartbeat record. */
-export interface MemberChannel {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 /** Options of {@link startClusterMember}. */
 export type ClusterMemberOptions = MemberServerOptions & {
   readonly cluster: ClusterOptions;
-  /** Forwards calls on resources owned elsewhere; absent: refuse mode (`CLUSTER_NOT_OWNER`). */
+  /**
+   * Forwards calls on resources owned elsewhere. Default: in `forward` mode (the default) the
+   * signed forwarder of `forward/`; in `refuse` mode none (`CHASSIS_E_CLUSTER_NOT_OWNER`).
+   */
   readonly forwarder?: Forwarder;
-  /** Starts the member's inter-server channel once its runtime exists. */
-  readonly channel?: (context: MemberChannelContext) => Promise<MemberChannel>;
+  /**
+   * Starts the member's inter-server channel once its runtime exists. Default: the channel
+   * server of `forward/` on `cluster.channel`; `false`: no channel (others cannot forward here).
+   */
+  readonly channel?: MemberChannelStarter | false;
   /** Full reconciliation period, the fallback for a missed notification (default lease TTL). */
   readonly reconcileMs?: number;
 };
@@ -111,8 +96,10 @@ function secretBoxKey(secret: string): string {
  * is left to the leader (the rollout coordinator): a member never undoes another's action.
  */
 export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
-  const { cluster, forwarder, channel, reconcileMs, ...serverOptions } = options;
+  const { cluster, reconcileMs, ...serverOptions } = options;
   const logger = options.logger ?? silentLogger;
+  const channel =
+    options.channel === false ? undefined : (options.channel ?? defaultChannel(cluster, logger));
   const ttl = cluster.leaseTtlMs ?? DEFAULT_TTL_MS;
   const tickMs = Math.max(50, Math.floor(ttl / 3));
   const db = await PostgresDatabase.open(cluster.database);
@@ -121,6 +108,11 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     const leases = new LeaseManager(db);
     let channelUrl = '';
     const id = cluster.memberId ?? `${hostname()}-${process.pid}`;
+    const forwarder =
+      cluster.forward === 'refuse'
+        ? undefined
+        : (options.forwarder ?? defaultForwarder(cluster, id));
+    if (forwarder) cleanup.unshift(() => forwarder.close());
     // Late-bound: the membership and the agent need the runtime's resource list.
     let server: ManagementServer | undefined;
     const membershipMeta: Record<string, unknown> = {};
@@ -148,7 +140,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
             {
               memberId: id,
               owners,
-              ...(cluster.forward !== 'refuse' && forwarder ? { forwarder } : {}),
+              ...(forwarder ? { forwarder } : {}),
               ownerWaitMs: cluster.ownerWaitMs ?? DEFAULT_OWNER_WAIT_MS,
               pollMs: Math.min(100, tickMs),
             },
@@ -159,6 +151,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     });
     const runtime = server.runtime;
     cleanup.unshift(() => server?.stop());
+    let closeChannel = async () => {};
     if (channel) {
       const ch = await channel({
         memberId: id,
@@ -167,6 +160,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         owns: (r) => ownership.owned().has(r),
       });
       channelUrl = ch.url;
+      closeChannel = () => ch.close();
       cleanup.unshift(() => ch.close());
     }
     membershipMeta.url = channelUrl;
@@ -231,6 +225,8 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         reconciler.stop();
         await feed.stop();
         await leader.stop();
+        // A crashed member's channel refuses connections: callers re-read the owner and retry.
+        await closeChannel();
       },
       async stop() {
         reconciler.stop();
@@ -254,7 +250,6 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
             );
         }
         membership.stop();
-        await forwarder?.close();
         // Best effort: each step already closed what it could; the next ones must still run.
         for (const f of cleanup.splice(0)) await Promise.resolve(f()).catch(() => undefined);
       },
