@@ -16,8 +16,15 @@ import {
   PostgresDatabase,
   PostgresStateStore,
 } from '@chassis/state-postgres';
+import { ChangeHub } from '../rollout/change-hub.js';
+import {
+  createRolloutMember,
+  type RolloutMember,
+  type RolloutMemberOptions,
+} from '../rollout/rollout-member.js';
 import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from '../types.js';
 import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
+import { clusterLifecycle } from './cluster-upgrade.js';
 import { fencedStateStore } from './fenced-store.js';
 import { currentLeader, memberViews } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
@@ -39,6 +46,11 @@ export type ClusterMemberOptions = MemberServerOptions & {
   readonly channel?: MemberChannelStarter | false;
   /** Full reconciliation period, the fallback for a missed notification (default lease TTL). */
   readonly reconcileMs?: number;
+  /** Periods and timeouts of the cluster-wide rollout (see `createRolloutMember`). */
+  readonly rollout?: Pick<
+    RolloutMemberOptions,
+    'stepTimeoutMs' | 'workerPollMs' | 'moverPollMs' | 'resumeEveryMs'
+  >;
 };
 
 /** A running cluster member. */
@@ -54,6 +66,8 @@ export interface ClusterMember {
     readonly ownership: OwnershipAgent;
     readonly leader: LeaderElector;
   };
+  /** The rollout worker of this member and its coordinator (active while it leads). */
+  readonly rollout: RolloutMember;
   /** Every registered member with health, last heartbeat, resources owned and the leader flag. */
   members(): Promise<MemberView[]>;
   /** True while this member holds the leader lock. */
@@ -96,7 +110,7 @@ function secretBoxKey(secret: string): string {
  * is left to the leader (the rollout coordinator): a member never undoes another's action.
  */
 export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
-  const { cluster, reconcileMs, ...serverOptions } = options;
+  const { cluster, reconcileMs, rollout: rolloutOptions, ...serverOptions } = options;
   const logger = options.logger ?? silentLogger;
   const channel =
     options.channel === false ? undefined : (options.channel ?? defaultChannel(cluster, logger));
@@ -125,11 +139,12 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       onChange: () => reconciler.schedule(),
     });
     const owners = new OwnerDirectory(leases, membership, tickMs);
+    const store = fencedStateStore(new PostgresStateStore(db), db, leases, (r) =>
+      ownership.owned().get(r),
+    );
     server = await createManagementServer({
       ...serverOptions,
-      store: fencedStateStore(new PostgresStateStore(db), db, leases, (r) =>
-        ownership.owned().get(r),
-      ),
+      store,
       carStore: new PostgresCarStore(db),
       secretKey: secretBoxKey(cluster.secret),
       recoverAtStart: false,
@@ -175,8 +190,11 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     });
     await ownership.start();
     cleanup.unshift(() => ownership.stop());
+    // One feed per member; the rollout worker and mover listen through the hub.
+    const hub = new ChangeHub();
     const feed = new ChangeFeed(db, {
       onChange: (e) => {
+        hub.emit(e);
         if (
           e.kind === 'reconcile' ||
           e.key.startsWith('drivers/') ||
@@ -186,15 +204,47 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       },
       reconcileMs: reconcileMs ?? ttl,
     });
+    let leader: LeaderElector | undefined;
+    const rollout = createRolloutMember({
+      store,
+      memberId: id,
+      runtime,
+      isLeader: () => leader?.isLeader === true,
+      hub,
+      logger,
+      ...rolloutOptions,
+    });
     await feed.start();
     cleanup.unshift(() => feed.stop());
-    const leader = new LeaderElector(db, {
+    await rollout.start();
+    cleanup.unshift(() => rollout.stop());
+    leader = new LeaderElector(db, {
       id,
       retryMs: tickMs,
-      onChange: (l) => logger.info({ member: id, leader: l }, 'cluster leadership changed'),
+      onChange: (l) => {
+        logger.info({ member: id, leader: l }, 'cluster leadership changed');
+        rollout.onLeaderChange(l);
+      },
     });
-    await leader.start();
-    cleanup.unshift(() => leader.stop());
+    const elector = leader;
+    await elector.start();
+    cleanup.unshift(() => elector.stop());
+    // Whole-driver upgrades and rollbacks go through the leader's coordinator (cluster-wide).
+    const lifecycle = clusterLifecycle({
+      memberId: id,
+      runtime,
+      coordinator: rollout.coordinator,
+      isLeader: () => elector.isLeader,
+      leader: async () => {
+        const l = await currentLeader(db);
+        return l === undefined
+          ? undefined
+          : ((await owners.snapshot(0)).members.get(l) ?? { memberId: l, url: '' });
+      },
+      owners: () => owners.snapshot(0),
+    });
+    runtime.upgrade = lifecycle.upgrade;
+    runtime.rollback = lifecycle.rollback;
     await reconciler.run();
     runtime.cluster = {
       memberId: id,
@@ -212,11 +262,12 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       id,
       server,
       runtime,
-      primitives: { db, membership, leases, ownership, leader },
+      primitives: { db, membership, leases, ownership, leader: elector },
+      rollout,
       async members() {
         return memberViews(membership, leases, await currentLeader(db));
       },
-      isLeader: () => leader.isLeader,
+      isLeader: () => elector.isLeader,
       reconcile: () => reconciler.run(),
       async halt() {
         halted = true;
@@ -224,15 +275,17 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         ownership.stop();
         reconciler.stop();
         await feed.stop();
-        await leader.stop();
+        await elector.stop();
+        await rollout.stop();
         // A crashed member's channel refuses connections: callers re-read the owner and retry.
         await closeChannel();
       },
       async stop() {
         reconciler.stop();
         ownership.stop();
+        await elector.stop();
+        await rollout.stop();
         await feed.stop();
-        await leader.stop();
         await server?.stop();
         server = undefined;
         // Released after the compartments closed: the next owner never overlaps our work.
