@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listRollouts } from '../rollout/keys.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { ClusterMember } from './member.js';
-import { memberFactory, settled, waitFor } from './testing.js';
+import { codeOf, memberFactory, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.fixture';
@@ -174,6 +174,11 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
     const after = await store.get<{ active: string; previous: string }>(`drivers/${ID}`);
     expect(after?.value).toMatchObject({ active: '1.1.0', previous: '1.0.0' });
     expect(after?.version).toBe((before?.version ?? 0) + 1);
+    // A rollback sent to the leader is cluster-wide too: every member back on 1.0.0.
+    const back = await leader.runtime.rollback(ID, admin);
+    expect([back.action, back.result, back.to]).toEqual(['rollback', 'succeeded', '1.0.0']);
+    await waitFor('1.0.0 active and bound on every member', () => everywhere(ms, '1.0.0'));
+    expect(await codeOf(other.runtime.rollback(ID, admin))).toBe('CHASSIS_E_CLUSTER_NOT_LEADER');
   });
 
   it('a failing canary rolls back on every member', async () => {
