@@ -19,8 +19,8 @@ export interface ClusterUpgradeContext {
   readonly runtime: ManagementRuntime;
   readonly coordinator: Pick<RolloutCoordinator, 'rollout'>;
   readonly isLeader: () => boolean;
-  /** The leader now, with its channel address (`undefined` while one is being elected). */
-  readonly leader: () => Promise<MemberAddress | undefined>;
+  /** The leader's member id now (`undefined` while one is being elected). */
+  readonly leader: () => Promise<string | undefined>;
   /** Owners and live members, read from the database now. */
   readonly owners: () => Promise<OwnerSnapshot>;
 }
@@ -124,7 +124,14 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
     const active = ctx.runtime.manager.drivers.get(driverId)?.record.active;
     const kept = ctx.runtime.manager.drivers.get(driverId)?.record.versions ?? [];
     if (!active || !to || to === active || !kept.some((v) => v.version === to)) return undefined;
-    if (!ctx.isLeader()) throw sendToLeader(ctx.memberId, await ctx.leader());
+    if (!ctx.isLeader()) {
+      const id = await ctx.leader();
+      const address = id === undefined ? undefined : (await ctx.owners()).members.get(id);
+      throw sendToLeader(
+        ctx.memberId,
+        id === undefined ? undefined : (address ?? { memberId: id, url: '' }),
+      );
+    }
     return to;
   };
   return {

@@ -204,12 +204,12 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       },
       reconcileMs: reconcileMs ?? ttl,
     });
-    let leader: LeaderElector | undefined;
     const rollout = createRolloutMember({
       store,
       memberId: id,
       runtime,
-      isLeader: () => leader?.isLeader === true,
+      // Read only once started, after the elector below exists.
+      isLeader: () => elector.isLeader,
       hub,
       logger,
       ...rolloutOptions,
@@ -218,7 +218,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     cleanup.unshift(() => feed.stop());
     await rollout.start();
     cleanup.unshift(() => rollout.stop());
-    leader = new LeaderElector(db, {
+    const elector = new LeaderElector(db, {
       id,
       retryMs: tickMs,
       onChange: (l) => {
@@ -226,7 +226,6 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         rollout.onLeaderChange(l);
       },
     });
-    const elector = leader;
     await elector.start();
     cleanup.unshift(() => elector.stop());
     // Whole-driver upgrades and rollbacks go through the leader's coordinator (cluster-wide).
@@ -235,12 +234,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       runtime,
       coordinator: rollout.coordinator,
       isLeader: () => elector.isLeader,
-      leader: async () => {
-        const l = await currentLeader(db);
-        return l === undefined
-          ? undefined
-          : ((await owners.snapshot(0)).members.get(l) ?? { memberId: l, url: '' });
-      },
+      leader: () => currentLeader(db),
       owners: () => owners.snapshot(0),
     });
     runtime.upgrade = lifecycle.upgrade;
