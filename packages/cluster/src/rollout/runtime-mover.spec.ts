@@ -62,6 +62,35 @@ describe('runtimeMover: one local partial upgrade per request, idempotent', () =
     expect(calls).toHaveLength(3);
   });
 
+  it('a commit that finds `to` made active meanwhile (reconciliation followed another member) is done', async () => {
+    const record = { active: '1' };
+    const rt = {
+      manager: {
+        drivers: new Map([['d', { record }]]),
+        async upgrade() {
+          record.active = '2';
+          throw new ChassisError(
+            'CHASSIS_E_UPGRADE_SAME_VERSION',
+            'd@2 is already the active version',
+          );
+        },
+      },
+      resources: { find: () => undefined },
+    } as unknown as MoverRuntime;
+    expect(await runtimeMover(rt).commit('d', '2')).toEqual({ ok: true, moved: [] });
+    // Positive control: the same refusal with `to` not active is a failure.
+    const failing = {
+      resources: { find: () => undefined },
+      manager: {
+        drivers: new Map([['d', { record: { active: '1' } }]]),
+        async upgrade() {
+          throw new ChassisError('CHASSIS_E_UPGRADE_SAME_VERSION', 'stale');
+        },
+      },
+    } as unknown as MoverRuntime;
+    expect((await runtimeMover(failing).commit('d', '2')).ok).toBe(false);
+  });
+
   it('a repeated request touches nothing', async () => {
     const { rt, calls } = fake();
     expect((await runtimeMover(rt).move('d', '2', ['r2'])).ok).toBe(true);

@@ -100,6 +100,13 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
         );
         return { ok: true, moved: moves(rec) };
       } catch (err) {
+        // While this commit waited for the lock, this member's reconciliation followed another
+        // member's commit of the shared record: `to` is active here already, which is the goal.
+        if (
+          ChassisError.is(err, 'CHASSIS_E_UPGRADE_SAME_VERSION') &&
+          rt.manager.drivers.get(driverId)?.record.active === to
+        )
+          return { ok: true, moved: [] };
         return { ok: false, moved: [], error: serializeError(err) };
       }
     },
