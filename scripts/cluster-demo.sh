@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs a three-server Chassis cluster on this machine: a throwaway PostgreSQL (initdb + pg_ctl,
 # trust authentication, 127.0.0.1 only) and three chassis-server members (admin API on
-# 127.0.0.1:8081..8083). Ctrl-C stops everything and removes the temporary directory.
+# 127.0.0.1:8081..8083). It installs the example SolidFire driver on member a, creates three
+# pools there, and tests one pool through each member: the members that do not own it forward
+# the call to its owner over the signed inter-server channel. Ctrl-C stops everything and
+# removes the temporary directory.
 # Needs a build (pnpm build) and Debian's postgresql (scripts/setup.sh installs it).
 # CHASSIS_CLUSTER_DEMO_CHECK=1: start, print `chassis cluster members`, stop (a smoke run).
 set -euo pipefail
@@ -9,7 +12,8 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 server="$repo/packages/server/dist/bin.js"
 cli="$repo/packages/cli/dist/bin.js"
-[ -f "$server" ] || { echo "build first: pnpm build" >&2; exit 1; }
+car="$repo/examples/management-server/dist/repository/com.example.solidfire-1.0.0.car"
+[ -f "$server" ] && [ -f "$car" ] || { echo "build first: pnpm build" >&2; exit 1; }
 
 pgbin=${CHASSIS_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 [ -x "$pgbin/initdb" ] || { echo "PostgreSQL not found: run scripts/setup.sh as root" >&2; exit 1; }
@@ -48,7 +52,8 @@ dataDir: $m
 logLevel: warn
 admin: { port: 808$i }
 state: { kind: postgres, url: "$url" }
-cluster: { memberId: $m, secretFile: secret, leaseTtlMs: 5000, forward: refuse }
+trust: { allowUnsigned: [com.example.solidfire] }
+cluster: { memberId: $m, secretFile: secret, leaseTtlMs: 5000 }
 YAML
   node "$server" --config "$root/members/$m.yaml" >"$root/members/$m.log" 2>&1 &
   pids+=($!)
@@ -69,9 +74,42 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 echo "$out"
-if [ "${CHASSIS_CLUSTER_DEMO_CHECK:-}" = 1 ]; then
-  [ "$(grep -c ' alive ' <<<"$out")" = 3 ] || { echo "not all three members are alive" >&2; exit 1; }
-  exit 0
-fi
+[ "$(grep -c ' alive ' <<<"$out")" = 3 ] || { echo "not all three members are alive" >&2; exit 1; }
+
+# One install on a runs on every member; the pools are spread over the three.
+cli_on() { # member, command...
+  local n=$(( $(printf '%d' "'$1") - 96 ))
+  node "$cli" "${@:2}" --url "http://127.0.0.1:808$n" --token "$(head -1 "$root/members/$1/admin-token")"
+}
+echo; echo "chassis drivers install com.example.solidfire-1.0.0.car (on a):"
+cli_on a drivers install "$car"
+for p in pool-1 pool-2 pool-3; do
+  cli_on a resources create "$p" --driver com.example.solidfire --kind primary-storage-pool \
+    mVip=10.20.0.10 sVip=10.20.1.10 clusterAdminUsername=cloudstack clusterAdminPassword=demo-secret
+done
+owner=''
+for _ in $(seq 1 100); do
+  owner=$(cli_on a cluster members --json | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const v = JSON.parse(s); const ms = v.members ?? v;
+      const o = ms.find((m) => (m.resources ?? []).includes("pool-1"));
+      console.log(o ? o.memberId : "");
+    });')
+  [ -n "$owner" ] && break
+  sleep 0.2
+done
+[ -n "$owner" ] || { echo "pool-1 has no owner" >&2; exit 1; }
+echo; echo "pool-1 is owned by member $owner; chassis resources test pool-1 on every member:"
+for m in a b c; do
+  [ "$m" = "$owner" ] && how='its owner' || how="forwarded to $owner"
+  echo "-- on $m ($how)"
+  for _ in $(seq 1 50); do
+    # Right after a pool is created its owner opens it within a heartbeat: retry briefly.
+    res=$(cli_on "$m" resources test pool-1 2>&1) && break
+    sleep 0.2
+  done
+  echo "$res"
+done
+if [ "${CHASSIS_CLUSTER_DEMO_CHECK:-}" = 1 ]; then exit 0; fi
 echo "Logs in $root/members/*.log; admin tokens in $root/members/<m>/admin-token. Ctrl-C stops."
 wait

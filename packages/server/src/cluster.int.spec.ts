@@ -36,7 +36,7 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('two servers configured as members share drivers; each says it is a cluster member', async () => {
+  it('two servers configured as members share drivers and forward calls to the owner by default', async () => {
     const url = await pg.createDatabase();
     const start = async (name: string) => {
       const file = join(dir, `${name}.yaml`);
@@ -46,7 +46,7 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
           `dataDir: ${name}`,
           `trust: { allowUnsigned: [${ID}] }`,
           `state: { kind: postgres, url: "${url}" }`,
-          `cluster: { memberId: ${name}, secretFile: secret, leaseTtlMs: 1500, forward: refuse }`,
+          `cluster: { memberId: ${name}, secretFile: secret, leaseTtlMs: 1500 }`,
           `kernel: { isolation: { default: in-process }, confinement: { trusted: [${ID}] } }`,
         ].join('\n'),
       );
@@ -60,6 +60,9 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
     const a = await start('a');
     const b = await start('b');
     expect(a.lines.join('\n')).toMatch(/== Cluster\n {2}cluster member a \(/);
+    expect(a.lines.join('\n')).toMatch(
+      /inter-server channel http:\/\/127\.0\.0\.1:\d+; calls on resources other members own are forwarded to the owner/,
+    );
     const car = await buildFixtureCar(join(dir, 'cars'), { id: ID, version: '1.0.0' });
     await a.s.runtime.install({ kind: 'file', path: car }, admin);
     await waitFor('1.0.0 Running on b', () =>
@@ -71,5 +74,18 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
       ['b', true, true],
     ]);
     expect(members.filter((m) => m.leader)).toHaveLength(1);
+    const ids = ['s1', 's2', 's3', 's4'];
+    for (const id of ids)
+      await a.s.runtime.createResource(
+        { id, kind: 'pool', driverId: ID, properties: { mVip: '10.0.0.1', password: 'hunter2' } },
+        admin,
+      );
+    // Each resource gets exactly one local compartment, on its owner (bounded poll).
+    const hosts = (id: string) => [a, b].filter((m) => m.s.runtime.resources.find(id)).length;
+    await waitFor('every resource hosted once', () => ids.every((id) => hosts(id) === 1));
+    // Both servers answer for every resource: the non-owner forwards over the channel.
+    for (const id of ids)
+      for (const m of [a, b])
+        expect(await m.s.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
   });
 });

@@ -18,9 +18,10 @@ export interface ComposedServer {
 /**
  * The management server the settings ask for: with `state.kind: postgres` a cluster member on
  * the shared PostgreSQL (it joins, converges and starts its runtime at once: the admin port is
- * bound after that), else a standalone server on the data directory, not started yet. Until the
- * inter-server channel is wired here, calls on resources another member owns are refused
- * with `CHASSIS_E_CLUSTER_NOT_OWNER` naming the owner.
+ * bound after that), else a standalone server on the data directory, not started yet. The
+ * member's inter-server channel listens on `cluster.channel`; a call on a resource another
+ * member owns is forwarded to it (`cluster.forward: forward`, the default) or refused with
+ * `CHASSIS_E_CLUSTER_NOT_OWNER` naming the owner (`refuse`).
  */
 export async function composeServer(
   settings: ServerSettings,
@@ -41,7 +42,7 @@ export async function composeServer(
       ...(cluster.memberId ? { memberId: cluster.memberId } : {}),
       ...(cluster.leaseTtlMs ? { leaseTtlMs: cluster.leaseTtlMs } : {}),
       ...(cluster.ownerWaitMs !== undefined ? { ownerWaitMs: cluster.ownerWaitMs } : {}),
-      forward: 'refuse',
+      ...(cluster.forward ? { forward: cluster.forward } : {}),
       ...(cluster.channel ? { channel: cluster.channel } : {}),
     },
   });
@@ -51,11 +52,7 @@ export async function composeServer(
     member,
     lines: [
       `  cluster member ${member.id} (${members.filter((m) => m.alive).length} alive, leader ${members.find((m) => m.leader)?.memberId ?? 'being elected'})`,
-      ...(cluster.forward === 'refuse'
-        ? []
-        : [
-            '  calls on resources other members own are refused naming the owner (forwarding is not wired into chassis-server yet)',
-          ]),
+      `  inter-server channel ${members.find((m) => m.memberId === member.id)?.url ?? '(none)'}; calls on resources other members own are ${cluster.forward === 'refuse' ? 'refused naming the owner (cluster.forward: refuse)' : 'forwarded to the owner'}`,
     ],
   };
 }

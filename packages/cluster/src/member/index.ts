@@ -1,4 +1,6 @@
 /** The cluster member composition: a management server on the shared PostgreSQL state. */
+export * from './channel.js';
+export * from './cluster-upgrade.js';
 export * from './fenced-store.js';
 export * from './member.js';
 export * from './member-views.js';

@@ -1,12 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  type ConfigurationLookup,
-  type DriverHandle,
-  type ResourceRegistry,
-  serializeError,
-  silentLogger,
-} from '@chassis/kernel';
+import { serializeError, silentLogger } from '@chassis/kernel';
 import {
   createManagementServer,
   type ManagementRuntime,
@@ -22,38 +16,41 @@ import {
   PostgresDatabase,
   PostgresStateStore,
 } from '@chassis/state-postgres';
+import { ChangeHub } from '../rollout/change-hub.js';
+import {
+  createRolloutMember,
+  type RolloutMember,
+  type RolloutMemberOptions,
+} from '../rollout/rollout-member.js';
 import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from '../types.js';
+import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
+import { clusterLifecycle } from './cluster-upgrade.js';
 import { fencedStateStore } from './fenced-store.js';
 import { currentLeader, memberViews } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
 
-/** What a member's inter-server channel gets to run forwarded calls (see `forward/`). */
-export interface MemberChannelContext {
-  readonly memberId: string;
-  /** The member's local compartments: forwarded calls run through them. */
-  readonly resources: ResourceRegistry<DriverHandle>;
-  readonly configurations: ConfigurationLookup;
-  /** Whether this member holds the resource's lease now. */
-  readonly owns: (resourceId: string) => boolean;
-}
-
-/** A started inter-server channel: its URL goes into the member's heartbeat record. */
-export interface MemberChannel {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 /** Options of {@link startClusterMember}. */
 export type ClusterMemberOptions = MemberServerOptions & {
   readonly cluster: ClusterOptions;
-  /** Forwards calls on resources owned elsewhere; absent: refuse mode (`CLUSTER_NOT_OWNER`). */
+  /**
+   * Forwards calls on resources owned elsewhere. Default: in `forward` mode (the default) the
+   * signed forwarder of `forward/`; in `refuse` mode none (`CHASSIS_E_CLUSTER_NOT_OWNER`).
+   */
   readonly forwarder?: Forwarder;
-  /** Starts the member's inter-server channel once its runtime exists. */
-  readonly channel?: (context: MemberChannelContext) => Promise<MemberChannel>;
+  /**
+   * Starts the member's inter-server channel once its runtime exists. Default: the channel
+   * server of `forward/` on `cluster.channel`; `false`: no channel (others cannot forward here).
+   */
+  readonly channel?: MemberChannelStarter | false;
   /** Full reconciliation period, the fallback for a missed notification (default lease TTL). */
   readonly reconcileMs?: number;
+  /** Periods and timeouts of the cluster-wide rollout (see `createRolloutMember`). */
+  readonly rollout?: Pick<
+    RolloutMemberOptions,
+    'stepTimeoutMs' | 'workerPollMs' | 'moverPollMs' | 'resumeEveryMs'
+  >;
 };
 
 /** A running cluster member. */
@@ -69,6 +66,8 @@ export interface ClusterMember {
     readonly ownership: OwnershipAgent;
     readonly leader: LeaderElector;
   };
+  /** The rollout worker of this member and its coordinator (active while it leads). */
+  readonly rollout: RolloutMember;
   /** Every registered member with health, last heartbeat, resources owned and the leader flag. */
   members(): Promise<MemberView[]>;
   /** True while this member holds the leader lock. */
@@ -111,8 +110,10 @@ function secretBoxKey(secret: string): string {
  * is left to the leader (the rollout coordinator): a member never undoes another's action.
  */
 export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
-  const { cluster, forwarder, channel, reconcileMs, ...serverOptions } = options;
+  const { cluster, reconcileMs, rollout: rolloutOptions, ...serverOptions } = options;
   const logger = options.logger ?? silentLogger;
+  const channel =
+    options.channel === false ? undefined : (options.channel ?? defaultChannel(cluster, logger));
   const ttl = cluster.leaseTtlMs ?? DEFAULT_TTL_MS;
   const tickMs = Math.max(50, Math.floor(ttl / 3));
   const db = await PostgresDatabase.open(cluster.database);
@@ -121,6 +122,11 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     const leases = new LeaseManager(db);
     let channelUrl = '';
     const id = cluster.memberId ?? `${hostname()}-${process.pid}`;
+    const forwarder =
+      cluster.forward === 'refuse'
+        ? undefined
+        : (options.forwarder ?? defaultForwarder(cluster, id));
+    if (forwarder) cleanup.unshift(() => forwarder.close());
     // Late-bound: the membership and the agent need the runtime's resource list.
     let server: ManagementServer | undefined;
     const membershipMeta: Record<string, unknown> = {};
@@ -133,11 +139,12 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       onChange: () => reconciler.schedule(),
     });
     const owners = new OwnerDirectory(leases, membership, tickMs);
+    const store = fencedStateStore(new PostgresStateStore(db), db, leases, (r) =>
+      ownership.owned().get(r),
+    );
     server = await createManagementServer({
       ...serverOptions,
-      store: fencedStateStore(new PostgresStateStore(db), db, leases, (r) =>
-        ownership.owned().get(r),
-      ),
+      store,
       carStore: new PostgresCarStore(db),
       secretKey: secretBoxKey(cluster.secret),
       recoverAtStart: false,
@@ -148,7 +155,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
             {
               memberId: id,
               owners,
-              ...(cluster.forward !== 'refuse' && forwarder ? { forwarder } : {}),
+              ...(forwarder ? { forwarder } : {}),
               ownerWaitMs: cluster.ownerWaitMs ?? DEFAULT_OWNER_WAIT_MS,
               pollMs: Math.min(100, tickMs),
             },
@@ -159,6 +166,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     });
     const runtime = server.runtime;
     cleanup.unshift(() => server?.stop());
+    let closeChannel = async () => {};
     if (channel) {
       const ch = await channel({
         memberId: id,
@@ -167,6 +175,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         owns: (r) => ownership.owned().has(r),
       });
       channelUrl = ch.url;
+      closeChannel = () => ch.close();
       cleanup.unshift(() => ch.close());
     }
     membershipMeta.url = channelUrl;
@@ -181,8 +190,11 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     });
     await ownership.start();
     cleanup.unshift(() => ownership.stop());
+    // One feed per member; the rollout worker and mover listen through the hub.
+    const hub = new ChangeHub();
     const feed = new ChangeFeed(db, {
       onChange: (e) => {
+        hub.emit(e);
         if (
           e.kind === 'reconcile' ||
           e.key.startsWith('drivers/') ||
@@ -192,15 +204,41 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       },
       reconcileMs: reconcileMs ?? ttl,
     });
+    const rollout = createRolloutMember({
+      store,
+      memberId: id,
+      runtime,
+      // Read only once started, after the elector below exists.
+      isLeader: () => elector.isLeader,
+      hub,
+      logger,
+      ...rolloutOptions,
+    });
     await feed.start();
     cleanup.unshift(() => feed.stop());
-    const leader = new LeaderElector(db, {
+    await rollout.start();
+    cleanup.unshift(() => rollout.stop());
+    const elector = new LeaderElector(db, {
       id,
       retryMs: tickMs,
-      onChange: (l) => logger.info({ member: id, leader: l }, 'cluster leadership changed'),
+      onChange: (l) => {
+        logger.info({ member: id, leader: l }, 'cluster leadership changed');
+        rollout.onLeaderChange(l);
+      },
     });
-    await leader.start();
-    cleanup.unshift(() => leader.stop());
+    await elector.start();
+    cleanup.unshift(() => elector.stop());
+    // Whole-driver upgrades and rollbacks go through the leader's coordinator (cluster-wide).
+    const lifecycle = clusterLifecycle({
+      memberId: id,
+      runtime,
+      coordinator: rollout.coordinator,
+      isLeader: () => elector.isLeader,
+      leader: () => currentLeader(db),
+      owners: () => owners.snapshot(0),
+    });
+    runtime.upgrade = lifecycle.upgrade;
+    runtime.rollback = lifecycle.rollback;
     await reconciler.run();
     runtime.cluster = {
       memberId: id,
@@ -218,11 +256,12 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       id,
       server,
       runtime,
-      primitives: { db, membership, leases, ownership, leader },
+      primitives: { db, membership, leases, ownership, leader: elector },
+      rollout,
       async members() {
         return memberViews(membership, leases, await currentLeader(db));
       },
-      isLeader: () => leader.isLeader,
+      isLeader: () => elector.isLeader,
       reconcile: () => reconciler.run(),
       async halt() {
         halted = true;
@@ -230,13 +269,17 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         ownership.stop();
         reconciler.stop();
         await feed.stop();
-        await leader.stop();
+        await elector.stop();
+        await rollout.stop();
+        // A crashed member's channel refuses connections: callers re-read the owner and retry.
+        await closeChannel();
       },
       async stop() {
         reconciler.stop();
         ownership.stop();
+        await elector.stop();
+        await rollout.stop();
         await feed.stop();
-        await leader.stop();
         await server?.stop();
         server = undefined;
         // Released after the compartments closed: the next owner never overlaps our work.
@@ -254,7 +297,6 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
             );
         }
         membership.stop();
-        await forwarder?.close();
         // Best effort: each step already closed what it could; the next ones must still run.
         for (const f of cleanup.splice(0)) await Promise.resolve(f()).catch(() => undefined);
       },

@@ -38,6 +38,16 @@ function ownerUnavailable(resource: Resource, waitedMs: number, detail: string):
   );
 }
 
+/** A forwarding failure that proves the call did not run anywhere (safe to send again). */
+function retryable(err: unknown): boolean {
+  if (!ChassisError.is(err)) return false;
+  const d = err.details as { retryable?: unknown; ambiguous?: unknown };
+  if (err.code === 'CHASSIS_E_CLUSTER_NOT_OWNER') return d.retryable === true;
+  return (
+    err.code === 'CHASSIS_E_CLUSTER_FORWARD_FAILED' && d.retryable === true && d.ambiguous !== true
+  );
+}
+
 /**
  * The handle a member binds a resource another member owns to. Each `invoke` looks the owner
  * up (cached, see {@link OwnerDirectory}); with no live owner it waits, bounded by
@@ -64,9 +74,12 @@ export function remoteHandle(
     }
     return h;
   };
+  // Set after a refused forward: the next owner look-up reads the database, not the cache.
+  let fresh = false;
   const owner = async (signal: AbortSignal | undefined): Promise<MemberAddress> => {
     const started = Date.now();
-    let maxAge: number | undefined;
+    let maxAge: number | undefined = fresh ? 0 : undefined;
+    fresh = false;
     for (;;) {
       const o = await ctx.owners.ownerOf(resource.id, maxAge);
       const waited = Date.now() - started;
@@ -80,6 +93,30 @@ export function remoteHandle(
       maxAge = 0;
     }
   };
+  /**
+   * One call through the owner's channel. A refusal that says nothing ran (the owner no longer
+   * owns it, or the call was not delivered: the owner died) is retried on the owner read anew,
+   * within `ownerWaitMs`; an ambiguous failure is never retried, so a call runs at most once.
+   */
+  const forward = async <T>(
+    options: InvokeOptions | undefined,
+    call: (h: DriverHandle) => Promise<T>,
+  ): Promise<T> => {
+    const started = Date.now();
+    for (;;) {
+      const o = await owner(options?.signal);
+      const h = handleOf(o);
+      if (!h) throw notOwner(resource, o, 'forward calls (cluster.forward is "refuse")');
+      try {
+        return await call(h);
+      } catch (err) {
+        if (!retryable(err) || Date.now() - started >= ctx.ownerWaitMs) throw err;
+        options?.signal?.throwIfAborted();
+        await sleep(ctx.pollMs, undefined, options?.signal ? { signal: options.signal } : {});
+        fresh = true;
+      }
+    }
+  };
   const refuse = async (what: string): Promise<never> => {
     const o = await ctx.owners.ownerOf(resource.id);
     throw o ? notOwner(resource, o, what) : ownerUnavailable(resource, 0, 'yet');
@@ -91,18 +128,9 @@ export function remoteHandle(
     start: () => refuse('run its driver lifecycle'),
     stop: () => refuse('run its driver lifecycle'),
     migrate: () => refuse('run its driver lifecycle'),
-    async health(options?: InvokeOptions) {
-      const o = await owner(options?.signal);
-      const h = handleOf(o);
-      if (!h) throw notOwner(resource, o, 'forward calls (cluster.forward is "refuse")');
-      return h.health(options);
-    },
-    async invoke(point, method, invocation, args, options?: InvokeOptions) {
-      const o = await owner(options?.signal);
-      const h = handleOf(o);
-      if (!h) throw notOwner(resource, o, 'forward calls (cluster.forward is "refuse")');
-      return h.invoke(point, method, invocation, args, options);
-    },
+    health: (options?: InvokeOptions) => forward(options, (h) => h.health(options)),
+    invoke: (point, method, invocation, args, options?: InvokeOptions) =>
+      forward(options, (h) => h.invoke(point, method, invocation, args, options)),
     dispose: async () => {},
   };
 }

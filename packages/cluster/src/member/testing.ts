@@ -60,3 +60,35 @@ export function memberFactory(root: string, trusted: readonly string[]) {
       },
     });
 }
+
+/** Who holds each resource's live lease, by the member's own view (throws if one is owned twice). */
+export async function ownersOf(m: ClusterMember): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const v of await m.members())
+    for (const r of v.resources) {
+      if (out.has(r)) throw new Error(`${r} owned twice`);
+      out.set(r, v.memberId);
+    }
+  return out;
+}
+
+/** Every resource owned once, and each member's local compartments are exactly what it owns. */
+export async function settled(
+  members: readonly ClusterMember[],
+  resources: readonly string[],
+): Promise<boolean> {
+  const first = members[0];
+  if (!first) return true;
+  const owners = await ownersOf(first);
+  if (owners.size !== resources.length) return false;
+  for (const m of members) {
+    const local = m.runtime.resources
+      .list()
+      .map((e) => e.resource.id)
+      .sort();
+    const mine = [...owners].filter(([, o]) => o === m.id).map(([r]) => r);
+    if (JSON.stringify(local) !== JSON.stringify(mine.sort())) return false;
+    if (m.runtime.listResources().length !== resources.length) return false;
+  }
+  return true;
+}

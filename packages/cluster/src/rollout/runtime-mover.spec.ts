@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { type MoverRuntime, runtimeMover } from './runtime-mover.js';
 
 /** A runtime whose resources r1 (on 1), r2 (on 2), x (another driver) and an upgrade log. */
-function fake(active = '1', fail?: string) {
+function fake(active = '1', fail?: string, busy = 0) {
   const calls: unknown[] = [];
+  let refusals = busy;
   const bindings: Record<string, { driverId: string; version: string }> = {
     r1: { driverId: 'd', version: '1' },
     r2: { driverId: 'd', version: '2' },
@@ -16,6 +17,9 @@ function fake(active = '1', fail?: string) {
       drivers: new Map([['d', { record: { active } }]]),
       async upgrade(id: string, o: { version?: string; resources?: readonly string[] }) {
         calls.push({ id, ...o });
+        // The driver's lock held here (this member's reconciliation): refused before any work.
+        if (refusals-- > 0)
+          throw new ChassisError('CHASSIS_E_UPGRADE_IN_PROGRESS', 'reconciliation holds the lock');
         if (fail) throw new ChassisError('CHASSIS_E_UPGRADE_HEALTH_FAILED', fail);
         return {
           resources: (o.resources ?? []).map((r) => ({
@@ -48,6 +52,43 @@ describe('runtimeMover: one local partial upgrade per request, idempotent', () =
     expect(calls).toEqual([
       { id: 'd', version: '2', resources: ['r1'], policy: { kind: 'all-at-once' } },
     ]);
+  });
+
+  it('waits while its own driver lock is held (nothing moved yet), then moves', async () => {
+    const { rt, calls } = fake('1', undefined, 2);
+    const res = await runtimeMover(rt).move('d', '2', ['r1']);
+    expect(res.ok).toBe(true);
+    expect(res.moved.map((m) => m.id)).toEqual(['r1']);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('a commit that finds `to` made active meanwhile (reconciliation followed another member) is done', async () => {
+    const record = { active: '1' };
+    const rt = {
+      manager: {
+        drivers: new Map([['d', { record }]]),
+        async upgrade() {
+          record.active = '2';
+          throw new ChassisError(
+            'CHASSIS_E_UPGRADE_SAME_VERSION',
+            'd@2 is already the active version',
+          );
+        },
+      },
+      resources: { find: () => undefined },
+    } as unknown as MoverRuntime;
+    expect(await runtimeMover(rt).commit('d', '2')).toEqual({ ok: true, moved: [] });
+    // Positive control: the same refusal with `to` not active is a failure.
+    const failing = {
+      resources: { find: () => undefined },
+      manager: {
+        drivers: new Map([['d', { record: { active: '1' } }]]),
+        async upgrade() {
+          throw new ChassisError('CHASSIS_E_UPGRADE_SAME_VERSION', 'stale');
+        },
+      },
+    } as unknown as MoverRuntime;
+    expect((await runtimeMover(failing).commit('d', '2')).ok).toBe(false);
   });
 
   it('a repeated request touches nothing', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChassisError,
   type DriverHandle,
@@ -11,6 +12,31 @@ import type { LocalMover, MovedResource, MoveResult } from './types.js';
 export interface MoverRuntime {
   readonly manager: Pick<DriverManager, 'upgrade' | 'drivers'>;
   readonly resources: Pick<ResourceRegistry<DriverHandle>, 'find'>;
+}
+
+/** How long a member's move waits for its own driver lock (its reconciliation loading a version). */
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * `manager.upgrade`, resent while the driver's lock is held here. The lock is taken before any
+ * work, so `CHASSIS_E_UPGRADE_IN_PROGRESS` means nothing moved; during a cluster rollout the
+ * holder is this member's own reconciliation (it loads a version the commit unloaded, say), which
+ * ends in moments: without waiting for it the whole rollout would roll back.
+ */
+async function upgradeWhenFree(
+  rt: MoverRuntime,
+  ...args: Parameters<MoverRuntime['manager']['upgrade']>
+): Promise<UpgradeRecord> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await rt.manager.upgrade(...args);
+    } catch (err) {
+      if (!ChassisError.is(err, 'CHASSIS_E_UPGRADE_IN_PROGRESS') || Date.now() > deadline)
+        throw err;
+      await sleep(50);
+    }
+  }
 }
 
 const moves = (r: UpgradeRecord): MovedResource[] =>
@@ -49,7 +75,8 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
       }
       try {
         for (const group of bySource.values()) {
-          const rec = await rt.manager.upgrade(
+          const rec = await upgradeWhenFree(
+            rt,
             driverId,
             { version: to, resources: group, policy: { kind: 'all-at-once' } },
             principal,
@@ -65,13 +92,21 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
       const inst = rt.manager.drivers.get(driverId);
       if (inst?.record.active === to) return { ok: true, moved: [] };
       try {
-        const rec = await rt.manager.upgrade(
+        const rec = await upgradeWhenFree(
+          rt,
           driverId,
           { version: to, policy: { kind: 'all-at-once' } },
           principal,
         );
         return { ok: true, moved: moves(rec) };
       } catch (err) {
+        // While this commit waited for the lock, this member's reconciliation followed another
+        // member's commit of the shared record: `to` is active here already, which is the goal.
+        if (
+          ChassisError.is(err, 'CHASSIS_E_UPGRADE_SAME_VERSION') &&
+          rt.manager.drivers.get(driverId)?.record.active === to
+        )
+          return { ok: true, moved: [] };
         return { ok: false, moved: [], error: serializeError(err) };
       }
     },

@@ -32,7 +32,10 @@ export async function loadDriverRecords(store: StateStore): Promise<DriverRecord
   return (await store.list<DriverRecord>('drivers/')).map((r) => r.value);
 }
 
-/** Applies `fn` to the driver's record with compare-and-set; `null` deletes it. */
+/**
+ * Applies `fn` to the driver's record with compare-and-set; `null` deletes it, the current
+ * record itself leaves it untouched.
+ */
 export async function saveDriverRecord(
   store: StateStore,
   id: string,
@@ -41,6 +44,8 @@ export async function saveDriverRecord(
   for (let attempt = 0; ; attempt++) {
     const current = await store.get<DriverRecord>(driverKey(id));
     const next = fn(current?.value);
+    // The stored record itself returned: nothing to write (no version bump, no notification).
+    if (current && next === current.value) return;
     try {
       if (next === null) {
         if (current) await store.delete(driverKey(id), current.version);

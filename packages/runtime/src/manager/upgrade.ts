@@ -14,7 +14,7 @@ import { DEFAULT_ROLLOUT, planRollout } from '../upgrade/rollout-plan.js';
 import { swapResources } from '../upgrade/swap.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
 import { loadVersion, startVersion, unloadVersion } from './environments.js';
-import { saveDriverRecord } from './records.js';
+import { type DriverRecord, saveDriverRecord } from './records.js';
 import type { LoadedVersion } from './types.js';
 
 /** Options of one upgrade or rollback. */
@@ -289,8 +289,16 @@ export async function runUpgrade(
     progress: { moved: moved.map((e) => e.resource.id), phase: 'committing' },
   });
   if (!subset) {
-    inst.record = { ...inst.record, active: req.to, previous: fromVersion };
-    await saveDriverRecord(ctx.store, id, () => inst.record);
+    // Merged into the stored record, not this server's copy: in a cluster every member commits
+    // the same rollout, and another may have committed first or installed a version meanwhile.
+    // The first commit writes active/previous; the later ones change nothing.
+    let saved: DriverRecord = { ...inst.record, active: req.to, previous: fromVersion };
+    await saveDriverRecord(ctx.store, id, (current) => {
+      if (current?.active === req.to) saved = current;
+      else if (current) saved = { ...current, active: req.to, previous: fromVersion };
+      return saved;
+    });
+    inst.record = saved;
   }
   await point('committed', []);
   if (fromVersion !== inst.record.active && ctx.resources.boundTo(id, fromVersion).length === 0) {

@@ -43,7 +43,7 @@ export const ClusterSchema = Type.Object(
     forward: Type.Optional(
       oneOf(
         ['forward', 'refuse'],
-        'A call on a resource another member owns: `forward` it to the owner (default, when the inter-server channel is available), or `refuse` it with `CHASSIS_E_CLUSTER_NOT_OWNER` naming the owner.',
+        'A call on a resource another member owns: `forward` it to the owner over the signed inter-server channel (default), or `refuse` it with `CHASSIS_E_CLUSTER_NOT_OWNER` naming the owner.',
       ),
     ),
     channel: Type.Optional(

@@ -1,0 +1,199 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChassisError } from '@chassis/kernel';
+import type { UpgradeRecord } from '@chassis/runtime';
+import { buildFixtureCar } from '@chassis/runtime/testing';
+import { PostgresStateStore } from '@chassis/state-postgres';
+import type { PgTestCluster } from '@chassis/state-postgres/testing';
+import { pgSuite } from '@chassis/state-postgres/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listRollouts } from '../rollout/keys.js';
+import type { ClusterRolloutRecord } from '../rollout/types.js';
+import type { ClusterMember } from './member.js';
+import { codeOf, memberFactory, settled, waitFor } from './testing.js';
+
+const suite = pgSuite();
+const ID = 'com.example.fixture';
+const admin = { id: 'alice', roles: ['admin'] };
+const props = { mVip: '10.0.0.1', password: 'hunter2' };
+const g = globalThis as { __c4health?: number };
+
+/** `healthyCalls`: health checks passed (over every member of this process) before it turns bad. */
+const source = (version: string, healthyCalls = Number.POSITIVE_INFINITY) => `
+export default {
+  provides: { 'storage.primary': { whoami: () => ${JSON.stringify(version)} } },
+  health: () => {
+    globalThis.__c4health = (globalThis.__c4health ?? 0) + 1;
+    return globalThis.__c4health <= ${healthyCalls === Number.POSITIVE_INFINITY ? 'Infinity' : healthyCalls}
+      ? { healthy: true }
+      : { healthy: false, detail: 'injected: array degraded' };
+  },
+};
+`;
+
+const has = (m: ClusterMember, version: string) =>
+  m.runtime
+    .listDrivers()
+    .some((d) => d.versions.some((v) => v.version === version && v.state === 'Running'));
+
+/**
+ * The cluster-wide upgrade through `startClusterMember`: the member's runtime `upgrade` (what the
+ * admin API and the CLI call) goes through the leader's rollout coordinator.
+ */
+describe.skipIf(!suite.available)('cluster-wide upgrade through the members', () => {
+  let pg: PgTestCluster;
+  let root: string;
+  const cars: Record<string, string> = {};
+  let member: ReturnType<typeof memberFactory>;
+  const started: ClusterMember[] = [];
+
+  /** Three forwarding members on a fresh database, `versions` installed, `ids` owned once. */
+  const cluster = async (prefix: string, versions: readonly string[], ids: readonly string[]) => {
+    const url = await pg.createDatabase();
+    const ms: ClusterMember[] = [];
+    for (const n of ['a', 'b', 'c']) {
+      const m = await member(
+        `${n}${prefix}`,
+        url,
+        { forward: 'forward' },
+        { rollout: { stepTimeoutMs: 15_000, workerPollMs: 200, moverPollMs: 100 } },
+      );
+      started.push(m);
+      ms.push(m);
+    }
+    const a = ms[0] as ClusterMember;
+    for (const v of versions) {
+      // A's own reconciliation may hold the driver's lock a moment: retry, bounded.
+      await waitFor(`install ${v}`, async () => {
+        await a.runtime.install({ kind: 'file', path: cars[v] as string }, admin);
+        return true;
+      });
+      await waitFor(`${v} on every member`, () => ms.every((m) => has(m, v)));
+    }
+    for (const id of ids)
+      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
+    await waitFor('settled', () => settled(ms, ids));
+    await waitFor('a leader', () => ms.some((m) => m.isLeader()));
+    const leader = ms.find((m) => m.isLeader()) as ClusterMember;
+    return {
+      ms,
+      leader,
+      others: ms.filter((m) => m !== leader),
+      store: new PostgresStateStore(leader.primitives.db),
+    };
+  };
+  /** Every member: `version` active and every resource (local or placed elsewhere) bound to it. */
+  const everywhere = (ms: readonly ClusterMember[], version: string) =>
+    ms.every(
+      (m) =>
+        m.runtime.getDriver(ID).activeVersion === version &&
+        m.runtime.listResources().every((r) => r.binding.version === version),
+    );
+
+  beforeAll(async () => {
+    pg = await suite.start();
+    root = await mkdtemp(join(tmpdir(), 'chassis-cluster-rollout-'));
+    for (const [v, healthy] of [
+      ['1.0.0', Number.POSITIVE_INFINITY],
+      ['1.1.0', Number.POSITIVE_INFINITY],
+      ['2.1.0', 1],
+    ] as const)
+      cars[v] = await buildFixtureCar(join(root, 'cars'), {
+        id: ID,
+        version: v,
+        source: source(v, healthy),
+      });
+    member = memberFactory(root, [ID]);
+  });
+  afterEach(async () => {
+    for (const m of started.splice(0)) await m.stop();
+  });
+  afterAll(async () => {
+    await suite.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('one at a time moves one resource cluster-wide per step; every member ends on the new version', async () => {
+    const ids = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+    const { ms, leader, others, store } = await cluster('1', ['1.0.0', '1.1.0'], ids);
+    // Sent to a member that does not lead: refused, naming the leader.
+    const other = others[0] as ClusterMember;
+    const refused = await other.runtime
+      .upgrade(ID, { version: '1.1.0' }, admin)
+      .catch((e: unknown) => e);
+    expect(ChassisError.is(refused) && refused.code).toBe('CHASSIS_E_CLUSTER_NOT_LEADER');
+    expect((refused as ChassisError).details.leader).toBe(leader.id);
+    const events: ClusterRolloutRecord[] = [];
+    const sub = leader.rollout.coordinator.events$.subscribe((r) => events.push(r));
+    const before = await store.get(`drivers/${ID}`);
+    // Load through a non-owner for some resources (forwarded): every call answers, on its
+    // resource's versions in order (1.0.0 then 1.1.0, never back).
+    let done = false;
+    const seen = new Map<string, string[]>();
+    const load = (async () => {
+      while (!done)
+        for (const id of ids) {
+          const v = (await other.runtime.router.call(
+            id,
+            'storage.primary',
+            'whoami',
+            [],
+          )) as string;
+          const s = seen.get(id) ?? [];
+          if (s.at(-1) !== v) seen.set(id, [...s, v]);
+        }
+    })();
+    let record: UpgradeRecord;
+    try {
+      record = await leader.runtime.upgrade(
+        ID,
+        { version: '1.1.0', policy: { kind: 'one-at-a-time' } },
+        admin,
+      );
+    } finally {
+      done = true;
+      await load;
+      sub.unsubscribe();
+    }
+    expect(record.result).toBe('succeeded');
+    expect(record.resources.map((r) => r.id).sort()).toEqual(ids);
+    for (const s of seen.values()) expect(['1.0.0,1.1.0', '1.1.0', '1.0.0']).toContain(s.join());
+    const [cr] = await listRollouts(store);
+    expect(cr?.value.plan.steps.map((s) => s.moves.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    // Never two resources in flight in the cluster, in any persisted state of the record.
+    const inFlight = events.map(
+      (e) => Object.values(e.resources).filter((o) => o.status === 'moving').length,
+    );
+    expect(Math.max(...inFlight)).toBe(1);
+    await waitFor('1.1.0 active and bound on every member', () => everywhere(ms, '1.1.0'));
+    for (const m of ms)
+      for (const id of ids)
+        expect(await m.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.1.0');
+    // The per-member moves never write drivers/<id>; of the three commits only the first does.
+    const after = await store.get<{ active: string; previous: string }>(`drivers/${ID}`);
+    expect(after?.value).toMatchObject({ active: '1.1.0', previous: '1.0.0' });
+    expect(after?.version).toBe((before?.version ?? 0) + 1);
+    // A rollback sent to the leader is cluster-wide too: every member back on 1.0.0.
+    const back = await leader.runtime.rollback(ID, admin);
+    expect([back.action, back.result, back.to]).toEqual(['rollback', 'succeeded', '1.0.0']);
+    await waitFor('1.0.0 active and bound on every member', () => everywhere(ms, '1.0.0'));
+    expect(await codeOf(other.runtime.rollback(ID, admin))).toBe('CHASSIS_E_CLUSTER_NOT_LEADER');
+  });
+
+  it('a failing canary rolls back on every member', async () => {
+    const ids = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
+    const { ms, leader } = await cluster('2', ['1.0.0', '2.1.0'], ids);
+    // The first canary's health check passes, the second's fails: the cluster undoes both.
+    g.__c4health = 0;
+    const err = await leader.runtime
+      .upgrade(ID, { version: '2.1.0', policy: { kind: 'canary', canaries: 2 } }, admin)
+      .catch((e: unknown) => e);
+    expect(ChassisError.is(err) && err.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
+    expect((err as { record?: UpgradeRecord }).record?.result).toBe('rolled-back');
+    await waitFor('1.0.0 active and bound on every member', () => everywhere(ms, '1.0.0'));
+    for (const m of ms)
+      for (const id of ids)
+        expect(await m.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
+  });
+});

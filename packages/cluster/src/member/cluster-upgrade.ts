@@ -1,0 +1,153 @@
+import { ChassisError } from '@chassis/kernel';
+import {
+  type ManagementRuntime,
+  newestInstalled,
+  type RollbackOptions,
+  type UpgradeOptions,
+  type UpgradeRecord,
+} from '@chassis/runtime';
+import type { RolloutCoordinator } from '../rollout/coordinator.js';
+import type { ClusterRolloutRecord } from '../rollout/types.js';
+import type { MemberAddress } from '../types.js';
+import type { OwnerSnapshot } from './owner-directory.js';
+
+type Principal = Parameters<ManagementRuntime['upgrade']>[2];
+
+/** What the cluster upgrade of a member needs. */
+export interface ClusterUpgradeContext {
+  readonly memberId: string;
+  readonly runtime: ManagementRuntime;
+  readonly coordinator: Pick<RolloutCoordinator, 'rollout'>;
+  readonly isLeader: () => boolean;
+  /** The leader's member id now (`undefined` while one is being elected). */
+  readonly leader: () => Promise<string | undefined>;
+  /** Owners and live members, read from the database now. */
+  readonly owners: () => Promise<OwnerSnapshot>;
+}
+
+/** `CHASSIS_E_CLUSTER_NOT_LEADER` naming the leader, for an upgrade sent to another member. */
+export function sendToLeader(memberId: string, leader: MemberAddress | undefined): ChassisError {
+  return new ChassisError(
+    'CHASSIS_E_CLUSTER_NOT_LEADER',
+    leader
+      ? `Member ${memberId} is not the cluster leader: send the upgrade or rollback to the leader, member "${leader.memberId}"${leader.url ? ` (${leader.url})` : ''}`
+      : `Member ${memberId} is not the cluster leader and none is elected yet: retry after the lease TTL`,
+    {
+      details: {
+        member: memberId,
+        ...(leader ? { leader: leader.memberId, url: leader.url } : { retryable: true }),
+      },
+    },
+  );
+}
+
+/** The cluster record as the runtime's upgrade record (what the admin API and CLI show). */
+export function asUpgradeRecord(
+  r: ClusterRolloutRecord,
+  action: UpgradeRecord['action'],
+): UpgradeRecord {
+  return {
+    id: r.id,
+    action,
+    driverId: r.driverId,
+    from: r.from,
+    to: r.to,
+    policy: r.plan.policy,
+    principal: r.principal,
+    startedAt: r.startedAt,
+    ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
+    result: r.state,
+    ...(r.error ? { error: r.error } : {}),
+    resources: Object.entries(r.resources).map(([id, o]) => ({
+      id,
+      from: r.from,
+      to: o.version,
+      ...(o.pausedMs !== undefined ? { pausedMs: o.pausedMs } : {}),
+    })),
+  };
+}
+
+/**
+ * A member's whole-driver upgrade and rollback go through the leader's rollout coordinator, so
+ * rollout policies count across the cluster. On a non-leader they are refused
+ * `CHASSIS_E_CLUSTER_NOT_LEADER` naming the leader. The resources are every resource of the
+ * driver on the active version in the cluster (pinned ones stay), each with its owner now;
+ * every live member commits the target. A partial move (`resources`) stays a local action of
+ * the owner (its writes are fenced by the lease), as on a single server.
+ */
+export function clusterLifecycle(ctx: ClusterUpgradeContext) {
+  const local = {
+    upgrade: ctx.runtime.upgrade.bind(ctx.runtime),
+    rollback: ctx.runtime.rollback.bind(ctx.runtime),
+  };
+  const run = async (
+    driverId: string,
+    to: string,
+    policy: UpgradeOptions['policy'],
+    principal: Principal,
+    action: UpgradeRecord['action'],
+  ): Promise<UpgradeRecord> => {
+    const from = ctx.runtime.manager.drivers.get(driverId)?.record.active as string;
+    const snapshot = await ctx.owners();
+    const resources = ctx.runtime
+      .listResources()
+      .filter((r) => r.binding.driverId === driverId && r.binding.version === from && !r.pinned)
+      .map((r) => {
+        const owner = snapshot.owners.get(r.resource.id);
+        if (!owner)
+          throw new ChassisError(
+            'CHASSIS_E_CLUSTER_OWNER_UNAVAILABLE',
+            `Resource "${r.resource.id}" has no live owner yet (its lease is being taken over): retry the ${action} after the lease TTL`,
+            { details: { resource: r.resource.id, retryable: true } },
+          );
+        return { id: r.resource.id, owner };
+      });
+    try {
+      const record = await ctx.coordinator.rollout({
+        driverId,
+        from,
+        to,
+        ...(policy ? { policy } : {}),
+        resources,
+        members: [...snapshot.members.keys()],
+        principal: principal.id,
+      });
+      return asUpgradeRecord(record, action);
+    } catch (err) {
+      const record = (err as { record?: ClusterRolloutRecord }).record;
+      if (record) Object.assign(err as object, { record: asUpgradeRecord(record, action) });
+      throw err;
+    }
+  };
+  /** Checks that need no leader (not installed, same version) stay the runtime's own. */
+  const target = async (driverId: string, to: string | undefined): Promise<string | undefined> => {
+    const active = ctx.runtime.manager.drivers.get(driverId)?.record.active;
+    const kept = ctx.runtime.manager.drivers.get(driverId)?.record.versions ?? [];
+    if (!active || !to || to === active || !kept.some((v) => v.version === to)) return undefined;
+    if (!ctx.isLeader()) {
+      const id = await ctx.leader();
+      const address = id === undefined ? undefined : (await ctx.owners()).members.get(id);
+      throw sendToLeader(
+        ctx.memberId,
+        id === undefined ? undefined : (address ?? { memberId: id, url: '' }),
+      );
+    }
+    return to;
+  };
+  return {
+    async upgrade(driverId: string, options: UpgradeOptions, principal: Principal) {
+      if (options.resources) return local.upgrade(driverId, options, principal);
+      const inst = ctx.runtime.manager.drivers.get(driverId);
+      const to = await target(driverId, options.version ?? (inst && newestInstalled(inst)));
+      if (!to) return local.upgrade(driverId, options, principal);
+      return run(driverId, to, options.policy, principal, 'upgrade');
+    },
+    async rollback(driverId: string, principal: Principal, options: RollbackOptions = {}) {
+      const inst = ctx.runtime.manager.drivers.get(driverId);
+      const to = await target(driverId, options.to ?? inst?.record.previous);
+      if (!to) return local.rollback(driverId, principal, options);
+      // A cluster rollback moves everything back at once, as a single server's does.
+      return run(driverId, to, { kind: 'all-at-once' }, principal, 'rollback');
+    },
+  };
+}
