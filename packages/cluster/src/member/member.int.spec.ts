@@ -8,40 +8,13 @@ import type { PgTestCluster } from '@chassis/state-postgres/testing';
 import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterMember } from './member.js';
-import { codeOf, memberFactory, waitFor } from './testing.js';
+import { codeOf, memberFactory, ownersOf, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.fixture';
 const admin = { id: 'alice', roles: ['admin'] };
 const props = { mVip: '10.0.0.1', password: 'hunter2' };
 const TTL = 1200;
-
-/** Who holds each resource's live lease, by the members' own view. */
-async function ownersOf(m: ClusterMember): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const v of await m.members())
-    for (const r of v.resources) {
-      if (out.has(r)) throw new Error(`${r} owned twice`);
-      out.set(r, v.memberId);
-    }
-  return out;
-}
-
-/** Every resource owned once, and each member's local compartments are exactly what it owns. */
-async function settled(members: ClusterMember[], resources: readonly string[]): Promise<boolean> {
-  const owners = await ownersOf(members[0] as ClusterMember);
-  if (owners.size !== resources.length) return false;
-  for (const m of members) {
-    const local = m.runtime.resources
-      .list()
-      .map((e) => e.resource.id)
-      .sort();
-    const mine = [...owners].filter(([, o]) => o === m.id).map(([r]) => r);
-    if (JSON.stringify(local) !== JSON.stringify(mine.sort())) return false;
-    if (m.runtime.listResources().length !== resources.length) return false;
-  }
-  return true;
-}
 
 const running =
   (m: ClusterMember, version = '1.0.0') =>
