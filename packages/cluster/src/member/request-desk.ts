@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChassisError,
   type Logger,
@@ -134,7 +135,18 @@ export class RolloutRequestDesk {
         if ((await store.get(rolloutKey(req.id))) === undefined) {
           // Lost the lead meanwhile: leave it claimed, the next leader begins it.
           if (!this.#o.isLeader()) return;
-          await this.#mark(key, ['claimed'], { status: 'refused', error: serializeError(err) });
+          const error = serializeError(err);
+          // Retryable (an owner being taken over, no leader yet): back to pending, so the
+          // next scan tries again and the sender can still cancel it at its bound.
+          const retry = error.details?.retryable === true && !expired(req, this.#o.now);
+          await this.#mark(
+            key,
+            ['claimed'],
+            retry ? { status: 'pending' } : { status: 'refused', error },
+          );
+          // Still queued meanwhile, so the notification of that write does not spin: the
+          // next scan retries.
+          if (retry) await sleep(this.#o.pollMs ?? 2000);
           return;
         }
       }
@@ -147,6 +159,10 @@ export class RolloutRequestDesk {
         this.#log.warn({ rollout: req.id, err: serializeError(err) }, 'requested rollout stopped'),
       );
   }
+}
+
+function expired(r: RolloutRequestRecord, now?: () => Date): boolean {
+  return (now?.() ?? new Date()).toISOString() > r.expiresAt;
 }
 
 /** Options of {@link requestRollout}. */
