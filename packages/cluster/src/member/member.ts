@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import { hostname } from 'node:os';
 import { serializeError, silentLogger } from '@chassis/kernel';
 import {
@@ -26,11 +25,12 @@ import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from 
 import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
 import { clusterLifecycle, clusterRolloutRequest } from './cluster-upgrade.js';
 import { fencedStateStore } from './fenced-store.js';
-import { currentLeader, memberViews } from './member-views.js';
+import { currentLeader, driverStates, memberViews } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
 import { RolloutRequestDesk, requestRollout } from './request-desk.js';
+import { secretBoxKey } from './secret-key.js';
 
 /** Options of {@link startClusterMember}. */
 export type ClusterMemberOptions = MemberServerOptions & {
@@ -93,20 +93,6 @@ export interface ClusterMember {
 const DEFAULT_TTL_MS = 10_000;
 const DEFAULT_OWNER_WAIT_MS = 5_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 60_000;
-
-/** This member's driver versions and their lifecycle states, for the members view. */
-function driverStates(runtime: ManagementRuntime) {
-  return runtime
-    .listDrivers()
-    .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, state: v.state })));
-}
-
-/** The secret-box key every member derives from the cluster secret (sealed secrets are shared). */
-function secretBoxKey(secret: string): string {
-  return Buffer.from(
-    hkdfSync('sha256', secret, 'chassis-cluster', 'secret properties at rest v1', 32),
-  ).toString('base64');
-}
 
 /**
  * Starts one member of a cluster: a management server on the shared PostgreSQL state (resource
