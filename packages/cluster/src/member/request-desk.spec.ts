@@ -120,6 +120,22 @@ describe('rollout requests sent to a non-leader', () => {
     expect([coordinator.begun, other.begun]).toEqual([[record.id], []]);
   });
 
+  it('the leader changes while the sender waits: the next leader closes the rollout, the sender gets it', async () => {
+    const store = new MemoryStateStore();
+    const first = fakeCoordinator(store, 'succeeded');
+    // The first leader begins the rollout, then dies: its run never closes the record.
+    const d = desk({ store, coordinator: { ...first, run: () => new Promise(() => {}) } });
+    const pending = requestRollout({ store, memberId: 'b', timeoutMs: 5000, pollMs: 10 }, INPUT);
+    await waitFor('begun by the first leader', () => first.begun.length === 1);
+    await d.stop();
+    // The next leader adopts it (the coordinator's resume) and closes it.
+    const second = fakeCoordinator(store, 'rolled-back');
+    await second.run(first.begun[0] as string);
+    const err = await pending.catch((e: unknown) => e);
+    expect(ChassisError.is(err) && err.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
+    expect((err as { record?: ClusterRolloutRecord }).record?.id).toBe(first.begun[0]);
+  });
+
   it('a retryable refusal goes back to pending; a lasting one is the sender error', async () => {
     const store = new MemoryStateStore();
     let owners = false;
