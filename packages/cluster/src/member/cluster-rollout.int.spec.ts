@@ -50,7 +50,12 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
   const started: ClusterMember[] = [];
 
   /** Three forwarding members on a fresh database, `versions` installed, `ids` owned once. */
-  const cluster = async (prefix: string, versions: readonly string[], ids: readonly string[]) => {
+  const cluster = async (
+    prefix: string,
+    versions: readonly string[],
+    ids: readonly string[],
+    stepTimeoutMs = 15_000,
+  ) => {
     const url = await pg.createDatabase();
     const ms: ClusterMember[] = [];
     for (const n of ['a', 'b', 'c']) {
@@ -58,7 +63,7 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
         `${n}${prefix}`,
         url,
         { forward: 'forward' },
-        { rollout: { stepTimeoutMs: 15_000, workerPollMs: 200, moverPollMs: 100 } },
+        { rollout: { stepTimeoutMs, workerPollMs: 200, moverPollMs: 100 } },
       );
       started.push(m);
       ms.push(m);
@@ -210,6 +215,29 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
     expect(rollout?.value.plan.members).not.toContain(leader.id);
     const live = ms.filter((m) => m !== leader);
     await waitFor('1.1.0 active and bound on the live members', () => everywhere(live, '1.1.0'));
+  });
+
+  it('the leader dies mid-rollout of a request: the new leader closes it, the sender gets its result', async () => {
+    const ids = ['m1', 'm2', 'm3', 'm4'];
+    // Short step timeout: the new leader's rollback request to the dead leader goes unanswered.
+    const { leader, others, store } = await cluster('4', ['1.0.0', '1.1.0'], ids, 2000);
+    let halting: Promise<void> | undefined;
+    const sub = leader.rollout.coordinator.events$.subscribe((r) => {
+      if (r.steps[0] === 'done' && !halting) halting = leader.halt();
+    });
+    const err = await (others[0] as ClusterMember).runtime
+      .upgrade(ID, { version: '1.1.0', policy: { kind: 'one-at-a-time' } }, admin)
+      .catch((e: unknown) => e);
+    sub.unsubscribe();
+    await halting;
+    expect(halting).toBeDefined();
+    // Interrupted mid-way: the rule rolls it back, and the sender throws that, not NOT_LEADER.
+    expect(ChassisError.is(err) && err.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
+    const [cr] = await listRollouts(store);
+    expect(cr?.value.leader).not.toBe(leader.id);
+    expect(cr?.value.epoch).toBeGreaterThanOrEqual(2);
+    expect(cr?.value.recovery?.outcome).toBe('rolled-back');
+    expect((err as { record?: UpgradeRecord }).record?.id).toBe(cr?.value.id);
   });
 
   it('a failing canary rolls back on every member', async () => {
