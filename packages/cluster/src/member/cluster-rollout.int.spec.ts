@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listRollouts } from '../rollout/keys.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { ClusterMember } from './member.js';
-import { codeOf, memberFactory, settled, waitFor } from './testing.js';
+import { type RolloutRequestRecord, rolloutRequestKey } from './rollout-requests.js';
+import { memberFactory, ownersOf, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.fixture';
@@ -49,7 +50,12 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
   const started: ClusterMember[] = [];
 
   /** Three forwarding members on a fresh database, `versions` installed, `ids` owned once. */
-  const cluster = async (prefix: string, versions: readonly string[], ids: readonly string[]) => {
+  const cluster = async (
+    prefix: string,
+    versions: readonly string[],
+    ids: readonly string[],
+    stepTimeoutMs = 15_000,
+  ) => {
     const url = await pg.createDatabase();
     const ms: ClusterMember[] = [];
     for (const n of ['a', 'b', 'c']) {
@@ -57,7 +63,7 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
         `${n}${prefix}`,
         url,
         { forward: 'forward' },
-        { rollout: { stepTimeoutMs: 15_000, workerPollMs: 200, moverPollMs: 100 } },
+        { rollout: { stepTimeoutMs, workerPollMs: 200, moverPollMs: 100 } },
       );
       started.push(m);
       ms.push(m);
@@ -117,13 +123,8 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
   it('one at a time moves one resource cluster-wide per step; every member ends on the new version', async () => {
     const ids = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
     const { ms, leader, others, store } = await cluster('1', ['1.0.0', '1.1.0'], ids);
-    // Sent to a member that does not lead: refused, naming the leader.
+    // Sent to a member that does not lead: a durable request the leader runs.
     const other = others[0] as ClusterMember;
-    const refused = await other.runtime
-      .upgrade(ID, { version: '1.1.0' }, admin)
-      .catch((e: unknown) => e);
-    expect(ChassisError.is(refused) && refused.code).toBe('CHASSIS_E_CLUSTER_NOT_LEADER');
-    expect((refused as ChassisError).details.leader).toBe(leader.id);
     const events: ClusterRolloutRecord[] = [];
     const sub = leader.rollout.coordinator.events$.subscribe((r) => events.push(r));
     const before = await store.get(`drivers/${ID}`);
@@ -146,7 +147,7 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
     })();
     let record: UpgradeRecord;
     try {
-      record = await leader.runtime.upgrade(
+      record = await other.runtime.upgrade(
         ID,
         { version: '1.1.0', policy: { kind: 'one-at-a-time' } },
         admin,
@@ -160,6 +161,14 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
     expect(record.resources.map((r) => r.id).sort()).toEqual(ids);
     for (const s of seen.values()) expect(['1.0.0,1.1.0', '1.1.0', '1.0.0']).toContain(s.join());
     const [cr] = await listRollouts(store);
+    // The answer is the leader's record: same id, run by the leader, for the request's sender.
+    expect([record.id, cr?.value.leader, cr?.value.state]).toEqual([
+      cr?.value.id,
+      leader.id,
+      'succeeded',
+    ]);
+    const request = await store.get<RolloutRequestRecord>(rolloutRequestKey(record.id));
+    expect(request?.value).toMatchObject({ status: 'begun', requestedBy: other.id });
     expect(cr?.value.plan.steps.map((s) => s.moves.length)).toEqual([1, 1, 1, 1, 1, 1]);
     // Never two resources in flight in the cluster, in any persisted state of the record.
     const inFlight = events.map(
@@ -178,19 +187,71 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
     const back = await leader.runtime.rollback(ID, admin);
     expect([back.action, back.result, back.to]).toEqual(['rollback', 'succeeded', '1.0.0']);
     await waitFor('1.0.0 active and bound on every member', () => everywhere(ms, '1.0.0'));
-    expect(await codeOf(other.runtime.rollback(ID, admin))).toBe('CHASSIS_E_CLUSTER_NOT_LEADER');
+    // A rollback sent to a non-leader goes through the leader too (back to 1.1.0 here).
+    const again = await other.runtime.rollback(ID, admin);
+    expect([again.action, again.result, again.to]).toEqual(['rollback', 'succeeded', '1.1.0']);
+    await waitFor('1.1.0 again on every member', () => everywhere(ms, '1.1.0'));
+  });
+
+  it('after the leader crashed, an upgrade sent to a non-leader is run by the new leader', async () => {
+    const ids = ['l1', 'l2', 'l3', 'l4'];
+    const { ms, leader, others, store } = await cluster('3', ['1.0.0', '1.1.0'], ids);
+    // The leader crashes; once its leases are taken over, the upgrade is sent to a survivor.
+    await leader.halt();
+    await waitFor(
+      'the crashed leader dropped and its resources taken over',
+      async () =>
+        (await ownersOf(others[0] as ClusterMember)).size === ids.length &&
+        [...(await ownersOf(others[0] as ClusterMember)).values()].every((o) => o !== leader.id),
+    );
+    const record = await (others[0] as ClusterMember).runtime.upgrade(
+      ID,
+      { version: '1.1.0', policy: { kind: 'all-at-once' } },
+      admin,
+    );
+    expect(record.result).toBe('succeeded');
+    const rollout = await store.get<ClusterRolloutRecord>(`rollouts/${record.id}`);
+    expect(rollout?.value.leader).not.toBe(leader.id);
+    expect(rollout?.value.plan.members).not.toContain(leader.id);
+    const live = ms.filter((m) => m !== leader);
+    await waitFor('1.1.0 active and bound on the live members', () => everywhere(live, '1.1.0'));
+  });
+
+  it('the leader dies mid-rollout of a request: the new leader closes it, the sender gets its result', async () => {
+    const ids = ['m1', 'm2', 'm3', 'm4'];
+    // Short step timeout: the new leader's rollback request to the dead leader goes unanswered.
+    const { leader, others, store } = await cluster('4', ['1.0.0', '1.1.0'], ids, 2000);
+    let halting: Promise<void> | undefined;
+    const sub = leader.rollout.coordinator.events$.subscribe((r) => {
+      if (r.steps[0] === 'done' && !halting) halting = leader.halt();
+    });
+    const err = await (others[0] as ClusterMember).runtime
+      .upgrade(ID, { version: '1.1.0', policy: { kind: 'one-at-a-time' } }, admin)
+      .catch((e: unknown) => e);
+    sub.unsubscribe();
+    await halting;
+    expect(halting).toBeDefined();
+    // Interrupted mid-way: the rule rolls it back, and the sender throws that, not NOT_LEADER.
+    expect(ChassisError.is(err) && err.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
+    const [cr] = await listRollouts(store);
+    expect(cr?.value.leader).not.toBe(leader.id);
+    expect(cr?.value.epoch).toBeGreaterThanOrEqual(2);
+    expect(cr?.value.recovery?.outcome).toBe('rolled-back');
+    expect((err as { record?: UpgradeRecord }).record?.id).toBe(cr?.value.id);
   });
 
   it('a failing canary rolls back on every member', async () => {
     const ids = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
-    const { ms, leader } = await cluster('2', ['1.0.0', '2.1.0'], ids);
+    const { ms, others } = await cluster('2', ['1.0.0', '2.1.0'], ids);
     // The first canary's health check passes, the second's fails: the cluster undoes both.
+    // Sent to a non-leader, which throws the leader's result as a local call would.
     g.__c4health = 0;
-    const err = await leader.runtime
+    const err = await (others[0] as ClusterMember).runtime
       .upgrade(ID, { version: '2.1.0', policy: { kind: 'canary', canaries: 2 } }, admin)
       .catch((e: unknown) => e);
     expect(ChassisError.is(err) && err.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
     expect((err as { record?: UpgradeRecord }).record?.result).toBe('rolled-back');
+    expect((err as ChassisError).cause).toMatchObject({ code: 'CHASSIS_E_UPGRADE_HEALTH_FAILED' });
     await waitFor('1.0.0 active and bound on every member', () => everywhere(ms, '1.0.0'));
     for (const m of ms)
       for (const id of ids)

@@ -6,10 +6,11 @@ import {
   type UpgradeOptions,
   type UpgradeRecord,
 } from '@chassis/runtime';
-import type { RolloutCoordinator } from '../rollout/coordinator.js';
+import type { ClusterRolloutRequest, RolloutCoordinator } from '../rollout/coordinator.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { MemberAddress } from '../types.js';
 import type { OwnerSnapshot } from './owner-directory.js';
+import type { RolloutRequestRecord } from './rollout-requests.js';
 
 type Principal = Parameters<ManagementRuntime['upgrade']>[2];
 
@@ -23,6 +24,54 @@ export interface ClusterUpgradeContext {
   readonly leader: () => Promise<string | undefined>;
   /** Owners and live members, read from the database now. */
   readonly owners: () => Promise<OwnerSnapshot>;
+  /**
+   * On a non-leader: sends the rollout to the leader as a durable request and waits for its
+   * result (see `requestRollout`). Absent: refused `CHASSIS_E_CLUSTER_NOT_LEADER`.
+   */
+  readonly viaLeader?: (
+    input: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
+  ) => Promise<ClusterRolloutRecord>;
+}
+
+/**
+ * What the leader rolls out for a whole-driver upgrade or rollback: every resource of the
+ * driver on the active version in the cluster (pinned ones stay), each with its owner now, and
+ * every live member as a committer.
+ */
+export async function clusterRolloutRequest(
+  ctx: Pick<ClusterUpgradeContext, 'runtime' | 'owners'>,
+  r: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
+): Promise<ClusterRolloutRequest> {
+  const { driverId, action } = r;
+  const from = ctx.runtime.manager.drivers.get(driverId)?.record.active as string;
+  const snapshot = await ctx.owners();
+  const resources = ctx.runtime
+    .listResources()
+    .filter((x) => x.binding.driverId === driverId && x.binding.version === from && !x.pinned)
+    .map((x) => {
+      const owner = snapshot.owners.get(x.resource.id);
+      if (!owner)
+        throw new ChassisError(
+          'CHASSIS_E_CLUSTER_OWNER_UNAVAILABLE',
+          `Resource "${x.resource.id}" has no live owner yet (its lease is being taken over): retry the ${action} after the lease TTL`,
+          { details: { resource: x.resource.id, retryable: true } },
+        );
+      return { id: x.resource.id, owner };
+    });
+  return {
+    driverId,
+    from,
+    to: r.to,
+    // A cluster rollback moves everything back at once, as a single server's does.
+    ...(action === 'rollback'
+      ? { policy: { kind: 'all-at-once' as const } }
+      : r.policy
+        ? { policy: r.policy }
+        : {}),
+    resources,
+    members: [...snapshot.members.keys()],
+    principal: r.principal,
+  };
 }
 
 /** `CHASSIS_E_CLUSTER_NOT_LEADER` naming the leader, for an upgrade sent to another member. */
@@ -69,10 +118,10 @@ export function asUpgradeRecord(
 
 /**
  * A member's whole-driver upgrade and rollback go through the leader's rollout coordinator, so
- * rollout policies count across the cluster. On a non-leader they are refused
- * `CHASSIS_E_CLUSTER_NOT_LEADER` naming the leader. The resources are every resource of the
- * driver on the active version in the cluster (pinned ones stay), each with its owner now;
- * every live member commits the target. A partial move (`resources`) stays a local action of
+ * rollout policies count across the cluster (see {@link clusterRolloutRequest}). On a
+ * non-leader they become a durable request the leader runs (`viaLeader`), and the call returns
+ * or throws the leader's result; without `viaLeader` they are refused
+ * `CHASSIS_E_CLUSTER_NOT_LEADER` naming the leader. A partial move (`resources`) stays a local action of
  * the owner (its writes are fenced by the lease), as on a single server.
  */
 export function clusterLifecycle(ctx: ClusterUpgradeContext) {
@@ -85,33 +134,13 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
     to: string,
     policy: UpgradeOptions['policy'],
     principal: Principal,
-    action: UpgradeRecord['action'],
+    action: RolloutRequestRecord['action'],
   ): Promise<UpgradeRecord> => {
-    const from = ctx.runtime.manager.drivers.get(driverId)?.record.active as string;
-    const snapshot = await ctx.owners();
-    const resources = ctx.runtime
-      .listResources()
-      .filter((r) => r.binding.driverId === driverId && r.binding.version === from && !r.pinned)
-      .map((r) => {
-        const owner = snapshot.owners.get(r.resource.id);
-        if (!owner)
-          throw new ChassisError(
-            'CHASSIS_E_CLUSTER_OWNER_UNAVAILABLE',
-            `Resource "${r.resource.id}" has no live owner yet (its lease is being taken over): retry the ${action} after the lease TTL`,
-            { details: { resource: r.resource.id, retryable: true } },
-          );
-        return { id: r.resource.id, owner };
-      });
+    const input = { action, driverId, to, principal: principal.id, ...(policy ? { policy } : {}) };
     try {
-      const record = await ctx.coordinator.rollout({
-        driverId,
-        from,
-        to,
-        ...(policy ? { policy } : {}),
-        resources,
-        members: [...snapshot.members.keys()],
-        principal: principal.id,
-      });
+      const record = ctx.isLeader()
+        ? await ctx.coordinator.rollout(await clusterRolloutRequest(ctx, input))
+        : await (ctx.viaLeader as NonNullable<typeof ctx.viaLeader>)(input);
       return asUpgradeRecord(record, action);
     } catch (err) {
       const record = (err as { record?: ClusterRolloutRecord }).record;
@@ -124,7 +153,7 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
     const active = ctx.runtime.manager.drivers.get(driverId)?.record.active;
     const kept = ctx.runtime.manager.drivers.get(driverId)?.record.versions ?? [];
     if (!active || !to || to === active || !kept.some((v) => v.version === to)) return undefined;
-    if (!ctx.isLeader()) {
+    if (!ctx.isLeader() && !ctx.viaLeader) {
       const id = await ctx.leader();
       const address = id === undefined ? undefined : (await ctx.owners()).members.get(id);
       throw sendToLeader(
@@ -146,8 +175,7 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
       const inst = ctx.runtime.manager.drivers.get(driverId);
       const to = await target(driverId, options.to ?? inst?.record.previous);
       if (!to) return local.rollback(driverId, principal, options);
-      // A cluster rollback moves everything back at once, as a single server's does.
-      return run(driverId, to, { kind: 'all-at-once' }, principal, 'rollback');
+      return run(driverId, to, undefined, principal, 'rollback');
     },
   };
 }

@@ -7,3 +7,5 @@ export * from './member-views.js';
 export * from './owner-directory.js';
 export * from './reconciler.js';
 export * from './remote-handle.js';
+export * from './request-desk.js';
+export * from './rollout-requests.js';

@@ -1,3 +1,4 @@
+import type { ManagementRuntime } from '@chassis/runtime';
 import type { LeaseManager, Membership, PostgresDatabase } from '@chassis/state-postgres';
 import type { MemberView } from '../types.js';
 
@@ -49,4 +50,11 @@ export async function memberViews(
     lastHeartbeat: m.lastHeartbeat,
     resources: (owned.get(m.id) ?? []).sort(),
   }));
+}
+
+/** This member's driver versions and their lifecycle states, for the members view. */
+export function driverStates(runtime: ManagementRuntime) {
+  return runtime
+    .listDrivers()
+    .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, state: v.state })));
 }

@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import { hostname } from 'node:os';
 import { serializeError, silentLogger } from '@chassis/kernel';
 import {
@@ -24,12 +23,14 @@ import {
 } from '../rollout/rollout-member.js';
 import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from '../types.js';
 import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
-import { clusterLifecycle } from './cluster-upgrade.js';
+import { clusterLifecycle, clusterRolloutRequest } from './cluster-upgrade.js';
 import { fencedStateStore } from './fenced-store.js';
-import { currentLeader, memberViews } from './member-views.js';
+import { currentLeader, driverStates, memberViews } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
+import { RolloutRequestDesk, requestRollout } from './request-desk.js';
+import { secretBoxKey } from './secret-key.js';
 
 /** Options of {@link startClusterMember}. */
 export type ClusterMemberOptions = MemberServerOptions & {
@@ -50,7 +51,13 @@ export type ClusterMemberOptions = MemberServerOptions & {
   readonly rollout?: Pick<
     RolloutMemberOptions,
     'stepTimeoutMs' | 'workerPollMs' | 'moverPollMs' | 'resumeEveryMs'
-  >;
+  > & {
+    /**
+     * How long an upgrade or rollback sent to a non-leader waits for the leader's result
+     * (default 30 min): the bound of the action itself, not of any call.
+     */
+    readonly requestTimeoutMs?: number;
+  };
 };
 
 /** A running cluster member. */
@@ -85,20 +92,7 @@ export interface ClusterMember {
 
 const DEFAULT_TTL_MS = 10_000;
 const DEFAULT_OWNER_WAIT_MS = 5_000;
-
-/** This member's driver versions and their lifecycle states, for the members view. */
-function driverStates(runtime: ManagementRuntime) {
-  return runtime
-    .listDrivers()
-    .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, state: v.state })));
-}
-
-/** The secret-box key every member derives from the cluster secret (sealed secrets are shared). */
-function secretBoxKey(secret: string): string {
-  return Buffer.from(
-    hkdfSync('sha256', secret, 'chassis-cluster', 'secret properties at rest v1', 32),
-  ).toString('base64');
-}
+const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * Starts one member of a cluster: a management server on the shared PostgreSQL state (resource
@@ -110,7 +104,8 @@ function secretBoxKey(secret: string): string {
  * is left to the leader (the rollout coordinator): a member never undoes another's action.
  */
 export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
-  const { cluster, reconcileMs, rollout: rolloutOptions, ...serverOptions } = options;
+  const { cluster, reconcileMs, rollout: rolloutTimings = {}, ...serverOptions } = options;
+  const { requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, ...rolloutOptions } = rolloutTimings;
   const logger = options.logger ?? silentLogger;
   const channel =
     options.channel === false ? undefined : (options.channel ?? defaultChannel(cluster, logger));
@@ -214,21 +209,37 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       logger,
       ...rolloutOptions,
     });
+    // Upgrades and rollbacks sent to other members, run here while this member leads.
+    const desk = new RolloutRequestDesk({
+      store,
+      memberId: id,
+      isLeader: () => elector.isLeader,
+      coordinator: rollout.coordinator,
+      plan: (r) => clusterRolloutRequest({ runtime, owners: () => owners.snapshot(0) }, r),
+      hub,
+      logger,
+      ...(rolloutOptions.workerPollMs ? { pollMs: rolloutOptions.workerPollMs } : {}),
+    });
     await feed.start();
     cleanup.unshift(() => feed.stop());
     await rollout.start();
     cleanup.unshift(() => rollout.stop());
+    desk.start();
+    cleanup.unshift(() => desk.stop());
     const elector = new LeaderElector(db, {
       id,
       retryMs: tickMs,
       onChange: (l) => {
         logger.info({ member: id, leader: l }, 'cluster leadership changed');
         rollout.onLeaderChange(l);
+        if (l) void desk.scan();
       },
     });
     await elector.start();
     cleanup.unshift(() => elector.stop());
-    // Whole-driver upgrades and rollbacks go through the leader's coordinator (cluster-wide).
+    // Whole-driver upgrades and rollbacks go through the leader's coordinator (cluster-wide);
+    // sent here while another member leads, they become a request the leader runs.
+    const poll = rolloutOptions.moverPollMs ? { pollMs: rolloutOptions.moverPollMs } : {};
     const lifecycle = clusterLifecycle({
       memberId: id,
       runtime,
@@ -236,6 +247,8 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       isLeader: () => elector.isLeader,
       leader: () => currentLeader(db),
       owners: () => owners.snapshot(0),
+      viaLeader: (input) =>
+        requestRollout({ store, memberId: id, hub, timeoutMs: requestTimeoutMs, ...poll }, input),
     });
     runtime.upgrade = lifecycle.upgrade;
     runtime.rollback = lifecycle.rollback;
@@ -270,6 +283,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         reconciler.stop();
         await feed.stop();
         await elector.stop();
+        await desk.stop();
         await rollout.stop();
         // A crashed member's channel refuses connections: callers re-read the owner and retry.
         await closeChannel();
@@ -278,6 +292,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         reconciler.stop();
         ownership.stop();
         await elector.stop();
+        await desk.stop();
         await rollout.stop();
         await feed.stop();
         await server?.stop();

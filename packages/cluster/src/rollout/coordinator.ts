@@ -43,6 +43,11 @@ export interface RolloutCoordinatorOptions {
 
 /** What the leader is asked to roll out. */
 export interface ClusterRolloutRequest {
+  /**
+   * The rollout id (default: a new one). A request sent to a non-leader passes its own id, so
+   * that a second leader beginning it again conflicts on the record instead of running it twice.
+   */
+  readonly id?: string;
   readonly driverId: string;
   readonly from: string;
   readonly to: string;
@@ -110,8 +115,8 @@ export class RolloutCoordinator {
       );
     }
     const at = this.#now();
-    const id = `${at.slice(0, 10)}-${randomUUID()}`;
-    const record = newRolloutRecord({ id, plan, leader: this.#o.memberId, at, ...req });
+    const id = req.id ?? `${at.slice(0, 10)}-${randomUUID()}`;
+    const record = newRolloutRecord({ ...req, id, plan, leader: this.#o.memberId, at });
     await this.#o.store.put(rolloutKey(id), record, 0);
     this.#held.set(id, 1);
     this.#events.next(record);

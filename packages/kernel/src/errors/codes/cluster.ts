@@ -63,7 +63,7 @@ export const clusterCodes = defineCodes({
   CHASSIS_E_CLUSTER_MEMBER_TIMEOUT: {
     status: 504,
     summary:
-      'A member did not answer a rollout step request in time (down or stuck); the rollout is rolled back (retryable)',
+      'A member did not answer a rollout request in time (down or stuck): a step is rolled back; an upgrade sent to a non-leader that no leader took is cancelled, one still running goes on (retryable)',
   },
   CHASSIS_E_CAR_STORE_DIGEST: {
     status: 500,

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ChassisError,
+  type Logger,
+  type StateStore,
+  serializeError,
+  silentLogger,
+  updateState,
+} from '@chassis/kernel';
+import { type ChangeHub, waitFor } from '../rollout/change-hub.js';
+import type { ClusterRolloutRequest, RolloutCoordinator } from '../rollout/coordinator.js';
+import { rolloutKey } from '../rollout/keys.js';
+import type { ClusterRolloutRecord } from '../rollout/types.js';
+import {
+  deskAction,
+  ROLLOUT_REQUESTS_PREFIX,
+  type RolloutRequestRecord,
+  type RolloutRequestStatus,
+  requestOutcome,
+  rolloutRequestKey,
+} from './rollout-requests.js';
+
+/** Options of {@link RolloutRequestDesk}. */
+export interface RequestDeskOptions {
+  readonly store: StateStore;
+  readonly memberId: string;
+  readonly isLeader: () => boolean;
+  readonly coordinator: Pick<RolloutCoordinator, 'begin' | 'run'>;
+  /** The leader's own view of what the request moves (resources, owners, members). */
+  readonly plan: (request: RolloutRequestRecord) => Promise<ClusterRolloutRequest>;
+  readonly hub?: ChangeHub;
+  /** Scan for requests at least this often (default 2 s). */
+  readonly pollMs?: number;
+  readonly logger?: Logger;
+  readonly now?: () => Date;
+}
+
+/**
+ * The leader's side of requests sent to other members: picks up `rollout-requests/<id>`
+ * (ChangeFeed notification, a periodic scan, and a scan on becoming leader), begins each as
+ * rollout `rollouts/<id>` through the coordinator and lets it run. One request at a time, so
+ * two requests for one driver meet the coordinator's "one running rollout per driver" check in
+ * turn. A non-leader does nothing: the next leader finds every request still open.
+ */
+export class RolloutRequestDesk {
+  readonly #o: RequestDeskOptions;
+  readonly #log: Logger;
+  readonly #queued = new Set<string>();
+  #chain: Promise<void> = Promise.resolve();
+  #off: (() => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = true;
+
+  constructor(options: RequestDeskOptions) {
+    this.#o = options;
+    this.#log = options.logger ?? silentLogger;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#off = this.#o.hub?.on((e) => {
+      if (e.kind === 'reconcile') void this.scan();
+      else if (e.key.startsWith(ROLLOUT_REQUESTS_PREFIX)) this.#enqueue(e.key);
+    });
+    this.#timer = setInterval(() => void this.scan(), this.#o.pollMs ?? 2000);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#off?.();
+    clearInterval(this.#timer);
+    await this.#chain;
+  }
+
+  /** Queues every open request (call it on becoming leader too). */
+  async scan(): Promise<void> {
+    if (this.#stopped || !this.#o.isLeader()) return;
+    try {
+      const all = await this.#o.store.list<RolloutRequestRecord>(ROLLOUT_REQUESTS_PREFIX);
+      for (const r of all.sort((a, b) => (a.value.requestedAt < b.value.requestedAt ? -1 : 1)))
+        if (r.value.status === 'pending' || r.value.status === 'claimed') this.#enqueue(r.key);
+    } catch (err) {
+      // Database briefly away: the next scan or notification picks the requests up.
+      this.#log.warn({ err: serializeError(err) }, 'rollout request scan failed');
+    }
+  }
+
+  #enqueue(key: string): void {
+    if (this.#stopped || this.#queued.has(key) || !this.#o.isLeader()) return;
+    this.#queued.add(key);
+    this.#chain = this.#chain.then(async () => {
+      try {
+        await this.#handle(key);
+      } catch (err) {
+        // Left open: the next scan retries it (beginning is idempotent through the record id).
+        this.#log.warn({ key, err: serializeError(err) }, 'rollout request not handled');
+      } finally {
+        this.#queued.delete(key);
+      }
+    });
+  }
+
+  #mark(key: string, from: readonly RolloutRequestStatus[], next: Partial<RolloutRequestRecord>) {
+    return updateState<RolloutRequestRecord>(this.#o.store, key, (cur) =>
+      cur && from.includes(cur.status) ? { ...cur, ...next } : undefined,
+    );
+  }
+
+  async #handle(key: string): Promise<void> {
+    const { store, coordinator, memberId } = this.#o;
+    if (!this.#o.isLeader()) return;
+    const req = (await store.get<RolloutRequestRecord>(key))?.value;
+    if (!req) return;
+    const exists = (await store.get(rolloutKey(req.id))) !== undefined;
+    const action = deskAction(req, exists, this.#o.now?.() ?? new Date());
+    if (action === 'none') return;
+    if (action === 'expire') {
+      await this.#mark(key, ['pending'], { status: 'cancelled' });
+      return;
+    }
+    if (action === 'begin') {
+      // Claim first: a sender that gives up can only cancel a request no leader has taken.
+      const claimed = await this.#mark(key, ['pending', 'claimed'], {
+        status: 'claimed',
+        leader: memberId,
+      });
+      if (claimed?.value.status !== 'claimed' || claimed.value.leader !== memberId) return;
+      try {
+        await coordinator.begin({ ...(await this.#o.plan(req)), id: req.id });
+      } catch (err) {
+        // A former leader created the record meanwhile (a conflict, or "in progress" naming
+        // this very rollout): it is begun all the same.
+        if ((await store.get(rolloutKey(req.id))) === undefined) {
+          // Lost the lead meanwhile: leave it claimed, the next leader begins it.
+          if (!this.#o.isLeader()) return;
+          const error = serializeError(err);
+          // Retryable (an owner being taken over, no leader yet): back to pending, so the
+          // next scan tries again and the sender can still cancel it at its bound.
+          const retry = error.details?.retryable === true && !expired(req, this.#o.now);
+          await this.#mark(
+            key,
+            ['claimed'],
+            retry ? { status: 'pending' } : { status: 'refused', error },
+          );
+          // Still queued meanwhile, so the notification of that write does not spin: the
+          // next scan retries.
+          if (retry) await sleep(this.#o.pollMs ?? 2000);
+          return;
+        }
+      }
+    }
+    await this.#mark(key, ['pending', 'claimed'], { status: 'begun', leader: memberId });
+    // Driven here; if this member steps down, the next leader's resume adopts it.
+    coordinator
+      .run(req.id)
+      .catch((err: unknown) =>
+        this.#log.warn({ rollout: req.id, err: serializeError(err) }, 'requested rollout stopped'),
+      );
+  }
+}
+
+function expired(r: RolloutRequestRecord, now?: () => Date): boolean {
+  return (now?.() ?? new Date()).toISOString() > r.expiresAt;
+}
+
+/** Options of {@link requestRollout}. */
+export interface RequestRolloutOptions {
+  readonly store: StateStore;
+  readonly memberId: string;
+  readonly hub?: ChangeHub;
+  /** How long the sender waits for the leader's result (the action's own bound). */
+  readonly timeoutMs: number;
+  /** Re-read the records at least this often (default 500 ms). */
+  readonly pollMs?: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * The sender's side: writes the request, then waits (bounded by `timeoutMs`, not by any call
+ * deadline) until the leader's rollout is closed, and returns its record or throws its error
+ * with `.record`, exactly as the leader's `coordinator.rollout` would. A request no leader took
+ * in time is cancelled (`CHASSIS_E_CLUSTER_MEMBER_TIMEOUT`, nothing moved); one still running
+ * at the bound fails `CHASSIS_E_CLUSTER_MEMBER_TIMEOUT` naming the rollout, which goes on.
+ */
+export async function requestRollout(
+  o: RequestRolloutOptions,
+  input: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
+): Promise<ClusterRolloutRecord> {
+  const now = o.now?.() ?? new Date();
+  const id = `${now.toISOString().slice(0, 10)}-${randomUUID()}`;
+  const key = rolloutRequestKey(id);
+  const request: RolloutRequestRecord = {
+    ...input,
+    id,
+    requestedBy: o.memberId,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + o.timeoutMs).toISOString(),
+    status: 'pending',
+  };
+  await o.store.put(key, request, 0);
+  const check = async () => {
+    const [req, rollout] = await Promise.all([
+      o.store.get<RolloutRequestRecord>(key),
+      o.store.get<ClusterRolloutRecord>(rolloutKey(id)),
+    ]);
+    const out = requestOutcome(req?.value, rollout?.value);
+    return out.kind === 'wait' ? undefined : out;
+  };
+  const wait = { key: rolloutKey(id), pollMs: o.pollMs ?? 500, timeoutMs: o.timeoutMs };
+  let out = await waitFor(check, o.hub ? { ...wait, hub: o.hub } : wait);
+  if (!out) {
+    const cancelled = await updateState<RolloutRequestRecord>(o.store, key, (cur) =>
+      cur?.status === 'pending' ? { ...cur, status: 'cancelled' } : undefined,
+    );
+    out = (await check()) ?? {
+      kind: 'failed',
+      error: new ChassisError(
+        'CHASSIS_E_CLUSTER_MEMBER_TIMEOUT',
+        cancelled?.value.status === 'cancelled'
+          ? `No cluster leader took the ${input.action} of ${input.driverId} to ${input.to} within ${o.timeoutMs} ms; nothing moved: retry once a leader is elected`
+          : `The cluster ${input.action} of ${input.driverId} to ${input.to} is still running after ${o.timeoutMs} ms as rollout ${id} on the leader; follow it in the rollout records`,
+        { details: { member: o.memberId, rollout: id, timeoutMs: o.timeoutMs, retryable: true } },
+      ).toJSON(),
+    };
+  }
+  if (out.kind === 'succeeded') return out.record;
+  throw Object.assign(ChassisError.fromJSON(out.error), out.record ? { record: out.record } : {});
+}
