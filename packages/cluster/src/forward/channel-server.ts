@@ -28,7 +28,7 @@ import {
   invokeProblem,
 } from './protocol.js';
 import { checkSecret } from './secret.js';
-import { bodyDigest, SIGNATURE_HEADERS, secretKey, signAnswer, verifyRequest } from './signing.js';
+import { SIGNATURE_HEADERS, secretKey, signAnswer, verifyRequest } from './signing.js';
 
 /** Options of {@link startChannelServer}. */
 export interface ChannelServerOptions {
@@ -140,7 +140,7 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       method: req.method ?? '',
       path,
       headers: req.headers,
-      bodyDigest: bodyDigest(raw),
+      body: raw,
       now: now(),
       windowMs,
       seen: (n, ts) => nonces.seen(n, ts),
