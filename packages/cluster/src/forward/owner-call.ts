@@ -91,21 +91,38 @@ function ownedEntry(o: OwnerContext, resourceId: string): ResourceEntry<DriverHa
  * an upgrade may have swapped the version since the caller looked); the caller's bag then need
  * not cross the wire at all. Without them, the caller's bag is used as sent.
  */
-async function ownerContext(
+function ownerContext(
   o: OwnerContext,
   resource: Resource,
   handle: DriverHandle,
   req: ForwardedInvoke,
-): Promise<InvocationContext> {
+): InvocationContext | Promise<InvocationContext> {
   if (o.configurations === undefined) {
     if (req.ctx.properties === undefined)
       throw forwardErrors.badRequest(o.memberId, 'ctx.properties');
     return req.ctx as InvocationContext;
   }
-  const properties = await o.configurations.propertiesFor(resource, {
+  const bag = o.configurations.propertiesFor(resource, {
     driverId: handle.id,
     version: handle.version,
   });
+  // The runtime's lookup is synchronous: no promise hop for it on every forwarded call.
+  return isThenable(bag)
+    ? Promise.resolve(bag).then((b) => withBag(o, resource, handle, req, b))
+    : withBag(o, resource, handle, req, bag);
+}
+
+function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof (v as { then?: unknown } | undefined)?.then === 'function';
+}
+
+function withBag(
+  o: OwnerContext,
+  resource: Resource,
+  handle: DriverHandle,
+  req: ForwardedInvoke,
+  properties: InvocationContext['properties'] | undefined,
+): InvocationContext {
   if (properties === undefined)
     throw new ChassisError(
       'CHASSIS_E_FACADE_NOT_CONFIGURED',
@@ -141,16 +158,18 @@ export async function runForwardedInvoke(
       `it is served by driver ${entry.resource.driverId} here, not ${req.binding.driverId}`,
     );
   return entry.compartment.submit(
-    async (bound, signal, runDeadline) => {
+    (bound, signal, runDeadline) => {
       const handle = hosted(o, req.resource, bound);
-      const ctx = await ownerContext(o, entry.resource, handle, req);
       const deadline = Math.min(runDeadline, req.deadline ?? Number.POSITIVE_INFINITY);
-      return implementationOf(handle, req.point).invoke(
-        req.method,
-        ctx,
-        req.args,
-        deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
-      );
+      const run = (ctx: InvocationContext) =>
+        implementationOf(handle, req.point).invoke(
+          req.method,
+          ctx,
+          req.args,
+          deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
+        );
+      const ctx = ownerContext(o, entry.resource, handle, req);
+      return ctx instanceof Promise ? ctx.then(run) : run(ctx);
     },
     { signal: caller },
   );
