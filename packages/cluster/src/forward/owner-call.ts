@@ -9,6 +9,7 @@ import {
   type ResourceEntry,
   type ResourceRegistry,
 } from '@chassis/kernel';
+import type { DeadlineWatch } from './deadline-watch.js';
 import { forwardErrors } from './errors.js';
 import { isForwardHandle } from './forward-handle.js';
 import type { ForwardedHealth, ForwardedInvoke } from './protocol.js';
@@ -37,9 +38,14 @@ export interface CallerSignal {
  * AbortController per forwarded call): it aborts with `CHASSIS_E_RESOURCE_OP_TIMEOUT` when the
  * deadline passes and with `CHASSIS_E_RESOURCE_OP_ABORTED` when `gone()` is called. The owner's
  * compartment still owns the run deadline of its own configuration; this one only makes sure
- * the owner stops when the caller stopped waiting.
+ * the owner stops when the caller stopped waiting. With a {@link DeadlineWatch} (the channel
+ * server's), the deadline shares its one timer instead of arming one per call.
  */
-export function callerSignal(resourceId: string, deadline: number | undefined): CallerSignal {
+export function callerSignal(
+  resourceId: string,
+  deadline: number | undefined,
+  watch?: DeadlineWatch,
+): CallerSignal {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expire = () =>
@@ -50,9 +56,14 @@ export function callerSignal(resourceId: string, deadline: number | undefined): 
         { details: { resourceId, deadline, reason: 'caller-deadline' } },
       ),
     );
+  const disarm = () => {
+    if (watch) watch.unwatch(controller);
+    else clearTimeout(timer);
+  };
   if (deadline !== undefined) {
     const left = deadline - Date.now();
     if (left <= 0) expire();
+    else if (watch) watch.watch(controller, deadline, expire);
     else {
       timer = setTimeout(expire, left);
       timer.unref();
@@ -61,7 +72,7 @@ export function callerSignal(resourceId: string, deadline: number | undefined): 
   return {
     signal: controller.signal,
     gone: () => {
-      clearTimeout(timer);
+      disarm();
       if (!controller.signal.aborted)
         controller.abort(
           new ChassisError(
@@ -71,7 +82,7 @@ export function callerSignal(resourceId: string, deadline: number | undefined): 
           ),
         );
     },
-    clear: () => clearTimeout(timer),
+    clear: disarm,
   };
 }
 
