@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Agent as UndiciAgent } from 'undici';
 import { afterAll, beforeAll, it } from 'vitest';
 import { compare, report } from '../../../bench/compare.js';
+// The built forward path, run natively as in production (see `ForwardImplementation`).
+import { createForwarder, startChannelServer } from '../dist/index.js';
 import {
+  type ForwardImplementation,
   ID,
   POINT,
   RESOURCE,
@@ -22,6 +25,14 @@ import {
  * Reports only; never fails on time.
  */
 let m: TwoMembers;
+/**
+ * With `CHASSIS_FORWARD_BENCH_BEFORE` set to another build's `dist/index.js` (a copy of this
+ * package's `dist` from an earlier commit, placed under `dist/` so it resolves the same
+ * dependencies and runs natively), a second pair of members runs that build, and the first case
+ * alternates plain / before / after in one loop: a before/after comparison in the same run.
+ */
+const BEFORE = process.env.CHASSIS_FORWARD_BENCH_BEFORE;
+let before: TwoMembers | undefined;
 const ARGS = [{ volume: 'vol-1', sizeGb: 20, tags: ['a', 'b', 'c'] }];
 const BODY = JSON.stringify({
   resource: RESOURCE,
@@ -73,7 +84,8 @@ function nodeHttpRoundTrip(): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  m = await startTwoMembers();
+  m = await startTwoMembers({ startChannelServer, createForwarder });
+  if (BEFORE) before = await startTwoMembers((await import(BEFORE)) as ForwardImplementation);
   plain = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -105,6 +117,7 @@ afterAll(async () => {
   await undici.close();
   await new Promise((r) => plain?.close(r));
   await m?.close();
+  await before?.close();
 });
 
 /**
@@ -130,6 +143,38 @@ async function interleaved(
   const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1] as number;
   return { a: mid(ta), b: mid(tb) };
 }
+
+/** Like {@link interleaved}, for any number of cases (per-call medians, in µs). */
+async function interleavedAll(cases: Array<() => Promise<unknown>>, n: number): Promise<number[]> {
+  const ts = cases.map(() => [] as number[]);
+  for (let i = 0; i < n; i++)
+    for (const [k, f] of cases.entries()) {
+      const t = performance.now();
+      await f();
+      ts[k]?.push(performance.now() - t);
+    }
+  return ts.map((xs) => ([...xs].sort((x, y) => x - y)[xs.length >> 1] as number) * 1000);
+}
+
+it.skipIf(!BEFORE)('before/after: plain, earlier build, this build, alternating', async () => {
+  const b = before as TwoMembers;
+  const now = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  const then = () => b.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
+  await interleavedAll([plainRoundTrip, then, now], 300);
+  const rounds: number[][] = [];
+  for (let r = 0; r < 5; r++) rounds.push(await interleavedAll([plainRoundTrip, then, now], 600));
+  const med = (k: number) =>
+    [...rounds.map((x) => x[k] as number)].sort((x, y) => x - y)[2] as number;
+  report('forwarded call before/after, 5 rounds × 600 alternating calls, median of round medians', [
+    [
+      'rounds (plain / before / after, µs)',
+      rounds.map((x) => x.map((v) => v.toFixed(0)).join('/')).join(', '),
+    ],
+    ['plain HTTP keep-alive round trip (undici)', `${med(0).toFixed(1)} µs`],
+    ['forwarded, earlier build', `${med(1).toFixed(1)} µs (${(med(1) / med(0)).toFixed(2)}×)`],
+    ['forwarded, this build', `${med(2).toFixed(1)} µs (${(med(2) / med(0)).toFixed(2)}×)`],
+  ]);
+});
 
 it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () => {
   const forwarded = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);

@@ -10,6 +10,7 @@ import {
   serializeError,
 } from '@chassis/kernel';
 import type { MemberAddress } from '../types.js';
+import { DeadlineWatch } from './deadline-watch.js';
 import { forwardErrors } from './errors.js';
 import { NonceCache } from './nonce-cache.js';
 import {
@@ -28,7 +29,7 @@ import {
   invokeProblem,
 } from './protocol.js';
 import { checkSecret } from './secret.js';
-import { bodyDigest, SIGNATURE_HEADERS, secretKey, signAnswer, verifyRequest } from './signing.js';
+import { SIGNATURE_HEADERS, secretKey, signAnswer, verifyRequest } from './signing.js';
 
 /** Options of {@link startChannelServer}. */
 export interface ChannelServerOptions {
@@ -86,6 +87,7 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const windowMs = options.windowMs ?? 30_000;
   const now = options.now ?? Date.now;
+  const deadlines = new DeadlineWatch();
   const nonces = new NonceCache(options.replayCacheSize ?? 100_000, windowMs);
   const owner = {
     resources: options.resources,
@@ -140,7 +142,7 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       method: req.method ?? '',
       path,
       headers: req.headers,
-      bodyDigest: bodyDigest(raw),
+      body: raw,
       now: now(),
       windowMs,
       seen: (n, ts) => nonces.seen(n, ts),
@@ -173,7 +175,7 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       const problem = invoke ? invokeProblem(body) : healthProblem(body);
       if (problem) throw forwardErrors.badRequest(memberId, problem);
       const call = body as ForwardedInvoke | ForwardedHealth;
-      const c = callerSignal(call.resource, call.deadline);
+      const c = callerSignal(call.resource, call.deadline, deadlines);
       caller = c;
       res.on('close', () => {
         if (!res.writableFinished) c.gone();

@@ -16,7 +16,7 @@ import {
 import { startChannelServer } from './channel-server.js';
 import { createForwarder } from './forwarder.js';
 import { INVOKE_PATH } from './protocol.js';
-import { bodyDigest, newNonce, SIGNATURE_HEADERS, signRequest } from './signing.js';
+import { newNonce, SIGNATURE_HEADERS, signRequest } from './signing.js';
 
 /** Polls `check` until it holds (bounded); never a sleep as an assertion. */
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -83,7 +83,7 @@ function signed(body: string, o: { secret?: string; timestamp?: number; nonce?: 
       timestamp,
       nonce,
       member: 'test',
-      bodyDigest: bodyDigest(body),
+      body,
     }),
     [SIGNATURE_HEADERS.timestamp]: String(timestamp),
     [SIGNATURE_HEADERS.nonce]: nonce,

@@ -4,7 +4,6 @@ import type { MemberAddress } from '../types.js';
 import { forwardErrors } from './errors.js';
 import { type ForwardAnswer, isAnswer } from './protocol.js';
 import {
-  bodyDigest,
   newNonce,
   SIGNATURE_HEADERS,
   type SigningKey,
@@ -162,7 +161,7 @@ export class ChannelClient {
       timestamp,
       nonce,
       member: memberId,
-      bodyDigest: bodyDigest(body),
+      body,
     });
     let status: number;
     let raw: Buffer;

@@ -3,6 +3,7 @@
  * owner, in the owner's compartment, transparently for the caller.
  */
 export * from './channel-server.js';
+export * from './deadline-watch.js';
 export * from './errors.js';
 export * from './forward-handle.js';
 export * from './forwarder.js';

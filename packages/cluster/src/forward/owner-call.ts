@@ -9,6 +9,7 @@ import {
   type ResourceEntry,
   type ResourceRegistry,
 } from '@chassis/kernel';
+import type { DeadlineWatch } from './deadline-watch.js';
 import { forwardErrors } from './errors.js';
 import { isForwardHandle } from './forward-handle.js';
 import type { ForwardedHealth, ForwardedInvoke } from './protocol.js';
@@ -37,9 +38,14 @@ export interface CallerSignal {
  * AbortController per forwarded call): it aborts with `CHASSIS_E_RESOURCE_OP_TIMEOUT` when the
  * deadline passes and with `CHASSIS_E_RESOURCE_OP_ABORTED` when `gone()` is called. The owner's
  * compartment still owns the run deadline of its own configuration; this one only makes sure
- * the owner stops when the caller stopped waiting.
+ * the owner stops when the caller stopped waiting. With a {@link DeadlineWatch} (the channel
+ * server's), the deadline shares its one timer instead of arming one per call.
  */
-export function callerSignal(resourceId: string, deadline: number | undefined): CallerSignal {
+export function callerSignal(
+  resourceId: string,
+  deadline: number | undefined,
+  watch?: DeadlineWatch,
+): CallerSignal {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expire = () =>
@@ -50,9 +56,14 @@ export function callerSignal(resourceId: string, deadline: number | undefined): 
         { details: { resourceId, deadline, reason: 'caller-deadline' } },
       ),
     );
+  const disarm = () => {
+    if (watch) watch.unwatch(controller);
+    else clearTimeout(timer);
+  };
   if (deadline !== undefined) {
     const left = deadline - Date.now();
     if (left <= 0) expire();
+    else if (watch) watch.watch(controller, deadline, expire);
     else {
       timer = setTimeout(expire, left);
       timer.unref();
@@ -61,7 +72,7 @@ export function callerSignal(resourceId: string, deadline: number | undefined): 
   return {
     signal: controller.signal,
     gone: () => {
-      clearTimeout(timer);
+      disarm();
       if (!controller.signal.aborted)
         controller.abort(
           new ChassisError(
@@ -71,7 +82,7 @@ export function callerSignal(resourceId: string, deadline: number | undefined): 
           ),
         );
     },
-    clear: () => clearTimeout(timer),
+    clear: disarm,
   };
 }
 
@@ -91,21 +102,38 @@ function ownedEntry(o: OwnerContext, resourceId: string): ResourceEntry<DriverHa
  * an upgrade may have swapped the version since the caller looked); the caller's bag then need
  * not cross the wire at all. Without them, the caller's bag is used as sent.
  */
-async function ownerContext(
+function ownerContext(
   o: OwnerContext,
   resource: Resource,
   handle: DriverHandle,
   req: ForwardedInvoke,
-): Promise<InvocationContext> {
+): InvocationContext | Promise<InvocationContext> {
   if (o.configurations === undefined) {
     if (req.ctx.properties === undefined)
       throw forwardErrors.badRequest(o.memberId, 'ctx.properties');
     return req.ctx as InvocationContext;
   }
-  const properties = await o.configurations.propertiesFor(resource, {
+  const bag = o.configurations.propertiesFor(resource, {
     driverId: handle.id,
     version: handle.version,
   });
+  // The runtime's lookup is synchronous: no promise hop for it on every forwarded call.
+  return isThenable(bag)
+    ? Promise.resolve(bag).then((b) => withBag(o, resource, handle, req, b))
+    : withBag(o, resource, handle, req, bag);
+}
+
+function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof (v as { then?: unknown } | undefined)?.then === 'function';
+}
+
+function withBag(
+  o: OwnerContext,
+  resource: Resource,
+  handle: DriverHandle,
+  req: ForwardedInvoke,
+  properties: InvocationContext['properties'] | undefined,
+): InvocationContext {
   if (properties === undefined)
     throw new ChassisError(
       'CHASSIS_E_FACADE_NOT_CONFIGURED',
@@ -141,16 +169,18 @@ export async function runForwardedInvoke(
       `it is served by driver ${entry.resource.driverId} here, not ${req.binding.driverId}`,
     );
   return entry.compartment.submit(
-    async (bound, signal, runDeadline) => {
+    (bound, signal, runDeadline) => {
       const handle = hosted(o, req.resource, bound);
-      const ctx = await ownerContext(o, entry.resource, handle, req);
       const deadline = Math.min(runDeadline, req.deadline ?? Number.POSITIVE_INFINITY);
-      return implementationOf(handle, req.point).invoke(
-        req.method,
-        ctx,
-        req.args,
-        deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
-      );
+      const run = (ctx: InvocationContext) =>
+        implementationOf(handle, req.point).invoke(
+          req.method,
+          ctx,
+          req.args,
+          deadline === Number.POSITIVE_INFINITY ? { signal } : { signal, deadline },
+        );
+      const ctx = ownerContext(o, entry.resource, handle, req);
+      return ctx instanceof Promise ? ctx.then(run) : run(ctx);
     },
     { signal: caller },
   );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bodyDigest,
   type IncomingHeaders,
   newNonce,
   SIGNATURE_HEADERS,
@@ -25,7 +24,7 @@ function headersFor(over: Partial<Record<string, string>> = {}, sign = {}): Inco
     timestamp,
     nonce,
     member,
-    bodyDigest: bodyDigest(body),
+    body,
     ...sign,
   });
   return {
@@ -45,7 +44,7 @@ function verify(
     method: 'POST',
     path: o.path ?? '/chassis/cluster/v1/invoke',
     headers,
-    bodyDigest: bodyDigest(o.body ?? body),
+    body: Buffer.from(o.body ?? body),
     now: NOW,
     windowMs: WINDOW,
     seen: () => o.seen ?? false,
@@ -87,9 +86,10 @@ describe('request signatures', () => {
     ],
     ['another secret', headersFor({}, {}), { secret: true }, 'bad-signature'],
     ['a changed body', headersFor(), { body: '{"resource":"pool-b"}' }, 'bad-signature'],
+    ['a newline in the member', headersFor({ member: 'b\nx' }), {}, 'malformed'],
     ['a changed path', headersFor(), { path: '/chassis/cluster/v1/health' }, 'bad-signature'],
     ['a forged member', { ...headersFor(), [SIGNATURE_HEADERS.member]: 'c' }, {}, 'bad-signature'],
-    ['a truncated signature', headersFor({ signature: 'v1=abc' }), {}, 'bad-signature'],
+    ['a truncated signature', headersFor({ signature: 'v2=abc' }), {}, 'bad-signature'],
     ['a seen nonce', headersFor(), { seen: true }, 'replayed'],
   ] as const)('refuses %s', (_name, headers, o, reason) => {
     const h =
@@ -102,7 +102,7 @@ describe('request signatures', () => {
               timestamp: NOW,
               nonce: 'n'.repeat(22),
               member: 'b',
-              bodyDigest: bodyDigest(body),
+              body,
             }),
           }
         : headers;

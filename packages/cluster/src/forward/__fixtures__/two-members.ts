@@ -52,6 +52,16 @@ export function forwardedDriverSource(version: string): string {
 `;
 }
 
+/**
+ * The channel and forwarder the members use: this package's sources by default; the benchmark
+ * passes the built ones, so that the forward path runs natively as in production (through
+ * Vite's module runner every cross-module access pays for its import bindings).
+ */
+export interface ForwardImplementation {
+  readonly startChannelServer: typeof startChannelServer;
+  readonly createForwarder: typeof createForwarder;
+}
+
 /** Two management servers, each with its own data directory, running the same driver. */
 export interface TwoMembers {
   readonly a: ManagementServer;
@@ -88,21 +98,23 @@ async function server(root: string, name: string, repo: string): Promise<Managem
  * cluster gives it) but its compartment is bound to B's forwarding handle for A, as a
  * non-owner's placement binds it. Versions 1.0.0 (bound) and 1.1.0 are installed on both.
  */
-export async function startTwoMembers(): Promise<TwoMembers> {
+export async function startTwoMembers(
+  impl: ForwardImplementation = { startChannelServer, createForwarder },
+): Promise<TwoMembers> {
   const root = await mkdtemp(join(tmpdir(), 'chassis-forward-'));
   const repo = join(root, 'repo');
   for (const version of ['1.0.0', '1.1.0'])
     await buildFixtureCar(repo, { id: ID, version, source: forwardedDriverSource(version) });
   const a = await server(root, 'a', repo);
   const b = await server(root, 'b', repo);
-  const channel = await startChannelServer({
+  const channel = await impl.startChannelServer({
     resources: a.runtime.resources,
     secret: SECRET,
     logger: silentLogger,
     memberId: 'a',
     configurations: a.runtime.resourceService,
   });
-  const forwarder = createForwarder({ secret: SECRET, memberId: 'b' });
+  const forwarder = impl.createForwarder({ secret: SECRET, memberId: 'b' });
   const entry = b.runtime.resources.get(RESOURCE);
   entry.compartment.suspend();
   await entry.compartment.drain();
