@@ -121,7 +121,7 @@ async function serve(args: readonly string[]): Promise<Server> {
     },
   };
   const ready = await Promise.race([
-    until(() => out.includes('press Ctrl-C to stop'), 20_000).then(() => true),
+    until(() => out.includes('press Ctrl-C to stop'), 45_000).then(() => true),
     exited.then(() => false),
   ]);
   if (!ready) throw new Error(`the server exited before it was running:\n${out}`);
@@ -307,7 +307,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await rm(work, { recursive: true, force: true });
-}, 30_000);
+}, 60_000);
 
 interface DriverView {
   id: string;
