@@ -246,12 +246,16 @@ describe('node examples/management-server/dist/main.js (the demo)', () => {
       1,
       /CHASSIS_E_CAR_NOT_FOUND .*\/nonexistent\/chassis-repo/,
     ],
-  ])('%j exits %d naming the problem', async (args, code, stderr) => {
-    const run = await runMain(['--data-dir', join(await tmp(), 'data'), ...args]);
-    expect(run.code).toBe(code);
-    expect(run.stderr).toMatch(stderr);
-    expect(transitions(run.stdout)).toEqual([]);
-  }, 60_000);
+  ])(
+    '%j exits %d naming the problem',
+    async (args, code, stderr) => {
+      const run = await runMain(['--data-dir', join(await tmp(), 'data'), ...args]);
+      expect(run.code).toBe(code);
+      expect(run.stderr).toMatch(stderr);
+      expect(transitions(run.stdout)).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('node examples/management-server/dist/main.js serve --admin-port <port in use>', () => {
