@@ -11,6 +11,7 @@ import {
 import { type ChangeHub, waitFor } from '../rollout/change-hub.js';
 import type { ClusterRolloutRequest, RolloutCoordinator } from '../rollout/coordinator.js';
 import { rolloutKey } from '../rollout/keys.js';
+import { RecordQueue } from '../rollout/record-queue.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import {
   deskAction,
@@ -46,60 +47,39 @@ export interface RequestDeskOptions {
 export class RolloutRequestDesk {
   readonly #o: RequestDeskOptions;
   readonly #log: Logger;
-  readonly #queued = new Set<string>();
-  #chain: Promise<void> = Promise.resolve();
-  #off: (() => void) | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = true;
+  readonly #queue: RecordQueue;
 
   constructor(options: RequestDeskOptions) {
     this.#o = options;
     this.#log = options.logger ?? silentLogger;
+    this.#queue = new RecordQueue({
+      ...(options.hub ? { hub: options.hub } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      logger: this.#log,
+      active: options.isLeader,
+      matches: (key) => key.startsWith(ROLLOUT_REQUESTS_PREFIX),
+      // Every open request, oldest first.
+      list: async () =>
+        (await options.store.list<RolloutRequestRecord>(ROLLOUT_REQUESTS_PREFIX))
+          .sort((x, y) => (x.value.requestedAt < y.value.requestedAt ? -1 : 1))
+          .filter((r) => r.value.status === 'pending' || r.value.status === 'claimed')
+          .map((r) => r.key),
+      handle: (key) => this.#handle(key),
+      scanFailed: 'rollout request scan failed',
+    });
   }
 
   start(): void {
-    this.#stopped = false;
-    this.#off = this.#o.hub?.on((e) => {
-      if (e.kind === 'reconcile') void this.scan();
-      else if (e.key.startsWith(ROLLOUT_REQUESTS_PREFIX)) this.#enqueue(e.key);
-    });
-    this.#timer = setInterval(() => void this.scan(), this.#o.pollMs ?? 2000);
-    this.#timer.unref();
+    this.#queue.start();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#off?.();
-    clearInterval(this.#timer);
-    await this.#chain;
+  stop(): Promise<void> {
+    return this.#queue.stop();
   }
 
   /** Queues every open request (call it on becoming leader too). */
-  async scan(): Promise<void> {
-    if (this.#stopped || !this.#o.isLeader()) return;
-    try {
-      const all = await this.#o.store.list<RolloutRequestRecord>(ROLLOUT_REQUESTS_PREFIX);
-      for (const r of all.sort((a, b) => (a.value.requestedAt < b.value.requestedAt ? -1 : 1)))
-        if (r.value.status === 'pending' || r.value.status === 'claimed') this.#enqueue(r.key);
-    } catch (err) {
-      // Database briefly away: the next scan or notification picks the requests up.
-      this.#log.warn({ err: serializeError(err) }, 'rollout request scan failed');
-    }
-  }
-
-  #enqueue(key: string): void {
-    if (this.#stopped || this.#queued.has(key) || !this.#o.isLeader()) return;
-    this.#queued.add(key);
-    this.#chain = this.#chain.then(async () => {
-      try {
-        await this.#handle(key);
-      } catch (err) {
-        // Left open: the next scan retries it (beginning is idempotent through the record id).
-        this.#log.warn({ key, err: serializeError(err) }, 'rollout request not handled');
-      } finally {
-        this.#queued.delete(key);
-      }
-    });
+  scan(): Promise<void> {
+    return this.#queue.scan();
   }
 
   #mark(key: string, from: readonly RolloutRequestStatus[], next: Partial<RolloutRequestRecord>) {

@@ -1,12 +1,7 @@
-import {
-  type Logger,
-  type StateStore,
-  serializeError,
-  silentLogger,
-  updateState,
-} from '@chassis/kernel';
+import { type Logger, type StateStore, silentLogger, updateState } from '@chassis/kernel';
 import type { ChangeHub } from './change-hub.js';
 import { isRequestKeyFor, ROLLOUTS_PREFIX, rolloutKey, type StoredRequest } from './keys.js';
+import { RecordQueue } from './record-queue.js';
 import type { ClusterRolloutRecord, LocalMover, MoveResult } from './types.js';
 
 /** Options of {@link RolloutWorker}. */
@@ -34,70 +29,47 @@ export interface RolloutWorkerOptions {
 export class RolloutWorker {
   readonly #o: RolloutWorkerOptions;
   readonly #log: Logger;
-  readonly #queued = new Set<string>();
-  #chain: Promise<void> = Promise.resolve();
-  #off: (() => void) | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = true;
+  readonly #queue: RecordQueue;
 
   constructor(options: RolloutWorkerOptions) {
     this.#o = options;
     this.#log = options.logger ?? silentLogger;
+    const { store, memberId } = options;
+    this.#queue = new RecordQueue({
+      ...(options.hub ? { hub: options.hub } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      logger: this.#log,
+      matches: (key) => isRequestKeyFor(key, memberId),
+      // Every pending request addressed to this member, oldest first.
+      list: async () =>
+        (await store.list<StoredRequest>(ROLLOUTS_PREFIX))
+          .filter((r) => isRequestKeyFor(r.key, memberId) && r.value.status === 'pending')
+          .sort((x, y) => (x.value.issuedAt < y.value.issuedAt ? -1 : 1))
+          .map((r) => r.key),
+      handle: (key) => this.#handle(key),
+      scanFailed: 'rollout worker scan failed',
+    });
   }
 
   /** Starts listening and scans once for requests written while this member was away. */
   async start(): Promise<void> {
-    this.#stopped = false;
-    this.#off = this.#o.hub?.on((e) => {
-      if (e.kind === 'reconcile') void this.scan();
-      else if (isRequestKeyFor(e.key, this.#o.memberId)) this.#enqueue(e.key);
-    });
-    this.#timer = setInterval(() => void this.scan(), this.#o.pollMs ?? 2000);
-    this.#timer.unref();
-    await this.scan();
+    this.#queue.start();
+    await this.#queue.scan();
   }
 
   /** Stops picking up requests and waits for the one in progress. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#off?.();
-    clearInterval(this.#timer);
-    await this.#chain;
+  stop(): Promise<void> {
+    return this.#queue.stop();
   }
 
   /** Queues every pending request addressed to this member, oldest first. */
-  async scan(): Promise<void> {
-    if (this.#stopped) return;
-    try {
-      const all = await this.#o.store.list<StoredRequest>(ROLLOUTS_PREFIX);
-      const mine = all
-        .filter((r) => isRequestKeyFor(r.key, this.#o.memberId) && r.value.status === 'pending')
-        .sort((a, b) => (a.value.issuedAt < b.value.issuedAt ? -1 : 1));
-      for (const r of mine) this.#enqueue(r.key);
-    } catch (err) {
-      // The database is briefly away: the next scan (or notification) picks the requests up.
-      this.#log.warn({ err: serializeError(err) }, 'rollout worker scan failed');
-    }
+  scan(): Promise<void> {
+    return this.#queue.scan();
   }
 
   /** Resolves once every request queued so far is handled (tests, shutdown). */
   idle(): Promise<void> {
-    return this.#chain;
-  }
-
-  #enqueue(key: string): void {
-    if (this.#stopped || this.#queued.has(key)) return;
-    this.#queued.add(key);
-    this.#chain = this.#chain.then(async () => {
-      try {
-        await this.#handle(key);
-      } catch (err) {
-        // Left pending: the next scan retries it (the local move is idempotent).
-        this.#log.warn({ key, err: serializeError(err) }, 'rollout request not handled');
-      } finally {
-        this.#queued.delete(key);
-      }
-    });
+    return this.#queue.idle();
   }
 
   async #handle(key: string): Promise<void> {
