@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError, toChassisError } from '@chassis/kernel';
 import lockfile from 'proper-lockfile';
+import { processAlive } from './file-lock.js';
 
 /** Who holds a data directory: written beside the lock by its holder. */
 export interface DataDirHolder {
@@ -28,16 +29,6 @@ export interface DataDirLockOptions {
 
 const LOCK = 'server.lock';
 const OWNER = 'server.owner.json';
-
-/** True when a process with that pid exists on this machine. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readHolder(dir: string): Promise<DataDirHolder | undefined> {
   try {
@@ -80,7 +71,7 @@ export async function lockDataDir(
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
     const holder = await readHolder(dir);
-    if (!holder || holder.host !== hostname() || alive(holder.pid)) {
+    if (!holder || holder.host !== hostname() || processAlive(holder.pid)) {
       throw new ChassisError(
         'CHASSIS_E_STATE_DIR_LOCKED',
         holder

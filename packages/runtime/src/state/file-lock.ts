@@ -11,8 +11,11 @@ import { ChassisError } from '@chassis/kernel';
  */
 const EMPTY_STALE_MS = 5_000;
 
-/** True when a process with that pid exists on this machine. */
-function alive(pid: number): boolean {
+/**
+ * True when a process with that pid exists on this machine (signal 0 sends nothing). EPERM
+ * means it exists but belongs to someone else. Shared by both of the runtime's locks.
+ */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -66,7 +69,7 @@ async function inspect(lockFile: string): Promise<Holder | undefined> {
     );
   }
   const owner = Number.parseInt(text, 10);
-  if (Number.isFinite(owner)) return { owner, stale: !alive(owner) };
+  if (Number.isFinite(owner)) return { owner, stale: !processAlive(owner) };
   return { stale: Date.now() - mtimeMs > EMPTY_STALE_MS };
 }
 
