@@ -404,8 +404,29 @@ describe('compartment: run timeout', () => {
     expect(await ok).toBe('ok');
     vi.advanceTimersByTime(1_000);
     expect(signal?.aborted).toBe(false);
+    // The caller's signal is followed only while the op runs (see deadline.spec.ts): a later
+    // abort of it neither reaches the settled op's signal nor the next op's.
     ctl.abort();
-    expect(signal?.aborted).toBe(true);
+    expect(signal?.aborted).toBe(false);
+    const running = c.submit((_d, s) => s, { timeoutMs: 100 });
+    expect((await running).aborted).toBe(false);
+  });
+
+  it('aborts the op signal with the caller reason when the caller aborts while it runs', async () => {
+    vi.useFakeTimers();
+    const c = createCompartment(pool, {});
+    const ctl = new AbortController();
+    const seen = c.submit(
+      (_d, s) => {
+        ctl.abort(new Error('stop'));
+        return s;
+      },
+      { timeoutMs: 100, signal: ctl.signal },
+    );
+    const signal = await seen;
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toEqual(new Error('stop'));
+    expect(await c.submit((_d, s) => s.aborted, { timeoutMs: 100 })).toBe(false);
   });
 });
 

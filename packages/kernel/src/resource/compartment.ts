@@ -67,7 +67,7 @@ class SerialCompartment<D> implements Compartment<D>, RunSource<D> {
       const signal = options?.signal;
       if (checkMs(options?.suspendTimeoutMs) && !signal?.aborted) {
         if (timeoutMs === undefined) return this.runner.direct(op, signal);
-        if (signal === undefined && checkMs(timeoutMs)) return this.runNow(op, timeoutMs);
+        if (checkMs(timeoutMs)) return this.runNow(op, timeoutMs, signal);
       }
     }
     return this.enqueue(op as Operation<unknown, D>, options) as Promise<R>;
@@ -150,14 +150,14 @@ class SerialCompartment<D> implements Compartment<D>, RunSource<D> {
     return err;
   }
 
-  /** Idle, active and no caller signal, with a run timeout: starts now, without queueing. */
-  private runNow<R>(op: Operation<R, D>, timeoutMs: number): Promise<R> {
+  /** Idle and active, with a run timeout: starts now, without queueing (nor a queue listener). */
+  private runNow<R>(op: Operation<R, D>, timeoutMs: number, signal?: AbortSignal): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const entry = new Pending<D>(
         op as Operation<unknown, D>,
         resolve as (value: unknown) => void,
         reject,
-        undefined,
+        signal,
         -1,
         timeoutMs,
       );

@@ -17,7 +17,9 @@ export interface CallDeadline {
 /**
  * Arms one deadline `timeoutMs` from now: at expiry `signal` aborts with `reason()` (a typed
  * error, so that every layer below, across worker and process boundaries, sees the owner's
- * code). A `parent` signal (the caller's cancellation) aborts it too, with the parent's reason.
+ * code). A `parent` signal (the caller's cancellation) aborts it too, with the parent's reason;
+ * its listener is removed once the deadline is cleared or expired. For direct handle calls (see
+ * {@link callDeadline}); a compartment's runs use its one reused `RunDeadline` instead.
  */
 export function armDeadline(
   timeoutMs: number,
@@ -25,21 +27,39 @@ export function armDeadline(
   parent?: AbortSignal,
 ): CallDeadline {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(reason()), timeoutMs);
+  let onAbort: (() => void) | undefined;
+  // A parent may outlive many calls (a connection's or an upgrade's signal): the listener
+  // leaves it as soon as this deadline is settled, expired or cleared, so it never collects one
+  // listener (and a settled call's closure) per call.
+  const leave = () => {
+    if (onAbort === undefined) return;
+    parent?.removeEventListener('abort', onAbort);
+    onAbort = undefined;
+  };
+  const timer = setTimeout(() => {
+    leave();
+    controller.abort(reason());
+  }, timeoutMs);
   // Never keeps a process alive on its own: the call it guards does, while it is pending.
   timer.unref?.();
-  if (parent !== undefined) {
-    const onAbort = () => {
+  if (parent?.aborted) {
+    clearTimeout(timer);
+    controller.abort(parent.reason);
+  } else if (parent !== undefined) {
+    onAbort = () => {
+      onAbort = undefined;
       clearTimeout(timer);
       controller.abort(parent.reason);
     };
-    if (parent.aborted) onAbort();
-    else parent.addEventListener('abort', onAbort, { once: true });
+    parent.addEventListener('abort', onAbort, { once: true });
   }
   return {
     signal: controller.signal,
     deadline: Date.now() + timeoutMs,
-    clear: () => clearTimeout(timer),
+    clear: () => {
+      clearTimeout(timer);
+      leave();
+    },
   };
 }
 

@@ -1,4 +1,3 @@
-import type { CallDeadline } from './deadline.js';
 import type { Operation } from './resource.js';
 
 /**
@@ -10,8 +9,6 @@ export class Pending<D> {
   done = false;
   /** Armed only while the compartment is suspended and `suspendTimeoutMs` was given. */
   suspendTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Armed only while the operation runs and `timeoutMs` was given. */
-  deadline: CallDeadline | undefined = undefined;
   /** Removes the caller-signal listener; set only when a caller signal was given. */
   unlisten: (() => void) | undefined = undefined;
 

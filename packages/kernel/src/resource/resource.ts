@@ -60,10 +60,12 @@ export interface CompartmentOptions {
 
 /**
  * One unit of work for a resource: runs against whichever driver instance is bound when it
- * starts. Without a caller signal, `signal` is the compartment's own and shared by its
- * operations, one at a time (without a timeout it never aborts; with one it is reused until a
- * run times out, then that run keeps the aborted signal): remove any listener you add to it, and
- * do not watch it once the operation settled. `deadline` is
+ * starts. With a run timeout, or without a caller signal, `signal` is the compartment's own and
+ * shared by its operations, one at a time (without a timeout it never aborts; with one it is
+ * reused until a run times out or its caller aborts, then that run keeps the aborted signal; a
+ * caller signal aborts it only while the run it was given to runs). With a caller signal and no
+ * timeout, it is the caller's signal itself. Remove any listener you add to it, and do not
+ * watch it once the operation settled. `deadline` is
  * the absolute run deadline (epoch ms; `Infinity` without one) at which `signal` aborts with
  * `CHASSIS_E_RESOURCE_OP_TIMEOUT`: hand both down, never arm another timer.
  */

@@ -10,7 +10,11 @@
  *   that run's typed reason and a fresh one serves the next run);
  * - the timer is not re-armed per run: when it fires early (the run it was armed for has
  *   finished and a later one is running) it re-arms for what is left of the current run. A
- *   stream of runs that finish in time costs two clock reads each.
+ *   stream of runs that finish in time costs two clock reads each;
+ * - a caller signal (`parent`) is followed for the run alone: one listener added when the run
+ *   starts and removed when it settles, so a long-lived caller signal never collects listeners,
+ *   and its abort aborts the run's signal with the caller's reason (that run keeps it; the next
+ *   run gets a fresh one). The run deadline still holds after a caller abort.
  */
 export class RunDeadline {
   private controller: AbortController | undefined;
@@ -23,13 +27,25 @@ export class RunDeadline {
    */
   private due = Number.POSITIVE_INFINITY;
   private expire: (() => unknown) | undefined;
+  /** The caller signal the current run follows, if any. */
+  private parent: AbortSignal | undefined;
 
   /**
    * Starts the deadline of one run, `timeoutMs` from now; at expiry the signal aborts with what
    * `onExpire()` returns (the run's typed error). Returns the absolute deadline; read
-   * {@link signal} for the signal to hand down. Call {@link clear} when the run settled.
+   * {@link signal} for the signal to hand down. Call {@link clear} when the run settled. With a
+   * `parent` (the caller's signal) the run's signal also aborts when it does, with its reason.
    */
-  arm(timeoutMs: number, onExpire: () => unknown): number {
+  arm(timeoutMs: number, onExpire: () => unknown, parent?: AbortSignal): number {
+    // A signal that aborted (a timed-out or cancelled run keeps it) never serves another run.
+    if (this.controller?.signal.aborted) this.controller = undefined;
+    if (parent !== undefined) {
+      if (parent.aborted) this.abortRun(parent.reason);
+      else {
+        this.parent = parent;
+        parent.addEventListener('abort', this.onParentAbort, { once: true });
+      }
+    }
     const now = performance.now();
     this.due = now + timeoutMs;
     this.expire = onExpire;
@@ -48,7 +64,24 @@ export class RunDeadline {
   clear(): void {
     this.due = Number.POSITIVE_INFINITY;
     this.expire = undefined;
+    if (this.parent !== undefined) {
+      this.parent.removeEventListener('abort', this.onParentAbort);
+      this.parent = undefined;
+    }
   }
+
+  /** Aborts the current run's signal (created if nobody asked for it yet); the run keeps it. */
+  private abortRun(reason: unknown): void {
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
+  }
+
+  /** Bound once: the caller signal of the current run aborted (`once` removed the listener). */
+  private readonly onParentAbort = (): void => {
+    const parent = this.parent;
+    this.parent = undefined;
+    if (parent !== undefined) this.abortRun(parent.reason);
+  };
 
   private schedule(now: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -69,9 +102,8 @@ export class RunDeadline {
     }
     const reason = this.expire();
     this.clear();
-    const controller = this.controller;
-    // The next run gets a fresh signal: this one stays aborted with this run's reason.
-    this.controller = undefined;
-    controller?.abort(reason);
+    // The next run gets a fresh signal (see `arm`): this one stays aborted with this run's
+    // reason (or the caller's, when the caller aborted first).
+    this.abortRun(reason);
   };
 }

@@ -1,4 +1,3 @@
-import { armDeadline } from './deadline.js';
 import type { Pending } from './pending.js';
 import type { Operation } from './resource.js';
 import { RunDeadline } from './run-deadline.js';
@@ -32,7 +31,7 @@ export class SerialRunner<D> {
    * shared by the compartment's operations.
    */
   private readonly idleSignal = new AbortController().signal;
-  /** The run deadline of operations without a caller signal: one signal and timer, reused. */
+  /** The run deadline of every operation with a timeout: one signal and timer, reused. */
   private readonly deadline = new RunDeadline();
 
   constructor(private readonly source: RunSource<D>) {}
@@ -76,16 +75,11 @@ export class SerialRunner<D> {
   private start(entry: Pending<D>): boolean {
     let signal = entry.signal ?? this.idleSignal;
     let deadline = Number.POSITIVE_INFINITY;
-    // The one deadline of this call: everything below only listens to its signal.
-    if (entry.timeoutMs >= 0 && entry.signal === undefined) {
-      deadline = this.deadline.arm(entry.timeoutMs, this.currentTimedOut);
+    // The one deadline of this call, on the runner's one reused signal and timer (a caller
+    // signal is followed for this run only): everything below only listens to that signal.
+    if (entry.timeoutMs >= 0) {
+      deadline = this.deadline.arm(entry.timeoutMs, this.currentTimedOut, entry.signal);
       signal = this.deadline.signal;
-    } else if (entry.timeoutMs >= 0) {
-      // Combined with the caller's signal: a signal of this run's own.
-      const own = armDeadline(entry.timeoutMs, () => this.source.timedOut(entry), entry.signal);
-      entry.deadline = own;
-      signal = own.signal;
-      deadline = own.deadline;
     }
     let result: unknown;
     try {
@@ -115,8 +109,7 @@ export class SerialRunner<D> {
   }
 
   private clearDeadline(entry: Pending<D>): void {
-    if (entry.deadline === undefined) this.deadline.clear();
-    else entry.deadline.clear();
+    if (entry.timeoutMs >= 0) this.deadline.clear();
   }
 
   private settleCurrent(): Pending<D> {
