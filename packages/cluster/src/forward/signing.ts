@@ -1,10 +1,5 @@
-import {
-  createHmac,
-  createSecretKey,
-  type KeyObject,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { HmacKey } from './hmac.js';
 
 /**
  * Request and answer signatures of the inter-server channel: HMAC-SHA256 with the shared
@@ -67,18 +62,19 @@ function canonical(p: Omit<SignedParts, 'body'>): string {
 }
 
 /**
- * The secret as an HMAC key: a string, or a key made once with {@link secretKey} (what the
- * channel does, so that no call converts the string again).
+ * The secret as an HMAC key: a string, or a key prepared once with {@link secretKey} (what the
+ * channel does, so that no call prepares the key again).
  */
-export type SigningKey = string | KeyObject;
+export type SigningKey = string | HmacKey;
 
-/** The HMAC key object of a secret, made once per channel server and forwarder. */
-export function secretKey(secret: string): KeyObject {
-  return createSecretKey(Buffer.from(secret, 'utf8'));
+/** The prepared HMAC key of a secret, made once per channel server and forwarder. */
+export function secretKey(secret: string): HmacKey {
+  return new HmacKey(secret);
 }
 
 function hmac(secret: SigningKey, text: string, body: Uint8Array | string): string {
-  return SCHEME + createHmac('sha256', secret).update(text).update(body).digest('hex');
+  const key = typeof secret === 'string' ? new HmacKey(secret) : secret;
+  return SCHEME + key.hex(text, body);
 }
 
 /** The signature value of a request: one HMAC pass over the fixed fields and the body. */
@@ -101,12 +97,24 @@ export function signAnswer(
   return hmac(secret, `chassis-cluster-answer\n${status}\n${requestNonce}\n`, body);
 }
 
+/** Longest signature value compared without allocating (a well-formed one has 67 bytes). */
+const COMPARE_BYTES = 128;
+const expectedBytes = Buffer.alloc(COMPARE_BYTES);
+const givenBytes = Buffer.alloc(COMPARE_BYTES);
+
 /** Constant-time comparison of two signature values (a length mismatch is simply unequal). */
 export function sameSignature(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
   // Both are `v2=` + 64 hex digits when well formed: the length says nothing about the secret.
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (expected.length !== given.length) return false;
+  if (expected.length * 3 > COMPARE_BYTES) {
+    const a = Buffer.from(expected);
+    const b = Buffer.from(given);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+  // Two reused buffers instead of two new ones per comparison (two per forwarded call).
+  const n = expectedBytes.write(expected, 0, 'utf8');
+  const m = givenBytes.write(given, 0, 'utf8');
+  return n === m && timingSafeEqual(expectedBytes.subarray(0, n), givenBytes.subarray(0, n));
 }
 
 /** Why a request's signature is refused (`undefined` when accepted). */
