@@ -10,15 +10,11 @@ import {
   serializeError,
 } from '@chassis/kernel';
 import type { MemberAddress } from '../types.js';
+import { type CallerCall, CallerSignals } from './caller-signals.js';
 import { DeadlineWatch } from './deadline-watch.js';
 import { forwardErrors } from './errors.js';
 import { NonceCache } from './nonce-cache.js';
-import {
-  type CallerSignal,
-  callerSignal,
-  runForwardedHealth,
-  runForwardedInvoke,
-} from './owner-call.js';
+import { runForwardedHealth, runForwardedInvoke } from './owner-call.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   type ForwardedHealth,
@@ -87,7 +83,7 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const windowMs = options.windowMs ?? 30_000;
   const now = options.now ?? Date.now;
-  const deadlines = new DeadlineWatch();
+  const callers = new CallerSignals(new DeadlineWatch());
   const nonces = new NonceCache(options.replayCacheSize ?? 100_000, windowMs);
   const owner = {
     resources: options.resources,
@@ -167,7 +163,7 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       // Not JSON: refused as malformed below (the parse error itself adds nothing).
       body = undefined;
     }
-    let caller: CallerSignal | undefined;
+    let caller: CallerCall | undefined;
     try {
       const invoke = req.method === 'POST' && path === INVOKE_PATH;
       if (!invoke && !(req.method === 'POST' && path === HEALTH_PATH))
@@ -175,21 +171,15 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       const problem = invoke ? invokeProblem(body) : healthProblem(body);
       if (problem) throw forwardErrors.badRequest(memberId, problem);
       const call = body as ForwardedInvoke | ForwardedHealth;
-      const c = callerSignal(call.resource, call.deadline, deadlines);
-      caller = c;
-      res.on('close', () => {
-        if (!res.writableFinished) c.gone();
-      });
-      // Gone already, before the listener was there.
-      if (res.destroyed) c.gone();
+      caller = callers.begin(req.socket, call.resource, call.deadline);
       const result = invoke
-        ? await runForwardedInvoke(owner, call as ForwardedInvoke, c.signal)
-        : await runForwardedHealth(owner, call as ForwardedHealth, c.signal);
+        ? await runForwardedInvoke(owner, call as ForwardedInvoke, caller.signal)
+        : await runForwardedHealth(owner, call as ForwardedHealth, caller.signal);
       answer(res, checked.nonce, { ok: true, result });
     } catch (err) {
       answer(res, checked.nonce, { ok: false, error: err });
     } finally {
-      caller?.clear();
+      if (caller !== undefined) callers.end(caller);
     }
   };
 

@@ -2,6 +2,7 @@
  * The authenticated inter-server channel: a non-owner's facade call runs on the resource's
  * owner, in the owner's compartment, transparently for the caller.
  */
+export * from './caller-signals.js';
 export * from './channel-server.js';
 export * from './deadline-watch.js';
 export * from './errors.js';

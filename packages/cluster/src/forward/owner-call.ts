@@ -9,7 +9,6 @@ import {
   type ResourceEntry,
   type ResourceRegistry,
 } from '@chassis/kernel';
-import type { DeadlineWatch } from './deadline-watch.js';
 import { forwardErrors } from './errors.js';
 import { isForwardHandle } from './forward-handle.js';
 import type { ForwardedHealth, ForwardedInvoke } from './protocol.js';
@@ -22,68 +21,6 @@ export interface OwnerContext {
   readonly configurations?: ConfigurationLookup;
   /** Whether this member holds the resource's lease now (default: it hosts it). */
   readonly owns?: (resourceId: string) => boolean;
-}
-
-/** The one cancellation of a forwarded call on the owner: see {@link callerSignal}. */
-export interface CallerSignal {
-  readonly signal: AbortSignal;
-  /** The caller's connection closed before the answer was sent. */
-  gone(): void;
-  /** Disarms the deadline timer once the call settled. */
-  clear(): void;
-}
-
-/**
- * The caller's absolute deadline and its connection as one signal on the owner (one
- * AbortController per forwarded call): it aborts with `CHASSIS_E_RESOURCE_OP_TIMEOUT` when the
- * deadline passes and with `CHASSIS_E_RESOURCE_OP_ABORTED` when `gone()` is called. The owner's
- * compartment still owns the run deadline of its own configuration; this one only makes sure
- * the owner stops when the caller stopped waiting. With a {@link DeadlineWatch} (the channel
- * server's), the deadline shares its one timer instead of arming one per call.
- */
-export function callerSignal(
-  resourceId: string,
-  deadline: number | undefined,
-  watch?: DeadlineWatch,
-): CallerSignal {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expire = () =>
-    controller.abort(
-      new ChassisError(
-        'CHASSIS_E_RESOURCE_OP_TIMEOUT',
-        `the forwarded call on resource "${resourceId}" passed the caller's deadline`,
-        { details: { resourceId, deadline, reason: 'caller-deadline' } },
-      ),
-    );
-  const disarm = () => {
-    if (watch) watch.unwatch(controller);
-    else clearTimeout(timer);
-  };
-  if (deadline !== undefined) {
-    const left = deadline - Date.now();
-    if (left <= 0) expire();
-    else if (watch) watch.watch(controller, deadline, expire);
-    else {
-      timer = setTimeout(expire, left);
-      timer.unref();
-    }
-  }
-  return {
-    signal: controller.signal,
-    gone: () => {
-      disarm();
-      if (!controller.signal.aborted)
-        controller.abort(
-          new ChassisError(
-            'CHASSIS_E_RESOURCE_OP_ABORTED',
-            `the member that forwarded the call on resource "${resourceId}" closed the connection`,
-            { details: { resourceId, reason: 'caller-gone' } },
-          ),
-        );
-    },
-    clear: disarm,
-  };
 }
 
 /** The entry of a resource this member owns and hosts, or `CHASSIS_E_CLUSTER_NOT_OWNER`. */
