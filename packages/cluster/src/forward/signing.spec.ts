@@ -126,6 +126,18 @@ describe('request signatures', () => {
     expect(sameSignature(sig, sig.slice(0, -1))).toBe(false);
   });
 
+  it.each([
+    ['equal well-formed values', `v2=${'a'.repeat(64)}`, `v2=${'a'.repeat(64)}`, true],
+    ['one hex digit apart', `v2=${'a'.repeat(64)}`, `v2=${'a'.repeat(63)}b`, false],
+    ['same length, a non-ASCII character', `v2=${'a'.repeat(64)}`, `v2=${'a'.repeat(63)}é`, false],
+    ['equal values too long for the reused buffers', 'x'.repeat(500), 'x'.repeat(500), true],
+    ['long values one character apart', 'x'.repeat(500), `${'x'.repeat(499)}y`, false],
+    ['an empty value', `v2=${'a'.repeat(64)}`, '', false],
+  ])('compares signature values: %s', (_name, a, b, same) => {
+    expect(sameSignature(a, b)).toBe(same);
+    expect(sameSignature(b, a)).toBe(same);
+  });
+
   it('makes distinct nonces long enough to pass the header check', () => {
     const a = newNonce();
     expect(a).not.toBe(newNonce());
