@@ -378,6 +378,47 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       }
     });
 
+    it('counts an answer without a declared length against the cap, and believes no doubled signature', async () => {
+      // A server that streams its answer in chunks (no content-length) or signs it twice.
+      const odd = createHttpServer((req, res) => {
+        if (req.url?.includes('health')) {
+          res.setHeader(SIGNATURE_HEADERS.signature, ['v2=a', 'v2=b']);
+          res.end('{"ok":true,"result":{"healthy":true}}');
+          return;
+        }
+        res.write('x'.repeat(1500));
+        res.write('x'.repeat(1500));
+        res.end();
+      });
+      await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(odd.address() as AddressInfo).port}`;
+      const tiny = createForwarder({ secret: SECRET, memberId: 'b', maxBodyBytes: 2048 });
+      try {
+        const h = tiny.handleFor(
+          RESOURCE,
+          { driverId: ID, version: '1.0.0' },
+          { memberId: 'o', url },
+        );
+        const ctx = { resource: { id: RESOURCE } as never, properties: {} };
+        const err = await rejection(h.invoke(POINT, 'whoami', ctx, []));
+        expect(err.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
+        expect(err.details).toMatchObject({ where: 'answer', maxBodyBytes: 2048, peer: 'o' });
+        const doubled = await rejection(h.health());
+        expect(doubled.code).toBe('CHASSIS_E_CLUSTER_FORWARD_FAILED');
+        expect(doubled.message).toContain('not signed');
+        // Positive control: the same forwarder still reaches a real owner afterwards.
+        const real = tiny.handleFor(
+          RESOURCE,
+          { driverId: ID, version: '1.0.0' },
+          m.channel.address,
+        );
+        expect(await real.invoke(POINT, 'whoami', ctx, [])).toBe('1.0.0');
+      } finally {
+        await tiny.close();
+        await new Promise((r) => odd.close(r));
+      }
+    });
+
     it('refuses an answer not signed with the cluster secret (an impostor owner)', async () => {
       const impostor = createHttpServer((_req, res) =>
         res.end(JSON.stringify({ ok: true, result: 'forged' })),

@@ -1,6 +1,7 @@
 import { ChassisError } from '@chassis/kernel';
 import { Agent } from 'undici';
 import type { MemberAddress } from '../types.js';
+import { AnswerReader, type RawAnswer } from './answer-reader.js';
 import { forwardErrors } from './errors.js';
 import { type ForwardAnswer, isAnswer } from './protocol.js';
 import {
@@ -45,37 +46,6 @@ function errorCode(err: unknown): string | undefined {
   return cause === undefined ? undefined : errorCode(cause);
 }
 
-interface Discardable {
-  on(event: 'error', listener: () => void): unknown;
-  destroy(): unknown;
-}
-
-/** Drops an answer body unread (its connection is closed, not reused). */
-function discard(body: Discardable): void {
-  // Destroying an unread undici body emits an abort error: it is the intended outcome here.
-  body.on('error', () => {});
-  body.destroy();
-}
-
-/** Reads a body of unknown length, refusing one over the cap. */
-async function readCapped(
-  body: AsyncIterable<unknown> & Discardable,
-  max: number,
-  peer: string,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      discard(body);
-      throw forwardErrors.tooLarge('answer', max, peer);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** The owner's `CHASSIS_E_CLUSTER_AUTH` refusal in an answer body, if that is what it is. */
 function authRefusal(raw: Buffer): ChassisError | undefined {
   try {
@@ -101,7 +71,9 @@ function target(base: string, path: string): { origin: string; path: string } {
  * owner). undici rather than `node:http`: on loopback its keep-alive round trip costs about
  * half of an `http.request` one (measured with the same body and headers, see the forwarding
  * section of the package README), and a forwarded call's budget is mostly that round trip.
- * POST is never retried by undici, so a call is delivered at most once.
+ * Requests go through `dispatch` with an {@link AnswerReader}, not `request()`, which would wrap
+ * each small answer in a body stream. POST is never retried by undici (no retry interceptor
+ * is installed), so a call is delivered at most once.
  */
 export class ChannelClient {
   private readonly agent: Agent;
@@ -163,38 +135,26 @@ export class ChannelClient {
       member: memberId,
       body,
     });
-    let status: number;
-    let raw: Buffer;
-    let given: string | string[] | undefined;
+    let answer: RawAnswer;
     try {
-      const res = await this.agent.request({
-        origin: to.origin,
-        path: to.path,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADERS.signature]: signature,
-          [SIGNATURE_HEADERS.timestamp]: String(timestamp),
-          [SIGNATURE_HEADERS.nonce]: nonce,
-          [SIGNATURE_HEADERS.member]: memberId,
-        },
-        body,
-        ...(signal ? { signal } : {}),
+      answer = await new Promise<RawAnswer>((resolve, reject) => {
+        this.agent.dispatch(
+          {
+            origin: to.origin,
+            path: to.path,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              [SIGNATURE_HEADERS.signature]: signature,
+              [SIGNATURE_HEADERS.timestamp]: String(timestamp),
+              [SIGNATURE_HEADERS.nonce]: nonce,
+              [SIGNATURE_HEADERS.member]: memberId,
+            },
+            body,
+          },
+          new AnswerReader(resolve, reject, maxBodyBytes, owner.memberId, signal),
+        );
       });
-      status = res.statusCode;
-      given = res.headers[SIGNATURE_HEADERS.signature];
-      const length = res.headers['content-length'];
-      const declared = typeof length === 'string' ? Number(length) : Number.NaN;
-      if (declared > maxBodyBytes) {
-        discard(res.body);
-        // The owner ran the call; only its answer is refused.
-        throw forwardErrors.tooLarge('answer', maxBodyBytes, owner.memberId);
-      }
-      // HTTP framing holds a body to its declared length: read it at once. Without one
-      // (chunked), count while reading.
-      raw = Number.isFinite(declared)
-        ? Buffer.from(await res.body.arrayBuffer())
-        : await readCapped(res.body, maxBodyBytes, owner.memberId);
     } catch (err) {
       if (ChassisError.is(err)) throw err;
       if (signal?.aborted) throw signal.reason;
@@ -208,23 +168,15 @@ export class ChannelClient {
         err,
       );
     }
-    return this.read(owner, status, nonce, raw, given);
+    return this.read(owner, nonce, answer);
   }
 
   /** Checks the answer's signature and shape; the result, or the owner's error rebuilt. */
-  private read(
-    owner: MemberAddress,
-    status: number,
-    nonce: string,
-    raw: Buffer,
-    given: string | string[] | undefined,
-  ): unknown {
+  private read(owner: MemberAddress, nonce: string, answer: RawAnswer): unknown {
+    const { status, body: raw, signature: given } = answer;
     const failed = (what: string, cause?: unknown) =>
       forwardErrors.forwardFailed(owner.memberId, owner.url, what, true, cause);
-    if (
-      typeof given !== 'string' ||
-      !sameSignature(signAnswer(this.key, status, nonce, raw), given)
-    ) {
+    if (given === undefined || !sameSignature(signAnswer(this.key, status, nonce, raw), given)) {
       // A member with another secret signs its refusal with that secret: the refusal is still
       // the most useful answer. Believing a forged one only costs a failed call, which an
       // attacker on the path could cause anyway.
@@ -232,14 +184,14 @@ export class ChannelClient {
       if (refusal) throw refusal;
       throw failed(`the answer (HTTP ${status}) is not signed with the cluster secret`);
     }
-    let answer: unknown;
+    let parsed: unknown;
     try {
-      answer = JSON.parse(raw.toString('utf8'));
+      parsed = JSON.parse(raw.toString('utf8'));
     } catch (err) {
       throw failed(`the answer (HTTP ${status}) is not JSON`, err);
     }
-    if (!isAnswer(answer)) throw failed(`the answer (HTTP ${status}) is not a channel answer`);
-    const a = answer as ForwardAnswer;
+    if (!isAnswer(parsed)) throw failed(`the answer (HTTP ${status}) is not a channel answer`);
+    const a = parsed as ForwardAnswer;
     if (a.ok) return a.result;
     throw ChassisError.fromJSON(a.error);
   }
