@@ -20,7 +20,8 @@ import {
  * against (1) a plain HTTP/1.1 keep-alive POST on loopback carrying the same JSON body and
  * answer, with the forwarder's own client (undici) against a node:http server like the
  * channel's: target ≤ 1.5×; (2) the same plain round trip with a `node:http` keep-alive client
- * (why the forwarder uses undici); (3) the same facade call made locally on A. Three rounds,
+ * (why the forwarder uses undici), and one through undici's `dispatch` (the forwarder's own
+ * client path, reported too); (3) the same facade call made locally on A. Three rounds,
  * the median ratio counts: on a shared 2-core machine one round can land on a noisy moment.
  * Reports only; never fails on time.
  */
@@ -63,6 +64,36 @@ async function plainRoundTrip(): Promise<unknown> {
     body: BODY,
   });
   return JSON.parse(await res.body.text());
+}
+
+/**
+ * The same round trip through undici's `dispatch` with a minimal handler (the answer collected
+ * into a buffer list, no body stream): the client path the forwarder itself uses, reported so
+ * the ratio can also be read against the cheapest plain client, not only the common one.
+ */
+function plainDispatchRoundTrip(): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    undici.dispatch(
+      {
+        origin: plainUrl,
+        path: '/',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: BODY,
+      },
+      {
+        onConnect: () => {},
+        onHeaders: () => true,
+        onData: (chunk: Buffer) => {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete: () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))),
+        onError: reject,
+      },
+    );
+  });
 }
 
 /** The same with a node:http keep-alive client. */
@@ -182,6 +213,7 @@ it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () 
   await interleaved(plainRoundTrip, forwarded, 200);
   const plainVsFwd = await interleaved(plainRoundTrip, forwarded, 1500);
   const nodeVsUndici = await interleaved(plainRoundTrip, nodeHttpRoundTrip, 1500);
+  const dispatchVsFwd = await interleaved(plainDispatchRoundTrip, forwarded, 1500);
   const localVsFwd = await interleaved(local, forwarded, 1500);
   const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
   const ratio = plainVsFwd.b / plainVsFwd.a;
@@ -192,6 +224,8 @@ it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () 
     ['target', `≤ 1.5×  (${ratio <= 1.5 ? 'met' : 'NOT met'})`],
     ['plain round trip, node:http client', us(nodeVsUndici.b)],
     ['node:http / undici client', `${(nodeVsUndici.b / nodeVsUndici.a).toFixed(2)}×`],
+    ['plain round trip, undici dispatch client', us(dispatchVsFwd.a)],
+    ['forwarded / plain (dispatch client)', `${(dispatchVsFwd.b / dispatchVsFwd.a).toFixed(2)}×`],
     ['local facade call on A', us(localVsFwd.a)],
     ['forwarded / local', `${(localVsFwd.b / localVsFwd.a).toFixed(2)}×`],
   ]);

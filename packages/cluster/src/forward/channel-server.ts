@@ -213,7 +213,9 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!over) void handle(req, res, Buffer.concat(chunks));
+      // One chunk (a small call) is the body itself: no copy.
+      if (!over)
+        void handle(req, res, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
     });
   });
   // Longer than the client's idle sockets live (the agent honours the Keep-Alive hint), so the
