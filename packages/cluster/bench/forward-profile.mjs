@@ -167,6 +167,17 @@ if (globalThis.__counts) {
     );
   }
 }
+if (process.env.PHASES) {
+  // One case after the other, with their monotonic time windows (µs, the clock of a
+  // `--cpu-prof` profile), so one profile compares their costs on one scale.
+  const windows = {};
+  for (const n of names) {
+    const t0 = process.hrtime.bigint() / 1000n;
+    for (let i = 0; i < rounds * calls; i++) await cases[n]();
+    windows[n] = [Number(t0), Number(process.hrtime.bigint() / 1000n), rounds * calls];
+  }
+  console.log(`PHASES ${JSON.stringify(windows)}`);
+}
 const cpu = Object.fromEntries(names.map((n) => [n, []]));
 const wall = Object.fromEntries(names.map((n) => [n, []]));
 for (let r = 0; r < rounds; r++)
