@@ -16,6 +16,7 @@ import {
   PostgresStateStore,
 } from '@chassis/state-postgres';
 import { ChangeHub } from '../rollout/change-hub.js';
+import type { RolloutRetention } from '../rollout/retention.js';
 import {
   createRolloutMember,
   type RolloutMember,
@@ -30,6 +31,7 @@ import { OwnerDirectory } from './owner-directory.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
 import { RolloutRequestDesk, requestRollout } from './request-desk.js';
+import { RolloutPruner } from './rollout-pruner.js';
 import { secretBoxKey } from './secret-key.js';
 
 /** Options of {@link startClusterMember}. */
@@ -57,6 +59,8 @@ export type ClusterMemberOptions = MemberServerOptions & {
      * (default 30 min): the bound of the action itself, not of any call.
      */
     readonly requestTimeoutMs?: number;
+    /** How long finished rollouts and their requests stay in the shared store (the leader prunes). */
+    readonly retention?: RolloutRetention;
   };
 };
 
@@ -105,7 +109,11 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 60_000;
  */
 export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
   const { cluster, reconcileMs, rollout: rolloutTimings = {}, ...serverOptions } = options;
-  const { requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, ...rolloutOptions } = rolloutTimings;
+  const {
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    retention,
+    ...rolloutOptions
+  } = rolloutTimings;
   const logger = options.logger ?? silentLogger;
   const channel =
     options.channel === false ? undefined : (options.channel ?? defaultChannel(cluster, logger));
@@ -226,6 +234,21 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     cleanup.unshift(() => rollout.stop());
     desk.start();
     cleanup.unshift(() => desk.stop());
+    // Finished rollouts and their requests are pruned by the leader, after each one ends too.
+    const pruner = new RolloutPruner({
+      store,
+      isLeader: () => elector.isLeader,
+      logger,
+      ...(retention ? { retention } : {}),
+    });
+    const ended = rollout.coordinator.events$.subscribe((r) => {
+      if (r.state !== 'running') pruner.schedule();
+    });
+    pruner.start();
+    cleanup.unshift(() => {
+      ended.unsubscribe();
+      return pruner.stop();
+    });
     const elector = new LeaderElector(db, {
       id,
       retryMs: tickMs,
@@ -284,6 +307,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         await feed.stop();
         await elector.stop();
         await desk.stop();
+        await pruner.stop();
         await rollout.stop();
         // A crashed member's channel refuses connections: callers re-read the owner and retry.
         await closeChannel();
@@ -293,6 +317,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         ownership.stop();
         await elector.stop();
         await desk.stop();
+        await pruner.stop();
         await rollout.stop();
         await feed.stop();
         await server?.stop();
