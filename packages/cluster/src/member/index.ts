@@ -10,3 +10,4 @@ export * from './remote-handle.js';
 export * from './request-desk.js';
 export * from './rollout-pruner.js';
 export * from './rollout-requests.js';
+export * from './rollout-status.js';

@@ -30,7 +30,12 @@ import { currentLeader, driverStates, memberViews } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
-import { RolloutRequestDesk, requestRollout } from './request-desk.js';
+import {
+  RolloutRequestDesk,
+  requestRollout,
+  rolloutRecords,
+  sendRolloutRequest,
+} from './request-desk.js';
 import { RolloutPruner } from './rollout-pruner.js';
 import { secretBoxKey } from './secret-key.js';
 
@@ -272,9 +277,16 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       owners: () => owners.snapshot(0),
       viaLeader: (input) =>
         requestRollout({ store, memberId: id, hub, timeoutMs: requestTimeoutMs, ...poll }, input),
+      sendViaLeader: (input) =>
+        sendRolloutRequest({ store, memberId: id, timeoutMs: requestTimeoutMs }, input),
+      records: (rid) => rolloutRecords(store, rid),
+      logger,
     });
     runtime.upgrade = lifecycle.upgrade;
     runtime.rollback = lifecycle.rollback;
+    runtime.submitUpgrade = lifecycle.submitUpgrade;
+    runtime.submitRollback = lifecycle.submitRollback;
+    runtime.upgradeStatus = lifecycle.upgradeStatus;
     await reconciler.run();
     runtime.cluster = {
       memberId: id,
