@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
+import { UpgradeStatusSchema } from '@chassis/kernel/summaries';
 import { createManagementServer, type ManagementServer } from '@chassis/runtime';
 import { buildFixtureCar } from '@chassis/runtime/testing';
+import { FormatRegistry } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, createAdminServer } from '../server/create-admin-server.js';
 
@@ -26,6 +29,14 @@ export default {
 };
 `;
 
+FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
+
+/** The answer's problems against `UpgradeStatusSchema`, and properties it does not name. */
+const problems = (value: Record<string, unknown>) => [
+  ...[...Value.Errors(UpgradeStatusSchema, value)].map((e) => `${e.path}: ${e.message}`),
+  ...Object.keys(value).filter((k) => !(k in UpgradeStatusSchema.properties)),
+];
+
 /** `Prefer: respond-async` on upgrade and rollback over the real runtime. */
 describe('upgrade and rollback accepted with Prefer: respond-async (real runtime)', () => {
   let root: string;
@@ -46,6 +57,7 @@ describe('upgrade and rollback accepted with Prefer: respond-async (real runtime
       const res = await admin.app.inject({ url: href, headers: as('viewer') });
       expect(res.statusCode, res.body).toBe(200);
       const s = res.json() as { state: string };
+      expect(problems(res.json())).toEqual([]);
       if (s.state !== 'accepted' && s.state !== 'running') return res.json();
       await sleep(25);
     }
@@ -136,6 +148,7 @@ describe('upgrade and rollback accepted with Prefer: respond-async (real runtime
       progress: { moved: 0, total: 2 },
     });
     expect(res.headers.location).toBe(body.href);
+    expect(problems(body)).toEqual([]);
     expect(res.headers['preference-applied']).toBe('respond-async');
     // Still running: the first resource's migrate waits for the gate.
     const mid = await admin.app.inject({ url: body.href, headers: as('viewer') });
