@@ -14,6 +14,8 @@ export interface FollowOpts {
   /** `false` with `--no-wait`. */
   wait: boolean;
   waitTimeout: number;
+  /** Progress lines on stderr even when it is not a terminal. */
+  progress?: boolean;
 }
 
 /** Default bound of following one action: the cluster's own request bound (30 min). */
@@ -35,7 +37,8 @@ export function withFollow(cmd: Command, what: string): Command {
       `stop following the ${what} after this long (it goes on on the server)`,
       positiveMs,
       DEFAULT_WAIT_TIMEOUT_MS,
-    );
+    )
+    .option('--progress', 'a progress line per change on stderr, even when it is not a terminal');
 }
 
 const finished = (s: UpgradeStatus) => s.state !== 'accepted' && s.state !== 'running';
@@ -55,22 +58,25 @@ export function statusLine(s: UpgradeStatus): string {
 /**
  * Polls `GET /api/upgrades/{id}` until the action ended, at most `timeoutMs` (then
  * `CHASSIS_E_CLI_WAIT_TIMEOUT` naming the id), printing a line on stderr whenever its state or
- * progress changes (not with `--json`). The interval grows from 250 ms to 2 s; an unreachable
+ * progress changes: on a terminal or with `--progress`, never with `--json` (so a script's
+ * stderr starts with the error, as for every command). The interval grows from 250 ms to 2 s; an unreachable
  * server (a member restarting) is polled again within the bound.
  */
 export async function followUpgrade(
   cmd: Command,
   first: UpgradeStatus,
   timeoutMs: number,
+  progress = false,
 ): Promise<UpgradeStatus> {
   const c = conn(cmd);
   const { err } = output(cmd);
+  const lines = !c.json && (progress || process.stderr.isTTY === true);
   const deadline = Date.now() + timeoutMs;
   let last = '';
   let status = first;
   for (let delay = 250; ; delay = Math.min(2000, Math.round(delay * 1.5))) {
     const line = statusLine(status);
-    if (line !== last && !c.json) err(`${line}\n`);
+    if (line !== last && lines) err(`${line}\n`);
     last = line;
     if (finished(status)) return status;
     if (Date.now() + delay > deadline) {
@@ -127,5 +133,5 @@ export async function applyAccepted(
       output(cmd).err(`accepted: follow with chassis upgrades show ${status.id} --wait\n`);
     return;
   }
-  printOutcome(cmd, await followUpgrade(cmd, status, opts.waitTimeout));
+  printOutcome(cmd, await followUpgrade(cmd, status, opts.waitTimeout, opts.progress));
 }

@@ -46,12 +46,19 @@ export function registerUpgradesCommands(program: Command): void {
       positiveMs,
       DEFAULT_WAIT_TIMEOUT_MS,
     )
-    .action(async (id: string, opts: { wait?: boolean; waitTimeout: number }, cmd: Command) => {
-      const status = await call<UpgradeStatus>(conn(cmd), 'GET', `/api/upgrades/${enc(id)}`);
-      if (!opts.wait) {
-        print(cmd, status, () => statusLine(status));
-        return;
-      }
-      printOutcome(cmd, await followUpgrade(cmd, status, opts.waitTimeout));
-    });
+    .option('--progress', 'with --wait: a progress line per change on stderr, even off a terminal')
+    .action(
+      async (
+        id: string,
+        opts: { wait?: boolean; waitTimeout: number; progress?: boolean },
+        cmd: Command,
+      ) => {
+        const status = await call<UpgradeStatus>(conn(cmd), 'GET', `/api/upgrades/${enc(id)}`);
+        if (!opts.wait) {
+          print(cmd, status, () => statusLine(status));
+          return;
+        }
+        printOutcome(cmd, await followUpgrade(cmd, status, opts.waitTimeout, opts.progress));
+      },
+    );
 }
