@@ -62,10 +62,10 @@ async function send(method, path, init) {
   return data;
 }
 
-/** Calls the admin API with an optional JSON body. */
-export function api(method, path, body) {
+/** Calls the admin API with an optional JSON body (and extra headers, e.g. `Prefer`). */
+export function api(method, path, body, headers = {}) {
   return send(method, path, {
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }

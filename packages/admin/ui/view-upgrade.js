@@ -1,9 +1,10 @@
 // Upgrade: a plan preview (from → to, the resources that move, configuration, contract and
 // signer checks), a chosen rollout policy, a confirmation, then live per-resource progress from
-// the events stream.
+// the events stream and the accepted upgrade's status (followed by id).
 import { api, routes } from './api.js';
 import { $, button, el } from './dom.js';
 import * as events from './events.js';
+import { sendAndFollow } from './follow.js';
 import { locale, t } from './i18n.js';
 import { errorNodes, say, sayError } from './notify.js';
 import { reload } from './store.js';
@@ -212,21 +213,35 @@ async function apply() {
     const boxes = [...document.querySelectorAll('#upgrade-plan input.move')];
     const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
     for (const b of boxes) b.disabled = true;
-    const record = await api('POST', routes.upgrade(driverId), {
-      ...(version ? { version } : {}),
-      policy: policyFromForm(),
-      // Only a strict subset is sent: the whole driver also moves its active version.
-      ...(chosen.length < boxes.length ? { resources: chosen } : {}),
-    });
+    // Accepted at once and followed by id: a long rollout holds no request open.
+    const status = await sendAndFollow(
+      routes.upgrade(driverId),
+      {
+        ...(version ? { version } : {}),
+        policy: policyFromForm(),
+        // Only a strict subset is sent: the whole driver also moves its active version.
+        ...(chosen.length < boxes.length ? { resources: chosen } : {}),
+      },
+      (s) => {
+        if (s.progress)
+          $('#upgrade-result').textContent = t('upgrade.progress', {
+            state: t(`result.${s.state}`),
+            moved: s.progress.moved,
+            total: s.progress.total,
+          });
+      },
+    );
+    const record = status.record ?? {};
     for (const m of record.resources ?? []) mark(m.id, 'moved', m.pausedMs);
+    if (status.error) throw Object.assign(new Error(status.error.message), status.error);
     const text = t('upgrade.done', {
       id: driverId,
       from: record.from ?? '',
       to: record.to ?? '',
-      result: t(`result.${record.result}`),
+      result: t(`result.${status.state}`),
     });
     $('#upgrade-result').textContent = text;
-    say(text, record.result !== 'succeeded');
+    say(text, status.state !== 'succeeded');
     $('#upgrade-confirm').hidden = true;
   } catch (err) {
     $('#upgrade-error').replaceChildren(...errorNodes(err));

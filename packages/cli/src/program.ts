@@ -10,6 +10,7 @@ import { registerEventsCommand } from './commands/events.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerRepoCommands } from './commands/repo.js';
 import { registerSignCommand } from './commands/sign.js';
+import { registerUpgradesCommands } from './commands/upgrades.js';
 
 /** Builds the `chassis` command tree. Each area registers its own sub-commands. */
 export function createProgram(): Command {
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerCaCommands(program);
   registerRepoCommands(program);
   registerDriversCommands(program);
+  registerUpgradesCommands(program);
   registerCatalogCommands(program);
   registerEventsCommand(program);
   registerClusterCommands(program);

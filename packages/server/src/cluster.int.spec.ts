@@ -88,4 +88,90 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
       for (const m of [a, b])
         expect(await m.s.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
   });
+
+  it('an upgrade accepted over HTTP by a non-leader is followed on the leader; cluster.rollout reaches the member', async () => {
+    const url = await pg.createDatabase();
+    const token = 'cluster-http-admin-token-0123456789';
+    const start = async (name: string) => {
+      const file = join(dir, `h${name}.yaml`);
+      await writeFile(
+        file,
+        [
+          `dataDir: h${name}`,
+          `trust: { allowUnsigned: [${ID}] }`,
+          `state: { kind: postgres, url: "${url}" }`,
+          `admin: { port: 0, tokens: [{ token: ${token}, role: admin }] }`,
+          'cluster:',
+          `  memberId: h${name}`,
+          '  secretFile: secret',
+          '  leaseTtlMs: 1500',
+          '  rollout: { requestTimeoutMs: 60000, retention: { keepPerDriver: 1, requestGraceMs: 0, pruneEveryMs: 1000 } }',
+          `kernel: { isolation: { default: in-process }, confinement: { trusted: [${ID}] } }`,
+        ].join('\n'),
+      );
+      const s = await startServer(await loadServerConfig({ flags: { config: file } }), () => {});
+      running.push(s);
+      return s;
+    };
+    const a = await start('a');
+    const b = await start('b');
+    const http = async (s: RunningServer, method: string, path: string, body?: object) => {
+      const res = await fetch(new URL(path, s.adminUrl), {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json', prefer: 'respond-async' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const json = (await res.json()) as { id: string; state: string; code?: string };
+      return { status: res.status, location: res.headers.get('location'), body: json };
+    };
+    for (const v of ['1.0.0', '1.1.0']) {
+      const car = await buildFixtureCar(join(dir, `hcars-${v}`), { id: ID, version: v });
+      await a.runtime.install({ kind: 'file', path: car }, admin);
+      await waitFor(`${v} on b`, () =>
+        b.runtime.listDrivers().some((d) => d.versions.some((x) => x.version === v)),
+      );
+    }
+    await a.runtime.createResource(
+      {
+        id: 'h1',
+        kind: 'pool',
+        driverId: ID,
+        properties: { mVip: '10.0.0.1', password: 'hunter2' },
+      },
+      admin,
+    );
+    const members = (await a.runtime.cluster?.members()) ?? [];
+    await waitFor('a leader', () => members.some((m) => m.leader));
+    const leaderId = members.find((m) => m.leader)?.memberId;
+    const [sender, follower] = leaderId === 'ha' ? [b, a] : [a, b];
+    const follow = async (href: string) => {
+      for (let i = 0; i < 800; i++) {
+        const { body } = await http(follower, 'GET', href);
+        if (body.state !== 'accepted' && body.state !== 'running') return body;
+        await sleep(25);
+      }
+      throw new Error(`${href} did not end`);
+    };
+    const up = await http(sender, 'POST', `/api/drivers/${ID}/upgrade`, { version: '1.1.0' });
+    expect(up.status).toBe(202);
+    expect(up.location).toBe(`/api/upgrades/${up.body.id}`);
+    expect(await follow(up.location as string)).toMatchObject({
+      state: 'succeeded',
+      leader: leaderId,
+      record: { to: '1.1.0' },
+    });
+    const back = await http(sender, 'POST', `/api/drivers/${ID}/rollback`, { to: '1.0.0' });
+    expect(back.status).toBe(202);
+    expect(await follow(back.location as string)).toMatchObject({ state: 'succeeded' });
+    // The member got the configured retention: one finished rollout kept, the first pruned.
+    let gone: { status: number; body: { code?: string } } | undefined;
+    for (let i = 0; i < 400 && gone?.status !== 404; i++) {
+      gone = await http(follower, 'GET', up.location as string);
+      await sleep(25);
+    }
+    expect([gone?.status, gone?.body.code]).toEqual([404, 'CHASSIS_E_UPGRADE_NOT_FOUND']);
+  });
 });

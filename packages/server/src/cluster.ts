@@ -45,6 +45,7 @@ export async function composeServer(
       ...(cluster.forward ? { forward: cluster.forward } : {}),
       ...(cluster.channel ? { channel: cluster.channel } : {}),
     },
+    ...(cluster.rollout ? { rollout: cluster.rollout } : {}),
   });
   const members = await member.members();
   return {

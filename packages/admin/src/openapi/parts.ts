@@ -39,3 +39,20 @@ export const localeParam = {
 export const driverFilter = { name: 'driverId', in: 'query', schema: { type: 'string' } };
 /** Marks an operation as public (no token needed). */
 export const pub = { security: [] };
+/** The `Prefer` header of the actions that can answer before they end (RFC 7240). */
+export const preferParam = {
+  name: 'Prefer',
+  in: 'header',
+  description:
+    '`respond-async`: answer `202 Accepted` once the action is accepted, with its status and a `Location` to follow it (`GET /api/upgrades/{id}`), instead of when it ends',
+  schema: { type: 'string' },
+};
+/** `202 Accepted` of an action sent with `Prefer: respond-async`. */
+export const acceptedResponse = {
+  description: 'Accepted (`Prefer: respond-async`): follow it at `Location`',
+  headers: {
+    Location: { description: 'GET /api/upgrades/{id} of the action', schema: { type: 'string' } },
+    'Preference-Applied': { schema: { type: 'string', enum: ['respond-async'] } },
+  },
+  ...json({ $ref: '#/components/schemas/UpgradeStatus' }),
+};

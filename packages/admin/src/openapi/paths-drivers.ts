@@ -1,4 +1,13 @@
-import { errors, idParam, json, localeParam, ok, ref } from './parts.js';
+import {
+  acceptedResponse,
+  errors,
+  idParam,
+  json,
+  localeParam,
+  ok,
+  preferParam,
+  ref,
+} from './parts.js';
 import { rollbackBody } from './schemas.js';
 
 /** Paths of `/api/drivers`: list, install, detail, uninstall, lifecycle and the upgrade actions. */
@@ -63,9 +72,13 @@ export const driverPaths = {
     post: {
       summary:
         'Upgrade with a rollout policy (default one at a time); with resources, only those move',
-      parameters: [idParam('Driver')],
+      parameters: [idParam('Driver'), preferParam],
       requestBody: json(ref('UpgradeBody')),
-      responses: { '200': ok('upgrade record', ref('UpgradeRecord')), ...errors },
+      responses: {
+        '200': ok('upgrade record', ref('UpgradeRecord')),
+        '202': acceptedResponse,
+        ...errors,
+      },
     },
   },
   '/api/drivers/{id}/rollback': {
@@ -73,9 +86,13 @@ export const driverPaths = {
       summary: 'Roll back to the previous version, or to a chosen kept version',
       description:
         'Body `{ to }` (optional) names a kept (installed) version; one that is not kept is 404 CHASSIS_E_UPGRADE_VERSION_NOT_KEPT with `details.kept`.',
-      parameters: [idParam('Driver')],
+      parameters: [idParam('Driver'), preferParam],
       requestBody: { required: false, ...json(rollbackBody) },
-      responses: { '200': ok('rollback record', ref('UpgradeRecord')), ...errors },
+      responses: {
+        '200': ok('rollback record', ref('UpgradeRecord')),
+        '202': acceptedResponse,
+        ...errors,
+      },
     },
   },
   '/api/drivers/{id}/restart': {

@@ -1,4 +1,4 @@
-import { driverFilter, errors, ok, ref } from './parts.js';
+import { driverFilter, errors, idParam, ok, ref } from './parts.js';
 
 /** Paths of executor and driver memory metrics, update notices, upgrade history and the audit trail. */
 export const operationPaths = {
@@ -48,6 +48,15 @@ export const operationPaths = {
         '200': ok('records', { type: 'array', items: ref('UpgradeRecord') }),
         ...errors,
       },
+    },
+  },
+  '/api/upgrades/{id}': {
+    get: {
+      summary: 'One accepted upgrade or rollback (or any history action) and where it is',
+      description:
+        'The `Location` of a `202 Accepted` upgrade or rollback. On a cluster any member answers for the id. Unknown (or pruned) id: 404 CHASSIS_E_UPGRADE_NOT_FOUND.',
+      parameters: [idParam('Action')],
+      responses: { '200': ok('status', ref('UpgradeStatus')), ...errors },
     },
   },
   '/api/audit': {

@@ -13,6 +13,13 @@ export const driverParams = {
   properties: { id: DRIVER_ID },
 } as const;
 
+/** `:id` of `GET /api/upgrades/:id` (a history record or a cluster rollout request). */
+export const upgradeIdParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
 /** `:id` of a resource route. */
 export const resourceParams = driverParams;
 

@@ -12,6 +12,7 @@ import {
 } from '../openapi/schemas.js';
 import type { RouteContext } from '../server/context.js';
 import { emptyBodyAsObject } from './optional-body.js';
+import { accepted, prefersAsync, registerUpgradeStatusRoute } from './upgrade-status.js';
 import { isUploadedCar } from './upload.js';
 import { driverDetail, driverSummary } from './views.js';
 
@@ -28,7 +29,11 @@ function upgradeOptions(body: UpgradeBody = {}): UpgradeOptions {
   };
 }
 
-/** Driver routes: list, detail, lifecycle history, install, upgrade, rollback, restart, uninstall. */
+/**
+ * Driver routes: list, detail, lifecycle history, install, upgrade, rollback, restart, uninstall.
+ * Upgrade and rollback answer `202 Accepted` with the action's status under
+ * `Prefer: respond-async` (followed at `GET /api/upgrades/:id`), else when the action ended.
+ */
 export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { runtime } = ctx;
 
@@ -106,7 +111,13 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
       config: { action: 'drivers.upgrade', targetKind: 'driver' },
       schema: { params: driverParams, body: upgradeBody },
     },
-    async (req) => runtime.upgrade(req.params.id, upgradeOptions(req.body), req.principal!),
+    async (req, reply) =>
+      prefersAsync(req.headers.prefer)
+        ? accepted(
+            reply,
+            await runtime.submitUpgrade(req.params.id, upgradeOptions(req.body), req.principal!),
+          )
+        : runtime.upgrade(req.params.id, upgradeOptions(req.body), req.principal!),
   );
 
   app.post<{ Params: IdParams; Body: { to?: string } | undefined }>(
@@ -116,8 +127,12 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
       schema: { params: driverParams, body: rollbackBody },
       preValidation: emptyBodyAsObject,
     },
-    async (req) =>
-      runtime.rollback(req.params.id, req.principal!, req.body?.to ? { to: req.body.to } : {}),
+    async (req, reply) => {
+      const options = req.body?.to ? { to: req.body.to } : {};
+      return prefersAsync(req.headers.prefer)
+        ? accepted(reply, await runtime.submitRollback(req.params.id, req.principal!, options))
+        : runtime.rollback(req.params.id, req.principal!, options);
+    },
   );
 
   app.post<{ Params: IdParams; Body: { version?: string } | undefined }>(
@@ -158,4 +173,6 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: RouteContext): v
     { config: { action: 'upgrades.read' }, schema: { querystring: driverFilterQuery } },
     async (req) => runtime.upgradeHistory(req.query.driverId),
   );
+
+  registerUpgradeStatusRoute(app, ctx);
 }

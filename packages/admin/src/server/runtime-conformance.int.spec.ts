@@ -236,4 +236,28 @@ describe.each([
     });
     expect(s.runtime.getDriver(s.driverId).activeVersion).toBe(s.from);
   });
+
+  it('accepts an upgrade and a rollback by id, followed to their end; unknown ids are typed', async () => {
+    expect(await codeOf(s.runtime.upgradeStatus('no-such-action'))).toBe(
+      'CHASSIS_E_UPGRADE_NOT_FOUND',
+    );
+    expect(await codeOf(s.runtime.submitRollback(s.driverId, admin, { to: s.from }))).toBe(
+      'CHASSIS_E_UPGRADE_SAME_VERSION',
+    );
+    const follow = async (id: string) => {
+      for (let i = 0; i < 400; i++) {
+        const st = await s.runtime.upgradeStatus(id);
+        if (st.state !== 'accepted' && st.state !== 'running') return st;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`${id} did not end`);
+    };
+    const up = await s.runtime.submitUpgrade(s.driverId, { version: s.to }, admin);
+    expect(up).toMatchObject({ action: 'upgrade', driverId: s.driverId, to: s.to });
+    expect(['accepted', 'running']).toContain(up.state);
+    expect(await follow(up.id)).toMatchObject({ state: 'succeeded', record: { id: up.id } });
+    const back = await s.runtime.submitRollback(s.driverId, admin, { to: s.from });
+    expect(await follow(back.id)).toMatchObject({ action: 'rollback', state: 'succeeded' });
+    expect(s.runtime.getDriver(s.driverId).activeVersion).toBe(s.from);
+  });
 });

@@ -1,5 +1,5 @@
 import { serializeError } from '@chassis/kernel';
-import type { Principal, UpgradeRecord } from '@chassis/runtime';
+import type { OnUpgradeBegin, Principal, UpgradeRecord } from '@chassis/runtime';
 import { move } from './fake-lifecycle.js';
 import { boundTo, type FakeDriver, type FakeState, fail, isoNow, pause } from './fake-state.js';
 
@@ -83,6 +83,7 @@ export function recordedSwitch(
   to: string,
   extra: Partial<UpgradeRecord>,
   work: (from: string | undefined) => Promise<Partial<UpgradeRecord>>,
+  onBegin?: OnUpgradeBegin,
 ): Promise<UpgradeRecord> {
   return guarded(s, d.id, async () => {
     const from = d.active;
@@ -91,6 +92,7 @@ export function recordedSwitch(
       to,
       ...extra,
     });
+    onBegin?.(record);
     return runRecorded(s, record, () => work(from));
   });
 }

@@ -1,5 +1,10 @@
 import type { DriverState } from '@chassis/kernel';
-import type { RestartStatus, RuntimeApi, UpgradeRecord } from '@chassis/runtime';
+import {
+  AcceptedActions,
+  type RestartStatus,
+  type RuntimeApi,
+  type UpgradeRecord,
+} from '@chassis/runtime';
 import { catalogDriver, searchCatalog } from './fake-catalog.js';
 import { emit } from './fake-lifecycle.js';
 import { deleteResource, pinResource, planUpgrade, testResource } from './fake-operations.js';
@@ -17,6 +22,9 @@ import { install, restart, rollback, uninstall, upgrade } from './fake-upgrades.
 import { driverInfo, driverMemory, executorMetrics, notices } from './fake-views.js';
 
 export type { FakeFailable } from './fake-state.js';
+
+/** A failure after acceptance is in the record; the fake has no log to tell. */
+const quiet = { warn: () => undefined };
 
 /** Options of {@link createFakeRuntime}. */
 export interface FakeRuntimeOptions {
@@ -51,6 +59,7 @@ export interface FakeRuntime extends RuntimeApi {
 export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime {
   const s = createFakeState(options.stepDelayMs ?? 0);
   seedFakeState(s, Boolean(options.empty));
+  const accepted = new AcceptedActions(quiet, async (id) => s.upgrades.find((u) => u.id === id));
 
   const api: FakeRuntime = {
     lifecycle$: s.lifecycle$.asObservable(),
@@ -87,6 +96,12 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     upgradeHistory(driverId) {
       return s.upgrades.filter((u) => !driverId || u.driverId === driverId);
     },
+    // The runtime's own acceptance rule: answered once the record is stored.
+    submitUpgrade: (driverId, opts, principal) =>
+      accepted.accept((begun) => upgrade(s, driverId, opts, principal, begun)),
+    submitRollback: (driverId, principal, opts) =>
+      accepted.accept((begun) => rollback(s, driverId, principal, opts, begun)),
+    upgradeStatus: (id) => accepted.status(id),
     availableUpdates: () => notices(s),
     async checkUpdates() {
       throwIfFailing(s, 'checkUpdates');

@@ -2,6 +2,7 @@ import { readCar } from '@chassis/car';
 import type { DriverState } from '@chassis/kernel';
 import {
   type InstallSource,
+  type OnUpgradeBegin,
   type Principal,
   type RollbackOptions,
   type RolloutPolicy,
@@ -76,6 +77,7 @@ export async function upgrade(
   driverId: string,
   opts: Parameters<RuntimeApi['upgrade']>[1],
   principal: Principal,
+  onBegin?: OnUpgradeBegin,
 ): Promise<UpgradeRecord> {
   const d = driverOf(s, driverId);
   const policy: RolloutPolicy = opts.policy ?? { kind: 'one-at-a-time' };
@@ -102,14 +104,23 @@ export async function upgrade(
       version: target,
     });
   }
-  return recordedSwitch(s, 'upgrade', d, principal, target, { policy }, async (from) => {
-    throwIfFailing(s, 'upgrade');
-    if (!d.versions.has(target)) {
-      addVersion(s, s.catalog.get(`${driverId}@${target}`)!, fakeSha(driverId, target));
-      await move(s, driverId, target, BOOT);
-    }
-    return { resources: await swap(s, d, from, target) };
-  });
+  return recordedSwitch(
+    s,
+    'upgrade',
+    d,
+    principal,
+    target,
+    { policy },
+    async (from) => {
+      throwIfFailing(s, 'upgrade');
+      if (!d.versions.has(target)) {
+        addVersion(s, s.catalog.get(`${driverId}@${target}`)!, fakeSha(driverId, target));
+        await move(s, driverId, target, BOOT);
+      }
+      return { resources: await swap(s, d, from, target) };
+    },
+    onBegin,
+  );
 }
 
 /**
@@ -121,6 +132,7 @@ export async function rollback(
   driverId: string,
   principal: Principal,
   options: RollbackOptions = {},
+  onBegin?: OnUpgradeBegin,
 ): Promise<UpgradeRecord> {
   const d = driverOf(s, driverId);
   const previous = [...d.previous].reverse().find((v) => d.versions.has(v) && v !== d.active);
@@ -133,13 +145,22 @@ export async function rollback(
     },
     options.to,
   );
-  return recordedSwitch(s, 'rollback', d, principal, target, {}, async (from) => {
-    const moved = await swap(s, d, from, target, false);
-    d.previous = [...d.previous.filter((v) => v !== target), ...(from ? [from] : [])];
-    // A rollback that moved everything succeeded, as in the runtime ('rolled-back' is an
-    // upgrade undone after a failure).
-    return { resources: moved };
-  });
+  return recordedSwitch(
+    s,
+    'rollback',
+    d,
+    principal,
+    target,
+    {},
+    async (from) => {
+      const moved = await swap(s, d, from, target, false);
+      d.previous = [...d.previous.filter((v) => v !== target), ...(from ? [from] : [])];
+      // A rollback that moved everything succeeded, as in the runtime ('rolled-back' is an
+      // upgrade undone after a failure).
+      return { resources: moved };
+    },
+    onBegin,
+  );
 }
 
 /** `RuntimeApi.uninstall`: stops and removes versions; refuses bound ones unless forced. */

@@ -95,7 +95,14 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
       expect(await page.isChecked('#policy-one')).toBe(true);
       expect(await page.locator('#upgrade-plan li[data-resource]').count()).toBeGreaterThan(0);
       expect(await axe(page)).toEqual([]);
+      // Sent as an accepted action (Prefer: respond-async), then followed by its id.
+      const sent = page.waitForRequest(
+        (r) => r.method() === 'POST' && r.url().endsWith('/upgrade'),
+      );
+      const followed = page.waitForRequest((r) => r.url().includes('/api/upgrades/'));
       await page.click('#upgrade-confirm');
+      expect((await sent).headers().prefer).toBe('respond-async');
+      await followed;
       await expect.poll(() => page.textContent('#upgrade-result'), poll).toContain('succeeded');
       expect(
         await page.locator('#upgrade-plan li[data-resource="pool-1"]').getAttribute('data-status'),

@@ -91,8 +91,25 @@ export async function call<T>(
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<T> {
+  const res = await send(conn, method, path, body, signal ? { signal } : {});
+  // 204 (a delete) has no body to parse.
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/**
+ * Sends one request to the admin API with extra `headers` (e.g. `Prefer`) and returns the
+ * successful response for its status and headers; errors become typed ChassisErrors.
+ */
+export async function send(
+  conn: Connection,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { readonly signal?: AbortSignal; readonly headers?: Record<string, string> } = {},
+): Promise<Response> {
   const url = new URL(path, conn.url);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (conn.token) headers.authorization = `Bearer ${conn.token}`;
   let payload: string | Buffer | undefined;
   if (Buffer.isBuffer(body)) {
@@ -108,15 +125,13 @@ export async function call<T>(
       method,
       headers,
       ...(payload === undefined ? {} : { body: payload }),
-      ...(signal ? { signal } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (err) {
     throw unreachable(conn.url, err);
   }
   if (!res.ok) throw await toError(res);
-  // 204 (a delete) has no body to parse.
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return res;
 }
 
 /**

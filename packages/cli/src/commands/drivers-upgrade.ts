@@ -2,11 +2,10 @@ import { ChassisError } from '@chassis/kernel/errors';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { call, output, withConnection } from './admin-client.js';
 import { confirm } from './confirm.js';
-import { recordLine } from './drivers-render.js';
-import type { UpgradePlanRow, UpgradeRecordRow } from './drivers-rows.js';
+import type { UpgradePlanRow } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
-import { withProgress } from './progress.js';
 import { renderPlan } from './resources-render.js';
+import { applyAccepted, type FollowOpts, withFollow } from './upgrade-follow.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -23,7 +22,7 @@ function idList(value: string): string[] {
   return ids;
 }
 
-interface UpgradeOpts {
+interface UpgradeOpts extends FollowOpts {
   version?: string;
   policy: string;
   canaries: number;
@@ -65,10 +64,11 @@ function refuseFailed(plan: UpgradePlanRow): void {
 /**
  * Registers `drivers upgrade`: shows the plan (from → to, batches, checks), asks for
  * confirmation on a terminal (`--yes` skips it; without a terminal `--yes` is required), then
- * applies it one resource at a time unless `--policy` says otherwise.
+ * applies it one resource at a time unless `--policy` says otherwise. The server accepts it at
+ * once and the command follows it by id (`--no-wait`: prints the id and stops).
  */
 export function registerUpgradeCommand(drivers: Command): void {
-  withConnection(
+  const upgrade = withConnection(
     drivers.command('upgrade <id>').description('Show the upgrade plan, confirm, then upgrade'),
   )
     .option('--version <version>', 'target version (default: newest installed)')
@@ -84,45 +84,38 @@ export function registerUpgradeCommand(drivers: Command): void {
       idList,
     )
     .option('--plan', 'show the plan and stop (changes nothing)')
-    .option('-y, --yes', 'apply without asking')
-    .action(async (id: string, opts: UpgradeOpts, cmd: Command) => {
-      const c = conn(cmd);
-      const request = body(opts);
-      let plan: UpgradePlanRow | undefined;
-      try {
-        plan = await call<UpgradePlanRow>(
-          c,
-          'POST',
-          `/api/drivers/${enc(id)}/upgrade-plan`,
-          request,
-        );
-      } catch (err) {
-        // A version only the repository has cannot be planned before it is fetched: say so
-        // and let the server fetch, check and apply it.
-        if (!ChassisError.is(err, 'CHASSIS_E_UPGRADE_NOT_INSTALLED') || opts.plan) throw err;
-      }
-      if (opts.plan) {
-        print(cmd, plan, () => renderPlan(plan!));
-        return;
-      }
-      const { out, err } = output(cmd);
-      // Shown to the person who must confirm; with --yes (scripts) stdout keeps only the
-      // record, and `--plan` shows the plan on its own.
-      if (!opts.yes) {
-        out(
-          plan
-            ? `${renderPlan(plan)}\n\n`
-            : `${id}: the target is not installed yet; the server fetches it from the repository and checks it before anything moves.\n`,
-        );
-      }
-      if (plan) refuseFailed(plan);
-      if (!(await confirm(`Apply this upgrade of ${id}?`, opts.yes))) {
-        err('not applied\n');
-        return;
-      }
-      const record = await withProgress(c, id, `upgrading ${id}`, () =>
-        call<UpgradeRecordRow>(c, 'POST', `/api/drivers/${enc(id)}/upgrade`, request),
+    .option('-y, --yes', 'apply without asking');
+  withFollow(upgrade, 'upgrade').action(async (id: string, opts: UpgradeOpts, cmd: Command) => {
+    const c = conn(cmd);
+    const request = body(opts);
+    let plan: UpgradePlanRow | undefined;
+    try {
+      plan = await call<UpgradePlanRow>(c, 'POST', `/api/drivers/${enc(id)}/upgrade-plan`, request);
+    } catch (err) {
+      // A version only the repository has cannot be planned before it is fetched: say so
+      // and let the server fetch, check and apply it.
+      if (!ChassisError.is(err, 'CHASSIS_E_UPGRADE_NOT_INSTALLED') || opts.plan) throw err;
+    }
+    if (opts.plan) {
+      print(cmd, plan, () => renderPlan(plan!));
+      return;
+    }
+    const { out, err } = output(cmd);
+    // Shown to the person who must confirm; with --yes (scripts) stdout keeps only the
+    // record, and `--plan` shows the plan on its own.
+    if (!opts.yes) {
+      out(
+        plan
+          ? `${renderPlan(plan)}\n\n`
+          : `${id}: the target is not installed yet; the server fetches it from the repository and checks it before anything moves.\n`,
       );
-      print(cmd, record, () => recordLine(record));
-    });
+    }
+    if (plan) refuseFailed(plan);
+    if (!(await confirm(`Apply this upgrade of ${id}?`, opts.yes))) {
+      err('not applied\n');
+      return;
+    }
+    // Accepted at once and followed by its id: a long rollout holds no HTTP request.
+    await applyAccepted(cmd, `/api/drivers/${enc(id)}/upgrade`, request, opts);
+  });
 }

@@ -1,16 +1,18 @@
-import { ChassisError } from '@chassis/kernel';
+import { ChassisError, type Logger, serializeError } from '@chassis/kernel';
 import {
   type ManagementRuntime,
   newestInstalled,
   type RollbackOptions,
   type UpgradeOptions,
   type UpgradeRecord,
+  type UpgradeStatus,
 } from '@chassis/runtime';
 import type { ClusterRolloutRequest, RolloutCoordinator } from '../rollout/coordinator.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { MemberAddress } from '../types.js';
 import type { OwnerSnapshot } from './owner-directory.js';
 import type { RolloutRequestRecord } from './rollout-requests.js';
+import { asUpgradeRecord, rolloutStatus } from './rollout-status.js';
 
 type Principal = Parameters<ManagementRuntime['upgrade']>[2];
 
@@ -18,7 +20,7 @@ type Principal = Parameters<ManagementRuntime['upgrade']>[2];
 export interface ClusterUpgradeContext {
   readonly memberId: string;
   readonly runtime: ManagementRuntime;
-  readonly coordinator: Pick<RolloutCoordinator, 'rollout'>;
+  readonly coordinator: Pick<RolloutCoordinator, 'rollout' | 'begin' | 'run'>;
   readonly isLeader: () => boolean;
   /** The leader's member id now (`undefined` while one is being elected). */
   readonly leader: () => Promise<string | undefined>;
@@ -31,6 +33,20 @@ export interface ClusterUpgradeContext {
   readonly viaLeader?: (
     input: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
   ) => Promise<ClusterRolloutRecord>;
+  /**
+   * On a non-leader, the accepted form: writes the durable request and returns it at once
+   * (see `sendRolloutRequest`). Absent: the accepted form waits as `viaLeader` does.
+   */
+  readonly sendViaLeader?: (
+    input: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
+  ) => Promise<RolloutRequestRecord>;
+  /** A cluster rollout's request and record by id, read from the shared store now. */
+  readonly records?: (id: string) => Promise<{
+    readonly request?: RolloutRequestRecord | undefined;
+    readonly rollout?: ClusterRolloutRecord | undefined;
+  }>;
+  /** Where a rollout run in the background (the accepted form on the leader) logs its end. */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -59,6 +75,7 @@ export async function clusterRolloutRequest(
       return { id: x.resource.id, owner };
     });
   return {
+    action,
     driverId,
     from,
     to: r.to,
@@ -73,6 +90,9 @@ export async function clusterRolloutRequest(
     principal: r.principal,
   };
 }
+
+/** What a rollout (request) id can be: one state-key segment. */
+const ROLLOUT_ID = /^[a-z0-9][a-z0-9._@-]{0,200}$/i;
 
 /** `CHASSIS_E_CLUSTER_NOT_LEADER` naming the leader, for an upgrade sent to another member. */
 export function sendToLeader(memberId: string, leader: MemberAddress | undefined): ChassisError {
@@ -90,32 +110,6 @@ export function sendToLeader(memberId: string, leader: MemberAddress | undefined
   );
 }
 
-/** The cluster record as the runtime's upgrade record (what the admin API and CLI show). */
-export function asUpgradeRecord(
-  r: ClusterRolloutRecord,
-  action: UpgradeRecord['action'],
-): UpgradeRecord {
-  return {
-    id: r.id,
-    action,
-    driverId: r.driverId,
-    from: r.from,
-    to: r.to,
-    policy: r.plan.policy,
-    principal: r.principal,
-    startedAt: r.startedAt,
-    ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
-    result: r.state,
-    ...(r.error ? { error: r.error } : {}),
-    resources: Object.entries(r.resources).map(([id, o]) => ({
-      id,
-      from: r.from,
-      to: o.version,
-      ...(o.pausedMs !== undefined ? { pausedMs: o.pausedMs } : {}),
-    })),
-  };
-}
-
 /**
  * A member's whole-driver upgrade and rollback go through the leader's rollout coordinator, so
  * rollout policies count across the cluster (see {@link clusterRolloutRequest}). On a
@@ -128,6 +122,39 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
   const local = {
     upgrade: ctx.runtime.upgrade.bind(ctx.runtime),
     rollback: ctx.runtime.rollback.bind(ctx.runtime),
+    submitUpgrade: ctx.runtime.submitUpgrade.bind(ctx.runtime),
+    submitRollback: ctx.runtime.submitRollback.bind(ctx.runtime),
+    upgradeStatus: ctx.runtime.upgradeStatus.bind(ctx.runtime),
+  };
+  /**
+   * The accepted form: on the leader the rollout record is written (`begin`) and run in the
+   * background; elsewhere the durable request is written. Either way the id is the one every
+   * member answers for (`upgradeStatus`).
+   */
+  const submit = async (
+    driverId: string,
+    to: string,
+    policy: UpgradeOptions['policy'],
+    principal: Principal,
+    action: RolloutRequestRecord['action'],
+  ): Promise<UpgradeStatus> => {
+    const input = { action, driverId, to, principal: principal.id, ...(policy ? { policy } : {}) };
+    if (ctx.isLeader()) {
+      const record = await ctx.coordinator.begin(await clusterRolloutRequest(ctx, input));
+      // The record holds the outcome; a run that stops (leadership lost) is adopted by the next leader.
+      ctx.coordinator
+        .run(record.id)
+        .catch((err: unknown) =>
+          ctx.logger?.warn({ rollout: record.id, err: serializeError(err) }, 'rollout stopped'),
+        );
+      return rolloutStatus(undefined, record) as UpgradeStatus;
+    }
+    const via = ctx.viaLeader as NonNullable<typeof ctx.viaLeader>;
+    return (
+      ctx.sendViaLeader
+        ? rolloutStatus(await ctx.sendViaLeader(input), undefined)
+        : rolloutStatus(undefined, await via(input))
+    ) as UpgradeStatus;
   };
   const run = async (
     driverId: string,
@@ -176,6 +203,28 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
       const to = await target(driverId, options.to ?? inst?.record.previous);
       if (!to) return local.rollback(driverId, principal, options);
       return run(driverId, to, undefined, principal, 'rollback');
+    },
+    async submitUpgrade(driverId: string, options: UpgradeOptions, principal: Principal) {
+      if (options.resources) return local.submitUpgrade(driverId, options, principal);
+      const inst = ctx.runtime.manager.drivers.get(driverId);
+      const to = await target(driverId, options.version ?? (inst && newestInstalled(inst)));
+      if (!to) return local.submitUpgrade(driverId, options, principal);
+      return submit(driverId, to, options.policy, principal, 'upgrade');
+    },
+    async submitRollback(driverId: string, principal: Principal, options: RollbackOptions = {}) {
+      const inst = ctx.runtime.manager.drivers.get(driverId);
+      const to = await target(driverId, options.to ?? inst?.record.previous);
+      if (!to) return local.submitRollback(driverId, principal, options);
+      return submit(driverId, to, undefined, principal, 'rollback');
+    },
+    /** A cluster rollout by its (request's) id, else this member's view of the history. */
+    async upgradeStatus(id: string): Promise<UpgradeStatus> {
+      if (ctx.records && ROLLOUT_ID.test(id)) {
+        const { request, rollout } = await ctx.records(id);
+        const status = rolloutStatus(request, rollout);
+        if (status) return status;
+      }
+      return local.upgradeStatus(id);
     },
   };
 }

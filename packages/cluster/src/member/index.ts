@@ -8,4 +8,6 @@ export * from './owner-directory.js';
 export * from './reconciler.js';
 export * from './remote-handle.js';
 export * from './request-desk.js';
+export * from './rollout-pruner.js';
 export * from './rollout-requests.js';
+export * from './rollout-status.js';

@@ -16,6 +16,7 @@ import {
   PostgresStateStore,
 } from '@chassis/state-postgres';
 import { ChangeHub } from '../rollout/change-hub.js';
+import type { RolloutRetention } from '../rollout/retention.js';
 import {
   createRolloutMember,
   type RolloutMember,
@@ -29,7 +30,13 @@ import { currentLeader, driverStates, memberViews } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
-import { RolloutRequestDesk, requestRollout } from './request-desk.js';
+import {
+  RolloutRequestDesk,
+  requestRollout,
+  rolloutRecords,
+  sendRolloutRequest,
+} from './request-desk.js';
+import { RolloutPruner } from './rollout-pruner.js';
 import { secretBoxKey } from './secret-key.js';
 
 /** Options of {@link startClusterMember}. */
@@ -57,6 +64,8 @@ export type ClusterMemberOptions = MemberServerOptions & {
      * (default 30 min): the bound of the action itself, not of any call.
      */
     readonly requestTimeoutMs?: number;
+    /** How long finished rollouts and their requests stay in the shared store (the leader prunes). */
+    readonly retention?: RolloutRetention;
   };
 };
 
@@ -105,7 +114,11 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 60_000;
  */
 export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
   const { cluster, reconcileMs, rollout: rolloutTimings = {}, ...serverOptions } = options;
-  const { requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, ...rolloutOptions } = rolloutTimings;
+  const {
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    retention,
+    ...rolloutOptions
+  } = rolloutTimings;
   const logger = options.logger ?? silentLogger;
   const channel =
     options.channel === false ? undefined : (options.channel ?? defaultChannel(cluster, logger));
@@ -226,6 +239,21 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     cleanup.unshift(() => rollout.stop());
     desk.start();
     cleanup.unshift(() => desk.stop());
+    // Finished rollouts and their requests are pruned by the leader, after each one ends too.
+    const pruner = new RolloutPruner({
+      store,
+      isLeader: () => elector.isLeader,
+      logger,
+      ...(retention ? { retention } : {}),
+    });
+    const ended = rollout.coordinator.events$.subscribe((r) => {
+      if (r.state !== 'running') pruner.schedule();
+    });
+    pruner.start();
+    cleanup.unshift(() => {
+      ended.unsubscribe();
+      return pruner.stop();
+    });
     const elector = new LeaderElector(db, {
       id,
       retryMs: tickMs,
@@ -249,9 +277,16 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       owners: () => owners.snapshot(0),
       viaLeader: (input) =>
         requestRollout({ store, memberId: id, hub, timeoutMs: requestTimeoutMs, ...poll }, input),
+      sendViaLeader: (input) =>
+        sendRolloutRequest({ store, memberId: id, timeoutMs: requestTimeoutMs }, input),
+      records: (rid) => rolloutRecords(store, rid),
+      logger,
     });
     runtime.upgrade = lifecycle.upgrade;
     runtime.rollback = lifecycle.rollback;
+    runtime.submitUpgrade = lifecycle.submitUpgrade;
+    runtime.submitRollback = lifecycle.submitRollback;
+    runtime.upgradeStatus = lifecycle.upgradeStatus;
     await reconciler.run();
     runtime.cluster = {
       memberId: id,
@@ -284,6 +319,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         await feed.stop();
         await elector.stop();
         await desk.stop();
+        await pruner.stop();
         await rollout.stop();
         // A crashed member's channel refuses connections: callers re-read the owner and retry.
         await closeChannel();
@@ -293,6 +329,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         ownership.stop();
         await elector.stop();
         await desk.stop();
+        await pruner.stop();
         await rollout.stop();
         await feed.stop();
         await server?.stop();

@@ -145,6 +145,29 @@ function expired(r: RolloutRequestRecord, now?: () => Date): boolean {
   return (now?.() ?? new Date()).toISOString() > r.expiresAt;
 }
 
+/**
+ * Writes the durable request of a cluster upgrade or rollback for the leader and returns it at
+ * once (`pending`): its id is the rollout's, which any member can be asked about. A request no
+ * leader took by `timeoutMs` is cancelled by the next leader (nothing moved).
+ */
+export async function sendRolloutRequest(
+  o: Pick<RequestRolloutOptions, 'store' | 'memberId' | 'timeoutMs' | 'now'>,
+  input: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
+): Promise<RolloutRequestRecord> {
+  const now = o.now?.() ?? new Date();
+  const id = `${now.toISOString().slice(0, 10)}-${randomUUID()}`;
+  const request: RolloutRequestRecord = {
+    ...input,
+    id,
+    requestedBy: o.memberId,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + o.timeoutMs).toISOString(),
+    status: 'pending',
+  };
+  await o.store.put(rolloutRequestKey(id), request, 0);
+  return request;
+}
+
 /** Options of {@link requestRollout}. */
 export interface RequestRolloutOptions {
   readonly store: StateStore;
@@ -168,18 +191,8 @@ export async function requestRollout(
   o: RequestRolloutOptions,
   input: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
 ): Promise<ClusterRolloutRecord> {
-  const now = o.now?.() ?? new Date();
-  const id = `${now.toISOString().slice(0, 10)}-${randomUUID()}`;
+  const { id } = await sendRolloutRequest(o, input);
   const key = rolloutRequestKey(id);
-  const request: RolloutRequestRecord = {
-    ...input,
-    id,
-    requestedBy: o.memberId,
-    requestedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + o.timeoutMs).toISOString(),
-    status: 'pending',
-  };
-  await o.store.put(key, request, 0);
   const check = async () => {
     const [req, rollout] = await Promise.all([
       o.store.get<RolloutRequestRecord>(key),
@@ -207,4 +220,19 @@ export async function requestRollout(
   }
   if (out.kind === 'succeeded') return out.record;
   throw Object.assign(ChassisError.fromJSON(out.error), out.record ? { record: out.record } : {});
+}
+
+/** A cluster rollout's request and record by id, as stored now. */
+export async function rolloutRecords(
+  store: StateStore,
+  id: string,
+): Promise<{ request?: RolloutRequestRecord; rollout?: ClusterRolloutRecord }> {
+  const [request, rollout] = await Promise.all([
+    store.get<RolloutRequestRecord>(rolloutRequestKey(id)),
+    store.get<ClusterRolloutRecord>(rolloutKey(id)),
+  ]);
+  return {
+    ...(request ? { request: request.value } : {}),
+    ...(rollout ? { rollout: rollout.value } : {}),
+  };
 }

@@ -48,6 +48,8 @@ export interface ClusterRolloutRequest {
    * that a second leader beginning it again conflicts on the record instead of running it twice.
    */
   readonly id?: string;
+  /** Recorded with the rollout, so any member reports it (default upgrade). */
+  readonly action?: 'upgrade' | 'rollback';
   readonly driverId: string;
   readonly from: string;
   readonly to: string;

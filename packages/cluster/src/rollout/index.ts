@@ -9,6 +9,7 @@ export * from './fenced-record.js';
 export * from './keys.js';
 export * from './phase-requests.js';
 export * from './record-updates.js';
+export * from './retention.js';
 export * from './rollout-member.js';
 export * from './runtime-mover.js';
 export * from './store-mover.js';

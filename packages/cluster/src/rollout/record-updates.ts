@@ -39,10 +39,12 @@ export function newRolloutRecord(o: {
   readonly at: string;
   readonly principal: string;
   readonly resources: readonly OwnedResource[];
+  readonly action?: ClusterRolloutRecord['action'];
 }): ClusterRolloutRecord {
   const { plan } = o;
   return {
     id: o.id,
+    ...(o.action ? { action: o.action } : {}),
     driverId: plan.driverId,
     from: plan.from,
     to: plan.to,

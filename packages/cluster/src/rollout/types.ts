@@ -73,6 +73,8 @@ export interface RolloutRecovery {
  */
 export interface ClusterRolloutRecord {
   readonly id: string;
+  /** What the operator asked for (absent in records written before it was recorded: upgrade). */
+  readonly action?: 'upgrade' | 'rollback';
   readonly driverId: string;
   readonly from: string;
   readonly to: string;

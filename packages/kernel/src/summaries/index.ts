@@ -4,6 +4,7 @@
  * component name. The runtime API types, the admin views and OpenAPI document, and the CLI rows
  * all derive from here.
  */
+
 import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
 import { DriverMemorySchema, ExecutorMetricsSchema } from './driver-metrics.js';
 import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
@@ -19,6 +20,7 @@ import {
   ResourceInfoSchema,
   ResourceTestResultSchema,
 } from './resource-summary.js';
+import { UpgradeStatusSchema } from './upgrade-status.js';
 
 export * from './driver-detail.js';
 export * from './driver-metrics.js';
@@ -27,6 +29,7 @@ export * from './driver-version.js';
 export * from './error.js';
 export * from './resource-summary.js';
 export * from './shape.js';
+export * from './upgrade-status.js';
 
 /** Every summary schema under its OpenAPI component name (`#/components/schemas/<name>`). */
 export const summarySchemas = {
@@ -38,6 +41,7 @@ export const summarySchemas = {
   ConfinementLimits: ConfinementLimitsSchema,
   RestartStatus: RestartStatusSchema,
   SerializedError: SerializedErrorSchema,
+  UpgradeStatus: UpgradeStatusSchema,
   UpdateNotice: UpdateNoticeSchema,
   FormField: FormFieldSchema,
   ResourceInfo: ResourceInfoSchema,

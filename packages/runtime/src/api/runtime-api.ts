@@ -21,6 +21,7 @@ import type {
   UpgradePlan,
 } from './operations.js';
 import type { RollbackOptions } from './rollback.js';
+import type { UpgradeStatus } from './upgrade-status.js';
 
 // The summary shapes are defined once, in the kernel (schema-first); re-exported for callers.
 export type {
@@ -232,6 +233,28 @@ export interface RuntimeApi {
     principal: Principal,
   ): Promise<void>;
   upgradeHistory(driverId?: string): UpgradeRecord[];
+  /**
+   * {@link RuntimeApi.upgrade}, answered once the action is accepted instead of when it ends:
+   * its record (or, in a cluster, its durable request) is stored, so its id can be followed with
+   * {@link RuntimeApi.upgradeStatus}. A refusal before that (not installed, same version, in
+   * progress) rejects as the synchronous call does; what happens after is in the status.
+   */
+  submitUpgrade(
+    driverId: string,
+    options: UpgradeOptions,
+    principal: Principal,
+  ): Promise<UpgradeStatus>;
+  /** {@link RuntimeApi.rollback} answered once accepted (see {@link RuntimeApi.submitUpgrade}). */
+  submitRollback(
+    driverId: string,
+    principal: Principal,
+    options?: RollbackOptions,
+  ): Promise<UpgradeStatus>;
+  /**
+   * Where an accepted action (any id of the upgrade history, or a cluster rollout request) is
+   * now. Unknown id: `CHASSIS_E_UPGRADE_NOT_FOUND`.
+   */
+  upgradeStatus(id: string): Promise<UpgradeStatus>;
   availableUpdates(): UpdateNotice[];
   /** Refreshes repository metadata now and returns the notices. */
   checkUpdates(): Promise<UpdateNotice[]>;

@@ -10,6 +10,7 @@ import {
 import { type Observable, Subject } from 'rxjs';
 import type { RollbackOptions } from '../api/rollback.js';
 import type { InstallSource, RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
+import type { OnUpgradeBegin } from '../api/upgrade-status.js';
 import { storedBindings } from '../state/resource-records.js';
 import { restoreDrivers, shutdownDrivers } from './boot.js';
 import type { Checkpoint, InstalledDriver, ManagerContext } from './context.js';
@@ -124,6 +125,11 @@ export class DriverManager {
     return v;
   }
 
+  /** One record of the upgrade history, as stored now (`undefined`: no such id). */
+  historyRecord(id: string): Promise<UpgradeRecord | undefined> {
+    return this.#ctx.history.get(id);
+  }
+
   /** Upgrade history, oldest first. */
   history(driverId?: string): Promise<UpgradeRecord[]> {
     return this.#ctx.history.list(driverId);
@@ -182,7 +188,12 @@ export class DriverManager {
    */
   async upgrade(
     id: string,
-    options: { version?: string; policy?: RolloutPolicy; resources?: readonly string[] },
+    options: {
+      version?: string;
+      policy?: RolloutPolicy;
+      resources?: readonly string[];
+      onBegin?: OnUpgradeBegin;
+    },
     principal: string,
   ): Promise<UpgradeRecord> {
     let to = options.version ?? newestInstalled(this.#get(id));
@@ -208,6 +219,7 @@ export class DriverManager {
           to: version,
           ...(options.policy ? { policy: options.policy } : {}),
           ...(options.resources ? { resources: options.resources } : {}),
+          ...(options.onBegin ? { onBegin: options.onBegin } : {}),
           principal,
         }),
       ),
@@ -218,7 +230,11 @@ export class DriverManager {
    * Moves every resource (pinned ones excepted) back to a kept version, all at once: `to`, or
    * the previously active version when absent. See {@link rollbackTarget} for the refusals.
    */
-  rollback(id: string, principal: string, options: RollbackOptions = {}): Promise<UpgradeRecord> {
+  rollback(
+    id: string,
+    principal: string,
+    options: RollbackOptions & { readonly onBegin?: OnUpgradeBegin } = {},
+  ): Promise<UpgradeRecord> {
     return this.#exclusive(id, () => {
       const inst = this.#get(id);
       return this.#track(
@@ -226,6 +242,7 @@ export class DriverManager {
           action: 'rollback',
           to: rollbackTarget(inst.record, options.to),
           policy: { kind: 'all-at-once' },
+          ...(options.onBegin ? { onBegin: options.onBegin } : {}),
           principal,
         }),
       );

@@ -60,6 +60,9 @@ export async function saveDriverRecord(
   }
 }
 
+/** What a history id can be (one key segment): anything else names no record. */
+const HISTORY_ID = /^[a-z0-9][a-z0-9._@-]{0,200}$/i;
+
 /**
  * Breaks ties between records begun in the same millisecond (or under a fixed test clock):
  * without it the random UUID decided their order in `list()`.
@@ -113,6 +116,12 @@ export class UpgradeHistory {
     const done: UpgradeRecord = { ...record, ...outcome, finishedAt: this.#now().toISOString() };
     await updateState<UpgradeRecord>(this.#store, `history/${record.id}`, () => done);
     return done;
+  }
+
+  /** One record by id (`undefined` when there is none, or the id cannot be a key). */
+  async get(id: string): Promise<UpgradeRecord | undefined> {
+    if (!HISTORY_ID.test(id)) return undefined;
+    return (await this.#store.get<UpgradeRecord>(`history/${id}`))?.value;
   }
 
   /** Every record, oldest first, optionally of one driver. */

@@ -10,6 +10,7 @@ import {
 } from '@chassis/kernel';
 import semver from 'semver';
 import type { RolloutPolicy, UpgradeRecord } from '../api/runtime-api.js';
+import type { OnUpgradeBegin } from '../api/upgrade-status.js';
 import { DEFAULT_ROLLOUT, planRollout } from '../upgrade/rollout-plan.js';
 import { swapResources } from '../upgrade/swap.js';
 import type { InstalledDriver, ManagerContext } from './context.js';
@@ -25,6 +26,8 @@ export interface UpgradeRequest {
   readonly principal: string;
   /** Move only these resources (bound to one version); the active version stays. */
   readonly resources?: readonly string[];
+  /** Told once the record (with its plan) is stored, before anything moves. */
+  readonly onBegin?: OnUpgradeBegin;
 }
 
 /**
@@ -190,6 +193,7 @@ export async function runUpgrade(
     },
     principal: req.principal,
   });
+  req.onBegin?.(record);
   const point = (step: Parameters<NonNullable<ManagerContext['checkpoint']>>[0], ids: string[]) =>
     ctx.checkpoint?.(step, { driverId: id, resources: ids });
   await point('planned', []);

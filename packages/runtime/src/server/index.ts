@@ -1,3 +1,4 @@
+export * from './accepted-actions.js';
 export { catalogDrivers, matchesQuery } from './catalog-search.js';
 export * from './loader-adapter.js';
 export * from './management-runtime.js';

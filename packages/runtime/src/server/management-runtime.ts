@@ -37,7 +37,9 @@ import type {
   UpdateNotice,
   UpgradeRecord,
 } from '../api/runtime-api.js';
+import type { UpgradeStatus } from '../api/upgrade-status.js';
 import type { DriverManager } from '../manager/driver-manager.js';
+import { AcceptedActions } from './accepted-actions.js';
 import { readDriverMemory } from './driver-memory.js';
 import type { ResourceService } from './resource-service.js';
 import { testResource } from './resource-test.js';
@@ -75,6 +77,7 @@ export class ManagementRuntime implements RuntimeApi {
   readonly #updates = new BehaviorSubject<readonly UpdateNotice[]>([]);
   readonly #catalog: RuntimeCatalog;
   #history: UpgradeRecord[] = [];
+  readonly #accepted: AcceptedActions;
 
   constructor(
     readonly lifecycle: LifecycleManager,
@@ -94,6 +97,7 @@ export class ManagementRuntime implements RuntimeApi {
     /** The configured repository's offers, behind `searchCatalog`/`catalogDriver`. */
     catalogSource?: CatalogSource,
   ) {
+    this.#accepted = new AcceptedActions(logger, (id) => manager.historyRecord(id));
     this.#catalog = new RuntimeCatalog(catalogSource, () => this.#installedVersions());
     this.lifecycle$ = lifecycle.lifecycle$;
     this.upgrades$ = manager.upgrades$;
@@ -293,6 +297,30 @@ export class ManagementRuntime implements RuntimeApi {
     _principal: Principal,
   ): Promise<void> {
     await this.manager.restart(driverId, options.version);
+  }
+
+  submitUpgrade(
+    driverId: string,
+    options: UpgradeOptions,
+    principal: Principal,
+  ): Promise<UpgradeStatus> {
+    return this.#accepted.accept((onBegin) =>
+      this.manager.upgrade(driverId, { ...options, onBegin }, principal.id),
+    );
+  }
+
+  submitRollback(
+    driverId: string,
+    principal: Principal,
+    options: RollbackOptions = {},
+  ): Promise<UpgradeStatus> {
+    return this.#accepted.accept((onBegin) =>
+      this.manager.rollback(driverId, principal.id, { ...options, onBegin }),
+    );
+  }
+
+  upgradeStatus(id: string): Promise<UpgradeStatus> {
+    return this.#accepted.status(id);
   }
 
   upgradeHistory(driverId?: string): UpgradeRecord[] {

@@ -73,4 +73,37 @@ describe('state and cluster configuration', () => {
       ]),
     );
   });
+
+  it('passes the rollout request bound and the retention through; a bad value names its field', async () => {
+    const s = await load('rollout.yaml', [
+      'state: { kind: postgres }',
+      'cluster:',
+      '  secretFile: secret',
+      '  rollout:',
+      '    requestTimeoutMs: 120000',
+      '    retention: { keepPerDriver: 5, maxAgeMs: 86400000, requestGraceMs: 0, pruneEveryMs: 60000 }',
+    ]);
+    expect(s.cluster?.rollout).toEqual({
+      requestTimeoutMs: 120000,
+      retention: { keepPerDriver: 5, maxAgeMs: 86400000, requestGraceMs: 0, pruneEveryMs: 60000 },
+    });
+    const bad = await problemsOf(
+      load('bad-rollout.yaml', [
+        'state: { kind: postgres }',
+        'cluster:',
+        '  secretFile: secret',
+        '  rollout:',
+        '    requestTimeoutMs: 10',
+        '    retention: { keepPerDriver: 0, maxAgeMs: soon, keep: 3 }',
+      ]),
+    );
+    expect(bad).toEqual(
+      expect.arrayContaining([
+        'cluster.rollout.requestTimeoutMs: must be >= 1000',
+        'cluster.rollout.retention.keepPerDriver: must be >= 1',
+        'cluster.rollout.retention.maxAgeMs: must be a integer: change its value',
+        expect.stringMatching(/^cluster\.rollout\.retention\.keep: unknown field: .*keepPerDriver/),
+      ]),
+    );
+  });
 });

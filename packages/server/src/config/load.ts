@@ -64,6 +64,16 @@ export interface ClusterSettings {
   readonly ownerWaitMs?: number;
   readonly forward?: 'forward' | 'refuse';
   readonly channel?: { readonly host?: string; readonly port?: number };
+  /** Cluster-wide upgrades: the request bound and the retention of finished rollouts. */
+  readonly rollout?: {
+    readonly requestTimeoutMs?: number;
+    readonly retention?: {
+      readonly keepPerDriver?: number;
+      readonly maxAgeMs?: number;
+      readonly requestGraceMs?: number;
+      readonly pruneEveryMs?: number;
+    };
+  };
 }
 
 export interface LoadOptions {
@@ -327,6 +337,7 @@ export async function loadServerConfig(options: LoadOptions = {}): Promise<Serve
               : {}),
             ...(cfg.cluster.forward ? { forward: cfg.cluster.forward } : {}),
             ...(cfg.cluster.channel ? { channel: cfg.cluster.channel } : {}),
+            ...(cfg.cluster.rollout ? { rollout: cfg.cluster.rollout } : {}),
           },
         }
       : {}),

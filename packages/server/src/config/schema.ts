@@ -66,6 +66,59 @@ export const ClusterSchema = Type.Object(
         { additionalProperties: false, description: 'Where the other members reach this one.' },
       ),
     ),
+    rollout: Type.Optional(
+      Type.Object(
+        {
+          requestTimeoutMs: Type.Optional(
+            Type.Integer({
+              minimum: 1000,
+              description:
+                'How long an upgrade or rollback sent to a member that does not lead waits for the leader (answered synchronously), and after which a request no leader took is cancelled (nothing moved). Default 1800000 (30 min).',
+            }),
+          ),
+          retention: Type.Optional(
+            Type.Object(
+              {
+                keepPerDriver: Type.Optional(
+                  Type.Integer({
+                    minimum: 1,
+                    description:
+                      'Newest finished cluster rollouts kept per driver in the shared state. Default 20.',
+                  }),
+                ),
+                maxAgeMs: Type.Optional(
+                  Type.Integer({
+                    minimum: 60000,
+                    description:
+                      'A finished cluster rollout older than this is removed, even among the newest. Default 2592000000 (30 days).',
+                  }),
+                ),
+                requestGraceMs: Type.Optional(
+                  Type.Integer({
+                    minimum: 0,
+                    description:
+                      'A rollout request stays this long after its rollout finished (or it was refused or cancelled), so a client following its id reads the outcome. Default 3600000 (1 h).',
+                  }),
+                ),
+                pruneEveryMs: Type.Optional(
+                  Type.Integer({
+                    minimum: 1000,
+                    description:
+                      'The leader prunes at least this often, and after each rollout ends. Default 600000 (10 min).',
+                  }),
+                ),
+              },
+              {
+                additionalProperties: false,
+                description:
+                  'How long finished cluster rollouts and their requests stay in the shared state (the leader prunes them; a running one is never removed).',
+              },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: 'Cluster-wide upgrades and rollbacks.' },
+      ),
+    ),
   },
   {
     additionalProperties: false,

@@ -33,4 +33,10 @@ export const adminCodes = defineCodes({
     summary: 'The admin API could not be reached',
     action: 'Check `--url` / `CHASSIS_URL` and that the management server runs and listens there.',
   },
+  CHASSIS_E_CLI_WAIT_TIMEOUT: {
+    status: 504,
+    summary:
+      'The CLI stopped following an accepted upgrade or rollback at its --wait-timeout; the action goes on on the server',
+    action: 'Follow it with `chassis upgrades show <id> --wait` (the id is in the message).',
+  },
 });

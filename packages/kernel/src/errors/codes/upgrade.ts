@@ -44,6 +44,13 @@ export const upgradeCodes = defineCodes({
     action:
       'Pick one of the kept versions named in the message (`chassis drivers show <id>`), or install that version first.',
   },
+  CHASSIS_E_UPGRADE_NOT_FOUND: {
+    status: 404,
+    summary:
+      'No upgrade, rollback or other history action has that id here (never accepted, or pruned by the retention)',
+    action:
+      'Check the id the 202 answer gave (`Location`); `chassis upgrades list` shows the history.',
+  },
   CHASSIS_E_UPGRADE_NOT_INSTALLED: {
     status: 404,
     summary: 'That driver or version is not installed',
