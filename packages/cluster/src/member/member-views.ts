@@ -1,6 +1,8 @@
-import type { ManagementRuntime } from '@chassis/runtime';
+import type { ClusterView, ManagementRuntime } from '@chassis/runtime';
 import type { LeaseManager, Membership, PostgresDatabase } from '@chassis/state-postgres';
 import type { MemberView } from '../types.js';
+import { clusterMemberInfos, driverMemberStates } from './cluster-views.js';
+import { localDriverStates } from './driver-states.js';
 
 /**
  * The id of the member holding the leader lock, read from `pg_locks`: the advisory lock the
@@ -52,9 +54,43 @@ export async function memberViews(
   }));
 }
 
-/** This member's driver versions and their lifecycle states, for the members view. */
-export function driverStates(runtime: ManagementRuntime) {
-  return runtime
-    .listDrivers()
-    .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, state: v.state })));
+/**
+ * The runtime's `cluster` view of a member: every registered member with the driver states it
+ * published (this member's own read now), and one driver on every member. Reads membership,
+ * leases and the leader, then builds the views with the pure {@link clusterMemberInfos}.
+ */
+export function runtimeClusterView(input: {
+  readonly memberId: string;
+  readonly db: PostgresDatabase;
+  readonly membership: Membership;
+  readonly leases: LeaseManager;
+  readonly runtime: ManagementRuntime;
+}): ClusterView {
+  const { memberId, db, membership, leases, runtime } = input;
+  const bindings = () =>
+    new Map(runtime.resourceService.placed.list().map((e) => [e.resource.id, e.binding]));
+  const members = async () => {
+    const [list, all, leader] = await Promise.all([
+      membership.members(),
+      leases.list(),
+      currentLeader(db),
+    ]);
+    return clusterMemberInfos({
+      members: list,
+      leases: all,
+      leader,
+      selfId: memberId,
+      selfDrivers: localDriverStates(runtime),
+      bindings: bindings(),
+    });
+  };
+  return {
+    memberId,
+    members,
+    async driverMembers(driverId) {
+      // Unknown here: CHASSIS_E_UPGRADE_NOT_INSTALLED, as for the driver's own detail.
+      const active = runtime.getDriver(driverId).activeVersion;
+      return driverMemberStates(driverId, active, await members(), bindings());
+    },
+  };
 }

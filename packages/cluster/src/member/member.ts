@@ -24,9 +24,12 @@ import {
 import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from '../types.js';
 import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
 import { clusterLifecycle, clusterRolloutRequest } from './cluster-upgrade.js';
+import { DriverStatePublisher } from './driver-publisher.js';
+import { localDriverStates } from './driver-states.js';
 import { fencedStateStore } from './fenced-store.js';
-import { currentLeader, driverStates, memberViews } from './member-views.js';
+import { currentLeader, memberViews, runtimeClusterView } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
+import { ownershipEligibility } from './placement-eligibility.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
 import { RolloutRequestDesk, requestRollout } from './request-desk.js';
@@ -129,6 +132,12 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     const reconciler = new Reconciler(logger);
     const ownership = new OwnershipAgent(membership, leases, {
       resources: () => server?.runtime.resourceService.ids() ?? [],
+      // Only members that run a resource's bound version own it (all of them when none does).
+      eligible: ownershipEligibility({
+        selfId: id,
+        selfDrivers: () => (server ? localDriverStates(server.runtime) : []),
+        bindingOf: (r) => server?.runtime.resourceService.placed.find(r)?.binding,
+      }),
       leaseTtlMs: ttl,
       tickMs,
       onChange: () => reconciler.schedule(),
@@ -174,6 +183,22 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       cleanup.unshift(() => ch.close());
     }
     membershipMeta.url = channelUrl;
+    // Driver states go out with the membership record: others choose owners by them.
+    let ownershipStarted = false;
+    const publisher = new DriverStatePublisher({
+      runtime,
+      membership,
+      refreshMs: tickMs,
+      logger,
+      onPublished: () => {
+        if (!ownershipStarted) return;
+        ownership.tick().catch((err: unknown) => {
+          ownership.lastError = err;
+        });
+      },
+    });
+    await publisher.start();
+    cleanup.unshift(() => publisher.stop());
     await membership.join();
     cleanup.unshift(() => membership.stop());
     await server.start();
@@ -184,6 +209,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       if (r.added.length + r.removed.length > 0) await ownership.tick();
     });
     await ownership.start();
+    ownershipStarted = true;
     cleanup.unshift(() => ownership.stop());
     // One feed per member; the rollout worker and mover listen through the hub.
     const hub = new ChangeHub();
@@ -253,17 +279,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     runtime.upgrade = lifecycle.upgrade;
     runtime.rollback = lifecycle.rollback;
     await reconciler.run();
-    runtime.cluster = {
-      memberId: id,
-      members: async () => {
-        const views = await memberViews(membership, leases, await currentLeader(db));
-        return views.map((v) =>
-          v.memberId === id
-            ? { ...v, self: true, drivers: driverStates(runtime) }
-            : { ...v, self: false },
-        );
-      },
-    };
+    runtime.cluster = runtimeClusterView({ memberId: id, db, membership, leases, runtime });
     let halted = false;
     const member: ClusterMember = {
       id,
@@ -278,6 +294,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       reconcile: () => reconciler.run(),
       async halt() {
         halted = true;
+        publisher.stop();
         membership.stop();
         ownership.stop();
         reconciler.stop();
@@ -289,6 +306,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         await closeChannel();
       },
       async stop() {
+        publisher.stop();
         reconciler.stop();
         ownership.stop();
         await elector.stop();

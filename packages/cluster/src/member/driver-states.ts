@@ -1,0 +1,87 @@
+import {
+  type DriverState,
+  DriverStates,
+  ISOLATION_TIERS,
+  type MemberDriverState,
+} from '@chassis/kernel';
+import { MEMBER_DRIVER_LIMITS } from '@chassis/kernel/summaries';
+import type { ManagementRuntime } from '@chassis/runtime';
+
+/** Where a member's driver states live in its membership meta. */
+export const DRIVERS_META_KEY = 'drivers';
+/** When it last published them (ISO date-time), in the same meta. */
+export const DRIVERS_AT_META_KEY = 'driversAt';
+
+const STATES: ReadonlySet<string> = new Set<string>(DriverStates);
+const TIERS: ReadonlySet<string> = new Set<string>(ISOLATION_TIERS);
+
+const clip = (s: string) =>
+  s.length <= MEMBER_DRIVER_LIMITS.maxMessageChars
+    ? s
+    : `${s.slice(0, MEMBER_DRIVER_LIMITS.maxMessageChars - 1)}…`;
+
+/**
+ * This member's driver versions as it publishes them: id, version, lifecycle state, active
+ * flag, tier and (Failed) the failure's code and clipped message. Bounded: at most
+ * `MEMBER_DRIVER_LIMITS.maxVersions` entries (sorted by id then version), so the membership
+ * record rewritten with each heartbeat stays small.
+ */
+export function localDriverStates(runtime: ManagementRuntime): MemberDriverState[] {
+  const out: MemberDriverState[] = [];
+  for (const d of runtime.listDrivers())
+    for (const v of d.versions)
+      out.push({
+        id: d.id,
+        version: v.version,
+        state: v.state,
+        active: v.active,
+        tier: v.tier,
+        ...(v.failure
+          ? { failure: { code: v.failure.code, message: clip(v.failure.message) } }
+          : {}),
+      });
+  out.sort((a, b) =>
+    a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.version < b.version ? -1 : +(a.version > b.version),
+  );
+  return out.slice(0, MEMBER_DRIVER_LIMITS.maxVersions);
+}
+
+/**
+ * The driver states a member published, read from its membership meta. The meta is another
+ * process's JSON, so each entry is checked and a malformed one dropped. `undefined` when the
+ * member publishes none (no `drivers` key at all).
+ */
+export function publishedDriverStates(
+  meta: Readonly<Record<string, unknown>>,
+): MemberDriverState[] | undefined {
+  const raw = meta[DRIVERS_META_KEY];
+  if (!Array.isArray(raw)) return undefined;
+  const out: MemberDriverState[] = [];
+  for (const e of raw.slice(0, MEMBER_DRIVER_LIMITS.maxVersions)) {
+    if (!e || typeof e !== 'object') continue;
+    const r = e as Record<string, unknown>;
+    if (typeof r.id !== 'string' || typeof r.version !== 'string') continue;
+    if (typeof r.state !== 'string' || !STATES.has(r.state)) continue;
+    if (typeof r.tier !== 'string' || !TIERS.has(r.tier)) continue;
+    const f = r.failure as Record<string, unknown> | undefined;
+    const failure =
+      f && typeof f.code === 'string' && typeof f.message === 'string'
+        ? { failure: { code: f.code, message: clip(f.message) } }
+        : {};
+    out.push({
+      id: r.id,
+      version: r.version,
+      state: r.state as DriverState,
+      active: r.active === true,
+      tier: r.tier as MemberDriverState['tier'],
+      ...failure,
+    });
+  }
+  return out;
+}
+
+/** When the member last published its driver states, if it says. */
+export function publishedAt(meta: Readonly<Record<string, unknown>>): string | undefined {
+  const at = meta[DRIVERS_AT_META_KEY];
+  return typeof at === 'string' ? at : undefined;
+}
