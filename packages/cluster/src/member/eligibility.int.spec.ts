@@ -45,7 +45,7 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
     const verify: TrustVerifier = async () => {
       if (refuse)
         throw new ChassisError('CHASSIS_E_CERT_UNTRUSTED', 'refused by this member', {
-          driver: ID,
+          details: { driver: ID },
         });
       return { signed: false };
     };
@@ -112,7 +112,9 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
   it('no live member runs the driver: every resource still gets an owner, marked fallback', async () => {
     const url = await pg.createDatabase();
     const verify: TrustVerifier = async () => {
-      throw new ChassisError('CHASSIS_E_CERT_UNTRUSTED', 'refused by this member', { driver: ID });
+      throw new ChassisError('CHASSIS_E_CERT_UNTRUSTED', 'refused by this member', {
+        details: { driver: ID },
+      });
     };
     const a = await member('fa', url);
     const b = await member('fb', url, {}, { verify });
