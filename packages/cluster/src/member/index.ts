@@ -6,6 +6,7 @@ export * from './driver-publisher.js';
 export * from './driver-states.js';
 export * from './eligibility.js';
 export * from './fenced-store.js';
+export * from './installed-set.js';
 export * from './member.js';
 export * from './member-views.js';
 export * from './owner-directory.js';

@@ -28,6 +28,7 @@ import { DriverStatePublisher } from './driver-publisher.js';
 import { localDriverStates } from './driver-states.js';
 import { fencedStateStore } from './fenced-store.js';
 import { currentLeader, memberViews, runtimeClusterView } from './member-views.js';
+import { type InstalledVersion, sharedInstalledSet } from './installed-set.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { ownershipEligibility } from './placement-eligibility.js';
 import { Reconciler } from './reconciler.js';
@@ -82,6 +83,8 @@ export interface ClusterMember {
   members(): Promise<MemberView[]>;
   /** True while this member holds the leader lock. */
   isLeader(): boolean;
+  /** The cluster's installed set, read from the shared `drivers/` records now. */
+  installedSet(): Promise<InstalledVersion[]>;
   /** One full reconciliation now (drivers, resources, ownership); resolves when it is done. */
   reconcile(): Promise<void>;
   /**
@@ -291,6 +294,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         return memberViews(membership, leases, await currentLeader(db));
       },
       isLeader: () => elector.isLeader,
+      installedSet: () => sharedInstalledSet(store),
       reconcile: () => reconciler.run(),
       async halt() {
         halted = true;
