@@ -49,14 +49,15 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
         });
       return { signed: false };
     };
-    const start = async (name: string, more = {}) => {
-      const m = await member(name, url, {}, more);
+    const start = async (name: string, more = {}, extra = {}) => {
+      const m = await member(name, url, extra, more);
       started.push(m);
       return m;
     };
     const a = await start('a');
     const b = await start('b');
-    const c = await start('c', { verify });
+    // C forwards calls on resources it does not own (A and B refuse, naming the owner).
+    const c = await start('c', { verify }, { forward: 'forward' });
     await a.runtime.install({ kind: 'file', path: car }, admin);
     const runs = (m: ClusterMember) =>
       m.runtime.listDrivers().some((d) => d.versions.some((v) => v.state === 'Running'));
@@ -85,11 +86,13 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
     expect(perMember?.find((m) => m.memberId === 'a')?.versions).toEqual([
       expect.objectContaining({ version: '1.0.0', state: 'Running', active: true }),
     ]);
-    // Each resource is served by its owner, which runs the driver.
+    // Each resource is served by its owner, which runs the driver; C, which cannot run it,
+    // still answers for every one of them by forwarding to the owner.
     const owners = await ownersOf(a);
     for (const id of ids) {
       const owner = owners.get(id) === 'a' ? a : b;
       expect(await owner.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
+      expect(await c.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
     }
 
     // C's trust now accepts it: its next reconciliation loads it, publishes Running, and the
