@@ -2,6 +2,7 @@ import {
   type DriverState,
   DriverStates,
   ISOLATION_TIERS,
+  type LifecycleEvent,
   type MemberDriverState,
 } from '@chassis/kernel';
 import { MEMBER_DRIVER_LIMITS } from '@chassis/kernel/summaries';
@@ -20,30 +21,57 @@ const clip = (s: string) =>
     ? s
     : `${s.slice(0, MEMBER_DRIVER_LIMITS.maxMessageChars - 1)}…`;
 
+/** A driver as {@link memberDriverStates} reads it (the runtime's `DriverInfo` fits). */
+export interface DriverStatesInput {
+  readonly id: string;
+  readonly versions: readonly {
+    readonly version: string;
+    readonly state: DriverState;
+    readonly active: boolean;
+    readonly tier: MemberDriverState['tier'];
+    readonly failure?: { readonly code: string; readonly message: string } | undefined;
+  }[];
+}
+
 /**
- * This member's driver versions as it publishes them: id, version, lifecycle state, active
- * flag, tier and (Failed) the failure's code and clipped message. Bounded: at most
- * `MEMBER_DRIVER_LIMITS.maxVersions` entries (sorted by id then version), so the membership
- * record rewritten with each heartbeat stays small.
+ * Driver versions as a member publishes them: id, version, lifecycle state, active flag, tier
+ * and the failure's code and clipped message: the version's own when `Failed`, else for an
+ * `Unloaded` one the cause of its last `Failed` transition (`lastFailure`), so a version this
+ * member refused still says why. Bounded: at most `MEMBER_DRIVER_LIMITS.maxVersions` entries
+ * (sorted by id, then version), so the record rewritten with each heartbeat stays small. Pure.
  */
-export function localDriverStates(runtime: ManagementRuntime): MemberDriverState[] {
+export function memberDriverStates(
+  drivers: readonly DriverStatesInput[],
+  lastFailure: (id: string, version: string) => LifecycleEvent['cause'] = () => undefined,
+): MemberDriverState[] {
   const out: MemberDriverState[] = [];
-  for (const d of runtime.listDrivers())
-    for (const v of d.versions)
+  for (const d of drivers)
+    for (const v of d.versions) {
+      const f = v.failure ?? (v.state === 'Unloaded' ? lastFailure(d.id, v.version) : undefined);
       out.push({
         id: d.id,
         version: v.version,
         state: v.state,
         active: v.active,
         tier: v.tier,
-        ...(v.failure
-          ? { failure: { code: v.failure.code, message: clip(v.failure.message) } }
-          : {}),
+        ...(f ? { failure: { code: f.code, message: clip(f.message) } } : {}),
       });
+    }
   out.sort((a, b) =>
     a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.version < b.version ? -1 : +(a.version > b.version),
   );
   return out.slice(0, MEMBER_DRIVER_LIMITS.maxVersions);
+}
+
+/** This member's driver states now, from its runtime (see {@link memberDriverStates}). */
+export function localDriverStates(runtime: ManagementRuntime): MemberDriverState[] {
+  return memberDriverStates(
+    runtime.listDrivers(),
+    (id, version) =>
+      runtime
+        .lifecycleHistory(id)
+        .findLast((e) => e.version === version && e.to === 'Failed' && e.cause)?.cause,
+  );
 }
 
 /**

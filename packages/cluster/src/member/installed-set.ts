@@ -17,7 +17,8 @@ export interface InstalledVersion {
 export async function sharedInstalledSet(store: StateStore): Promise<InstalledVersion[]> {
   const out: InstalledVersion[] = [];
   for (const { value } of await store.list<DriverRecord>('drivers/'))
-    for (const v of value.versions) out.push({ id: value.id, version: v.version, sha256: v.sha256 });
+    for (const v of value.versions)
+      out.push({ id: value.id, version: v.version, sha256: v.sha256 });
   return out.sort((a, b) =>
     a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.version < b.version ? -1 : +(a.version > b.version),
   );
