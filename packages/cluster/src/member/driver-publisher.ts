@@ -1,4 +1,9 @@
-import { type Logger, serializeError } from '@chassis/kernel';
+import {
+  type Logger,
+  type MemberDriverState,
+  type SerializedError,
+  serializeError,
+} from '@chassis/kernel';
 import type { ManagementRuntime } from '@chassis/runtime';
 import type { Membership } from '@chassis/state-postgres';
 import type { Subscription } from 'rxjs';
@@ -28,6 +33,8 @@ export class DriverStatePublisher {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #subscription: Subscription | undefined;
+  /** The last failure cause per `id@version` (kept: a refused version's history is forgotten). */
+  readonly #failures = new Map<string, SerializedError>();
 
   constructor(options: DriverStatePublisherOptions) {
     this.#o = options;
@@ -35,7 +42,12 @@ export class DriverStatePublisher {
 
   /** Publishes now, then follows lifecycle transitions and the refresh timer. */
   async start(): Promise<void> {
-    this.#subscription ??= this.#o.runtime.lifecycle$.subscribe(() => void this.publish());
+    this.#subscription ??= this.#o.runtime.lifecycle$.subscribe((e) => {
+      const key = `${e.driver}@${e.version}`;
+      if (e.to === 'Failed' && e.cause) this.#failures.set(key, e.cause);
+      else if (e.to === 'Running') this.#failures.delete(key);
+      void this.publish();
+    });
     this.#timer ??= setInterval(() => void this.publish(), this.#o.refreshMs);
     this.#timer.unref();
     await this.publish();
@@ -47,6 +59,17 @@ export class DriverStatePublisher {
     this.#subscription = undefined;
     clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** This member's driver states now (what it publishes next). */
+  current(): MemberDriverState[] {
+    const states = localDriverStates(this.#o.runtime, this.#failures);
+    // Bounded like the states: forget causes of versions no longer listed.
+    if (this.#failures.size > states.length) {
+      const listed = new Set(states.map((d) => `${d.id}@${d.version}`));
+      for (const key of this.#failures.keys()) if (!listed.has(key)) this.#failures.delete(key);
+    }
+    return states;
   }
 
   /** Publishes the current states if they changed; resolves once they are written. */
@@ -64,7 +87,7 @@ export class DriverStatePublisher {
   async #loop(): Promise<void> {
     do {
       this.#again = false;
-      const drivers = localDriverStates(this.#o.runtime);
+      const drivers = this.current();
       const json = JSON.stringify(drivers);
       if (json === this.#last) continue;
       try {

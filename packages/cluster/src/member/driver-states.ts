@@ -4,6 +4,7 @@ import {
   ISOLATION_TIERS,
   type LifecycleEvent,
   type MemberDriverState,
+  type SerializedError,
 } from '@chassis/kernel';
 import { MEMBER_DRIVER_LIMITS } from '@chassis/kernel/summaries';
 import type { ManagementRuntime } from '@chassis/runtime';
@@ -63,11 +64,19 @@ export function memberDriverStates(
   return out.slice(0, MEMBER_DRIVER_LIMITS.maxVersions);
 }
 
-/** This member's driver states now, from its runtime (see {@link memberDriverStates}). */
-export function localDriverStates(runtime: ManagementRuntime): MemberDriverState[] {
+/**
+ * This member's driver states now, from its runtime (see {@link memberDriverStates}). The cause
+ * of an `Unloaded` version's last failure comes from `failures` (the publisher remembers it: a
+ * refused load's lifecycle history is forgotten with it), else from the lifecycle history.
+ */
+export function localDriverStates(
+  runtime: ManagementRuntime,
+  failures: ReadonlyMap<string, SerializedError> = new Map(),
+): MemberDriverState[] {
   return memberDriverStates(
     runtime.listDrivers(),
     (id, version) =>
+      failures.get(`${id}@${version}`) ??
       runtime
         .lifecycleHistory(id)
         .findLast((e) => e.version === version && e.to === 'Failed' && e.cause)?.cause,

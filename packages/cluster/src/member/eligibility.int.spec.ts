@@ -74,7 +74,15 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
     const view = await a.runtime.cluster?.members();
     const viewOfC = view?.find((m) => m.memberId === 'c');
     expect(viewOfC?.resources).toEqual([]);
-    expect(viewOfC?.drivers.some((d) => d.id === ID && d.state === 'Running')).toBe(false);
+    // What C published, as A reads it: the version is not running there, and why.
+    expect(viewOfC?.drivers).toEqual([
+      expect.objectContaining({
+        id: ID,
+        version: '1.0.0',
+        state: 'Unloaded',
+        failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
+      }),
+    ]);
     // Nobody owns anything as a fallback: A and B run the driver.
     expect(view?.flatMap((m) => m.fallback)).toEqual([]);
     const perMember = await b.runtime.cluster?.driverMembers(ID);
@@ -110,6 +118,11 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
     expect(await c.runtime.router.call(pc ?? '', 'storage.primary', 'whoami', [])).toBe('1.0.0');
     const after = await c.runtime.cluster?.driverMembers(ID);
     expect(after?.every((m) => m.eligible)).toBe(true);
+    // As A reads C's record now: Running, the refusal's cause gone.
+    const cOnA = (await a.runtime.cluster?.driverMembers(ID))?.find((m) => m.memberId === 'c');
+    expect(cOnA?.versions).toEqual([
+      { id: ID, version: '1.0.0', state: 'Running', active: true, tier: 'in-process' },
+    ]);
   });
 
   it('no live member runs the driver: every resource still gets an owner, marked fallback', async () => {

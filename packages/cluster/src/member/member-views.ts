@@ -1,8 +1,8 @@
+import type { MemberDriverState } from '@chassis/kernel';
 import type { ClusterView, ManagementRuntime } from '@chassis/runtime';
 import type { LeaseManager, Membership, PostgresDatabase } from '@chassis/state-postgres';
 import type { MemberView } from '../types.js';
 import { clusterMemberInfos, driverMemberStates } from './cluster-views.js';
-import { localDriverStates } from './driver-states.js';
 
 /**
  * The id of the member holding the leader lock, read from `pg_locks`: the advisory lock the
@@ -65,6 +65,8 @@ export function runtimeClusterView(input: {
   readonly membership: Membership;
   readonly leases: LeaseManager;
   readonly runtime: ManagementRuntime;
+  /** This member's driver states now (the publisher's). */
+  readonly selfDrivers: () => MemberDriverState[];
 }): ClusterView {
   const { memberId, db, membership, leases, runtime } = input;
   const bindings = () =>
@@ -80,7 +82,7 @@ export function runtimeClusterView(input: {
       leases: all,
       leader,
       selfId: memberId,
-      selfDrivers: localDriverStates(runtime),
+      selfDrivers: input.selfDrivers(),
       bindings: bindings(),
     });
   };

@@ -25,7 +25,6 @@ import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from 
 import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
 import { clusterLifecycle, clusterRolloutRequest } from './cluster-upgrade.js';
 import { DriverStatePublisher } from './driver-publisher.js';
-import { localDriverStates } from './driver-states.js';
 import { fencedStateStore } from './fenced-store.js';
 import { type InstalledVersion, sharedInstalledSet } from './installed-set.js';
 import { currentLeader, memberViews, runtimeClusterView } from './member-views.js';
@@ -130,6 +129,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     if (forwarder) cleanup.unshift(() => forwarder.close());
     // Late-bound: the membership and the agent need the runtime's resource list.
     let server: ManagementServer | undefined;
+    let publisher: DriverStatePublisher | undefined;
     const membershipMeta: Record<string, unknown> = {};
     const membership = new Membership(db, { id, ttlMs: ttl, meta: membershipMeta });
     const reconciler = new Reconciler(logger);
@@ -138,7 +138,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       // Only members that run a resource's bound version own it (all of them when none does).
       eligible: ownershipEligibility({
         selfId: id,
-        selfDrivers: () => (server ? localDriverStates(server.runtime) : []),
+        selfDrivers: () => publisher?.current() ?? [],
         bindingOf: (r) => server?.runtime.resourceService.placed.find(r)?.binding,
       }),
       leaseTtlMs: ttl,
@@ -188,7 +188,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     membershipMeta.url = channelUrl;
     // Driver states go out with the membership record: others choose owners by them.
     let ownershipStarted = false;
-    const publisher = new DriverStatePublisher({
+    publisher = new DriverStatePublisher({
       runtime,
       membership,
       refreshMs: tickMs,
@@ -201,7 +201,8 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       },
     });
     await publisher.start();
-    cleanup.unshift(() => publisher.stop());
+    const published = publisher;
+    cleanup.unshift(() => published.stop());
     await membership.join();
     cleanup.unshift(() => membership.stop());
     await server.start();
@@ -282,7 +283,14 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     runtime.upgrade = lifecycle.upgrade;
     runtime.rollback = lifecycle.rollback;
     await reconciler.run();
-    runtime.cluster = runtimeClusterView({ memberId: id, db, membership, leases, runtime });
+    runtime.cluster = runtimeClusterView({
+      memberId: id,
+      db,
+      membership,
+      leases,
+      runtime,
+      selfDrivers: () => published.current(),
+    });
     let halted = false;
     const member: ClusterMember = {
       id,
@@ -298,7 +306,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       reconcile: () => reconciler.run(),
       async halt() {
         halted = true;
-        publisher.stop();
+        published.stop();
         membership.stop();
         ownership.stop();
         reconciler.stop();
@@ -310,7 +318,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         await closeChannel();
       },
       async stop() {
-        publisher.stop();
+        published.stop();
         reconciler.stop();
         ownership.stop();
         await elector.stop();
