@@ -156,4 +156,39 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
       ['fb', false, some],
     ]);
   });
+
+  it('a member that misses its heartbeats shows as stale with its last published states', async () => {
+    const url = await pg.createDatabase();
+    const a = await member('sa', url);
+    const b = await member('sb', url);
+    started.push(a, b);
+    await a.runtime.install({ kind: 'file', path: car }, admin);
+    await waitFor('B publishes 1.0.0 Running', async () =>
+      ((await a.runtime.cluster?.members()) ?? []).some(
+        (m) => m.memberId === 'sb' && m.drivers.some((d) => d.state === 'Running'),
+      ),
+    );
+    for (const id of ids.slice(0, 6))
+      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
+    await waitFor('B owns some', async () => [...(await ownersOf(a)).values()].includes('sb'));
+    await b.halt();
+    await waitFor('B stale, its resources on A', async () => {
+      const view = (await a.runtime.cluster?.members()) ?? [];
+      const sb = view.find((m) => m.memberId === 'sb');
+      const sa = view.find((m) => m.memberId === 'sa');
+      return sb?.alive === false && sa?.resources.length === 6;
+    });
+    const view = (await a.runtime.cluster?.members()) ?? [];
+    const sb = view.find((m) => m.memberId === 'sb');
+    expect(sb?.drivers).toEqual([expect.objectContaining({ id: ID, state: 'Running' })]);
+    expect(sb?.driversAt).toEqual(expect.any(String));
+    expect(view.find((m) => m.memberId === 'sa')?.resources).toEqual(ids.slice(0, 6).sort());
+    expect(sb?.resources).toEqual([]);
+    expect((await a.runtime.cluster?.driverMembers(ID))?.map((m) => [m.memberId, m.alive])).toEqual(
+      [
+        ['sa', true],
+        ['sb', false],
+      ],
+    );
+  });
 });
