@@ -1,5 +1,8 @@
 import type { PostgresDatabase } from './database.js';
 
+/** Change-feed key prefix of a member whose meta was published: `members/<id>`. */
+export const MEMBER_KEY_PREFIX = 'members/';
+
 /** One management server as the others see it. */
 export interface Member {
   readonly id: string;
@@ -89,7 +92,8 @@ export class Membership {
   }
 
   /**
-   * Merges `patch` into this member's meta and writes it now, with a heartbeat. A failed write
+   * Merges `patch` into this member's meta and writes it now, with a heartbeat, notifying
+   * `members/<id>` on the change feed. A failed write
    * is retried by the next heartbeat, which rewrites the meta until one succeeds.
    */
   async publish(patch: Readonly<Record<string, unknown>>): Promise<void> {
@@ -108,10 +112,13 @@ export class Membership {
   async #writeMetaNow(): Promise<void> {
     this.#dirty = false;
     try {
+      // Notified like a state key (`members/<id>`), so the others need not wait for a poll.
       await this.#db.query(
         `publish member ${this.id}`,
-        `UPDATE ${this.#t} SET meta = $2::jsonb, last_heartbeat = now() WHERE id = $1`,
-        [this.id, JSON.stringify(this.#meta)],
+        `WITH u AS (
+           UPDATE ${this.#t} SET meta = $2::jsonb, last_heartbeat = now() WHERE id = $1 RETURNING id
+         ) SELECT pg_notify('chassis_changes', $3) FROM u`,
+        [this.id, JSON.stringify(this.#meta), `${this.#db.schema}:${MEMBER_KEY_PREFIX}${this.id}`],
         true,
       );
     } catch (err) {

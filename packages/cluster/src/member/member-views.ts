@@ -1,7 +1,6 @@
 import type { MemberDriverState } from '@chassis/kernel';
 import type { ClusterView, ManagementRuntime } from '@chassis/runtime';
 import type { LeaseManager, Membership, PostgresDatabase } from '@chassis/state-postgres';
-import type { MemberView } from '../types.js';
 import { clusterMemberInfos, driverMemberStates } from './cluster-views.js';
 
 /**
@@ -23,35 +22,6 @@ export async function currentLeader(db: PostgresDatabase): Promise<string | unde
     true,
   );
   return rows[0]?.id;
-}
-
-/**
- * Every registered member as operators see it: alive (heartbeat within the TTL, database
- * clock), last heartbeat, the resources whose live lease it holds, its channel URL and whether
- * it leads. Sorted by member id.
- */
-export async function memberViews(
-  membership: Membership,
-  leases: LeaseManager,
-  leader: string | undefined,
-): Promise<MemberView[]> {
-  const [members, all] = await Promise.all([membership.members(), leases.list()]);
-  const owned = new Map<string, string[]>();
-  for (const l of all) {
-    if (!l.live) continue;
-    const list = owned.get(l.owner) ?? [];
-    list.push(l.resource);
-    owned.set(l.owner, list);
-  }
-  return members.map((m) => ({
-    memberId: m.id,
-    url: typeof m.meta.url === 'string' ? m.meta.url : '',
-    alive: m.alive,
-    leader: m.id === leader,
-    startedAt: m.startedAt,
-    lastHeartbeat: m.lastHeartbeat,
-    resources: (owned.get(m.id) ?? []).sort(),
-  }));
 }
 
 /**

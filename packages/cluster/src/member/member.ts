@@ -9,6 +9,7 @@ import {
   ChangeFeed,
   LeaderElector,
   LeaseManager,
+  MEMBER_KEY_PREFIX,
   Membership,
   OwnershipAgent,
   PostgresCarStore,
@@ -27,7 +28,7 @@ import { clusterLifecycle, clusterRolloutRequest } from './cluster-upgrade.js';
 import { DriverStatePublisher } from './driver-publisher.js';
 import { fencedStateStore } from './fenced-store.js';
 import { type InstalledVersion, sharedInstalledSet } from './installed-set.js';
-import { currentLeader, memberViews, runtimeClusterView } from './member-views.js';
+import { currentLeader, runtimeClusterView } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { ownershipEligibility } from './placement-eligibility.js';
 import { Reconciler } from './reconciler.js';
@@ -79,7 +80,7 @@ export interface ClusterMember {
   /** The rollout worker of this member and its coordinator (active while it leads). */
   readonly rollout: RolloutMember;
   /** Every registered member with health, last heartbeat, resources owned and the leader flag. */
-  members(): Promise<MemberView[]>;
+  members(): Promise<readonly MemberView[]>;
   /** True while this member holds the leader lock. */
   isLeader(): boolean;
   /** The cluster's installed set, read from the shared `drivers/` records now. */
@@ -220,6 +221,11 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     const feed = new ChangeFeed(db, {
       onChange: (e) => {
         hub.emit(e);
+        // Another member published its driver states: who may own what may have changed.
+        if (e.kind === 'key' && e.key.startsWith(MEMBER_KEY_PREFIX) && ownershipStarted)
+          ownership.tick().catch((err: unknown) => {
+            ownership.lastError = err;
+          });
         if (
           e.kind === 'reconcile' ||
           e.key.startsWith('drivers/') ||
@@ -283,7 +289,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     runtime.upgrade = lifecycle.upgrade;
     runtime.rollback = lifecycle.rollback;
     await reconciler.run();
-    runtime.cluster = runtimeClusterView({
+    const clusterView = runtimeClusterView({
       memberId: id,
       db,
       membership,
@@ -291,6 +297,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       runtime,
       selfDrivers: () => published.current(),
     });
+    runtime.cluster = clusterView;
     let halted = false;
     const member: ClusterMember = {
       id,
@@ -298,9 +305,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       runtime,
       primitives: { db, membership, leases, ownership, leader: elector },
       rollout,
-      async members() {
-        return memberViews(membership, leases, await currentLeader(db));
-      },
+      members: () => clusterView.members(),
       isLeader: () => elector.isLeader,
       installedSet: () => sharedInstalledSet(store),
       reconcile: () => reconciler.run(),
