@@ -32,6 +32,7 @@ export const routes = {
   upgrades: () => '/api/upgrades',
   audit: () => '/api/audit',
   clusterMembers: () => '/api/cluster/members',
+  driverMembers: (id) => `/api/drivers/${enc(id)}/members`,
   history: () => '/api/metrics/history',
   catalog: (q) => `/api/catalog?q=${enc(q)}`,
   events: () => `/events?token=${enc(token())}`,

@@ -91,6 +91,9 @@ export const MESSAGES_FR = {
   'col.leader': 'Meneur',
   'col.heartbeat': 'Dernier battement',
   'col.owned': 'Ressources détenues',
+  'col.drivers': 'Pilotes',
+  'col.failure': 'Échec',
+  'col.mayOwn': 'Peut détenir ses ressources',
   'col.channel': 'Canal',
   'drivers.title': 'Pilotes',
   'drivers.empty':
@@ -100,6 +103,7 @@ export const MESSAGES_FR = {
   'drivers.upgradeTo': 'Mettre à jour vers {version}',
   'drivers.updateAvailable': '{version} disponible',
   'drivers.upToDate': 'à jour',
+  'driver.members': 'Sur chaque membre',
   'driver.meta': '{vendor} · {category} · isolation {tier} · fournit {provides}',
   'driver.nothing': 'rien',
   'driver.versions': 'Versions',
@@ -234,6 +238,14 @@ export const MESSAGES_FR = {
   'members.self': 'ce serveur',
   'members.alive': 'en service',
   'members.down': 'hors service',
+  'members.stale': 'périmé',
+  'members.staleNote':
+    '{id} est périmé (battements manqués) ; ses pilotes sont tels que publiés en dernier. Dernier battement :',
+  'members.fallbackNote':
+    '{id} ne détient celles-ci que par repli : aucun membre en service n’exécute leur pilote :',
+  'members.notLoaded': 'non chargé',
+  'members.mayOwn': 'oui',
+  'members.mayNotOwn': 'non',
   'members.leader': 'meneur',
   'audit.title': 'Journal d’audit',
   'audit.empty': 'Aucune décision enregistrée.',

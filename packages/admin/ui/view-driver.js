@@ -8,6 +8,7 @@ import { errorNodes, say, sayError } from './notify.js';
 import { href } from './router.js';
 import { can } from './session.js';
 import { reload } from './store.js';
+import { showDriverMembers } from './view-cluster.js';
 import { badge } from './view-drivers.js';
 import { recoveryItems, restartFacts, restartNote } from './view-recovery.js';
 import { openRollback } from './view-rollback.js';
@@ -180,5 +181,7 @@ export async function showDriver(id) {
   $('#new-resource-here').onclick = () => {
     location.hash = href.newResource(d.id);
   };
+  // Cluster mode: the driver on every member (hidden on a standalone server).
+  await showDriverMembers(d.id).catch(sayError);
   return d;
 }

@@ -1,4 +1,4 @@
-import type { DriverHandle, ResourceBinding } from '@chassis/kernel';
+import type { ClusterMemberInfo, DriverHandle, ResourceBinding } from '@chassis/kernel';
 import type { ManagementServerOptions } from '@chassis/runtime';
 import type { PostgresOptions } from '@chassis/state-postgres';
 
@@ -14,15 +14,11 @@ export interface MemberAddress {
   readonly url: string;
 }
 
-/** One member as the admin API, the UI and the CLI show it. */
-export interface MemberView extends MemberAddress {
-  readonly alive: boolean;
-  readonly leader: boolean;
-  readonly startedAt: string;
-  readonly lastHeartbeat: string;
-  /** Ids of the resources whose lease this member holds. */
-  readonly resources: readonly string[];
-}
+/**
+ * One member as the admin API, the UI and the CLI show it: the kernel's `ClusterMemberInfo`
+ * summary (one definition), with health, heartbeat, resources owned, leader and driver states.
+ */
+export type MemberView = ClusterMemberInfo;
 
 /** What a non-owner does with a facade call on a resource another member owns. */
 export type ForwardMode = 'forward' | 'refuse';

@@ -20,6 +20,14 @@ async function waitFor(what: string, cond: () => boolean, ms = 15_000): Promise<
   }
 }
 
+async function waitForAsync(what: string, cond: () => Promise<boolean>, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
 describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () => {
   let pg: PgTestCluster;
   let dir: string;
@@ -74,6 +82,13 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
       ['b', true, true],
     ]);
     expect(members.filter((m) => m.leader)).toHaveLength(1);
+    // Resources go to members that run their driver as they published it: wait until A reads
+    // B's Running, or they would all start on A and some move to B right after.
+    await waitForAsync('A sees 1.0.0 Running on b', async () =>
+      ((await a.s.runtime.cluster?.members()) ?? []).some(
+        (m) => m.memberId === 'b' && m.drivers.some((d) => d.state === 'Running'),
+      ),
+    );
     const ids = ['s1', 's2', 's3', 's4'];
     for (const id of ids)
       await a.s.runtime.createResource(

@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
+import { createLock } from '@chassis/repository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LockWriter, loadLockCheck } from './lock-file.js';
+import { LockWriter, loadLockCheck, verifyClusterLock } from './lock-file.js';
 
 const sha = (c: string) => c.repeat(64);
 const SF_1 = { id: 'com.example.solidfire', version: '1.0.0', sha256: sha('a') };
@@ -85,5 +86,31 @@ describe('loadLockCheck', () => {
     const file = join(dir, 'given.lock');
     if (text !== undefined) await writeFile(file, text);
     expect(await codeOf(() => loadLockCheck(file))).toBe('CHASSIS_E_LOCK_INVALID');
+  });
+});
+
+describe('verifyClusterLock', () => {
+  const lock = createLock([SF_1, NVP]);
+  it.each([
+    ['both match', [NVP, SF_1], [SF_1, NVP], undefined],
+    ['the cluster has a version more', [NVP, SF_1, SF_11], [NVP, SF_1, SF_11], 'cluster'],
+    ['the cluster lacks one (the member too)', [NVP], [NVP], 'cluster'],
+    ['the cluster matches, the member does not run one', [NVP, SF_1], [NVP], 'member'],
+    [
+      'the cluster matches, the member runs another build',
+      [NVP, SF_1],
+      [NVP, { ...SF_1, sha256: sha('d') }],
+      'member',
+    ],
+  ])('%s → %s', (_what, shared, local, scope) => {
+    let err: unknown;
+    try {
+      verifyClusterLock(lock, shared, local, 'm1');
+    } catch (e) {
+      err = e;
+    }
+    if (!scope) return expect(err).toBeUndefined();
+    expect(ChassisError.is(err, 'CHASSIS_E_LOCK_MISMATCH')).toBe(true);
+    expect((err as ChassisError).details).toMatchObject({ scope, member: 'm1' });
   });
 });

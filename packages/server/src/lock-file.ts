@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ChassisError } from '@chassis/kernel';
 import {
   createLock,
   type InstallLock,
@@ -22,6 +23,22 @@ export function installedVersions(runtime: ManagementRuntime): LockedDriver[] {
   return runtime
     .listDrivers()
     .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, sha256: v.sha256 })));
+}
+
+/**
+ * The installed versions this server will actually run: {@link installedVersions} without the
+ * `Unloaded` ones. A cluster member lists every version of the cluster, also those its own
+ * trust check refused (they end `Unloaded` there); on a single server a refused CAR is never
+ * installed, so this is what a lock check there sees too.
+ */
+export function runnableVersions(runtime: ManagementRuntime): LockedDriver[] {
+  return runtime
+    .listDrivers()
+    .flatMap((d) =>
+      d.versions
+        .filter((v) => v.state !== 'Unloaded')
+        .map((v) => ({ id: d.id, version: v.version, sha256: v.sha256 })),
+    );
 }
 
 /**
@@ -77,4 +94,48 @@ export async function loadLockCheck(
 ): Promise<{ lock: InstallLock; check(installed: readonly LockedDriver[]): void }> {
   const lock = await readLock(file);
   return { lock, check: (installed) => verifyLock(lock, installed) };
+}
+
+/**
+ * The install lock check of a cluster member: the lock must match the cluster's installed set
+ * (the shared `drivers/` records: what any member installed) and then what this member runs
+ * after converging, as on a single server. `CHASSIS_E_LOCK_MISMATCH` says which of the two
+ * differs (`details.scope`: `cluster` or `member`, with the member's id) and the diff.
+ */
+export function verifyClusterLock(
+  lock: InstallLock,
+  shared: readonly LockedDriver[],
+  local: readonly LockedDriver[],
+  memberId: string,
+): void {
+  scoped(
+    () => verifyLock(lock, shared),
+    'cluster',
+    memberId,
+    (m) => `The cluster's installed set differs from the lock: ${m}`,
+  );
+  scoped(
+    () => verifyLock(lock, local),
+    'member',
+    memberId,
+    (m) =>
+      `The cluster's installed set matches the lock, but member ${memberId} does not run it: ${m}. Check this member's trust and confinement configuration`,
+  );
+}
+
+function scoped(
+  check: () => void,
+  scope: 'cluster' | 'member',
+  memberId: string,
+  message: (mismatch: string) => string,
+): void {
+  try {
+    check();
+  } catch (err) {
+    if (!ChassisError.is(err, 'CHASSIS_E_LOCK_MISMATCH')) throw err;
+    const mismatch = err.message.replace(/^Installed drivers differ from the lock: /, '');
+    throw new ChassisError('CHASSIS_E_LOCK_MISMATCH', message(mismatch), {
+      details: { ...err.details, scope, member: memberId },
+    });
+  }
 }

@@ -9,7 +9,14 @@ import { recordingCategories } from './categories.js';
 import { composeServer } from './cluster.js';
 import type { ServerSettings } from './config/load.js';
 import { formatTransition, heading } from './format.js';
-import { installedVersions, LockWriter, loadLockCheck, lockFileOf } from './lock-file.js';
+import {
+  installedVersions,
+  LockWriter,
+  loadLockCheck,
+  lockFileOf,
+  runnableVersions,
+  verifyClusterLock,
+} from './lock-file.js';
 import { printLogger } from './print-logger.js';
 import { createRepositorySetup, type SetupDefaults } from './trust.js';
 import { watchUpdates } from './update-notices.js';
@@ -144,8 +151,20 @@ export async function startServer(
     for (const d of runtime.listDrivers()) categories.set(d.id, d.category);
     await options.afterStart?.(runtime);
     if (lockCheck) {
-      lockCheck.check(installedVersions(runtime));
-      print(heading(`Install lock ${settings.verifyLock}: the installed drivers match it`));
+      // A member judges the cluster's installed set and then what runs here after converging.
+      if (member)
+        verifyClusterLock(
+          lockCheck.lock,
+          await member.installedSet(),
+          runnableVersions(runtime),
+          member.id,
+        );
+      else lockCheck.check(installedVersions(runtime));
+      print(
+        heading(
+          `Install lock ${settings.verifyLock}: the ${member ? "cluster's and this member's " : ''}installed drivers match it`,
+        ),
+      );
     }
     await lock.enable(installedVersions(runtime));
     if (setup.access && options.watchUpdates !== false) {

@@ -64,4 +64,13 @@ describe('assignResources (rendezvous hashing)', () => {
   it('no live member: nothing assigned', () => {
     expect(assignResources(resources, []).size).toBe(0);
   });
+
+  it('candidates restrict a resource to them; an empty answer means every live member', () => {
+    const live = ['a', 'b', 'c'];
+    const plan = assignResources(resources, live, (r) => (r.endsWith('1') ? ['b'] : []));
+    const free = assignResources(resources, live);
+    for (const r of resources) expect(plan.get(r)).toBe(r.endsWith('1') ? 'b' : free.get(r));
+    // Positive control: some resource ending in 1 would have gone elsewhere without the rule.
+    expect(resources.some((r) => r.endsWith('1') && free.get(r) !== 'b')).toBe(true);
+  });
 });

@@ -14,13 +14,19 @@ export function rendezvousScore(member: string, resource: string): bigint {
 export function assignResources(
   resources: readonly string[],
   liveMembers: readonly string[],
+  /**
+   * The members that may own `resource` (a subset of `liveMembers`); absent, or an empty
+   * answer: every live member. Rendezvous over a subset keeps the minimal movement per resource.
+   */
+  candidatesOf?: (resource: string) => readonly string[],
 ): Map<string, string> {
   const out = new Map<string, string>();
   if (liveMembers.length === 0) return out;
   for (const r of resources) {
     let best = '';
     let bestScore = -1n;
-    for (const m of liveMembers) {
+    const among = candidatesOf?.(r);
+    for (const m of among && among.length > 0 ? among : liveMembers) {
       const s = rendezvousScore(m, r);
       if (s > bestScore || (s === bestScore && m < best)) {
         best = m;

@@ -1,5 +1,8 @@
 import type { PostgresDatabase } from './database.js';
 
+/** Change-feed key prefix of a member whose meta was published: `members/<id>`. */
+export const MEMBER_KEY_PREFIX = 'members/';
+
 /** One management server as the others see it. */
 export interface Member {
   readonly id: string;
@@ -41,6 +44,9 @@ export class Membership {
   readonly #heartbeatMs: number;
   readonly #meta: Record<string, unknown>;
   #timer: NodeJS.Timeout | undefined;
+  /** The meta changed since it was last written. */
+  #dirty = false;
+  #writing: Promise<void> = Promise.resolve();
   lastError: unknown;
 
   constructor(db: PostgresDatabase, options: MembershipOptions) {
@@ -60,6 +66,7 @@ export class Membership {
        ON CONFLICT (id) DO UPDATE SET meta = EXCLUDED.meta, started_at = now(), last_heartbeat = now()`,
       [this.id, JSON.stringify(this.#meta)],
     );
+    this.#dirty = false;
     this.#timer ??= setInterval(() => {
       this.heartbeat().catch((err: unknown) => {
         this.lastError = err;
@@ -68,14 +75,56 @@ export class Membership {
     this.#timer.unref();
   }
 
-  /** One heartbeat now. */
+  /** One heartbeat now; it also writes the meta when {@link publish} changed it since. */
   async heartbeat(): Promise<void> {
+    if (this.#dirty) return this.#writeMeta();
     await this.#db.query(
       `heartbeat member ${this.id}`,
       `UPDATE ${this.#t} SET last_heartbeat = now() WHERE id = $1`,
       [this.id],
       true,
     );
+  }
+
+  /** This member's meta as last set (what the others read once it is written). */
+  get meta(): Readonly<Record<string, unknown>> {
+    return this.#meta;
+  }
+
+  /**
+   * Merges `patch` into this member's meta and writes it now, with a heartbeat, notifying
+   * `members/<id>` on the change feed. A failed write
+   * is retried by the next heartbeat, which rewrites the meta until one succeeds.
+   */
+  async publish(patch: Readonly<Record<string, unknown>>): Promise<void> {
+    Object.assign(this.#meta, patch);
+    this.#dirty = true;
+    await this.#writeMeta();
+  }
+
+  /** One meta write at a time, so an older meta is never written after a newer one. */
+  #writeMeta(): Promise<void> {
+    const next = this.#writing.catch(() => undefined).then(() => this.#writeMetaNow());
+    this.#writing = next;
+    return next;
+  }
+
+  async #writeMetaNow(): Promise<void> {
+    this.#dirty = false;
+    try {
+      // Notified like a state key (`members/<id>`), so the others need not wait for a poll.
+      await this.#db.query(
+        `publish member ${this.id}`,
+        `WITH u AS (
+           UPDATE ${this.#t} SET meta = $2::jsonb, last_heartbeat = now() WHERE id = $1 RETURNING id
+         ) SELECT pg_notify('chassis_changes', $3) FROM u`,
+        [this.id, JSON.stringify(this.#meta), `${this.#db.schema}:${MEMBER_KEY_PREFIX}${this.id}`],
+        true,
+      );
+    } catch (err) {
+      this.#dirty = true;
+      throw err;
+    }
   }
 
   /** Stops heartbeating without deregistering (what a crash looks like to the others). */

@@ -1,7 +1,7 @@
 import { ChassisError } from '@chassis/kernel';
 import { assignResources } from './assignment.js';
 import type { Lease, LeaseManager } from './leases.js';
-import type { Membership } from './membership.js';
+import type { Member, Membership } from './membership.js';
 
 /** Options of {@link OwnershipAgent}. */
 export interface OwnershipOptions {
@@ -11,6 +11,11 @@ export interface OwnershipOptions {
   readonly leaseTtlMs?: number;
   /** Reconciliation period (default lease TTL / 3). */
   readonly tickMs?: number;
+  /**
+   * The live members that may own `resource` (e.g. those that run its driver); absent or empty:
+   * every live member. Called once per resource and tick, with the members just read.
+   */
+  readonly eligible?: (resource: string, alive: readonly Member[]) => readonly string[];
   /** Called when this member gains or loses a resource. */
   readonly onChange?: (resource: string, lease: Lease | undefined) => void;
 }
@@ -73,9 +78,19 @@ export class OwnershipAgent {
 
   async #tick(): Promise<void> {
     const me = this.#membership.id;
-    const alive = (await this.#membership.members()).filter((m) => m.alive).map((m) => m.id);
-    if (!alive.includes(me)) alive.push(me);
-    const plan = assignResources(this.#o.resources(), alive);
+    const members = (await this.#membership.members()).filter((m) => m.alive);
+    if (!members.some((m) => m.id === me)) {
+      const now = new Date().toISOString();
+      const meta = { ...this.#membership.meta };
+      members.push({ id: me, meta, startedAt: now, lastHeartbeat: now, alive: true });
+    }
+    const alive = members.map((m) => m.id);
+    const eligible = this.#o.eligible;
+    const plan = assignResources(
+      this.#o.resources(),
+      alive,
+      eligible ? (r) => eligible(r, members) : undefined,
+    );
     for (const [resource, owner] of plan) {
       const held = this.#held.get(resource);
       if (owner !== me) {

@@ -1,6 +1,31 @@
-import type { ClusterMemberInfo } from '@chassis/runtime';
+import {
+  ClusterOverviewSchema,
+  DriverMembersSchema,
+  type MemberDriverState,
+} from '@chassis/kernel/summaries';
+import type { ClusterMemberInfo, DriverMemberState } from '@chassis/runtime';
+import { FormatRegistry, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { as, testServer } from '../server/test-server.js';
+
+// TypeBox checks only registered formats; the schemas use `date-time`.
+FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
+const problems = (schema: TSchema, value: unknown) =>
+  [...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`);
+
+const running: MemberDriverState = {
+  id: 'com.example.solidfire',
+  version: '1.0.0',
+  state: 'Running',
+  active: true,
+  tier: 'worker',
+};
+const failed: MemberDriverState = {
+  ...running,
+  state: 'Failed',
+  failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
+};
 
 const member = (memberId: string, extra: Partial<ClusterMemberInfo> = {}): ClusterMemberInfo => ({
   memberId,
@@ -10,7 +35,9 @@ const member = (memberId: string, extra: Partial<ClusterMemberInfo> = {}): Clust
   startedAt: '2026-01-01T00:00:00.000Z',
   lastHeartbeat: '2026-01-01T00:00:05.000Z',
   resources: [],
+  fallback: [],
   self: false,
+  drivers: [],
   ...extra,
 });
 
@@ -28,17 +55,74 @@ describe('GET /api/cluster/members', () => {
     }
   });
 
-  it('a member lists every member with health, heartbeat, resources and the leader', async () => {
+  it('a member lists every member with health, heartbeat, resources, leader and driver states', async () => {
     const { server, runtime } = testServer({ metricsHistory: { intervalMs: 0 } });
     const members = [
-      member('a', { leader: true, self: true, resources: ['pool-1'] }),
-      member('b', { alive: false, resources: [] }),
+      member('a', { leader: true, self: true, resources: ['pool-1'], drivers: [running] }),
+      member('b', {
+        alive: false,
+        drivers: [failed],
+        driversAt: '2026-01-01T00:00:04.000Z',
+      }),
     ];
-    Object.assign(runtime, { cluster: { memberId: 'a', members: async () => members } });
+    const perDriver: DriverMemberState[] = [
+      {
+        memberId: 'a',
+        alive: true,
+        self: true,
+        lastHeartbeat: members[0]!.lastHeartbeat,
+        versions: [running],
+        eligible: true,
+        resources: ['pool-1'],
+        fallback: [],
+      },
+    ];
+    Object.assign(runtime, {
+      cluster: {
+        memberId: 'a',
+        members: async () => members,
+        driverMembers: async (id: string) => (id === running.id ? perDriver : []),
+      },
+    });
     try {
       const res = await server.app.inject({ url: '/api/cluster/members', headers: as('viewer') });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ mode: 'cluster', memberId: 'a', members });
+      expect(problems(ClusterOverviewSchema, res.json())).toEqual([]);
+      const one = await server.app.inject({
+        url: `/api/drivers/${running.id}/members`,
+        headers: as('viewer'),
+      });
+      expect(one.statusCode).toBe(200);
+      expect(one.json()).toEqual({ mode: 'cluster', driverId: running.id, members: perDriver });
+      expect(problems(DriverMembersSchema, one.json())).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('GET /api/drivers/:id/members', () => {
+  it('standalone: no members for an installed driver, 404 for an unknown one', async () => {
+    const { server } = testServer({ metricsHistory: { intervalMs: 0 } });
+    try {
+      const res = await server.app.inject({
+        url: '/api/drivers/com.example.solidfire/members',
+        headers: as('viewer'),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({
+        mode: 'standalone',
+        driverId: 'com.example.solidfire',
+        members: [],
+      });
+      expect(problems(DriverMembersSchema, res.json())).toEqual([]);
+      const unknown = await server.app.inject({
+        url: '/api/drivers/org.example.nope/members',
+        headers: as('viewer'),
+      });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json().code).toBe('CHASSIS_E_UPGRADE_NOT_INSTALLED');
     } finally {
       await server.close();
     }

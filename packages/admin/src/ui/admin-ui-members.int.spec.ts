@@ -5,6 +5,14 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../testing/chro
 import { axe } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
 
+const SF = 'com.example.solidfire';
+const running = { id: SF, version: '1.0.0', state: 'Running', active: true, tier: 'worker' };
+const failed = {
+  ...running,
+  state: 'Failed',
+  failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
+};
+
 /** The Members view (cluster mode) in headless Chromium over the fake runtime. */
 describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
   let browser: Browser;
@@ -15,7 +23,7 @@ describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
     await browser?.close();
   });
 
-  it('lists members with health, leader and owned resources; a standalone server says so', async () => {
+  it('lists members with health, leader, owned resources and drivers; a standalone server says so; the driver detail shows it per member', async () => {
     const ui = await openUi(browser, { role: 'viewer' });
     const { page, runtime } = ui;
     try {
@@ -33,7 +41,9 @@ describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
               startedAt: '2026-01-01T00:00:00.000Z',
               lastHeartbeat: '2026-01-01T00:00:09.000Z',
               resources: ['pool-1'],
+              fallback: ['pool-1'],
               self: true,
+              drivers: [running, { ...running, id: 'org.example.nvp' }],
             },
             {
               memberId: 'b',
@@ -43,7 +53,31 @@ describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
               startedAt: '2026-01-01T00:00:00.000Z',
               lastHeartbeat: '2026-01-01T00:00:01.000Z',
               resources: [],
+              fallback: [],
               self: false,
+              drivers: [failed],
+            },
+          ],
+          driverMembers: async () => [
+            {
+              memberId: 'a',
+              alive: true,
+              self: true,
+              lastHeartbeat: '2026-01-01T00:00:09.000Z',
+              versions: [running],
+              eligible: true,
+              resources: ['pool-1'],
+              fallback: [],
+            },
+            {
+              memberId: 'b',
+              alive: false,
+              self: false,
+              lastHeartbeat: '2026-01-01T00:00:01.000Z',
+              versions: [failed],
+              eligible: false,
+              resources: [],
+              fallback: [],
             },
           ],
         },
@@ -54,7 +88,23 @@ describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
       expect(await page.isHidden('#members-standalone')).toBe(true);
       expect(await rows.nth(0).textContent()).toMatch(/a \(this server\)\s*alive\s*leader/);
       expect(await rows.nth(0).locator('a').getAttribute('href')).toBe('#/resources/pool-1');
+      expect(await rows.nth(0).locator('td.drivers').textContent()).toBe('2 Running');
       expect(await rows.nth(1).getAttribute('data-alive')).toBe('false');
+      expect(await rows.nth(1).textContent()).toMatch(/b\s*stale/);
+      expect(await rows.nth(1).locator('td.drivers').textContent()).toBe('1 Failed');
+      expect(await page.textContent('[data-stale="b"]')).toMatch(/b is stale/);
+      expect(await page.textContent('[data-fallback="a"]')).toMatch(/only as a fallback.*pool-1/);
+      expect(await axe(page)).toEqual([]);
+      // The driver detail shows the driver on every member.
+      await page.goto(`${ui.base}/#/drivers/${SF}`);
+      const perMember = page.locator('#driver-members tbody tr');
+      await expect.poll(() => perMember.count(), poll).toBe(2);
+      expect(await perMember.nth(0).textContent()).toMatch(
+        /a \(this server\)\s*alive\s*1\.0\.0 \(active\)\s*Running/,
+      );
+      expect(await perMember.nth(1).textContent()).toMatch(
+        /b\s*stale\s*1\.0\.0 \(active\)\s*Failed\s*worker\s*CHASSIS_E_CERT_UNTRUSTED: refused by this member\s*no/,
+      );
       expect(await axe(page)).toEqual([]);
       expect(ui.pageErrors).toEqual([]);
     } finally {

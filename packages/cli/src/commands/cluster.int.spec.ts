@@ -22,39 +22,90 @@ afterEach(async () => {
   admin = undefined;
 });
 
-describe('chassis cluster members', () => {
-  it('lists members with health, leader, last heartbeat and resources owned', async () => {
-    const url = await serve({
+const SF = 'com.example.solidfire';
+const running = { id: SF, version: '1.0.0', state: 'Running', active: true, tier: 'worker' };
+const failed = {
+  ...running,
+  state: 'Failed',
+  failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
+};
+const cluster = {
+  memberId: 'a',
+  members: async () => [
+    {
       memberId: 'a',
-      members: async () => [
-        {
-          memberId: 'a',
-          url: 'http://127.0.0.1:7401',
-          alive: true,
-          leader: true,
-          startedAt: '2026-01-01T00:00:00.000Z',
-          lastHeartbeat: '2026-01-01T00:00:09.000Z',
-          resources: ['pool-1', 'pool-2'],
-          self: true,
-        },
-        {
-          memberId: 'b',
-          url: 'http://127.0.0.1:7402',
-          alive: false,
-          leader: false,
-          startedAt: '2026-01-01T00:00:00.000Z',
-          lastHeartbeat: '2026-01-01T00:00:01.000Z',
-          resources: [],
-          self: false,
-        },
-      ],
-    });
+      url: 'http://127.0.0.1:7401',
+      alive: true,
+      leader: true,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      lastHeartbeat: '2026-01-01T00:00:09.000Z',
+      resources: ['pool-1', 'pool-2'],
+      fallback: ['pool-2'],
+      self: true,
+      drivers: [running, { ...running, id: 'org.example.nvp' }],
+    },
+    {
+      memberId: 'b',
+      url: 'http://127.0.0.1:7402',
+      alive: false,
+      leader: false,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      lastHeartbeat: '2026-01-01T00:00:01.000Z',
+      resources: [],
+      fallback: [],
+      self: false,
+      drivers: [failed],
+    },
+  ],
+  driverMembers: async () => [
+    {
+      memberId: 'a',
+      alive: true,
+      self: true,
+      lastHeartbeat: '2026-01-01T00:00:09.000Z',
+      versions: [running],
+      eligible: true,
+      resources: ['pool-1'],
+      fallback: [],
+    },
+    {
+      memberId: 'b',
+      alive: false,
+      self: false,
+      lastHeartbeat: '2026-01-01T00:00:01.000Z',
+      versions: [failed],
+      eligible: false,
+      resources: [],
+      fallback: [],
+    },
+    {
+      memberId: 'c',
+      alive: true,
+      self: false,
+      lastHeartbeat: '2026-01-01T00:00:09.000Z',
+      versions: [],
+      eligible: false,
+      resources: [],
+      fallback: [],
+    },
+  ],
+};
+
+describe('chassis cluster members', () => {
+  it('lists members with health, leader, last heartbeat, resources owned and drivers', async () => {
+    const url = await serve(cluster);
     const r = await run('cluster', 'members', '--url', url, '--token', TOKEN);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toMatch(/^MEMBER\s+HEALTH\s+LEADER\s+LAST HEARTBEAT\s+RESOURCES\s+URL$/);
-    expect(lines[1]).toMatch(/^a \*\s+alive\s+yes\s+2026-01-01T00:00:09.000Z\s+2: pool-1, pool-2/);
-    expect(lines[2]).toMatch(/^b\s+down\s+2026-01-01T00:00:01.000Z\s+-/);
+    expect(lines[0]).toMatch(
+      /^MEMBER\s+HEALTH\s+LEADER\s+LAST HEARTBEAT\s+RESOURCES\s+DRIVERS\s+URL$/,
+    );
+    expect(lines[1]).toMatch(
+      /^a \*\s+alive\s+yes\s+2026-01-01T00:00:09.000Z\s+2: pool-1, pool-2\s+2 Running\s+http/,
+    );
+    expect(lines[2]).toMatch(/^b\s+stale\s+2026-01-01T00:00:01.000Z\s+-\s+1 Failed/);
+    expect(r.out).toMatch(/b is stale: no heartbeat since 2026-01-01T00:00:01.000Z/);
+    expect(r.out).toMatch(/a owns pool-2 as a fallback: no live member runs/);
     const json = await run('cluster', 'members', '--url', url, '--token', TOKEN, '--json');
     expect(JSON.parse(json.out)).toMatchObject({ mode: 'cluster', memberId: 'a' });
   });
@@ -64,5 +115,39 @@ describe('chassis cluster members', () => {
     const r = await run('cluster', 'members', '--url', url, '--token', TOKEN);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^standalone server/);
+  });
+});
+
+describe('chassis drivers show in cluster mode', () => {
+  it('adds the driver on every member: versions, states, failures, who may own', async () => {
+    const url = await serve(cluster);
+    const r = await run('drivers', 'show', SF, '--url', url, '--token', TOKEN);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    const head = lines.findIndex((l) => /^MEMBER\s+HEALTH\s+VERSION\s+STATE/.test(l));
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head + 1]).toMatch(
+      /^a \*\s+alive\s+1\.0\.0 \(active\)\s+Running\s+worker\s+yes\s+pool-1/,
+    );
+    expect(lines[head + 2]).toMatch(/^b\s+stale\s+1\.0\.0 \(active\)\s+Failed\s+worker\s+no\s+-/);
+    expect(lines[head + 3]).toMatch(/^c\s+alive\s+-\s+not loaded\s+-\s+no\s+-/);
+    expect(r.out).toMatch(/b 1\.0\.0 failed: CHASSIS_E_CERT_UNTRUSTED refused by this member/);
+    const json = await run('drivers', 'show', SF, '--url', url, '--token', TOKEN, '--json');
+    expect(JSON.parse(json.out).members.map((m: { memberId: string }) => m.memberId)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+  });
+
+  it('a standalone server shows no member table', async () => {
+    const url = await serve();
+    const r = await run('drivers', 'show', SF, '--url', url, '--token', TOKEN);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/MAY OWN/);
+    expect(
+      JSON.parse((await run('drivers', 'show', SF, '--url', url, '--token', TOKEN, '--json')).out)
+        .members,
+    ).toBeUndefined();
   });
 });

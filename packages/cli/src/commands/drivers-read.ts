@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { call, withConnection } from './admin-client.js';
+import { renderDriverMembers } from './cluster.js';
 import { renderDriver, renderDriverList } from './drivers-render.js';
-import type { DriverDetail, DriverSummary, UpdateNotice } from './drivers-rows.js';
+import type { DriverDetail, DriverMembers, DriverSummary, UpdateNotice } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { propertyTable } from './schema-columns.js';
 
@@ -26,7 +27,13 @@ export function registerDriverReadCommands(drivers: Command): void {
         'GET',
         `/api/drivers/${enc(id)}?locale=${enc(opts.locale)}`,
       );
-      print(cmd, d, () => renderDriver(d));
+      // Cluster mode: the driver on every member too (a standalone server answers none).
+      const m = await call<DriverMembers>(conn(cmd), 'GET', `/api/drivers/${enc(id)}/members`);
+      if (m.mode === 'standalone') print(cmd, d, () => renderDriver(d));
+      else
+        print(cmd, { ...d, members: m.members }, () =>
+          [renderDriver(d), '', renderDriverMembers(m)].join('\n'),
+        );
     });
 
   withConnection(

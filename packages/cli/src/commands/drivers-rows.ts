@@ -4,8 +4,11 @@
  * does not depend on `@chassis/runtime`); the rest are the rows of one command each.
  */
 export type {
+  ClusterMemberInfo,
+  ClusterOverview,
   ConfinementLimits,
   DriverDetail,
+  DriverMembers,
   DriverSummary,
   FormField,
   ResourceDetail,

@@ -1,6 +1,7 @@
-import type { ManagementRuntime } from '@chassis/runtime';
+import type { MemberDriverState } from '@chassis/kernel';
+import type { ClusterView, ManagementRuntime } from '@chassis/runtime';
 import type { LeaseManager, Membership, PostgresDatabase } from '@chassis/state-postgres';
-import type { MemberView } from '../types.js';
+import { clusterMemberInfos, driverMemberStates } from './cluster-views.js';
 
 /**
  * The id of the member holding the leader lock, read from `pg_locks`: the advisory lock the
@@ -24,37 +25,44 @@ export async function currentLeader(db: PostgresDatabase): Promise<string | unde
 }
 
 /**
- * Every registered member as operators see it: alive (heartbeat within the TTL, database
- * clock), last heartbeat, the resources whose live lease it holds, its channel URL and whether
- * it leads. Sorted by member id.
+ * The runtime's `cluster` view of a member: every registered member with the driver states it
+ * published (this member's own read now), and one driver on every member. Reads membership,
+ * leases and the leader, then builds the views with the pure {@link clusterMemberInfos}.
  */
-export async function memberViews(
-  membership: Membership,
-  leases: LeaseManager,
-  leader: string | undefined,
-): Promise<MemberView[]> {
-  const [members, all] = await Promise.all([membership.members(), leases.list()]);
-  const owned = new Map<string, string[]>();
-  for (const l of all) {
-    if (!l.live) continue;
-    const list = owned.get(l.owner) ?? [];
-    list.push(l.resource);
-    owned.set(l.owner, list);
-  }
-  return members.map((m) => ({
-    memberId: m.id,
-    url: typeof m.meta.url === 'string' ? m.meta.url : '',
-    alive: m.alive,
-    leader: m.id === leader,
-    startedAt: m.startedAt,
-    lastHeartbeat: m.lastHeartbeat,
-    resources: (owned.get(m.id) ?? []).sort(),
-  }));
-}
-
-/** This member's driver versions and their lifecycle states, for the members view. */
-export function driverStates(runtime: ManagementRuntime) {
-  return runtime
-    .listDrivers()
-    .flatMap((d) => d.versions.map((v) => ({ id: d.id, version: v.version, state: v.state })));
+export function runtimeClusterView(input: {
+  readonly memberId: string;
+  readonly db: PostgresDatabase;
+  readonly membership: Membership;
+  readonly leases: LeaseManager;
+  readonly runtime: ManagementRuntime;
+  /** This member's driver states now (the publisher's). */
+  readonly selfDrivers: () => MemberDriverState[];
+}): ClusterView {
+  const { memberId, db, membership, leases, runtime } = input;
+  const bindings = () =>
+    new Map(runtime.resourceService.placed.list().map((e) => [e.resource.id, e.binding]));
+  const members = async () => {
+    const [list, all, leader] = await Promise.all([
+      membership.members(),
+      leases.list(),
+      currentLeader(db),
+    ]);
+    return clusterMemberInfos({
+      members: list,
+      leases: all,
+      leader,
+      selfId: memberId,
+      selfDrivers: input.selfDrivers(),
+      bindings: bindings(),
+    });
+  };
+  return {
+    memberId,
+    members,
+    async driverMembers(driverId) {
+      // Unknown here: CHASSIS_E_UPGRADE_NOT_INSTALLED, as for the driver's own detail.
+      const active = runtime.getDriver(driverId).activeVersion;
+      return driverMemberStates(driverId, active, await members(), bindings());
+    },
+  };
 }

@@ -9,6 +9,7 @@ import {
   ChangeFeed,
   LeaderElector,
   LeaseManager,
+  MEMBER_KEY_PREFIX,
   Membership,
   OwnershipAgent,
   PostgresCarStore,
@@ -25,9 +26,12 @@ import {
 import type { ClusterOptions, Forwarder, MemberServerOptions, MemberView } from '../types.js';
 import { defaultChannel, defaultForwarder, type MemberChannelStarter } from './channel.js';
 import { clusterLifecycle, clusterRolloutRequest } from './cluster-upgrade.js';
+import { DriverStatePublisher } from './driver-publisher.js';
 import { fencedStateStore } from './fenced-store.js';
-import { currentLeader, driverStates, memberViews } from './member-views.js';
+import { type InstalledVersion, sharedInstalledSet } from './installed-set.js';
+import { currentLeader, runtimeClusterView } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
+import { ownershipEligibility } from './placement-eligibility.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
 import {
@@ -85,9 +89,11 @@ export interface ClusterMember {
   /** The rollout worker of this member and its coordinator (active while it leads). */
   readonly rollout: RolloutMember;
   /** Every registered member with health, last heartbeat, resources owned and the leader flag. */
-  members(): Promise<MemberView[]>;
+  members(): Promise<readonly MemberView[]>;
   /** True while this member holds the leader lock. */
   isLeader(): boolean;
+  /** The cluster's installed set, read from the shared `drivers/` records now. */
+  installedSet(): Promise<InstalledVersion[]>;
   /** One full reconciliation now (drivers, resources, ownership); resolves when it is done. */
   reconcile(): Promise<void>;
   /**
@@ -137,11 +143,18 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     if (forwarder) cleanup.unshift(() => forwarder.close());
     // Late-bound: the membership and the agent need the runtime's resource list.
     let server: ManagementServer | undefined;
+    let publisher: DriverStatePublisher | undefined;
     const membershipMeta: Record<string, unknown> = {};
     const membership = new Membership(db, { id, ttlMs: ttl, meta: membershipMeta });
     const reconciler = new Reconciler(logger);
     const ownership = new OwnershipAgent(membership, leases, {
       resources: () => server?.runtime.resourceService.ids() ?? [],
+      // Only members that run a resource's bound version own it (all of them when none does).
+      eligible: ownershipEligibility({
+        selfId: id,
+        selfDrivers: () => publisher?.current() ?? [],
+        bindingOf: (r) => server?.runtime.resourceService.placed.find(r)?.binding,
+      }),
       leaseTtlMs: ttl,
       tickMs,
       onChange: () => reconciler.schedule(),
@@ -187,6 +200,23 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       cleanup.unshift(() => ch.close());
     }
     membershipMeta.url = channelUrl;
+    // Driver states go out with the membership record: others choose owners by them.
+    let ownershipStarted = false;
+    publisher = new DriverStatePublisher({
+      runtime,
+      membership,
+      refreshMs: tickMs,
+      logger,
+      onPublished: () => {
+        if (!ownershipStarted) return;
+        ownership.tick().catch((err: unknown) => {
+          ownership.lastError = err;
+        });
+      },
+    });
+    await publisher.start();
+    const published = publisher;
+    cleanup.unshift(() => published.stop());
     await membership.join();
     cleanup.unshift(() => membership.stop());
     await server.start();
@@ -197,12 +227,18 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       if (r.added.length + r.removed.length > 0) await ownership.tick();
     });
     await ownership.start();
+    ownershipStarted = true;
     cleanup.unshift(() => ownership.stop());
     // One feed per member; the rollout worker and mover listen through the hub.
     const hub = new ChangeHub();
     const feed = new ChangeFeed(db, {
       onChange: (e) => {
         hub.emit(e);
+        // Another member published its driver states: who may own what may have changed.
+        if (e.kind === 'key' && e.key.startsWith(MEMBER_KEY_PREFIX) && ownershipStarted)
+          ownership.tick().catch((err: unknown) => {
+            ownership.lastError = err;
+          });
         if (
           e.kind === 'reconcile' ||
           e.key.startsWith('drivers/') ||
@@ -288,17 +324,15 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
     runtime.submitRollback = lifecycle.submitRollback;
     runtime.upgradeStatus = lifecycle.upgradeStatus;
     await reconciler.run();
-    runtime.cluster = {
+    const clusterView = runtimeClusterView({
       memberId: id,
-      members: async () => {
-        const views = await memberViews(membership, leases, await currentLeader(db));
-        return views.map((v) =>
-          v.memberId === id
-            ? { ...v, self: true, drivers: driverStates(runtime) }
-            : { ...v, self: false },
-        );
-      },
-    };
+      db,
+      membership,
+      leases,
+      runtime,
+      selfDrivers: () => published.current(),
+    });
+    runtime.cluster = clusterView;
     let halted = false;
     const member: ClusterMember = {
       id,
@@ -306,13 +340,13 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       runtime,
       primitives: { db, membership, leases, ownership, leader: elector },
       rollout,
-      async members() {
-        return memberViews(membership, leases, await currentLeader(db));
-      },
+      members: () => clusterView.members(),
       isLeader: () => elector.isLeader,
+      installedSet: () => sharedInstalledSet(store),
       reconcile: () => reconciler.run(),
       async halt() {
         halted = true;
+        published.stop();
         membership.stop();
         ownership.stop();
         reconciler.stop();
@@ -325,6 +359,7 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
         await closeChannel();
       },
       async stop() {
+        published.stop();
         reconciler.stop();
         ownership.stop();
         await elector.stop();

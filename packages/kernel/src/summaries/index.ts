@@ -4,7 +4,13 @@
  * component name. The runtime API types, the admin views and OpenAPI document, and the CLI rows
  * all derive from here.
  */
-
+import {
+  ClusterMemberInfoSchema,
+  ClusterOverviewSchema,
+  DriverMemberStateSchema,
+  DriverMembersSchema,
+  MemberDriverStateSchema,
+} from './cluster-member.js';
 import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
 import { DriverMemorySchema, ExecutorMetricsSchema } from './driver-metrics.js';
 import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
@@ -22,6 +28,7 @@ import {
 } from './resource-summary.js';
 import { UpgradeStatusSchema } from './upgrade-status.js';
 
+export * from './cluster-member.js';
 export * from './driver-detail.js';
 export * from './driver-metrics.js';
 export * from './driver-summary.js';
@@ -49,4 +56,9 @@ export const summarySchemas = {
   ResourceTestResult: ResourceTestResultSchema,
   ExecutorMetrics: ExecutorMetricsSchema,
   DriverMemory: DriverMemorySchema,
+  MemberDriverState: MemberDriverStateSchema,
+  ClusterMemberInfo: ClusterMemberInfoSchema,
+  ClusterOverview: ClusterOverviewSchema,
+  DriverMemberState: DriverMemberStateSchema,
+  DriverMembers: DriverMembersSchema,
 } as const;

@@ -23,6 +23,9 @@ import { type ResourceReconcileResult, reconcileResources } from './resource-rec
 import { unavailableHandle } from './unavailable-handle.js';
 
 /** A resource as persisted under `resources/<id>`: secrets sealed, never in clear. */
+/** The bag of a resource placed elsewhere that no loaded version here can validate. */
+const NO_PROPERTIES: PropertyBag = Object.freeze({});
+
 export interface ResourceRecord {
   readonly resource: Resource;
   readonly binding: ResourceBinding;
@@ -316,7 +319,11 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
 
   /** For the facade router: the bag of a resource, validated for the version serving it. */
   propertiesFor(resource: Resource, binding: ResourceBinding): PropertyBag | undefined {
-    return this.#fit(resource.id, binding.version);
+    const bag = this.#fit(resource.id, binding.version);
+    // Placed on another member whose version this one cannot load (its trust refused it): the
+    // owner runs the call with its own configuration, so an empty bag lets it be forwarded.
+    if (bag === undefined && this.placed.remote.find(resource.id)) return NO_PROPERTIES;
+    return bag;
   }
 
   /**

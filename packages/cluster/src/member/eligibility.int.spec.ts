@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChassisError } from '@chassis/kernel';
+import type { TrustVerifier } from '@chassis/runtime';
+import { buildFixtureCar } from '@chassis/runtime/testing';
+import { assignResources } from '@chassis/state-postgres';
+import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterMember } from './member.js';
+import { memberFactory, ownersOf, settled, waitFor } from './testing.js';
+
+const suite = pgSuite();
+const ID = 'com.example.fixture';
+const admin = { id: 'alice', roles: ['admin'] };
+const props = { mVip: '10.0.0.1', password: 'hunter2' };
+const ids = Array.from({ length: 12 }, (_, i) => `pool-${i}`);
+
+describe.skipIf(!suite.available)('ownership follows where a driver runs', () => {
+  let pg: PgTestCluster;
+  let root: string;
+  let car: string;
+  let member: ReturnType<typeof memberFactory>;
+  const started: ClusterMember[] = [];
+
+  beforeAll(async () => {
+    pg = await suite.start();
+    root = await mkdtemp(join(tmpdir(), 'chassis-eligibility-'));
+    car = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.0.0' });
+    member = memberFactory(root, [ID]);
+  });
+  afterEach(async () => {
+    for (const m of started.splice(0)) await m.stop();
+  });
+  afterAll(async () => {
+    await suite.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('a member whose driver is refused owns none of its resources, and regains them once it runs it', async () => {
+    const url = await pg.createDatabase();
+    // C's own trust check refuses the driver until told otherwise (as a member whose trust
+    // configuration differs would): the version never runs there.
+    let refuse = true;
+    const verify: TrustVerifier = async () => {
+      if (refuse)
+        throw new ChassisError('CHASSIS_E_CERT_UNTRUSTED', 'refused by this member', {
+          details: { driver: ID },
+        });
+      return { signed: false };
+    };
+    const start = async (name: string, more = {}, extra = {}) => {
+      const m = await member(name, url, extra, more);
+      started.push(m);
+      return m;
+    };
+    const a = await start('a');
+    const b = await start('b');
+    // C forwards calls on resources it does not own (A and B refuse, naming the owner).
+    const c = await start('c', { verify }, { forward: 'forward' });
+    await a.runtime.install({ kind: 'file', path: car }, admin);
+    const runs = (m: ClusterMember) =>
+      m.runtime.listDrivers().some((d) => d.versions.some((v) => v.state === 'Running'));
+    await waitFor('1.0.0 Running on A and B', () => runs(a) && runs(b));
+    for (const id of ids)
+      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
+    // Positive control: without the rule C would win some of them.
+    expect([...assignResources(ids, ['a', 'b', 'c']).values()]).toContain('c');
+    await waitFor('every resource owned by A or B, none by C', async () => {
+      const owners = await ownersOf(a);
+      return owners.size === ids.length && [...owners.values()].every((o) => o !== 'c');
+    });
+    expect(runs(c)).toBe(false);
+    const view = await a.runtime.cluster?.members();
+    const viewOfC = view?.find((m) => m.memberId === 'c');
+    expect(viewOfC?.resources).toEqual([]);
+    // What C published, as A reads it: the version is not running there, and why.
+    expect(viewOfC?.drivers).toEqual([
+      expect.objectContaining({
+        id: ID,
+        version: '1.0.0',
+        state: 'Unloaded',
+        failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
+      }),
+    ]);
+    // Nobody owns anything as a fallback: A and B run the driver.
+    expect(view?.flatMap((m) => m.fallback)).toEqual([]);
+    const perMember = await b.runtime.cluster?.driverMembers(ID);
+    expect(perMember?.map((m) => [m.memberId, m.eligible])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', false],
+    ]);
+    expect(perMember?.find((m) => m.memberId === 'a')?.versions).toEqual([
+      expect.objectContaining({ version: '1.0.0', state: 'Running', active: true }),
+    ]);
+    // Each resource is served by its owner, which runs the driver; C, which cannot run it,
+    // still answers for every one of them by forwarding to the owner.
+    const owners = await ownersOf(a);
+    for (const id of ids) {
+      const owner = owners.get(id) === 'a' ? a : b;
+      expect(await owner.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
+      expect(await c.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
+    }
+
+    // C's trust now accepts it: its next reconciliation loads it, publishes Running, and the
+    // rendezvous winners among three take their resources.
+    refuse = false;
+    await c.reconcile();
+    await waitFor('1.0.0 Running on C', () => runs(c));
+    await waitFor(
+      'C owns some resources and every compartment is on its owner',
+      async () =>
+        [...(await ownersOf(a)).values()].includes('c') && (await settled([a, b, c], ids)),
+      15_000,
+    );
+    const [pc] = [...(await ownersOf(a))].filter(([, o]) => o === 'c').map(([r]) => r);
+    expect(await c.runtime.router.call(pc ?? '', 'storage.primary', 'whoami', [])).toBe('1.0.0');
+    const after = await c.runtime.cluster?.driverMembers(ID);
+    expect(after?.every((m) => m.eligible)).toBe(true);
+    // As A reads C's record now: Running, the refusal's cause gone.
+    const cOnA = (await a.runtime.cluster?.driverMembers(ID))?.find((m) => m.memberId === 'c');
+    expect(cOnA?.versions).toEqual([
+      { id: ID, version: '1.0.0', state: 'Running', active: true, tier: 'in-process' },
+    ]);
+  });
+
+  it('no live member runs the driver: every resource still gets an owner, marked fallback', async () => {
+    const url = await pg.createDatabase();
+    const verify: TrustVerifier = async () => {
+      throw new ChassisError('CHASSIS_E_CERT_UNTRUSTED', 'refused by this member', {
+        details: { driver: ID },
+      });
+    };
+    const a = await member('fa', url);
+    const b = await member('fb', url, {}, { verify });
+    started.push(b);
+    await a.runtime.install({ kind: 'file', path: car }, admin);
+    const some = ids.slice(0, 4);
+    for (const id of some)
+      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
+    await waitFor('A owns them all (B does not run the driver)', async () => {
+      const owners = await ownersOf(b);
+      return owners.size === some.length && [...owners.values()].every((o) => o === 'fa');
+    });
+    // A leaves: B, which cannot run the driver, is the only live member; it takes them anyway.
+    await a.stop();
+    await waitFor('B owns them all', async () => {
+      const owners = await ownersOf(b);
+      return owners.size === some.length && [...owners.values()].every((o) => o === 'fb');
+    });
+    const view = await b.runtime.cluster?.members();
+    expect(view?.map((m) => [m.memberId, m.resources, m.fallback])).toEqual([['fb', some, some]]);
+    const perMember = await b.runtime.cluster?.driverMembers(ID);
+    expect(perMember?.map((m) => [m.memberId, m.eligible, m.fallback])).toEqual([
+      ['fb', false, some],
+    ]);
+  });
+
+  it('a member that misses its heartbeats shows as stale with its last published states', async () => {
+    const url = await pg.createDatabase();
+    const a = await member('sa', url);
+    const b = await member('sb', url);
+    started.push(a, b);
+    await a.runtime.install({ kind: 'file', path: car }, admin);
+    await waitFor('B publishes 1.0.0 Running', async () =>
+      ((await a.runtime.cluster?.members()) ?? []).some(
+        (m) => m.memberId === 'sb' && m.drivers.some((d) => d.state === 'Running'),
+      ),
+    );
+    for (const id of ids.slice(0, 6))
+      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
+    await waitFor('B owns some', async () => [...(await ownersOf(a)).values()].includes('sb'));
+    await b.halt();
+    await waitFor('B stale, its resources on A', async () => {
+      const view = (await a.runtime.cluster?.members()) ?? [];
+      const sb = view.find((m) => m.memberId === 'sb');
+      const sa = view.find((m) => m.memberId === 'sa');
+      return sb?.alive === false && sa?.resources.length === 6;
+    });
+    const view = (await a.runtime.cluster?.members()) ?? [];
+    const sb = view.find((m) => m.memberId === 'sb');
+    expect(sb?.drivers).toEqual([expect.objectContaining({ id: ID, state: 'Running' })]);
+    expect(sb?.driversAt).toEqual(expect.any(String));
+    expect(view.find((m) => m.memberId === 'sa')?.resources).toEqual(ids.slice(0, 6).sort());
+    expect(sb?.resources).toEqual([]);
+    expect((await a.runtime.cluster?.driverMembers(ID))?.map((m) => [m.memberId, m.alive])).toEqual(
+      [
+        ['sa', true],
+        ['sb', false],
+      ],
+    );
+  });
+});
