@@ -1,6 +1,7 @@
 import { ChassisError, type IsolationTier, type Logger, serializeError } from '@chassis/kernel';
 import type { Cancellation } from '../executor/cancellation.js';
-import type { DriverOp, GuestInit, GuestMessage } from '../rpc/protocol.js';
+import { Outbox } from '../rpc/outbox.js';
+import type { DriverOp, GuestInit, GuestMessage, HostMessage } from '../rpc/protocol.js';
 import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
 import type { ExitInfo, Transport } from '../rpc/transport.js';
 import type { DriverMemory, Environment } from './environment.js';
@@ -49,7 +50,24 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
     for (const answer of [...memories.values()]) answer(undefined);
   };
 
-  transport.onMessage((m) => {
+  // Host → guest frames need no byte bound (the guest does not cap what its host sends).
+  const outbox = new Outbox<HostMessage>({
+    post: (f) => transport.send(f),
+    unsendable: (m, err) => {
+      if (m.t !== 'call') {
+        logger.warn({ err, message: m.t }, `${who}: a protocol message could not be sent`);
+        return;
+      }
+      // Arguments that do not survive structured clone: that call fails, nothing else.
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      p?.reject(err);
+    },
+    maxBatchBytes: Number.POSITIVE_INFINITY,
+  });
+  const send = (m: HostMessage) => outbox.send(m, 0);
+
+  const receive = (m: GuestMessage) => {
     switch (m.t) {
       case 'result':
         pending.get(m.id)?.resolve(m.value);
@@ -78,6 +96,10 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         loaded?.reject(ChassisError.fromJSON(m.error));
         return;
     }
+  };
+  transport.onMessage((f) => {
+    if (f.t !== 'batch') receive(f);
+    else for (const m of f.m) receive(m);
   });
 
   transport.onExit((info) => {
@@ -117,10 +139,10 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         pending.set(id, { resolve, reject });
         cancel.onAbort((reason) => {
           if (!pending.delete(id)) return;
-          transport.send({ t: 'abort', id, reason: serializeError(reason) });
+          send({ t: 'abort', id, reason: serializeError(reason) });
           reject(reason);
         });
-        transport.send({ t: 'call', id, op });
+        send({ t: 'call', id, op });
       });
     },
     probe(timeoutMs) {
@@ -152,7 +174,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
           pings.delete(id);
           resolve(true);
         });
-        transport.send({ t: 'ping', id });
+        send({ t: 'ping', id });
       });
     },
     memory(timeoutMs) {
@@ -166,7 +188,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         };
         const timer = setTimeout(() => answer(undefined), timeoutMs);
         memories.set(id, answer);
-        transport.send({ t: 'memory', id });
+        send({ t: 'memory', id });
       });
     },
     async kill(f) {
@@ -213,7 +235,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         reject(e);
       },
     };
-    if (!ended) transport.send({ t: 'init', init });
+    if (!ended) send({ t: 'init', init });
   });
 }
 
