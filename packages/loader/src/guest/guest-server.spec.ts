@@ -90,9 +90,18 @@ describe('serveGuest', () => {
   it('answers the calls of one incoming batch as one batch, in order', async () => {
     const frames: unknown[] = [];
     let deliver!: (f: HostFrame) => void;
-    serveGuest({ send: (f) => frames.push(f), onMessage: (l) => (deliver = l) });
+    let loaded!: () => void;
     const ready = new Promise<void>((r) => {
-      const id = setInterval(() => frames.length > 0 && (clearInterval(id), r()), 5);
+      loaded = r;
+    });
+    serveGuest({
+      send: (f) => {
+        frames.push(f);
+        if (f.t === 'ready') loaded();
+      },
+      onMessage: (l) => {
+        deliver = l;
+      },
     });
     deliver({
       t: 'init',

@@ -63,7 +63,7 @@ describe('Outbox', () => {
   ])('bounds a batch $name', ({ max, sizes, frames }) => {
     const o = make(max);
     o.outbox.hold();
-    sizes.forEach((s, i) => o.outbox.send(msg(i + 1), s));
+    for (const [i, s] of sizes.entries()) o.outbox.send(msg(i + 1), s);
     o.outbox.release();
     expect(
       o.frames.map((f) => (f.t === 'batch' ? (f as Batch<M>).m : [f as M]).map((m) => m.id)),
