@@ -21,7 +21,12 @@ export async function createInProcessEnvironment(
   );
   return {
     tier: 'in-process',
-    call: (op, signal) => runtime.dispatch(op, signal),
+    call: (op, sink) => {
+      runtime.dispatch(op, sink.cancel).then(
+        (v) => sink.resolve(v),
+        (e) => sink.reject(e),
+      );
+    },
     probe: async () => true,
     // Shares the host's heap: no number here would be the driver's own.
     memory: async () => undefined,

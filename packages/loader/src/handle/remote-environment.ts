@@ -1,15 +1,10 @@
 import { ChassisError, type IsolationTier, type Logger, serializeError } from '@chassis/kernel';
-import type { Cancellation } from '../executor/cancellation.js';
+import type { CallSink } from '../executor/job.js';
 import { Outbox } from '../rpc/outbox.js';
 import type { DriverOp, GuestInit, GuestMessage, HostMessage } from '../rpc/protocol.js';
 import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
 import type { ExitInfo, Transport } from '../rpc/transport.js';
 import type { DriverMemory, Environment } from './environment.js';
-
-interface Pending {
-  readonly resolve: (v: unknown) => void;
-  readonly reject: (e: unknown) => void;
-}
 
 /** Options of {@link createRemoteEnvironment}. */
 export interface RemoteEnvironmentOptions {
@@ -33,7 +28,7 @@ export interface RemoteEnvironmentOptions {
 export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<Environment> {
   const { transport, init, logger, tier } = o;
   const who = `driver ${init.driver.id}@${init.driver.version} (${tier} tier)`;
-  const pending = new Map<number, Pending>();
+  const pending = new Map<number, CallSink>();
   const pings = new Map<number, () => void>();
   const memories = new Map<number, (m: DriverMemory | undefined) => void>();
   let nextId = 1;
@@ -120,30 +115,32 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
 
   const env: Environment = {
     tier,
-    call(op: DriverOp, cancel: Cancellation) {
-      if (fault) return Promise.reject(fault);
+    call(op: DriverOp, sink: CallSink) {
+      if (fault) {
+        sink.reject(fault);
+        return;
+      }
       const limit = o.maxMessageBytes;
       if (limit && (op.op === 'invoke' || op.op === 'migrate')) {
         const size = cloneSizeOver(op.op === 'invoke' ? op.args : op.state, limit);
         if (size > limit) {
           const e = tooLargeError('the call arguments', size, limit, init.driver.id);
-          return Promise.reject(
+          sink.reject(
             new ChassisError('CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', e.message, {
               details: e.details,
             }),
           );
+          return;
         }
       }
       const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        cancel.onAbort((reason) => {
-          if (!pending.delete(id)) return;
-          send({ t: 'abort', id, reason: serializeError(reason) });
-          reject(reason);
-        });
-        send({ t: 'call', id, op });
+      pending.set(id, sink);
+      sink.cancel.onAbort((reason) => {
+        if (!pending.delete(id)) return;
+        send({ t: 'abort', id, reason: serializeError(reason) });
+        sink.reject(reason);
       });
+      send({ t: 'call', id, op });
     },
     probe(timeoutMs) {
       if (ended) return Promise.resolve(false);
