@@ -38,20 +38,39 @@ const PLAIN_DEPTH = 32;
  * when the budget (16 bytes per slot met) is spent.
  */
 function plainBudgetLeft(v: unknown, budget: number, depth: number): number {
-  let left = budget - 16;
+  const left = budget - 16;
   if (typeof v === 'string') return left - v.length * 2;
   if (typeof v !== 'object' || v === null) return left;
+  return left < 0 ? -1 : plainSlotsLeft(v, left, depth);
+}
+
+/**
+ * The members of object `v` ({@link plainBudgetLeft}'s walk): primitives and strings are counted
+ * in the loop, a call is made only per nested object. It runs on both sides of every call, so it
+ * is kept lean: no `hasOwn` per key (`for…in` also meets enumerable keys inherited from
+ * `Object.prototype`, which only over-counts: still an upper bound).
+ */
+function plainSlotsLeft(v: object, budget: number, depth: number): number {
   if (depth >= PLAIN_DEPTH) return -1;
+  let left = budget;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length && left >= 0; i++) left = plainBudgetLeft(v[i], left, depth + 1);
-    return left < 0 ? -1 : left;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      left -= 16;
+      if (typeof x === 'string') left -= x.length * 2;
+      else if (typeof x === 'object' && x !== null) left = plainSlotsLeft(x, left, depth + 1);
+      if (left < 0) return -1;
+    }
+    return left;
   }
   if (ArrayBuffer.isView(v)) return left - v.byteLength;
   if (Object.getPrototypeOf(v) !== Object.prototype) return -1;
   const o = v as Record<string, unknown>;
   for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue;
-    left = plainBudgetLeft(o[k], left - k.length * 2, depth + 1);
+    const x = o[k];
+    left -= 16 + k.length * 2;
+    if (typeof x === 'string') left -= x.length * 2;
+    else if (typeof x === 'object' && x !== null) left = plainSlotsLeft(x, left, depth + 1);
     if (left < 0) return -1;
   }
   return left;
