@@ -1,5 +1,7 @@
 import type { Batch } from './protocol.js';
 
+const RESOLVED = Promise.resolve();
+
 /** Most messages one batch frame carries. */
 export const MAX_BATCH = 256;
 
@@ -42,7 +44,8 @@ export class Outbox<M> {
   send(message: M, size?: number): void {
     if (!this.held && !this.open) {
       this.open = true;
-      queueMicrotask(this.endTurn);
+      // A resolved promise's `then`: a third of `queueMicrotask`'s cost in Node.
+      void RESOLVED.then(this.endTurn);
       this.postOne(message);
       return;
     }
