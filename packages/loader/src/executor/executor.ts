@@ -1,4 +1,4 @@
-import { ChassisError } from '@chassis/kernel';
+import { ChassisError, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { unwatchAbort, watchAbort } from './abort-watch.js';
 import type { Cancellation } from './cancellation.js';
 import { Histogram, type LatencyHistogram } from './histogram.js';
@@ -8,16 +8,19 @@ export type { CallSink, ErrorMapper } from './job.js';
 
 /** Limits of one driver's executor. */
 export interface ExecutorOptions {
-  /** Calls running at once. Default 32. */
+  /** Calls running at once. Default 64 (the kernel configuration's `executor.concurrency`). */
   readonly concurrency: number;
-  /** Calls waiting for a slot before new ones get `CHASSIS_E_EXEC_OVERLOADED`. Default 1024. */
+  /** Calls waiting for a slot before new ones get `CHASSIS_E_EXEC_OVERLOADED`. Default 1000. */
   readonly maxQueue: number;
 }
 
-/** Defaults of {@link ExecutorOptions}. */
+/**
+ * Defaults of {@link ExecutorOptions}: the kernel configuration's, so that a library user and
+ * the server get the same limits.
+ */
 export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
-  concurrency: 32,
-  maxQueue: 1024,
+  concurrency: DEFAULT_KERNEL_CONFIG.executor.concurrency,
+  maxQueue: DEFAULT_KERNEL_CONFIG.executor.queueLimit,
 };
 
 /** What an executor has done so far, as plain data (for an admin/metrics package). */
