@@ -90,15 +90,11 @@ export class DriverRuntime implements ContextScope {
     return new DriverRuntime(init, def, sink, options.shared === true);
   }
 
-  /** Runs one operation; `cancel.signal` becomes the context's AbortSignal. */
-  async dispatch(op: DriverOp, cancel: Cancellation): Promise<unknown> {
-    return await this.perform(op, cancel);
-  }
-
   /**
-   * Runs one operation and returns what the driver returned: a value, or a promise when the
-   * driver is asynchronous; it throws what the driver throws. The guest server answers a value
-   * in the same turn as the call arrived instead of one promise hop later.
+   * Runs one operation (`cancel.signal` becomes the context's AbortSignal) and returns what the
+   * driver returned: a value, or a promise when the driver is asynchronous; it throws what the
+   * driver throws. The guest server answers a value in the same turn as the call arrived instead
+   * of one promise hop later.
    */
   perform(op: DriverOp, cancel: Cancellation): unknown {
     if (op.op !== 'invoke') return this.hook(op, cancel);

@@ -22,7 +22,15 @@ export async function createInProcessEnvironment(
   return {
     tier: 'in-process',
     call: (op, sink) => {
-      runtime.dispatch(op, sink.cancel).then(
+      let answer: Promise<unknown>;
+      try {
+        answer = Promise.resolve(runtime.perform(op, sink.cancel));
+      } catch (err) {
+        answer = Promise.reject(err);
+      }
+      // One hop even for a synchronous answer (or throw): settling in the same turn would start
+      // the next queued call from inside this one, and a queue of synchronous drivers would recurse.
+      answer.then(
         (v) => sink.resolve(v),
         (e) => sink.reject(e),
       );
