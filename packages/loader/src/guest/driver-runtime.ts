@@ -156,7 +156,8 @@ export class DriverRuntime implements ContextScope {
   /** The bag the driver sees: frozen, and never the caller's own object changed. */
   private frozen(properties: Readonly<Record<string, unknown>>): OperationContext['properties'] {
     const bag = properties as OperationContext['properties'];
-    if (Object.isFrozen(bag)) return bag;
-    return Object.freeze(this.shared ? { ...bag } : bag);
+    // A worker's or child's bag is its own fresh clone (never frozen yet): freeze it in place.
+    if (!this.shared) return Object.freeze(bag);
+    return Object.isFrozen(bag) ? bag : Object.freeze({ ...bag });
   }
 }
