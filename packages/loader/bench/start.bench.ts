@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { packCar } from '@chassis/car';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { fmtMs, median, report, timeOnce } from '../../../bench/compare.js';
+// The built package, run natively (see vitest.bench.config.ts): what production runs.
+import { CarCache, createSource, DriverLoader, type LoadedDriver } from '../dist/index.js';
 import { writeDriver } from '../src/__fixtures__/make-driver.js';
-import { CarCache, createSource, DriverLoader, type LoadedDriver } from '../src/index.js';
 import { ECHO, scratch } from './helpers.js';
 
 const run = promisify(execFile);
@@ -92,20 +94,33 @@ describe(`start ${COUNT} small CARs from a directory`, () => {
     // The isolating tiers alternate with unzip over slices of the CARs: on a shared machine the
     // load swings within seconds, and each round compares both under the same load.
     const size = COUNT / ROUNDS;
-    // The floor of the worker tier: a bare Worker that posts one message and is ended.
-    const bareWorkers = (n: number) =>
-      pool(Array.from({ length: n }), PARALLEL, async () => {
-        const w = new Worker("require('node:worker_threads').parentPort.postMessage(1)", {
-          eval: true,
-        });
+    // The floors of the worker tier, ended after the timing as the tiers' environments are: a
+    // bare Worker that posts one message, and one that first imports an ESM module (a driver's
+    // entry is ESM, so every worker-tier driver pays for Node's ESM loader in its thread).
+    const entry = join(root.dir, 'entry.mjs');
+    await writeFile(entry, ECHO);
+    const bareWorkers = async (n: number, esm: boolean) => {
+      const workers = await pool(Array.from({ length: n }), PARALLEL, async () => {
+        const w = esm
+          ? new Worker(
+              `import(${JSON.stringify(pathToFileURL(entry).href)}).then(() => require('node:worker_threads').parentPort.postMessage(1))`,
+              { eval: true },
+            )
+          : new Worker("require('node:worker_threads').parentPort.postMessage(1)", { eval: true });
         await new Promise((resolve) => w.once('message', resolve));
-        await w.terminate();
+        return w;
       });
-    const rounds: { unzip: number; bare: number; worker: number; process: number }[] = [];
+      return workers;
+    };
+    type Row = 'unzip' | 'bare' | 'esm' | 'worker' | 'process';
+    const rounds: Record<Row, number>[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const slice = names.slice(r * size, (r + 1) * size);
       const u = await timeOnce(() => unzipAll(slice));
-      const b = await timeOnce(() => bareWorkers(slice.length));
+      const b = await timeOnce(() => bareWorkers(slice.length, false));
+      await Promise.all(b.value.map((w) => w.terminate()));
+      const e = await timeOnce(() => bareWorkers(slice.length, true));
+      await Promise.all(e.value.map((w) => w.terminate()));
       const w = await timeOnce(() =>
         startAll('worker', join(root.dir, `cache-worker-${r}`), slice),
       );
@@ -114,13 +129,18 @@ describe(`start ${COUNT} small CARs from a directory`, () => {
         startAll('process', join(root.dir, `cache-process-${r}`), slice),
       );
       await Promise.all(p.value.loaded.map((l) => l.handle.dispose()));
-      rounds.push({ unzip: u.ms, bare: b.ms, worker: w.ms, process: p.ms });
+      rounds.push({ unzip: u.ms, bare: b.ms, esm: e.ms, worker: w.ms, process: p.ms });
     }
-    const sum = (k: 'unzip' | 'bare' | 'worker' | 'process') =>
-      rounds.reduce((a, x) => a + x[k], 0);
-    const ratios = (k: 'bare' | 'worker' | 'process') => rounds.map((x) => x[k] / x.unzip);
-    const row = (k: 'bare' | 'worker' | 'process'): [string, string] => [
-      k === 'bare' ? 'bare Worker start (floor)' : `${k}, cold cache`,
+    const sum = (k: Row) => rounds.reduce((a, x) => a + x[k], 0);
+    const ratios = (k: Exclude<Row, 'unzip'>) => rounds.map((x) => x[k] / x.unzip);
+    const label = {
+      bare: 'bare Worker start (floor)',
+      esm: 'bare Worker + one ESM import (floor)',
+      worker: 'worker, cold cache',
+      process: 'process, cold cache',
+    };
+    const row = (k: Exclude<Row, 'unzip'>): [string, string] => [
+      label[k],
       `${fmtMs(sum(k))} total, ${fmtMs(sum(k) / COUNT)} per CAR; median of ${ROUNDS} rounds ${median(ratios(k)).toFixed(2)}× (rounds: ${ratios(
         k,
       )
@@ -142,13 +162,21 @@ describe(`start ${COUNT} small CARs from a directory`, () => {
         `${fmtMs(sum('unzip'))} total, ${fmtMs(sum('unzip') / COUNT)} per CAR`,
       ],
       row('bare'),
+      row('esm'),
       row('worker'),
       [
         'worker vs bare Worker',
         `median ${median(rounds.map((x) => x.worker / x.bare)).toFixed(2)}× (what the tier adds to Node's own Worker start)`,
       ],
       row('process'),
-      ['target', 'worker ≤ 3× unzip (verify + extract + isolate + start vs plain unzip)'],
+      [
+        'target',
+        `worker ≤ 3× unzip (verify + extract + isolate + start vs plain unzip)${
+          median(ratios('bare')) > 3
+            ? ": out of reach here, a bare Worker alone is above 3× (one Worker per driver is the tier's isolation)"
+            : ''
+        }`,
+      ],
     ]);
   }, 900_000);
 });

@@ -8,8 +8,7 @@ import { Socket } from 'node:net';
 import { isMainThread, type MessagePort, workerData } from 'node:worker_threads';
 import { type GuestEndpoint, reportFatalErrors, serveGuest } from './guest/guest-server.js';
 import { encodeFrame, FrameDecoder } from './rpc/frames.js';
-import type { GuestMessage, HostMessage } from './rpc/protocol.js';
-import { capGuestMessage } from './rpc/size-cap.js';
+import type { GuestFrame, HostFrame } from './rpc/protocol.js';
 
 /** Boot options: `workerData` in a worker, `--chassis-*` arguments in a child process. */
 interface BootOptions {
@@ -32,19 +31,14 @@ function argvOptions(): BootOptions {
   };
 }
 
-function capped(send: GuestEndpoint['send'], limit: number | undefined): GuestEndpoint['send'] {
-  if (!limit) return send;
-  return (m, done) => send(capGuestMessage(m, limit), done);
-}
-
-function workerEndpoint(port: MessagePort, limit: number | undefined): GuestEndpoint {
+function workerEndpoint(port: MessagePort): GuestEndpoint {
   return {
-    send: capped((m: GuestMessage, done?: () => void) => {
+    send: (m: GuestFrame, done?: () => void) => {
       port.postMessage(m);
       // A MessagePort delivers what was posted before the thread ends; give it one turn.
       if (done) setImmediate(done);
-    }, limit),
-    onMessage: (listener) => port.on('message', (m: HostMessage) => listener(m)),
+    },
+    onMessage: (listener) => port.on('message', listener),
   };
 }
 
@@ -53,18 +47,14 @@ function workerEndpoint(port: MessagePort, limit: number | undefined): GuestEndp
  * host is trusted, so frames from it are not capped here; `onHostGone` runs when the channel
  * closes (the host stopped, crashed or was SIGKILLed).
  */
-function processEndpoint(
-  fd: number | undefined,
-  limit: number | undefined,
-  onHostGone: () => void,
-): GuestEndpoint {
+function processEndpoint(fd: number | undefined, onHostGone: () => void): GuestEndpoint {
   if (!fd)
     throw new Error('worker-main.js must be started as a worker or with --chassis-channel-fd');
   const channel = new Socket({ fd, readable: true, writable: true });
-  let listener: ((m: HostMessage) => void) | undefined;
+  let listener: ((m: HostFrame) => void) | undefined;
   const decoder = new FrameDecoder(
     Number.MAX_SAFE_INTEGER,
-    (m) => listener?.(m as HostMessage),
+    (m) => listener?.(m as HostFrame),
     onHostGone,
   );
   channel.on('data', (b: Buffer) => decoder.push(b));
@@ -72,9 +62,9 @@ function processEndpoint(
   // EPIPE / ECONNRESET: the host is gone; 'close' follows and ends us.
   channel.on('error', () => undefined);
   return {
-    send: capped((m: GuestMessage, done?: () => void) => {
+    send: (m: GuestFrame, done?: () => void) => {
       channel.write(encodeFrame(m), done ? () => done() : undefined);
-    }, limit),
+    },
     onMessage: (l) => {
       listener = l;
     },
@@ -96,7 +86,10 @@ const hostGone = () => {
   process.exit(0);
 };
 const endpoint = isMainThread
-  ? processEndpoint(boot.channelFd, boot.maxMessageBytes, hostGone)
-  : workerEndpoint((workerData as { port: MessagePort }).port, boot.maxMessageBytes);
-reportFatalErrors(endpoint, (code) => process.exit(code));
-serveGuest(endpoint);
+  ? processEndpoint(boot.channelFd, hostGone)
+  : workerEndpoint((workerData as { port: MessagePort }).port);
+const served = serveGuest(
+  endpoint,
+  boot.maxMessageBytes ? { maxMessageBytes: boot.maxMessageBytes } : {},
+);
+reportFatalErrors(endpoint, (code) => process.exit(code), served);

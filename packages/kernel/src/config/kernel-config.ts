@@ -115,7 +115,9 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = deepFreeze({
   categories: {},
   lifecycle: { startTimeoutMs: 30_000, stopTimeoutMs: 10_000 },
   isolation: { default: 'worker', overrides: {} },
-  executor: { concurrency: 8, queueLimit: 1000, callTimeoutMs: 30_000 },
+  // 64: a driver's calls are already one at a time per resource (its compartments), and they
+  // mostly wait on a device; a lower cap only queued them in front of an idle event loop.
+  executor: { concurrency: 64, queueLimit: 1000, callTimeoutMs: 30_000 },
   log: { level: 'info' },
   restartLimits: { maxAttempts: 5, healthyAfterMs: 60_000 },
   confinement: {

@@ -1,23 +1,26 @@
-import { ChassisError } from '@chassis/kernel';
+import { ChassisError, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { unwatchAbort, watchAbort } from './abort-watch.js';
 import type { Cancellation } from './cancellation.js';
 import { Histogram, type LatencyHistogram } from './histogram.js';
-import { type ErrorMapper, Job } from './job.js';
+import { type CallSink, type ErrorMapper, Job, type JobOwner } from './job.js';
 
-export type { ErrorMapper } from './job.js';
+export type { CallSink, ErrorMapper } from './job.js';
 
 /** Limits of one driver's executor. */
 export interface ExecutorOptions {
-  /** Calls running at once. Default 32. */
+  /** Calls running at once. Default 64 (the kernel configuration's `executor.concurrency`). */
   readonly concurrency: number;
-  /** Calls waiting for a slot before new ones get `CHASSIS_E_EXEC_OVERLOADED`. Default 1024. */
+  /** Calls waiting for a slot before new ones get `CHASSIS_E_EXEC_OVERLOADED`. Default 1000. */
   readonly maxQueue: number;
 }
 
-/** Defaults of {@link ExecutorOptions}. */
+/**
+ * Defaults of {@link ExecutorOptions}: the kernel configuration's, so that a library user and
+ * the server get the same limits.
+ */
 export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
-  concurrency: 32,
-  maxQueue: 1024,
+  concurrency: DEFAULT_KERNEL_CONFIG.executor.concurrency,
+  maxQueue: DEFAULT_KERNEL_CONFIG.executor.queueLimit,
 };
 
 /** What an executor has done so far, as plain data (for an admin/metrics package). */
@@ -51,7 +54,7 @@ export interface RunOptions {
  * error) and frees its slot; the driver sees the abort on `ctx.signal` and is expected to stop
  * (a driver that does not is caught by the handle's liveness probe in the worker/process tiers).
  */
-export class Executor {
+export class Executor implements JobOwner {
   private readonly options: ExecutorOptions;
   private readonly queue: Job[] = [];
   private inFlight = 0;
@@ -78,6 +81,28 @@ export class Executor {
     options: RunOptions = {},
     mapError?: ErrorMapper,
   ): Promise<T> {
+    return this.submit(
+      (sink) => {
+        task(sink.cancel).then(
+          (v) => sink.resolve(v),
+          (e) => sink.reject(e),
+        );
+      },
+      options,
+      mapError,
+    ) as Promise<T>;
+  }
+
+  /**
+   * {@link run} for a callback-style task: `task` gets the call's {@link CallSink} and settles
+   * it (a synchronous throw rejects it). The caller's promise is the only one of the call: the
+   * hot path of every driver call (the handle hands the sink to its environment).
+   */
+  submit(
+    task: (sink: CallSink) => void,
+    options: RunOptions = {},
+    mapError?: ErrorMapper,
+  ): Promise<unknown> {
     if (options.signal?.aborted) {
       return Promise.reject(mapped(mapError, this.aborted(options.signal.reason)));
     }
@@ -94,10 +119,10 @@ export class Executor {
         ),
       );
     }
-    const job = new Job(task, mapError, performance.now(), this.onAbort);
-    const promise = new Promise<T>((resolve, reject) => {
-      job.resolve = resolve as Job['resolve'];
-      job.reject = reject;
+    const job = new Job(task, mapError, performance.now(), this);
+    const promise = new Promise<unknown>((resolve, reject) => {
+      job.settleResolve = resolve;
+      job.settleReject = reject;
     });
     if (options.deadline !== undefined) job.deadline = options.deadline;
     const signal = options.signal;
@@ -110,9 +135,10 @@ export class Executor {
     return promise;
   }
 
-  /** The owner's signal aborted: the call is settled now with its reason and frees its slot. */
-  private readonly onAbort = (job: Job, reason: unknown): void =>
+  /** @internal The owner's signal aborted: the call is settled now with its reason and frees its slot. */
+  abortJob(job: Job, reason: unknown): void {
     this.fail(job, this.aborted(reason));
+  }
 
   /** A snapshot of the counters. */
   metrics(): ExecutorMetrics {
@@ -130,16 +156,11 @@ export class Executor {
   private start(job: Job): void {
     job.running = true;
     this.inFlight++;
-    let p: Promise<unknown>;
     try {
-      p = job.task(job.cancel);
+      job.task(job);
     } catch (err) {
-      p = Promise.reject(err);
+      job.reject(err);
     }
-    p.then(
-      (v) => this.settle(job, v, undefined, false),
-      (e) => this.settle(job, undefined, e, true),
-    );
   }
 
   /** Starts the oldest queued job; one queued past its deadline is failed, not started. */
@@ -164,7 +185,8 @@ export class Executor {
     this.settle(job, undefined, err, true);
   }
 
-  private settle(job: Job, value: unknown, error: unknown, failed: boolean): void {
+  /** @internal A job's end (its task settled it, or it failed here). */
+  settle(job: Job, value: unknown, error: unknown, failed: boolean): void {
     if (job.settled) return;
     job.settled = true;
     if (job.signal) unwatchAbort(job.signal, job);
@@ -175,8 +197,8 @@ export class Executor {
       this.inFlight--;
       this.startNext();
     }
-    if (failed) job.reject(mapped(job.mapError, error));
-    else job.resolve(value);
+    if (failed) job.settleReject(mapped(job.mapError, error));
+    else job.settleResolve(value);
   }
 
   /**

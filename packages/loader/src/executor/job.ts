@@ -5,12 +5,31 @@ import { Cancellation } from './cancellation.js';
 export type ErrorMapper = (err: unknown) => unknown;
 
 /**
- * One submitted call of an executor. A class, not an object literal, so that every job has the
- * same shape: a call costs the executor one object.
+ * The end of one running call, handed to a callback-style task (`Executor.submit`): the task
+ * settles it once (later calls are ignored). No promise is made for the task itself: an answer
+ * that arrives on a port settles the caller's one promise in the same turn.
  */
-export class Job implements AbortWatcher {
-  resolve: (v: unknown) => void = noop;
-  reject: (e: unknown) => void = noop;
+export interface CallSink {
+  /** Aborted when the call's owner aborts it (its deadline, its caller). */
+  readonly cancel: Cancellation;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** What a job reports to its executor. */
+export interface JobOwner {
+  settle(job: Job, value: unknown, error: unknown, failed: boolean): void;
+  abortJob(job: Job, reason: unknown): void;
+}
+
+/**
+ * One submitted call of an executor. A class, not an object literal, so that every job has the
+ * same shape: a call costs the executor one object (and the caller's promise).
+ */
+export class Job implements AbortWatcher, CallSink {
+  /** The caller's promise. */
+  settleResolve: (v: unknown) => void = noop;
+  settleReject: (e: unknown) => void = noop;
   readonly cancel = new Cancellation();
   settled = false;
   running = false;
@@ -20,15 +39,22 @@ export class Job implements AbortWatcher {
   signal: AbortSignal | undefined = undefined;
 
   constructor(
-    readonly task: (cancel: Cancellation) => Promise<unknown>,
+    readonly task: (sink: CallSink) => void,
     readonly mapError: ErrorMapper | undefined,
     readonly startedAt: number,
-    /** What the executor does when the owner's signal aborts. */
-    private readonly onAbort: (job: Job, reason: unknown) => void,
+    private readonly owner: JobOwner,
   ) {}
 
+  resolve(value: unknown): void {
+    this.owner.settle(this, value, undefined, false);
+  }
+
+  reject(error: unknown): void {
+    this.owner.settle(this, undefined, error, true);
+  }
+
   aborted(reason: unknown): void {
-    this.onAbort(this, reason);
+    this.owner.abortJob(this, reason);
   }
 }
 

@@ -52,7 +52,6 @@ describe('DriverRuntime.perform', () => {
     expect(() => rt.perform(invoke('nope', {}), new Cancellation())).toThrow(
       expect.objectContaining({ code: 'CHASSIS_E_LOADER_NO_METHOD' }),
     );
-    await expect(rt.dispatch(invoke('boom', {}), new Cancellation())).rejects.toThrow('sync boom');
   });
 
   it('in its own copy (worker/process), freezes the bag in place', async () => {

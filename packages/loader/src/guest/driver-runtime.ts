@@ -90,15 +90,11 @@ export class DriverRuntime implements ContextScope {
     return new DriverRuntime(init, def, sink, options.shared === true);
   }
 
-  /** Runs one operation; `cancel.signal` becomes the context's AbortSignal. */
-  async dispatch(op: DriverOp, cancel: Cancellation): Promise<unknown> {
-    return await this.perform(op, cancel);
-  }
-
   /**
-   * Runs one operation and returns what the driver returned: a value, or a promise when the
-   * driver is asynchronous; it throws what the driver throws. The guest server answers a value
-   * in the same turn as the call arrived instead of one promise hop later.
+   * Runs one operation (`cancel.signal` becomes the context's AbortSignal) and returns what the
+   * driver returned: a value, or a promise when the driver is asynchronous; it throws what the
+   * driver throws. The guest server answers a value in the same turn as the call arrived instead
+   * of one promise hop later.
    */
   perform(op: DriverOp, cancel: Cancellation): unknown {
     if (op.op !== 'invoke') return this.hook(op, cancel);
@@ -160,7 +156,8 @@ export class DriverRuntime implements ContextScope {
   /** The bag the driver sees: frozen, and never the caller's own object changed. */
   private frozen(properties: Readonly<Record<string, unknown>>): OperationContext['properties'] {
     const bag = properties as OperationContext['properties'];
-    if (Object.isFrozen(bag)) return bag;
-    return Object.freeze(this.shared ? { ...bag } : bag);
+    // A worker's or child's bag is its own fresh clone (never frozen yet): freeze it in place.
+    if (!this.shared) return Object.freeze(bag);
+    return Object.isFrozen(bag) ? bag : Object.freeze({ ...bag });
   }
 }

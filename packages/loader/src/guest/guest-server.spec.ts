@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
+import type { GuestMessage, HostFrame, HostMessage } from '../rpc/protocol.js';
 import { serveGuest } from './guest-server.js';
 
 const DRIVER = `
@@ -37,9 +37,11 @@ async function guest() {
     ready = r;
   });
   serveGuest({
-    send: (m) => {
-      sent.push(m);
-      if (m.t === 'ready') ready();
+    send: (f) => {
+      for (const m of f.t === 'batch' ? f.m : [f]) {
+        sent.push(m);
+        if (m.t === 'ready') ready();
+      }
     },
     onMessage: (l) => {
       deliver = l;
@@ -82,6 +84,55 @@ describe('serveGuest', () => {
         id: 2,
         error: expect.objectContaining({ message: 'sync boom' }),
       }),
+    ]);
+  });
+
+  it('answers the calls of one incoming batch as one batch, in order', async () => {
+    const frames: unknown[] = [];
+    let deliver!: (f: HostFrame) => void;
+    let loaded!: () => void;
+    const ready = new Promise<void>((r) => {
+      loaded = r;
+    });
+    serveGuest({
+      send: (f) => {
+        frames.push(f);
+        if (f.t === 'ready') loaded();
+      },
+      onMessage: (l) => {
+        deliver = l;
+      },
+    });
+    deliver({
+      t: 'init',
+      init: { dir, entry: 'classes/index.js', driver: { id: 'g', version: '1' }, messages: {} },
+    });
+    await ready;
+    const op = (method: string, v?: unknown) =>
+      ({
+        op: 'invoke',
+        point: 'test.gs',
+        method,
+        ctx: { properties: {}, resource: {} as never },
+        args: [v],
+      }) as const;
+    deliver({
+      t: 'batch',
+      m: [
+        { t: 'call', id: 1, op: op('now', 'a') },
+        { t: 'call', id: 2, op: op('boom') },
+        { t: 'call', id: 3, op: op('now', 'c') },
+      ],
+    });
+    expect(frames.slice(1)).toEqual([
+      {
+        t: 'batch',
+        m: [
+          { t: 'result', id: 1, value: 'a' },
+          expect.objectContaining({ t: 'error', id: 2 }),
+          { t: 'result', id: 3, value: 'c' },
+        ],
+      },
     ]);
   });
 

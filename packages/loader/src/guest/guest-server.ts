@@ -1,33 +1,55 @@
 import { ChassisError, serializeError, toPlain } from '@chassis/kernel/errors';
 import { Cancellation } from '../executor/cancellation.js';
-import type { GuestMessage, HostMessage } from '../rpc/protocol.js';
+import { Outbox } from '../rpc/outbox.js';
+import type { GuestFrame, GuestMessage, HostFrame, HostMessage } from '../rpc/protocol.js';
+import { capAndMeasure, DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/size-cap.js';
 import { DriverRuntime } from './driver-runtime.js';
 import { measureGuestMemory } from './memory.js';
 
 /** The guest's end of a transport (a MessagePort in a worker, the IPC channel in a child). */
 export interface GuestEndpoint {
-  send(message: GuestMessage, done?: () => void): void;
-  onMessage(listener: (message: HostMessage) => void): void;
+  /** Posts one frame; throws what cloning throws for a value that cannot cross. */
+  send(frame: GuestFrame, done?: () => void): void;
+  onMessage(listener: (frame: HostFrame) => void): void;
+}
+
+/** Options of {@link serveGuest}. */
+export interface ServeOptions {
+  /** Size cap of what the guest sends (bytes); default the kernel's 16 MiB. */
+  readonly maxMessageBytes?: number;
+}
+
+/** What {@link serveGuest} hands back to its bootstrap. */
+export interface ServedGuest {
+  /** Posts what the guest queued (before a fatal report ends the environment). */
+  flush(): void;
 }
 
 /**
  * Serves the protocol for one driver inside a worker or child process: waits for `init`, loads
- * the driver, then runs calls concurrently, each with its own {@link Cancellation}.
+ * the driver, then runs calls concurrently, each with its own {@link Cancellation}. What it
+ * sends is capped ({@link capAndMeasure}) and coalesced ({@link Outbox}): the answers to one
+ * incoming batch of calls go back as one frame.
  */
-export function serveGuest(endpoint: GuestEndpoint): void {
+export function serveGuest(endpoint: GuestEndpoint, options: ServeOptions = {}): ServedGuest {
   let runtime: DriverRuntime | undefined;
   const inflight = new Map<number, Cancellation>();
-  const send = (m: GuestMessage) => {
-    try {
-      endpoint.send(m);
-    } catch (err) {
+  const limit = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const outbox = new Outbox<GuestMessage>({
+    post: (f) => endpoint.send(f),
+    unsendable: (m, err) => {
       // A value that does not survive structured clone: report it as the call's error.
       if (m.t === 'result') endpoint.send({ t: 'error', id: m.id, error: serializeError(err) });
       else if (m.t === 'log') endpoint.send({ ...m, fields: toPlain(m.fields) });
       else throw err;
-    }
+    },
+    maxBatchBytes: limit,
+  });
+  const send = (m: GuestMessage) => {
+    const out = capAndMeasure(m, limit);
+    outbox.send(out.message, out.size);
   };
-  endpoint.onMessage((m) => {
+  const receive = (m: HostMessage) => {
     switch (m.t) {
       case 'init':
         DriverRuntime.load(m.init, (level, bindings, fields, msg) =>
@@ -89,7 +111,18 @@ export function serveGuest(endpoint: GuestEndpoint): void {
         send({ t: 'memory', id: m.id, memory: measureGuestMemory() });
         return;
     }
+  };
+  endpoint.onMessage((f) => {
+    // Answers given while this frame is handled (synchronous results) leave as one frame.
+    outbox.hold();
+    try {
+      if (f.t !== 'batch') receive(f);
+      else for (const m of f.m) receive(m);
+    } finally {
+      outbox.release();
+    }
   });
+  return { flush: () => outbox.flush() };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -104,9 +137,15 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * Reports uncaught exceptions and unhandled rejections to the host, then ends the environment:
  * a driver in that state cannot be trusted to keep serving.
  */
-export function reportFatalErrors(endpoint: GuestEndpoint, exit: (code: number) => void): void {
+export function reportFatalErrors(
+  endpoint: GuestEndpoint,
+  exit: (code: number) => void,
+  served?: ServedGuest,
+): void {
   const fatal = (reason: 'uncaught-exception' | 'unhandled-rejection') => (err: unknown) => {
     try {
+      // What was answered before the fault still reaches the host, and before the report.
+      served?.flush();
       endpoint.send({ t: 'fatal', reason, error: serializeError(err) }, () => exit(70));
     } catch {
       exit(70);

@@ -1,5 +1,5 @@
 import type { ChassisError, IsolationTier } from '@chassis/kernel';
-import type { Cancellation } from '../executor/cancellation.js';
+import type { CallSink } from '../executor/job.js';
 import type { DriverOp, GuestMemory } from '../rpc/protocol.js';
 
 /**
@@ -17,8 +17,12 @@ export interface DriverMemory extends GuestMemory {
  */
 export interface Environment {
   readonly tier: IsolationTier;
-  /** Runs one operation; rejects with whatever the driver (or the environment) raised. */
-  call(op: DriverOp, cancel: Cancellation): Promise<unknown>;
+  /**
+   * Runs one operation and settles `sink` with its result, or with whatever the driver (or the
+   * environment) raised; `sink.cancel` aborts it. A callback, not a promise: the answer settles
+   * the caller's promise in the turn it arrives.
+   */
+  call(op: DriverOp, sink: CallSink): void;
   /** True when the environment answers a ping within `timeoutMs` (always true in-process). */
   probe(timeoutMs: number): Promise<boolean>;
   /**

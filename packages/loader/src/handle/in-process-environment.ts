@@ -21,7 +21,20 @@ export async function createInProcessEnvironment(
   );
   return {
     tier: 'in-process',
-    call: (op, signal) => runtime.dispatch(op, signal),
+    call: (op, sink) => {
+      let answer: Promise<unknown>;
+      try {
+        answer = Promise.resolve(runtime.perform(op, sink.cancel));
+      } catch (err) {
+        answer = Promise.reject(err);
+      }
+      // One hop even for a synchronous answer (or throw): settling in the same turn would start
+      // the next queued call from inside this one, and a queue of synchronous drivers would recurse.
+      answer.then(
+        (v) => sink.resolve(v),
+        (e) => sink.reject(e),
+      );
+    },
     probe: async () => true,
     // Shares the host's heap: no number here would be the driver's own.
     memory: async () => undefined,

@@ -13,7 +13,12 @@ function fakeEnv(
   let disposed = false;
   const env: Environment & { crash(f: ChassisError): void; readonly disposed: boolean } = {
     tier: 'worker',
-    call: (op) => answer(op),
+    call: (op, sink) => {
+      answer(op).then(
+        (v) => sink.resolve(v),
+        (e) => sink.reject(e),
+      );
+    },
     probe: async () => true,
     memory,
     kill: async () => {},

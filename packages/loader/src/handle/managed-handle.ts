@@ -229,8 +229,8 @@ export class ManagedHandle implements ManagedDriverHandle {
       site = {};
       Error.captureStackTrace(site, ManagedHandle.prototype.run);
     }
-    return this.executor.run(
-      (cancel) => env.call(op, cancel),
+    return this.executor.submit(
+      (sink) => env.call(op, sink),
       options,
       (err) => this.failure(env, op, err, options.signal, site),
     );

@@ -1,14 +1,11 @@
 import { ChassisError, type IsolationTier, type Logger, serializeError } from '@chassis/kernel';
-import type { Cancellation } from '../executor/cancellation.js';
-import type { DriverOp, GuestInit, GuestMessage } from '../rpc/protocol.js';
+import type { CallSink } from '../executor/job.js';
+import { Outbox } from '../rpc/outbox.js';
+import type { DriverOp, GuestInit, GuestMessage, HostMessage } from '../rpc/protocol.js';
 import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
-import type { ExitInfo, Transport } from '../rpc/transport.js';
+import type { Transport } from '../rpc/transport.js';
+import { crashFault } from './crash-fault.js';
 import type { DriverMemory, Environment } from './environment.js';
-
-interface Pending {
-  readonly resolve: (v: unknown) => void;
-  readonly reject: (e: unknown) => void;
-}
 
 /** Options of {@link createRemoteEnvironment}. */
 export interface RemoteEnvironmentOptions {
@@ -32,7 +29,7 @@ export interface RemoteEnvironmentOptions {
 export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<Environment> {
   const { transport, init, logger, tier } = o;
   const who = `driver ${init.driver.id}@${init.driver.version} (${tier} tier)`;
-  const pending = new Map<number, Pending>();
+  const pending = new Map<number, CallSink>();
   const pings = new Map<number, () => void>();
   const memories = new Map<number, (m: DriverMemory | undefined) => void>();
   let nextId = 1;
@@ -49,7 +46,24 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
     for (const answer of [...memories.values()]) answer(undefined);
   };
 
-  transport.onMessage((m) => {
+  // Host → guest frames need no byte bound (the guest does not cap what its host sends).
+  const outbox = new Outbox<HostMessage>({
+    post: (f) => transport.send(f),
+    unsendable: (m, err) => {
+      if (m.t !== 'call') {
+        logger.warn({ err, message: m.t }, `${who}: a protocol message could not be sent`);
+        return;
+      }
+      // Arguments that do not survive structured clone: that call fails, nothing else.
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      p?.reject(err);
+    },
+    maxBatchBytes: Number.POSITIVE_INFINITY,
+  });
+  const send = (m: HostMessage) => outbox.send(m, 0);
+
+  const receive = (m: GuestMessage) => {
     switch (m.t) {
       case 'result':
         pending.get(m.id)?.resolve(m.value);
@@ -78,6 +92,10 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         loaded?.reject(ChassisError.fromJSON(m.error));
         return;
     }
+  };
+  transport.onMessage((f) => {
+    if (f.t !== 'batch') receive(f);
+    else for (const m of f.m) receive(m);
   });
 
   transport.onExit((info) => {
@@ -98,30 +116,32 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
 
   const env: Environment = {
     tier,
-    call(op: DriverOp, cancel: Cancellation) {
-      if (fault) return Promise.reject(fault);
+    call(op: DriverOp, sink: CallSink) {
+      if (fault) {
+        sink.reject(fault);
+        return;
+      }
       const limit = o.maxMessageBytes;
       if (limit && (op.op === 'invoke' || op.op === 'migrate')) {
         const size = cloneSizeOver(op.op === 'invoke' ? op.args : op.state, limit);
         if (size > limit) {
           const e = tooLargeError('the call arguments', size, limit, init.driver.id);
-          return Promise.reject(
+          sink.reject(
             new ChassisError('CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', e.message, {
               details: e.details,
             }),
           );
+          return;
         }
       }
       const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        cancel.onAbort((reason) => {
-          if (!pending.delete(id)) return;
-          transport.send({ t: 'abort', id, reason: serializeError(reason) });
-          reject(reason);
-        });
-        transport.send({ t: 'call', id, op });
+      pending.set(id, sink);
+      sink.cancel.onAbort((reason) => {
+        if (!pending.delete(id)) return;
+        send({ t: 'abort', id, reason: serializeError(reason) });
+        sink.reject(reason);
       });
+      send({ t: 'call', id, op });
     },
     probe(timeoutMs) {
       if (ended) return Promise.resolve(false);
@@ -152,7 +172,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
           pings.delete(id);
           resolve(true);
         });
-        transport.send({ t: 'ping', id });
+        send({ t: 'ping', id });
       });
     },
     memory(timeoutMs) {
@@ -166,7 +186,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         };
         const timer = setTimeout(() => answer(undefined), timeoutMs);
         memories.set(id, answer);
-        transport.send({ t: 'memory', id });
+        send({ t: 'memory', id });
       });
     },
     async kill(f) {
@@ -213,7 +233,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         reject(e);
       },
     };
-    if (!ended) transport.send({ t: 'init', init });
+    if (!ended) send({ t: 'init', init });
   });
 }
 
@@ -239,73 +259,4 @@ export function memoryPressure(
   // A bare node child is already ≈ 45 MiB resident: that is not heap.
   const floor = heapLimitMb === undefined ? Infinity : heapLimitMb * 1024 * 1024 * 0.75 + BASE_RSS;
   return own === true && now >= floor;
-}
-
-/** Turns how an environment ended into `CHASSIS_E_LOADER_DRIVER_CRASHED` with a precise cause. */
-function crashFault(
-  who: string,
-  init: GuestInit,
-  tier: string,
-  info: ExitInfo,
-  fatal: Extract<GuestMessage, { t: 'fatal' }> | undefined,
-  heapLimitMb: number | undefined,
-): ChassisError {
-  let reason: string;
-  let what: string;
-  let cause: unknown;
-  if (info.kind === 'oversized') {
-    // Process tier: refused by the frame header alone, never materialised. Worker tier: measured
-    // once Node had delivered it, then dropped (a port has no header to read first).
-    const how = tier === 'process' ? 'refused it unread' : 'dropped it';
-    return new ChassisError(
-      'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE',
-      `${who} sent a message of ${tier === 'process' ? '' : 'at least '}${info.size} bytes, over the host's ${info.limit}-byte cap; the host ${how} and ended the environment (it is Failed until restarted); lower what the driver returns or raise confinement.maxMessageBytes`,
-      {
-        details: {
-          driver: init.driver.id,
-          version: init.driver.version,
-          tier,
-          reason: 'message-too-large',
-          size: info.size,
-          limit: info.limit,
-        },
-      },
-    );
-  }
-  if (fatal) {
-    reason = fatal.reason;
-    cause = ChassisError.fromJSON(fatal.error);
-    what = `${fatal.reason.replace('-', ' ')}: ${fatal.error.message}`;
-  } else if (info.kind === 'oom') {
-    reason = 'out-of-memory';
-    what = `out of memory${heapLimitMb ? ` (heap limit ${heapLimitMb} MB)` : ''}`;
-    cause = new Error(info.detail ?? what);
-  } else if (info.kind === 'signal') {
-    reason = 'signal';
-    what = `killed by ${info.signal}`;
-    cause = new Error(info.detail ?? what);
-  } else if (info.kind === 'error') {
-    reason = 'error';
-    what = `environment error: ${info.detail}`;
-    cause = new Error(info.detail);
-  } else {
-    reason = 'exit';
-    what = `exited with code ${info.code} (the driver called process.exit or its event loop emptied)`;
-    cause = new Error(what);
-  }
-  return new ChassisError(
-    'CHASSIS_E_LOADER_DRIVER_CRASHED',
-    `${who} crashed: ${what}; it is Failed until restarted`,
-    {
-      details: {
-        driver: init.driver.id,
-        version: init.driver.version,
-        tier,
-        reason,
-        ...(info.code === undefined ? {} : { exitCode: info.code }),
-        ...(info.signal ? { signal: info.signal } : {}),
-      },
-      cause,
-    },
-  );
 }

@@ -65,6 +65,31 @@ describe.each<IsolationTier>(['in-process', 'worker', 'process'])(
       return l;
     }
 
+    it('answers 300 calls issued in one turn, each its own, with one that cannot be cloned failing alone', async () => {
+      // In the worker and process tiers these cross as batch frames (at most 256 messages
+      // each), both ways; the result that cannot be cloned fails its call only.
+      const l = await load(
+        'com.example.many',
+        `export default { provides: { 'test.echo': {
+        echo(ctx, v) { return () => v; },
+        same(ctx, v) { return v; },
+      } } };`,
+      );
+      const calls = Array.from({ length: 300 }, (_, i) =>
+        l.handle.invoke('test.echo', i === 150 ? 'echo' : 'same', ctx, [i === 150 ? 'fn' : i]),
+      );
+      const settled = await Promise.allSettled(calls);
+      const values = settled.map((r) =>
+        r.status === 'fulfilled' ? r.value : ChassisError.is(r.reason) ? r.reason.code : r.reason,
+      );
+      // In-process values are passed by reference: a function is a function there.
+      if (tier === 'in-process') expect(typeof values[150]).toBe('function');
+      else expect(values[150]).toBe('CHASSIS_E_DRIVER_OPERATION_FAILED');
+      expect(values.filter((_, i) => i !== 150)).toEqual(
+        Array.from({ length: 300 }, (_, i) => i).filter((i) => i !== 150),
+      );
+    });
+
     it('runs operations with a rebuilt context: frozen properties, resource, signal, t, logger', async () => {
       const l = await load('com.example.echo', ECHO_DRIVER, {
         messages: { en: { hello: 'Hello {name}' }, de: { hello: 'Hallo {name}' } },

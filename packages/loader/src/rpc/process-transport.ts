@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { bootstrapUrl } from '../bootstrap-path.js';
 import { killGroup } from '../confine/process-group.js';
 import { encodeFrame, FrameDecoder, type FrameFault } from './frames.js';
-import type { GuestMessage, HostMessage } from './protocol.js';
+import type { GuestFrame, HostFrame } from './protocol.js';
 import { hostMessageLimit } from './size-cap.js';
 import type { ExitInfo, Transport } from './transport.js';
 
@@ -60,10 +60,10 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
   });
   const channel = child.stdio[CHANNEL_FD] as Socket;
   let frameFault: FrameFault | undefined;
-  let messageListener: ((m: GuestMessage) => void) | undefined;
+  let messageListener: ((m: GuestFrame) => void) | undefined;
   const decoder = new FrameDecoder(
     hostMessageLimit(options.maxMessageBytes),
-    (m) => messageListener?.(m as GuestMessage),
+    (m) => messageListener?.(m as GuestFrame),
     (f) => {
       // A guest that bypassed its own cap, or wrote garbage: it cannot be re-synchronised.
       frameFault = f;
@@ -110,7 +110,7 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
     });
   });
   return {
-    send: (m: HostMessage) => {
+    send: (m: HostFrame) => {
       if (!exited && channel.writable) channel.write(encodeFrame(m));
     },
     onMessage: (listener) => {

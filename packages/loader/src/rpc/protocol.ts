@@ -79,3 +79,18 @@ export type GuestMessage =
       readonly reason: 'uncaught-exception' | 'unhandled-rejection';
       readonly error: SerializedError;
     };
+
+/**
+ * Several messages posted as one frame, in send order (see `Outbox`): calls issued in one turn
+ * cross as one clone, one wake-up and one event instead of one each.
+ */
+export interface Batch<M> {
+  readonly t: 'batch';
+  readonly m: readonly M[];
+}
+
+/** What the host posts: one message or a batch of them. */
+export type HostFrame = HostMessage | Batch<HostMessage>;
+
+/** What the guest posts: one message or a batch of them. */
+export type GuestFrame = GuestMessage | Batch<GuestMessage>;

@@ -1,5 +1,5 @@
 /** The cap when no `maxMessageBytes` is given (the kernel default). */
-const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Room for the envelope around a capped value (`{ t, id, value }`, an error's stack). */
 const ENVELOPE_BYTES = 64 * 1024;
 
@@ -38,20 +38,39 @@ const PLAIN_DEPTH = 32;
  * when the budget (16 bytes per slot met) is spent.
  */
 function plainBudgetLeft(v: unknown, budget: number, depth: number): number {
-  let left = budget - 16;
+  const left = budget - 16;
   if (typeof v === 'string') return left - v.length * 2;
   if (typeof v !== 'object' || v === null) return left;
+  return left < 0 ? -1 : plainSlotsLeft(v, left, depth);
+}
+
+/**
+ * The members of object `v` ({@link plainBudgetLeft}'s walk): primitives and strings are counted
+ * in the loop, a call is made only per nested object. It runs on both sides of every call, so it
+ * is kept lean: no `hasOwn` per key (`for…in` also meets enumerable keys inherited from
+ * `Object.prototype`, which only over-counts: still an upper bound).
+ */
+function plainSlotsLeft(v: object, budget: number, depth: number): number {
   if (depth >= PLAIN_DEPTH) return -1;
+  let left = budget;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length && left >= 0; i++) left = plainBudgetLeft(v[i], left, depth + 1);
-    return left < 0 ? -1 : left;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      left -= 16;
+      if (typeof x === 'string') left -= x.length * 2;
+      else if (typeof x === 'object' && x !== null) left = plainSlotsLeft(x, left, depth + 1);
+      if (left < 0) return -1;
+    }
+    return left;
   }
   if (ArrayBuffer.isView(v)) return left - v.byteLength;
   if (Object.getPrototypeOf(v) !== Object.prototype) return -1;
   const o = v as Record<string, unknown>;
   for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue;
-    left = plainBudgetLeft(o[k], left - k.length * 2, depth + 1);
+    const x = o[k];
+    left -= 16 + k.length * 2;
+    if (typeof x === 'string') left -= x.length * 2;
+    else if (typeof x === 'object' && x !== null) left = plainSlotsLeft(x, left, depth + 1);
     if (left < 0) return -1;
   }
   return left;
@@ -106,28 +125,69 @@ export function tooLargeError(
  * over it), a log record over it (fields, message and bindings together) by a short notice. Other messages pass unchanged.
  */
 export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: number): M {
+  return capAndMeasure(m, limit).message;
+}
+
+/**
+ * Room counted for one message's envelope (`{ t, id, value }`, a log record's keys) in a batch:
+ * more than the size estimate of any envelope, so that a batch whose messages add up to the cap
+ * is under the host's limit (which has {@link ENVELOPE_BYTES} of room for the batch's own).
+ */
+const MESSAGE_ENVELOPE_BYTES = 256;
+
+/** Fixed-size messages (`ready`, `pong`, `memory`): an upper bound of their estimate. */
+const SMALL_MESSAGE_BYTES = 1024;
+
+/** What {@link capAndMeasure} returns. */
+export interface Measured<M> {
+  /** The message to send ({@link capGuestMessage}'s). */
+  readonly message: M;
+  /** An upper bound of its clone-size estimate, envelope included; `undefined`: not measured. */
+  readonly size: number | undefined;
+}
+
+/**
+ * {@link capGuestMessage}, plus the size it measured: the guest's outbox batches messages up to
+ * the cap by these sizes without a second walk. Load errors and fatal reports are not measured.
+ */
+export function capAndMeasure<M extends { readonly t: string }>(m: M, limit: number): Measured<M> {
   if (m.t === 'result') {
     const r = m as unknown as { id: number; value: unknown };
     const size = cloneSizeOver(r.value, limit);
-    if (size > limit)
-      return { t: 'error', id: r.id, error: tooLargeError('the result', size, limit) } as never;
-  } else if (m.t === 'error') {
+    if (size > limit) return tooLarge(r.id, 'the result', size, limit);
+    return { message: m, size: size + MESSAGE_ENVELOPE_BYTES };
+  }
+  if (m.t === 'error') {
     // A thrown error's message or stack can be as large as a result (host frame cap backs this).
     const e = m as unknown as { id: number; error: unknown };
     const size = cloneSizeOver(e.error, limit);
-    if (size > limit)
-      return { t: 'error', id: e.id, error: tooLargeError('the error', size, limit) } as never;
-  } else if (m.t === 'log') {
+    if (size > limit) return tooLarge(e.id, 'the error', size, limit);
+    return { message: m, size: size + MESSAGE_ENVELOPE_BYTES };
+  }
+  if (m.t === 'log') {
     const l = m as unknown as { fields: unknown; msg?: string; level: string; bindings: unknown };
     // Bindings count too: a driver sets them (`logger.child(…)`), and the host caps the whole.
     const size = cloneSizeOver([l.fields, l.msg, l.bindings], limit);
-    if (size > limit)
-      return {
+    if (size <= limit) return { message: m, size: size + MESSAGE_ENVELOPE_BYTES };
+    return {
+      message: {
         ...l,
         bindings: {},
         fields: { code: 'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', size, limit },
         msg: 'log record dropped: over the size cap',
-      } as never;
+      } as never,
+      size: SMALL_MESSAGE_BYTES,
+    };
   }
-  return m;
+  if (m.t === 'ready' || m.t === 'pong' || m.t === 'memory') {
+    return { message: m, size: SMALL_MESSAGE_BYTES };
+  }
+  return { message: m, size: undefined };
+}
+
+function tooLarge<M>(id: number, what: string, size: number, limit: number): Measured<M> {
+  return {
+    message: { t: 'error', id, error: tooLargeError(what, size, limit) } as never,
+    size: SMALL_MESSAGE_BYTES,
+  };
 }

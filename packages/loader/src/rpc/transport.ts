@@ -1,4 +1,4 @@
-import type { GuestMessage, HostMessage } from './protocol.js';
+import type { GuestFrame, HostFrame } from './protocol.js';
 
 /** How a guest environment ended, as the host observed it. */
 export interface ExitInfo {
@@ -21,8 +21,9 @@ export interface ExitInfo {
  * is written once against this; each tier only supplies a transport.
  */
 export interface Transport {
-  send(message: HostMessage): void;
-  onMessage(listener: (message: GuestMessage) => void): void;
+  /** Posts one frame; throws what cloning throws for a value that cannot cross. */
+  send(frame: HostFrame): void;
+  onMessage(listener: (frame: GuestFrame) => void): void;
   /** Called once when the environment is gone, for whatever reason. */
   onExit(listener: (info: ExitInfo) => void): void;
   /**

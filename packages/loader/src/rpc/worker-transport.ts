@@ -1,6 +1,6 @@
 import { MessageChannel, type ResourceLimits, Worker } from 'node:worker_threads';
 import { bootstrapUrl } from '../bootstrap-path.js';
-import type { GuestMessage, HostMessage } from './protocol.js';
+import type { GuestFrame, HostFrame } from './protocol.js';
 import { cloneSizeOver, hostMessageLimit } from './size-cap.js';
 import type { ExitInfo, Transport } from './transport.js';
 
@@ -67,9 +67,9 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Tra
     exitListener?.(exited);
   });
   return {
-    send: (m: HostMessage) => port1.postMessage(m),
+    send: (m: HostFrame) => port1.postMessage(m),
     onMessage: (listener) =>
-      port1.on('message', (m: GuestMessage) => {
+      port1.on('message', (m: GuestFrame) => {
         if (refused) return;
         const size = cloneSizeOver(m, limit);
         if (size <= limit) {
