@@ -207,6 +207,10 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       isLeader: () => elector.isLeader,
       hub,
       logger,
+      // An owner leaving mid-rollout: its resources are re-assigned to their new owners, which
+      // open them (on the version their record names) in a reconciliation pass.
+      ownership: () => owners.snapshot(0),
+      local: { settle: () => reconciler.run(), owns: (r) => ownership.owned().has(r) },
       ...rolloutOptions,
     });
     // Upgrades and rollbacks sent to other members, run here while this member leads.

@@ -14,16 +14,15 @@ import { collectAnswers, recovered } from './adoption.js';
 import { planClusterRollout } from './cluster-plan.js';
 import { notLeader, writeRecord } from './fenced-record.js';
 import { listRollouts, rolloutKey } from './keys.js';
-import { commitRequests, rollbackRequests, stepRequests } from './phase-requests.js';
+import { rollbackRequests } from './phase-requests.js';
+import { type OwnershipReader, type PhaseContext, runCommit, runStep } from './phase-runner.js';
 import {
-  commitAnswered,
   newRolloutRecord,
   rollbackAnswered,
   rolloutFailed,
-  stepAnswered,
   stepStarted,
 } from './record-updates.js';
-import type { ClusterRolloutRecord, MemberMover, MoveRequest, OwnedResource } from './types.js';
+import type { ClusterRolloutRecord, MemberMover, OwnedResource } from './types.js';
 
 /** Options of {@link RolloutCoordinator}. */
 export interface RolloutCoordinatorOptions {
@@ -37,6 +36,17 @@ export interface RolloutCoordinatorOptions {
   readonly installed?: (driverId: string) => readonly string[] | undefined;
   /** While started, the leader looks for orphaned `running` rollouts this often (default 5 s). */
   readonly resumeEveryMs?: number;
+  /**
+   * Owners and alive members read from the database now. With it, a resource whose owner
+   * leaves (or stops serving it) mid-rollout is re-assigned to its new owner instead of failing
+   * the step, and a member that left is not waited for at the commit (see `settleStep`).
+   * Without it, the plan's owners are final.
+   */
+  readonly ownership?: OwnershipReader;
+  /** While waiting for answers, look at the members this often (default 500 ms). */
+  readonly watchMs?: number;
+  /** How long a resource may wait for a new live owner after its owner left (default 60 s). */
+  readonly ownerWaitMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
 }
@@ -267,10 +277,15 @@ export class RolloutCoordinator {
     signal: AbortSignal,
   ): Promise<ClusterRolloutRecord> {
     let cur = start;
-    const ask = async (requests: MoveRequest[]) => {
-      const answers = await Promise.all(requests.map((r) => this.#o.mover.move(r, signal)));
-      if (signal.aborted) throw signal.reason;
-      return answers;
+    const phase: PhaseContext = {
+      store: this.#o.store,
+      mover: this.#o.mover,
+      write: (c, next) => this.#write(c, next, signal),
+      ...(this.#o.ownership ? { ownership: this.#o.ownership } : {}),
+      watchMs: this.#o.watchMs ?? 500,
+      ownerWaitMs: this.#o.ownerWaitMs ?? 60_000,
+      now: () => this.#now(),
+      signal,
     };
     while (cur.value.state === 'running') {
       const rec = cur.value;
@@ -281,18 +296,15 @@ export class RolloutCoordinator {
           continue;
         }
         cur = await this.#write(cur, stepStarted(rec, i), signal);
-        const answers = await ask(stepRequests(rec, i));
-        cur = await this.#write(cur, stepAnswered(cur.value, i, answers), signal);
+        cur = await runStep(phase, cur, i);
       } else if (rec.phase === 'rolling-back') {
         const { batches, requests } = rollbackRequests(rec);
-        const answers = await ask(requests);
+        const answers = await Promise.all(requests.map((r) => this.#o.mover.move(r, signal)));
+        if (signal.aborted) throw signal.reason;
         const next = rollbackAnswered(cur.value, batches, answers, this.#now());
         cur = await this.#write(cur, next, signal);
       } else {
-        const { members, requests } = commitRequests(rec);
-        const answers = await ask(requests);
-        const next = commitAnswered(cur.value, members, answers, this.#now());
-        cur = await this.#write(cur, next, signal);
+        cur = await runCommit(phase, cur);
       }
     }
     this.#held.delete(cur.value.id);

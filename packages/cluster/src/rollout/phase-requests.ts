@@ -6,11 +6,21 @@ const request = (
   r: Omit<MoveRequest, 'rolloutId' | 'driverId' | 'epoch'>,
 ): MoveRequest => ({ rolloutId: rec.id, driverId: rec.driverId, epoch: rec.epoch, ...r });
 
+/** The request of one batch of step `i` (its round in the key), moving it to `to`. Pure. */
+export function stepRequest(rec: ClusterRolloutRecord, i: number, b: MemberBatch): MoveRequest {
+  return request(rec, {
+    kind: 'move',
+    n: i,
+    member: b.member,
+    to: rec.to,
+    resources: b.resources,
+    ...(b.round ? { round: b.round } : {}),
+  });
+}
+
 /** The requests of step `i`: one per member batch, moving it to `to`. Pure. */
 export function stepRequests(rec: ClusterRolloutRecord, i: number): MoveRequest[] {
-  return (rec.plan.steps[i]?.batches ?? []).map((b) =>
-    request(rec, { kind: 'move', n: i, member: b.member, to: rec.to, resources: b.resources }),
-  );
+  return (rec.plan.steps[i]?.batches ?? []).map((b) => stepRequest(rec, i, b));
 }
 
 /** The rollback: every resource that may have moved, per member, back to `from` (one per epoch). Pure. */
@@ -31,12 +41,14 @@ export function rollbackRequests(rec: ClusterRolloutRecord): {
   return { batches, requests };
 }
 
-/** The commit: every member that has not made `to` active yet. Pure. */
+/** The commit: every member that has not made `to` active yet (and did not leave). Pure. */
 export function commitRequests(rec: ClusterRolloutRecord): {
   members: string[];
   requests: MoveRequest[];
 } {
-  const members = rec.plan.members.filter((m) => !rec.committed.includes(m));
+  const members = rec.plan.members.filter(
+    (m) => !rec.committed.includes(m) && !rec.departed?.includes(m),
+  );
   const requests = members.map((member) =>
     request(rec, { kind: 'commit', n: 0, member, to: rec.to, resources: [] }),
   );

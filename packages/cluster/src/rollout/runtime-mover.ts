@@ -47,24 +47,73 @@ const moves = (r: UpgradeRecord): MovedResource[] =>
     ...(m.pausedMs !== undefined ? { pausedMs: m.pausedMs } : {}),
   }));
 
+/** Options of {@link runtimeMover}. */
+export interface RuntimeMoverOptions {
+  /** Who the local upgrades are recorded for (default `cluster-rollout`). */
+  readonly principal?: string;
+  /**
+   * This member's reconciliation (placement and bindings from the shared records), run before
+   * a resource is reported not served here: a resource this member just took over opens its
+   * compartment, on the version its record names, in that pass.
+   */
+  readonly settle?: () => Promise<void>;
+  /** True while this member holds the resource's lease (then it is waited for, bounded). */
+  readonly owns?: (resourceId: string) => boolean;
+}
+
+/** Resource ids of `driverId` among `ids` this runtime has no local compartment for. */
+const absent = (rt: MoverRuntime, ids: readonly string[]) =>
+  ids.filter((id) => rt.resources.find(id) === undefined);
+
+/**
+ * Settles (bounded by {@link LOCK_WAIT_MS}) until every resource this member owns among `ids`
+ * is open here; returns the ones still not served (owned elsewhere now, or deleted).
+ */
+async function served(
+  rt: MoverRuntime,
+  ids: readonly string[],
+  o: RuntimeMoverOptions,
+): Promise<string[]> {
+  let missing = absent(rt, ids);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (missing.length > 0 && o.settle) {
+    // A failed pass (database away) is logged by the member; what is open here still decides.
+    await o.settle().catch(() => undefined);
+    missing = absent(rt, ids);
+    const owned = missing.some((id) => o.owns?.(id));
+    if (!owned || Date.now() > deadline) break;
+    await sleep(50);
+  }
+  return missing;
+}
+
 /**
  * The member side of a step, on the single-server runtime: each request is one
  * `DriverManager.upgrade(id, { version, resources })` (suspend → drain → rebind → resume, the
  * configuration check, the new version's health check, the local roll back on failure), so the
  * cluster adds no second way to move a resource. Idempotent: resources already on the target
- * are reported moved and not touched.
+ * are reported moved and not touched. A resource this member does not serve (its ownership
+ * moved during the rollout, or it was deleted) is reported in `notServed` with nothing done
+ * for it, so that the leader re-assigns it; the others still move.
  */
-export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): LocalMover {
+export function runtimeMover(
+  rt: MoverRuntime,
+  options: RuntimeMoverOptions | string = {},
+): LocalMover {
+  const o = typeof options === 'string' ? { principal: options } : options;
+  const principal = o.principal ?? 'cluster-rollout';
   return {
     async move(driverId, to, ids) {
       const moved: MovedResource[] = [];
       const bySource = new Map<string, string[]>();
+      const notServed = await served(rt, ids, o);
       for (const id of ids) {
+        if (notServed.includes(id)) continue;
         const entry = rt.resources.find(id);
         if (!entry || entry.binding.driverId !== driverId) {
           const error = new ChassisError(
             'CHASSIS_E_RESOURCE_NOT_FOUND',
-            `Resource ${id} of ${driverId} is not served by this member: it was deleted or moved to another owner during the rollout`,
+            `Resource ${id} is bound to ${entry?.binding.driverId ?? 'no driver'} on this member, not ${driverId}: it cannot move with this rollout`,
             { details: { resource: id, driver: driverId } },
           );
           return { ok: false, moved, error: serializeError(error) };
@@ -73,6 +122,7 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
         if (v === to) moved.push({ id, from: to, to });
         else bySource.set(v, [...(bySource.get(v) ?? []), id]);
       }
+      const rest = notServed.length > 0 ? { notServed } : {};
       try {
         for (const group of bySource.values()) {
           const rec = await upgradeWhenFree(
@@ -83,9 +133,9 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
           );
           moved.push(...moves(rec));
         }
-        return { ok: true, moved };
+        return { ok: true, moved, ...rest };
       } catch (err) {
-        return { ok: false, moved, error: serializeError(err) };
+        return { ok: false, moved, error: serializeError(err), ...rest };
       }
     },
     async commit(driverId, to): Promise<MoveResult> {
