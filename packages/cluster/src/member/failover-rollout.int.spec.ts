@@ -1,0 +1,235 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ChassisError } from '@chassis/kernel';
+import { buildFixtureCar } from '@chassis/runtime/testing';
+import { PostgresStateStore } from '@chassis/state-postgres';
+import type { PgTestCluster } from '@chassis/state-postgres/testing';
+import { pgSuite } from '@chassis/state-postgres/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterRolloutRecord } from '../rollout/types.js';
+import type { ClusterMember } from './member.js';
+import { memberFactory, ownersOf, settled, waitFor } from './testing.js';
+
+const suite = pgSuite();
+const ID = 'com.example.failover';
+const admin = { id: 'alice', roles: ['admin'] };
+const props = { mVip: '10.0.0.1', password: 'hunter2' };
+const MAX_OPS = 3000;
+
+/** What every version's `op` logs: the resource, the sequence number, the version that ran it. */
+interface Ran {
+  readonly r: string;
+  readonly seq: number;
+  readonly v: string;
+}
+const g = globalThis as { __foOps?: Ran[] };
+
+const source = (version: string) => `
+const V = ${JSON.stringify(version)};
+export default {
+  provides: {
+    'storage.primary': {
+      whoami: () => V,
+      op: (ctx, seq) => {
+        (globalThis.__foOps ??= []).push({ r: ctx.resource.id, seq, v: V });
+        return V;
+      },
+    },
+  },
+  health: () => ({ healthy: true }),
+};
+`;
+
+const running = (m: ClusterMember, version: string) =>
+  m.runtime
+    .listDrivers()
+    .some((d) => d.versions.some((v) => v.version === version && v.state === 'Running'));
+
+/**
+ * An owner dies during a cluster-wide rolling upgrade (`halt()`: no more heartbeats, lease
+ * renewals, notifications or channel, while the process keeps running as a stale owner). The
+ * leader re-plans: the resources it had not moved yet go to their new owners, the moved ones
+ * stay moved, and the rollout commits on the members left; operations sent meanwhile run
+ * exactly once, in per-resource order.
+ */
+describe.skipIf(!suite.available)('an owner dies mid-rollout', () => {
+  let pg: PgTestCluster;
+  let root: string;
+  const cars: Record<string, string> = {};
+  let member: ReturnType<typeof memberFactory>;
+  const started: ClusterMember[] = [];
+
+  beforeAll(async () => {
+    pg = await suite.start();
+    root = await mkdtemp(join(tmpdir(), 'chassis-failover-'));
+    for (const v of ['1.0.0', '1.1.0'])
+      cars[v] = await buildFixtureCar(join(root, 'cars'), {
+        id: ID,
+        version: v,
+        source: source(v),
+      });
+    member = memberFactory(root, [ID]);
+  });
+  afterEach(async () => {
+    for (const m of started.splice(0)) await m.stop();
+    g.__foOps = [];
+  });
+  afterAll(async () => {
+    await suite.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('the rollout re-plans and commits with every resource on the new version; every operation runs once', async () => {
+    const url = await pg.createDatabase();
+    const ms: ClusterMember[] = [];
+    for (const n of ['fa', 'fb', 'fc']) {
+      // Calls wait out a takeover (TTL + a tick) instead of failing.
+      const m = await member(
+        n,
+        url,
+        { forward: 'forward', ownerWaitMs: 10_000 },
+        { rollout: { stepTimeoutMs: 20_000, workerPollMs: 200, moverPollMs: 100 } },
+      );
+      started.push(m);
+      ms.push(m);
+    }
+    const a = ms[0] as ClusterMember;
+    for (const v of ['1.0.0', '1.1.0']) {
+      await waitFor(`install ${v}`, async () => {
+        await a.runtime.install({ kind: 'file', path: cars[v] as string }, admin);
+        return true;
+      });
+      await waitFor(`${v} on every member`, () => ms.every((m) => running(m, v)));
+    }
+    const ids = Array.from({ length: 9 }, (_, i) => `fo-${i}`);
+    for (const id of ids)
+      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
+    await waitFor('settled', () => settled(ms, ids));
+    await waitFor('a leader', () => ms.some((m) => m.isLeader()));
+    const leader = ms.find((m) => m.isLeader()) as ClusterMember;
+    const owners = await ownersOf(leader);
+    // The victim: the member (not the leader) owning the most resources; at least two, so that
+    // one moves before it dies and one is left for its heir.
+    const victim = ms
+      .filter((m) => m !== leader)
+      .map((m) => ({ m, n: ids.filter((id) => owners.get(id) === m.id).length }))
+      .sort((x, y) => y.n - x.n)[0]?.m as ClusterMember;
+    const mine = ids.filter((id) => owners.get(id) === victim.id);
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    const survivors = ms.filter((m) => m !== victim);
+    const caller = survivors.find((m) => m !== leader) as ClusterMember;
+
+    // The victim dies once its first resource is recorded moved.
+    let halting: Promise<void> | undefined;
+    const seen: ClusterRolloutRecord[] = [];
+    const sub = leader.rollout.coordinator.events$.subscribe((r) => {
+      seen.push(r);
+      if (!halting && mine.some((id) => r.resources[id]?.status === 'moved'))
+        halting = victim.halt();
+    });
+    // Sequential operations on every resource through a survivor (forwarded to the owners).
+    let over = false;
+    const answers: Ran[] = [];
+    const errors: unknown[] = [];
+    /**
+     * A call that may or may not have run (`CLUSTER_FORWARD_FAILED` with `ambiguous`: the dying
+     * owner's channel reset the connection after the request was sent) is checked the way the
+     * error tells a caller to: once the owner's channel is gone, did it run? If not, it is sent
+     * again with the same sequence number. Any other failure fails the test.
+     */
+    const ambiguous = (err: unknown) =>
+      ChassisError.is(err, 'CHASSIS_E_CLUSTER_FORWARD_FAILED') && err.details.ambiguous === true;
+    const load = Promise.all(
+      ids.map(async (r) => {
+        for (let seq = 0, tries = 0; seq < MAX_OPS && !over; ) {
+          try {
+            const v = (await caller.runtime.router.call(r, 'storage.primary', 'op', [
+              seq,
+            ])) as string;
+            answers.push({ r, seq, v });
+          } catch (err) {
+            if (!ambiguous(err) || ++tries > 3) {
+              errors.push(err);
+              return;
+            }
+            await halting;
+            const ran = (g.__foOps ?? []).find((x) => x.r === r && x.seq === seq);
+            if (!ran) continue;
+            answers.push(ran);
+          }
+          seq++;
+          // Pacing only, so the bounded loop spans the rollout; nothing is timed.
+          await sleep(5);
+        }
+      }),
+    );
+    let record: Awaited<ReturnType<ClusterMember['runtime']['upgrade']>>;
+    try {
+      record = await leader.runtime.upgrade(
+        ID,
+        { version: '1.1.0', policy: { kind: 'one-at-a-time' } },
+        admin,
+      );
+    } finally {
+      over = true;
+      await load;
+      sub.unsubscribe();
+      await halting;
+    }
+    expect(halting).toBeDefined();
+    expect(record.result).toBe('succeeded');
+
+    // The record: the victim left, what it had not moved went to its heirs, nothing rolled back.
+    const store = new PostgresStateStore(leader.primitives.db);
+    const final = (await store.get<ClusterRolloutRecord>(`rollouts/${record.id}`))?.value;
+    expect(final?.state).toBe('succeeded');
+    expect(final?.departed).toEqual([victim.id]);
+    expect(final?.committed).toEqual(survivors.map((m) => m.id).sort());
+    // (A survivor may hand a resource on too, when a loaded machine delays a lease renewal.)
+    const reassigned = final?.reassigned ?? [];
+    expect(reassigned.some((x) => x.from === victim.id)).toBe(true);
+    for (const x of reassigned) expect(survivors.map((m) => m.id)).toContain(x.to);
+    expect(Object.values(final?.resources ?? {}).every((o) => o.status === 'moved')).toBe(true);
+    // Never a rollback in any persisted state of the record.
+    expect(seen.every((r) => r.phase !== 'rolling-back')).toBe(true);
+
+    // Every resource on the new version: in the shared records and on its (live) owner.
+    for (const id of ids) {
+      const rec = await store.get<{ binding: { version: string } }>(`resources/${id}`);
+      expect(rec?.value.binding.version).toBe('1.1.0');
+    }
+    await waitFor('every resource owned by a survivor', async () => {
+      const now = await ownersOf(leader);
+      return ids.every((id) => survivors.some((m) => m.id === now.get(id)));
+    });
+    for (const m of survivors) {
+      expect(m.runtime.getDriver(ID).activeVersion).toBe('1.1.0');
+      for (const id of ids)
+        expect(await m.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.1.0');
+    }
+
+    // Every operation answered, ran exactly once, in per-resource order, on the version that
+    // answered it; each resource switched version at most once (1.0.0 → 1.1.0, never back).
+    expect(
+      errors.map((e) => [
+        (e as { code?: string }).code,
+        (e as Error).message,
+        JSON.stringify((e as { details?: unknown }).details),
+        (e as { cause?: { message?: string } }).cause?.message,
+      ]),
+    ).toEqual([]);
+    const ran = g.__foOps ?? [];
+    expect(ran.length).toBe(answers.length);
+    expect(new Set(ran.map((x) => `${x.r}#${x.seq}`)).size).toBe(ran.length);
+    for (const r of ids) {
+      const done = ran.filter((x) => x.r === r);
+      expect(done.map((x) => x.seq)).toEqual(done.map((_, i) => i));
+      expect(answers.filter((x) => x.r === r).map((x) => x.v)).toEqual(done.map((x) => x.v));
+      const switches = done.filter((x, i) => i > 0 && x.v !== done[i - 1]?.v).length;
+      expect(switches).toBeLessThanOrEqual(1);
+    }
+    expect(new Set(answers.map((x) => x.v))).toEqual(new Set(['1.0.0', '1.1.0']));
+  }, 90_000);
+});
