@@ -112,7 +112,8 @@ export async function ensureRunning(
 
 /** This server let `version` go: a cluster member following the shared records keeps it unloaded. */
 function retire(inst: InstalledDriver, version: string): void {
-  (inst.retired ??= new Set()).add(version);
+  inst.retired ??= new Set();
+  inst.retired.add(version);
 }
 
 const ROLLED_BACK = new Set([
