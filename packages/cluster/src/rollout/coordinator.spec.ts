@@ -222,6 +222,44 @@ describe('RolloutCoordinator (in-memory store, fake members)', () => {
     expect([c.members.a?.active, heir.active]).toEqual(['2', '2']);
   });
 
+  it('a real failure rolls back; an owner that dies during the rollback has its resources rolled back by the new owner', async () => {
+    // a's canary fails its health check; b's canary moved and must come back, but b dies first.
+    const c = cluster({ fail: (to, ids) => to === '2' && ids.includes('a1') });
+    const b = c.members.b as FakeMember;
+    const heir = c.members.c as FakeMember;
+    for (const r of RES) await c.store.put(`resources/${r.id}`, { binding: { version: '1' } }, 0);
+    const alive = new Set(['a', 'b', 'c']);
+    const owners = new Map(RES.map((r) => [r.id, r.owner]));
+    const move = b.local.move.bind(b.local);
+    b.local.move = async (d, to, ids) => {
+      if (to !== '1') return move(d, to, ids);
+      alive.delete('b');
+      setTimeout(() => {
+        for (const id of ['b1', 'b2']) {
+          owners.set(id, 'c');
+          heir.bindings.set(id, b.bindings.get(id) ?? '?');
+        }
+      }, 50);
+      await sleep(300);
+      const late = new ChassisError('CHASSIS_E_INTERNAL', 'late');
+      return { ok: false, moved: [], error: serializeError(late) };
+    };
+    const co = new RolloutCoordinator({
+      store: c.store,
+      memberId: 'a',
+      isLeader: () => true,
+      mover: c.mover,
+      watchMs: 10,
+      ownership: async () => ({ owners, members: new Map([...alive].map((m) => [m, m])) }),
+    });
+    const err = await co.rollout(request({ kind: 'canary', canaries: 2 })).then(unexpected, failed);
+    expect(err.record.error?.cause?.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    expect(err.record.state).toBe('rolled-back');
+    expect(err.record.resources.b1).toMatchObject({ member: 'c', status: 'rolled-back' });
+    expect(heir.bindings.get('b1')).toBe('1');
+    expect(c.members.a?.bindings.get('a1')).toBe('1');
+  });
+
   it('only the leader begins, and one rollout per driver at a time', async () => {
     const c = cluster();
     await expect(c.coordinator('b').begin(request({ kind: 'all-at-once' }))).rejects.toMatchObject({

@@ -14,14 +14,14 @@ import { collectAnswers, recovered } from './adoption.js';
 import { planClusterRollout } from './cluster-plan.js';
 import { notLeader, writeRecord } from './fenced-record.js';
 import { listRollouts, rolloutKey } from './keys.js';
-import { rollbackRequests } from './phase-requests.js';
-import { type OwnershipReader, type PhaseContext, runCommit, runStep } from './phase-runner.js';
 import {
-  newRolloutRecord,
-  rollbackAnswered,
-  rolloutFailed,
-  stepStarted,
-} from './record-updates.js';
+  type OwnershipReader,
+  type PhaseContext,
+  runCommit,
+  runRollback,
+  runStep,
+} from './phase-runner.js';
+import { newRolloutRecord, rolloutFailed, stepStarted } from './record-updates.js';
 import type { ClusterRolloutRecord, MemberMover, OwnedResource } from './types.js';
 
 /** Options of {@link RolloutCoordinator}. */
@@ -298,11 +298,7 @@ export class RolloutCoordinator {
         cur = await this.#write(cur, stepStarted(rec, i), signal);
         cur = await runStep(phase, cur, i);
       } else if (rec.phase === 'rolling-back') {
-        const { batches, requests } = rollbackRequests(rec);
-        const answers = await Promise.all(requests.map((r) => this.#o.mover.move(r, signal)));
-        if (signal.aborted) throw signal.reason;
-        const next = rollbackAnswered(cur.value, batches, answers, this.#now());
-        cur = await this.#write(cur, next, signal);
+        cur = await runRollback(phase, cur);
       } else {
         cur = await runCommit(phase, cur);
       }

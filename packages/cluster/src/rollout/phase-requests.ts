@@ -23,8 +23,14 @@ export function stepRequests(rec: ClusterRolloutRecord, i: number): MoveRequest[
   return (rec.plan.steps[i]?.batches ?? []).map((b) => stepRequest(rec, i, b));
 }
 
-/** The rollback: every resource that may have moved, per member, back to `from` (one per epoch). Pure. */
-export function rollbackRequests(rec: ClusterRolloutRecord): {
+/**
+ * The rollback: every resource that may have moved and is not back yet, per member, back to
+ * `from` (one set per epoch; `round` > 0 for the requests after its members changed). Pure.
+ */
+export function rollbackRequests(
+  rec: ClusterRolloutRecord,
+  round = 0,
+): {
   batches: MemberBatch[];
   requests: MoveRequest[];
 } {
@@ -36,6 +42,7 @@ export function rollbackRequests(rec: ClusterRolloutRecord): {
       member: b.member,
       to: rec.from,
       resources: b.resources,
+      ...(round > 0 ? { round } : {}),
     }),
   );
   return { batches, requests };

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StateRecord, StateStore } from '@chassis/kernel';
-import { commitRequests, stepRequest } from './phase-requests.js';
-import { commitAnswered } from './record-updates.js';
+import { ChassisError, serializeError } from '@chassis/kernel';
+import { commitRequests, rollbackRequests, stepRequest } from './phase-requests.js';
+import { commitAnswered, rollbackAnswered } from './record-updates.js';
+import { reassignRollback, rollbackConfirmed } from './rollback-settle.js';
 import {
   batchKey,
   ownersUnavailable,
@@ -146,3 +148,55 @@ export async function runCommit(
     });
   }
 }
+
+/**
+ * The rollback: every resource that may have moved goes back to `from` on the member that owns
+ * it now. A resource whose member left goes to its new owner once one holds its lease (bounded
+ * by `ownerWaitMs`); a member leaving while asked gets its resources re-assigned and asked
+ * again in the next round. Closes the rollout `rolled-back`, or `failed` naming what no member
+ * confirmed back (`unsettled`).
+ */
+export async function runRollback(
+  ctx: PhaseContext,
+  start: StateRecord<ClusterRolloutRecord>,
+): Promise<StateRecord<ClusterRolloutRecord>> {
+  let cur = start;
+  const since = Date.now();
+  for (let round = 0; ; round++) {
+    let overdue = Date.now() - since > ctx.ownerWaitMs;
+    if (ctx.ownership) {
+      const snapshot = await ctx.ownership();
+      const r = reassignRollback(cur.value, {
+        owners: snapshot.owners,
+        alive: new Set(snapshot.members.keys()),
+      });
+      if (r.changed) cur = await ctx.write(cur, r.record);
+      if (r.waiting.length > 0 && !overdue) {
+        await sleep(ctx.watchMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        round--;
+        continue;
+      }
+    }
+    const { batches, requests } = rollbackRequests(cur.value, round);
+    const got = await askWatched(ctx.mover, requests, ctx.signal, watchOf(ctx));
+    overdue = Date.now() - since > ctx.ownerWaitMs;
+    if (got.every((a) => a !== undefined) || overdue) {
+      const answers = got.map((a, k) => a ?? gone(requests[k]?.member ?? '?'));
+      return ctx.write(cur, rollbackAnswered(cur.value, batches, answers, ctx.now()));
+    }
+    cur = await ctx.write(cur, rollbackConfirmed(cur.value, batches, got));
+  }
+}
+
+const gone = (member: string) => ({
+  ok: false,
+  moved: [],
+  error: serializeError(
+    new ChassisError(
+      'CHASSIS_E_CLUSTER_MEMBER_TIMEOUT',
+      `Member ${member} left the cluster before it confirmed its resources back, and no new owner took them in time`,
+      { details: { member, retryable: true } },
+    ),
+  ),
+});
