@@ -15,8 +15,8 @@ import { planClusterRollout } from './cluster-plan.js';
 import { notLeader, writeRecord } from './fenced-record.js';
 import { listRollouts, rolloutKey } from './keys.js';
 import {
-  type OwnershipReader,
-  type PhaseContext,
+  type FailoverOptions,
+  phaseContext,
   runCommit,
   runRollback,
   runStep,
@@ -25,7 +25,7 @@ import { newRolloutRecord, rolloutFailed, stepStarted } from './record-updates.j
 import type { ClusterRolloutRecord, MemberMover, OwnedResource } from './types.js';
 
 /** Options of {@link RolloutCoordinator}. */
-export interface RolloutCoordinatorOptions {
+export interface RolloutCoordinatorOptions extends FailoverOptions {
   readonly store: StateStore;
   readonly memberId: string;
   /** `() => elector.isLeader`: checked before every write of a rollout record. */
@@ -36,17 +36,6 @@ export interface RolloutCoordinatorOptions {
   readonly installed?: (driverId: string) => readonly string[] | undefined;
   /** While started, the leader looks for orphaned `running` rollouts this often (default 5 s). */
   readonly resumeEveryMs?: number;
-  /**
-   * Owners and alive members read from the database now. With it, a resource whose owner
-   * leaves (or stops serving it) mid-rollout is re-assigned to its new owner instead of failing
-   * the step, and a member that left is not waited for at the commit (see `settleStep`).
-   * Without it, the plan's owners are final.
-   */
-  readonly ownership?: OwnershipReader;
-  /** While waiting for answers, look at the members this often (default 500 ms). */
-  readonly watchMs?: number;
-  /** How long a resource may wait for a new live owner after its owner left (default 60 s). */
-  readonly ownerWaitMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
 }
@@ -277,16 +266,11 @@ export class RolloutCoordinator {
     signal: AbortSignal,
   ): Promise<ClusterRolloutRecord> {
     let cur = start;
-    const phase: PhaseContext = {
-      store: this.#o.store,
-      mover: this.#o.mover,
+    const phase = phaseContext(this.#o, {
       write: (c, next) => this.#write(c, next, signal),
-      ...(this.#o.ownership ? { ownership: this.#o.ownership } : {}),
-      watchMs: this.#o.watchMs ?? 500,
-      ownerWaitMs: this.#o.ownerWaitMs ?? 60_000,
       now: () => this.#now(),
       signal,
-    };
+    });
     while (cur.value.state === 'running') {
       const rec = cur.value;
       if (rec.phase === 'moving') {

@@ -20,7 +20,37 @@ export type OwnershipReader = () => Promise<{
   readonly members: ReadonlyMap<string, unknown>;
 }>;
 
-/** What the coordinator lends {@link runStep} and {@link runCommit}. */
+/** How the coordinator follows owners that come and go during a rollout. */
+export interface FailoverOptions {
+  /**
+   * Owners and alive members read from the database now. With it, a resource whose owner
+   * leaves (or stops serving it) mid-rollout is re-assigned to its new owner instead of failing
+   * the step, a member that left is not waited for at the commit, and a rollback asks the
+   * current owners (see `settleStep`). Without it, the plan's owners are final.
+   */
+  readonly ownership?: OwnershipReader;
+  /** While waiting for answers, look at the members this often (default 500 ms). */
+  readonly watchMs?: number;
+  /** How long a resource may wait for a new live owner after its owner left (default 60 s). */
+  readonly ownerWaitMs?: number;
+}
+
+/** The context of one run of the phases, with the defaults of {@link FailoverOptions}. */
+export function phaseContext(
+  o: FailoverOptions & { readonly store: StateStore; readonly mover: MemberMover },
+  run: Pick<PhaseContext, 'write' | 'now' | 'signal'>,
+): PhaseContext {
+  return {
+    store: o.store,
+    mover: o.mover,
+    ...(o.ownership ? { ownership: o.ownership } : {}),
+    watchMs: o.watchMs ?? 500,
+    ownerWaitMs: o.ownerWaitMs ?? 60_000,
+    ...run,
+  };
+}
+
+/** What the coordinator lends {@link runStep}, {@link runCommit} and {@link runRollback}. */
 export interface PhaseContext {
   readonly store: StateStore;
   readonly mover: MemberMover;
