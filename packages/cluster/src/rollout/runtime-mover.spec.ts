@@ -154,6 +154,23 @@ describe('runtimeMover: one local partial upgrade per request, idempotent', () =
     });
   });
 
+  it('a commit that finds `to` active already still moves what was created meanwhile here (not pinned ones)', async () => {
+    const { rt, calls } = fake('2');
+    const entries = [
+      { resource: { id: 'new1' }, binding: { driverId: 'd', version: '1' } },
+      { resource: { id: 'pin1' }, binding: { driverId: 'd', version: '1' } },
+      { resource: { id: 'r2' }, binding: { driverId: 'd', version: '2' } },
+      { resource: { id: 'x' }, binding: { driverId: 'other', version: '1' } },
+    ];
+    Object.assign(rt.resources, { list: () => entries });
+    Object.assign(rt, { resourceService: { pinned: (id: string) => id === 'pin1' } });
+    const res = await runtimeMover(rt).commit('d', '2');
+    expect(res).toEqual({ ok: true, moved: [{ id: 'new1', from: '1', to: '2', pausedMs: 3 }] });
+    expect(calls).toEqual([
+      { id: 'd', version: '2', resources: ['new1'], policy: { kind: 'all-at-once' } },
+    ]);
+  });
+
   it('commit: a whole-driver upgrade, unless the target is already active', async () => {
     const a = fake('1');
     expect((await runtimeMover(a.rt).commit('d', '2')).ok).toBe(true);

@@ -11,7 +11,11 @@ import type { LocalMover, MovedResource, MoveResult } from './types.js';
 /** What {@link runtimeMover} needs of a management server's runtime (`server.runtime` fits). */
 export interface MoverRuntime {
   readonly manager: Pick<DriverManager, 'upgrade' | 'drivers'>;
-  readonly resources: Pick<ResourceRegistry<DriverHandle>, 'find'>;
+  /** With `list`, a commit that finds `to` active already still moves what was left behind. */
+  readonly resources: Pick<ResourceRegistry<DriverHandle>, 'find'> &
+    Partial<Pick<ResourceRegistry<DriverHandle>, 'list'>>;
+  /** Pinned resources stay where they are (as a whole-driver upgrade leaves them). */
+  readonly resourceService?: { pinned(resourceId: string): boolean };
 }
 
 /** How long a member's move waits for its own driver lock (its reconciliation loading a version). */
@@ -139,8 +143,37 @@ export function runtimeMover(
       }
     },
     async commit(driverId, to): Promise<MoveResult> {
-      const inst = rt.manager.drivers.get(driverId);
-      if (inst?.record.active === to) return { ok: true, moved: [] };
+      /**
+       * `to` is active here already: this member's reconciliation followed another member's
+       * commit of the shared record before this request (or while it waited for the lock). The
+       * commit's own work is still due: the resources created here meanwhile on another version
+       * move to `to` (pinned ones stay), as a whole-driver upgrade takes them along.
+       */
+      const leftBehind = async (): Promise<MoveResult> => {
+        const bySource = new Map<string, string[]>();
+        for (const e of rt.resources.list?.() ?? []) {
+          const { driverId: d, version } = e.binding;
+          if (d !== driverId || version === to || rt.resourceService?.pinned(e.resource.id))
+            continue;
+          bySource.set(version, [...(bySource.get(version) ?? []), e.resource.id]);
+        }
+        const moved: MovedResource[] = [];
+        try {
+          for (const group of bySource.values()) {
+            const rec = await upgradeWhenFree(
+              rt,
+              driverId,
+              { version: to, resources: group, policy: { kind: 'all-at-once' } },
+              principal,
+            );
+            moved.push(...moves(rec));
+          }
+          return { ok: true, moved };
+        } catch (err) {
+          return { ok: false, moved, error: serializeError(err) };
+        }
+      };
+      if (rt.manager.drivers.get(driverId)?.record.active === to) return leftBehind();
       try {
         const rec = await upgradeWhenFree(
           rt,
@@ -150,13 +183,11 @@ export function runtimeMover(
         );
         return { ok: true, moved: moves(rec) };
       } catch (err) {
-        // While this commit waited for the lock, this member's reconciliation followed another
-        // member's commit of the shared record: `to` is active here already, which is the goal.
         if (
           ChassisError.is(err, 'CHASSIS_E_UPGRADE_SAME_VERSION') &&
           rt.manager.drivers.get(driverId)?.record.active === to
         )
-          return { ok: true, moved: [] };
+          return leftBehind();
         return { ok: false, moved: [], error: serializeError(err) };
       }
     },
