@@ -65,9 +65,11 @@ export interface ClusterRolloutRequest {
  * on their owners (through the {@link MemberMover}), recording every answer with compare-and-set.
  * A failed step (start, migrate, health check, or a member that does not answer in time) sends
  * every resource that may have moved back to `from` on every member; the record is closed
- * `rolled-back` with `CHASSIS_E_CLUSTER_ROLLOUT_FAILED`. After all steps, every member makes `to`
- * active. A new leader calls {@link resume}: it adopts each rollout still `running` (bumping its
- * epoch fences the old leader) and finishes or rolls it back per `planClusterRecovery`.
+ * `rolled-back` with `CHASSIS_E_CLUSTER_ROLLOUT_FAILED`. With `ownership`, an owner that leaves
+ * is no failure: its step is re-planned onto the new owners (see `settleStep`). After all
+ * steps, every member makes `to` active. A new leader calls {@link resume}: it adopts each rollout
+ * still `running` (bumping its epoch fences the old leader) and finishes or rolls it back per
+ * `planClusterRecovery`.
  */
 export class RolloutCoordinator {
   readonly #o: RolloutCoordinatorOptions;
