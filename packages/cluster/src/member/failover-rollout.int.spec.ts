@@ -187,6 +187,11 @@ describe.skipIf(!suite.available)('an owner dies mid-rollout', () => {
         { version: '1.1.0', policy: { kind: 'one-at-a-time' } },
         admin,
       );
+    } catch (err) {
+      // The whole record's error (with its cause) in the failure, not only the message.
+      throw new Error(
+        JSON.stringify((err as { record?: { error?: unknown } }).record?.error ?? err),
+      );
     } finally {
       over = true;
       await load;

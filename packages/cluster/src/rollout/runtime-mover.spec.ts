@@ -144,6 +144,17 @@ describe('runtimeMover: one local partial upgrade per request, idempotent', () =
     expect(calls).toEqual([]);
   });
 
+  it('a lease lost mid-move (its write fenced) is no failure: those resources are not served here', async () => {
+    const { rt } = fake();
+    Object.assign(rt.manager, {
+      async upgrade() {
+        throw new ChassisError('CHASSIS_E_CLUSTER_FENCED', 'another member holds the lease now');
+      },
+    });
+    const res = await runtimeMover(rt).move('d', '2', ['r2', 'r1']);
+    expect(res).toEqual({ ok: true, moved: [{ id: 'r2', from: '2', to: '2' }], notServed: ['r1'] });
+  });
+
   it('reports the local failure (already rolled back by the runtime) as a failed answer', async () => {
     const { rt } = fake('1', 'injected');
     const res = await runtimeMover(rt).move('d', '2', ['r1']);

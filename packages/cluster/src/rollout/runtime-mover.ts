@@ -139,6 +139,12 @@ export function runtimeMover(
         }
         return { ok: true, moved, ...rest };
       } catch (err) {
+        // This member lost a lease mid-move (its writes are refused; its runtime moved back
+        // what it could): no failure of the version. The new owner tells where they are.
+        if (ChassisError.is(err, 'CHASSIS_E_CLUSTER_FENCED')) {
+          const done = new Set([...moved.map((m) => m.id), ...notServed]);
+          return { ok: true, moved, notServed: [...notServed, ...ids.filter((i) => !done.has(i))] };
+        }
         return { ok: false, moved, error: serializeError(err), ...rest };
       }
     },
