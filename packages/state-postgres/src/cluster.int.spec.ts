@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresCarStore } from './car-store.js';
 import { type ChangeEvent, ChangeFeed } from './change-feed.js';
 import { PostgresDatabase } from './database.js';
-import { fencedPut } from './fenced-write.js';
+import { fencedDelete, fencedPut } from './fenced-write.js';
 import { LeaderElector } from './leader.js';
 import { LeaseManager } from './leases.js';
 import { Membership } from './membership.js';
@@ -82,6 +82,15 @@ describe.skipIf(!suite.available)('cluster primitives: three members on one Post
     expect((await lb.current('host-1'))?.owner).toBe('B');
     if (leaseB) await fencedPut(b, lb, leaseB, 'vm/host-1', { step: 2 }, 1);
     expect((await new PostgresStateStore(b).get('vm/host-1'))?.value).toEqual({ step: 2 });
+    // Deletes are fenced too: A's late delete is rejected and the record stays.
+    await expectCode(fencedDelete(a, la, leaseA, 'vm/host-1', 2), 'CHASSIS_E_CLUSTER_FENCED');
+    expect((await new PostgresStateStore(b).get('vm/host-1'))?.version).toBe(2);
+    if (!leaseB) return;
+    // The owner's own delete: compare-and-set like any delete, then gone.
+    await expectCode(fencedDelete(b, lb, leaseB, 'vm/host-1', 1), 'CHASSIS_E_STATE_CONFLICT');
+    await fencedDelete(b, lb, leaseB, 'vm/host-1', 2);
+    expect(await new PostgresStateStore(b).get('vm/host-1')).toBeUndefined();
+    await fencedDelete(b, lb, leaseB, 'vm/host-1', 0);
   });
 
   it('a killed member’s resources move to the survivors within TTL + margin; a joiner takes a share', async () => {

@@ -219,7 +219,7 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
 
   it('the leader dies mid-rollout of a request: the new leader closes it, the sender gets its result', async () => {
     const ids = ['m1', 'm2', 'm3', 'm4'];
-    // Short step timeout: the new leader's rollback request to the dead leader goes unanswered.
+    // Short step timeout (bounds every wait); the dead leader's resources go back on their heirs.
     const { leader, others, store } = await cluster('4', ['1.0.0', '1.1.0'], ids, 2000);
     let halting: Promise<void> | undefined;
     const sub = leader.rollout.coordinator.events$.subscribe((r) => {
@@ -237,6 +237,8 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
     expect(cr?.value.leader).not.toBe(leader.id);
     expect(cr?.value.epoch).toBeGreaterThanOrEqual(2);
     expect(cr?.value.recovery?.outcome).toBe('rolled-back');
+    // The dead leader's own resources were rolled back by their new owners: nothing unsettled.
+    expect(cr?.value.state).toBe('rolled-back');
     expect((err as { record?: UpgradeRecord }).record?.id).toBe(cr?.value.id);
   });
 

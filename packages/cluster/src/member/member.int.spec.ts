@@ -197,6 +197,11 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
     expect(await codeOf(a.runtime.configure(victim, { mPort: 445 }, admin))).toBe(
       'CHASSIS_E_CLUSTER_FENCED',
     );
+    // Its late delete is fenced too: the heir's record stays, and it still serves the resource.
+    expect(await codeOf(a.runtime.deleteResource(victim, { force: true }, admin))).toBe(
+      'CHASSIS_E_CLUSTER_FENCED',
+    );
+    expect(await heir.runtime.router.call(victim, 'storage.primary', 'whoami', [])).toBe('1.0.0');
     await heir.runtime.configure(victim, { mPort: 446 }, admin);
     expect(heir.runtime.getResource(victim).configuration.mPort).toBe(446);
     const views = await b.members();

@@ -18,7 +18,7 @@ export async function collectAnswers(
     if (rec.steps[i] !== 'running') continue;
     const answers = await Promise.all(
       (rec.plan.steps[i]?.batches ?? []).map(async (b) => {
-        const key = requestKey({ rolloutId: rec.id, kind: 'move', n: i, member: b.member });
+        const key = requestKey({ rolloutId: rec.id, kind: 'move', n: i, ...b });
         const r = await store.get<StoredRequest>(key);
         return r?.value.status === 'done' ? r.value.result : undefined;
       }),

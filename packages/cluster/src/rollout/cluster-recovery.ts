@@ -25,7 +25,7 @@ export function rollbackBatches(record: ClusterRolloutRecord): MemberBatch[] {
   for (const step of record.plan.steps) {
     for (const m of step.moves) {
       const status = record.resources[m.resource]?.status ?? 'pending';
-      if (status === 'pending' || status === 'rolled-back') continue;
+      if (status === 'pending' || status === 'rolled-back' || status === 'deleted') continue;
       per.set(m.member, [...(per.get(m.member) ?? []), m.resource]);
     }
   }
@@ -48,8 +48,11 @@ export function planClusterRecovery(
   installed: readonly string[] = [record.from, record.to],
 ): ClusterRecoveryPlan {
   const { from, to } = record;
+  // A resource deleted during the rollout has nothing left to move.
   const moves = record.plan.steps.flatMap((s) =>
-    s.moves.map((m) => ({ id: m.resource, from, to })),
+    s.moves
+      .filter((m) => record.resources[m.resource]?.status !== 'deleted')
+      .map((m) => ({ id: m.resource, from, to })),
   );
   const moved = moves.filter((m) => record.resources[m.id]?.status === 'moved').map((m) => m.id);
   const single: UpgradeRecord = {

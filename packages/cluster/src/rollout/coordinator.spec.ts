@@ -36,6 +36,8 @@ function fakeMember(
     active: '1',
     local: {
       async move(_d, to, rids) {
+        const notServed = rids.filter((id) => !m.bindings.has(id));
+        if (notServed.length > 0) return { ok: true, moved: [], notServed };
         flight.now += rids.length;
         flight.max = Math.max(flight.max, flight.now);
         await sleep(5);
@@ -88,17 +90,19 @@ function cluster(
       ),
     ]),
   );
+  const workers: Record<string, RolloutWorker> = {};
   for (const [id, m] of Object.entries(members)) {
     if (id === opts.absent) continue;
     const w = new RolloutWorker({ store, memberId: id, local: m.local, pollMs: 10 });
     void w.start();
+    workers[id] = w;
     stops.push(() => w.stop());
   }
   const leader = { a: true, b: false };
   const mover = new StoreMemberMover({ store, pollMs: 10, timeoutMs: opts.timeoutMs ?? 1500 });
   const coordinator = (id: 'a' | 'b', m: MemberMover = mover) =>
     new RolloutCoordinator({ store, memberId: id, isLeader: () => leader[id], mover: m });
-  return { store, members, leader, mover, coordinator };
+  return { store, members, workers, leader, mover, coordinator };
 }
 
 const request = (policy: ClusterRolloutRecord['plan']['policy']) => ({
@@ -163,6 +167,96 @@ describe('RolloutCoordinator (in-memory store, fake members)', () => {
     // b never answered its rollback either: named as unsettled.
     expect(err.record.state).toBe('failed');
     expect(err.record.error?.details.unsettled).toEqual(['b1', 'b2']);
+    expect(c.members.a?.bindings.get('a1')).toBe('1');
+  });
+
+  it('an owner that dies mid-rollout: its resource goes to the new owner, the rest stays moved, the rollout commits', async () => {
+    const c = cluster();
+    const b = c.members.b as FakeMember;
+    const heir = c.members.c as FakeMember;
+    // The resource records (what the re-plan reads to tell a deleted resource apart).
+    for (const r of RES) await c.store.put(`resources/${r.id}`, { binding: { version: '1' } }, 0);
+    const alive = new Set(['a', 'b', 'c']);
+    const owners = new Map(RES.map((r) => [r.id, r.owner]));
+    // b dies while it holds its request for b2 (one at a time: a1, b1, c1, a2, then b2): it
+    // never moves b2, and its lease on b2 is taken over by c a little later; c then serves b2
+    // on the version b left it on. b's answer comes too late and is dropped.
+    const move = b.local.move.bind(b.local);
+    b.local.move = async (d, to, ids) => {
+      if (!ids.includes('b2')) return move(d, to, ids);
+      alive.delete('b');
+      setTimeout(() => {
+        for (const id of ['b1', 'b2']) {
+          owners.set(id, 'c');
+          heir.bindings.set(id, b.bindings.get(id) ?? '?');
+        }
+      }, 50);
+      await sleep(300);
+      return {
+        ok: false,
+        moved: [],
+        error: serializeError(new ChassisError('CHASSIS_E_INTERNAL', 'late')),
+      };
+    };
+    const co = new RolloutCoordinator({
+      store: c.store,
+      memberId: 'a',
+      isLeader: () => true,
+      mover: c.mover,
+      watchMs: 10,
+      ownership: async () => ({ owners, members: new Map([...alive].map((m) => [m, m])) }),
+    });
+    const done = await co.rollout(request({ kind: 'one-at-a-time' }));
+    expect(done.state).toBe('succeeded');
+    expect(done.departed).toEqual(['b']);
+    expect(done.committed).toEqual(['a', 'c']);
+    expect(done.reassigned).toEqual([{ step: 4, resource: 'b2', from: 'b', to: 'c', round: 1 }]);
+    expect(done.resources.b1).toMatchObject({ member: 'b', status: 'moved', version: '2' });
+    expect(done.resources.b2).toMatchObject({ member: 'c', status: 'moved', version: '2' });
+    // b's own request for b2 was superseded: its late answer is dropped, a late pickup never runs it.
+    await c.workers.b?.idle();
+    const stale = await c.store.get<{ status: string }>(`rollouts/${done.id}/steps/4/b`);
+    expect(stale?.value.status).toBe('superseded');
+    expect(b.bindings.get('b2')).toBe('1');
+    expect(heir.bindings.get('b2')).toBe('2');
+    expect([c.members.a?.active, heir.active]).toEqual(['2', '2']);
+  });
+
+  it('a real failure rolls back; an owner that dies during the rollback has its resources rolled back by the new owner', async () => {
+    // a's canary fails its health check; b's canary moved and must come back, but b dies first.
+    const c = cluster({ fail: (to, ids) => to === '2' && ids.includes('a1') });
+    const b = c.members.b as FakeMember;
+    const heir = c.members.c as FakeMember;
+    for (const r of RES) await c.store.put(`resources/${r.id}`, { binding: { version: '1' } }, 0);
+    const alive = new Set(['a', 'b', 'c']);
+    const owners = new Map(RES.map((r) => [r.id, r.owner]));
+    const move = b.local.move.bind(b.local);
+    b.local.move = async (d, to, ids) => {
+      if (to !== '1') return move(d, to, ids);
+      alive.delete('b');
+      setTimeout(() => {
+        for (const id of ['b1', 'b2']) {
+          owners.set(id, 'c');
+          heir.bindings.set(id, b.bindings.get(id) ?? '?');
+        }
+      }, 50);
+      await sleep(300);
+      const late = new ChassisError('CHASSIS_E_INTERNAL', 'late');
+      return { ok: false, moved: [], error: serializeError(late) };
+    };
+    const co = new RolloutCoordinator({
+      store: c.store,
+      memberId: 'a',
+      isLeader: () => true,
+      mover: c.mover,
+      watchMs: 10,
+      ownership: async () => ({ owners, members: new Map([...alive].map((m) => [m, m])) }),
+    });
+    const err = await co.rollout(request({ kind: 'canary', canaries: 2 })).then(unexpected, failed);
+    expect(err.record.error?.cause?.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    expect(err.record.state).toBe('rolled-back');
+    expect(err.record.resources.b1).toMatchObject({ member: 'c', status: 'rolled-back' });
+    expect(heir.bindings.get('b1')).toBe('1');
     expect(c.members.a?.bindings.get('a1')).toBe('1');
   });
 

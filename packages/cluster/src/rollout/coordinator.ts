@@ -14,19 +14,18 @@ import { collectAnswers, recovered } from './adoption.js';
 import { planClusterRollout } from './cluster-plan.js';
 import { notLeader, writeRecord } from './fenced-record.js';
 import { listRollouts, rolloutKey } from './keys.js';
-import { commitRequests, rollbackRequests, stepRequests } from './phase-requests.js';
 import {
-  commitAnswered,
-  newRolloutRecord,
-  rollbackAnswered,
-  rolloutFailed,
-  stepAnswered,
-  stepStarted,
-} from './record-updates.js';
-import type { ClusterRolloutRecord, MemberMover, MoveRequest, OwnedResource } from './types.js';
+  type FailoverOptions,
+  phaseContext,
+  runCommit,
+  runRollback,
+  runStep,
+} from './phase-runner.js';
+import { newRolloutRecord, rolloutFailed, stepStarted } from './record-updates.js';
+import type { ClusterRolloutRecord, MemberMover, OwnedResource } from './types.js';
 
 /** Options of {@link RolloutCoordinator}. */
-export interface RolloutCoordinatorOptions {
+export interface RolloutCoordinatorOptions extends FailoverOptions {
   readonly store: StateStore;
   readonly memberId: string;
   /** `() => elector.isLeader`: checked before every write of a rollout record. */
@@ -68,9 +67,11 @@ export interface ClusterRolloutRequest {
  * on their owners (through the {@link MemberMover}), recording every answer with compare-and-set.
  * A failed step (start, migrate, health check, or a member that does not answer in time) sends
  * every resource that may have moved back to `from` on every member; the record is closed
- * `rolled-back` with `CHASSIS_E_CLUSTER_ROLLOUT_FAILED`. After all steps, every member makes `to`
- * active. A new leader calls {@link resume}: it adopts each rollout still `running` (bumping its
- * epoch fences the old leader) and finishes or rolls it back per `planClusterRecovery`.
+ * `rolled-back` with `CHASSIS_E_CLUSTER_ROLLOUT_FAILED`. With `ownership`, an owner that leaves
+ * is no failure: its step is re-planned onto the new owners (see `settleStep`). After all
+ * steps, every member makes `to` active. A new leader calls {@link resume}: it adopts each rollout
+ * still `running` (bumping its epoch fences the old leader) and finishes or rolls it back per
+ * `planClusterRecovery`.
  */
 export class RolloutCoordinator {
   readonly #o: RolloutCoordinatorOptions;
@@ -269,11 +270,11 @@ export class RolloutCoordinator {
     signal: AbortSignal,
   ): Promise<ClusterRolloutRecord> {
     let cur = start;
-    const ask = async (requests: MoveRequest[]) => {
-      const answers = await Promise.all(requests.map((r) => this.#o.mover.move(r, signal)));
-      if (signal.aborted) throw signal.reason;
-      return answers;
-    };
+    const phase = phaseContext(this.#o, {
+      write: (c, next) => this.#write(c, next, signal),
+      now: () => this.#now(),
+      signal,
+    });
     while (cur.value.state === 'running') {
       const rec = cur.value;
       if (rec.phase === 'moving') {
@@ -283,18 +284,11 @@ export class RolloutCoordinator {
           continue;
         }
         cur = await this.#write(cur, stepStarted(rec, i), signal);
-        const answers = await ask(stepRequests(rec, i));
-        cur = await this.#write(cur, stepAnswered(cur.value, i, answers), signal);
+        cur = await runStep(phase, cur, i);
       } else if (rec.phase === 'rolling-back') {
-        const { batches, requests } = rollbackRequests(rec);
-        const answers = await ask(requests);
-        const next = rollbackAnswered(cur.value, batches, answers, this.#now());
-        cur = await this.#write(cur, next, signal);
+        cur = await runRollback(phase, cur);
       } else {
-        const { members, requests } = commitRequests(rec);
-        const answers = await ask(requests);
-        const next = commitAnswered(cur.value, members, answers, this.#now());
-        cur = await this.#write(cur, next, signal);
+        cur = await runCommit(phase, cur);
       }
     }
     this.#held.delete(cur.value.id);

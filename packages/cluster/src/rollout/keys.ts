@@ -24,18 +24,26 @@ export function rolloutKey(id: string): string {
 }
 
 /**
- * Where one request to one member is stored: `rollouts/<id>/steps/<n>/<member>` for a step,
+ * Where one request to one member is stored: `rollouts/<id>/steps/<n>/<member>` for a step
+ * (`steps/<n>.<round>/<member>` for a batch a re-plan added),
  * `rollouts/<id>/rollback/<epoch>/<member>` (one rollback per leader epoch) and
  * `rollouts/<id>/commit/0/<member>`.
  */
-export function requestKey(r: Pick<MoveRequest, 'rolloutId' | 'kind' | 'n' | 'member'>): string {
+export function requestKey(
+  r: Pick<MoveRequest, 'rolloutId' | 'kind' | 'n' | 'member' | 'round'>,
+): string {
   const kind = r.kind === 'move' ? 'steps' : r.kind;
-  return `${rolloutKey(r.rolloutId)}/${kind}/${r.n}/${memberSegment(r.member)}`;
+  const n = r.round ? `${r.n}.${r.round}` : `${r.n}`;
+  return `${rolloutKey(r.rolloutId)}/${kind}/${n}/${memberSegment(r.member)}`;
 }
 
-/** A request as stored: the request, then the member's answer. */
+/**
+ * A request as stored: the request, then the member's answer. `superseded`: its member left
+ * before answering and the leader gave its resources to their new owners; a worker never runs
+ * it, and an answer written late is dropped.
+ */
 export interface StoredRequest extends MoveRequest {
-  readonly status: 'pending' | 'done';
+  readonly status: 'pending' | 'done' | 'superseded';
   readonly issuedAt: string;
   readonly result?: MoveResult;
   readonly answeredAt?: string;

@@ -1,4 +1,5 @@
 import { ChassisError, type SerializedError } from '@chassis/kernel';
+import { batchKey, settleStep } from './step-settle.js';
 import type {
   ClusterRolloutPlan,
   ClusterRolloutRecord,
@@ -77,7 +78,7 @@ export function stepStarted(record: ClusterRolloutRecord, i: number): ClusterRol
   const change: Record<string, ResourceOutcome> = {};
   for (const m of record.plan.steps[i]?.moves ?? []) {
     const cur = record.resources[m.resource];
-    if (cur?.status !== 'moved')
+    if (cur?.status !== 'moved' && cur?.status !== 'deleted')
       change[m.resource] = {
         member: m.member,
         status: 'moving',
@@ -92,65 +93,20 @@ export function stepStarted(record: ClusterRolloutRecord, i: number): ClusterRol
 }
 
 /**
- * The answers of step `i` (one per batch, `undefined` = not answered yet, as a new leader finds
- * them). Answered ok: `moved`; failed: what the member reports moved stays `moved`, the rest
- * `failed` with the member's error. Step `done` only when every batch answered ok; `failed`
- * when one failed; otherwise still `running`.
+ * The answers of step `i`, one per batch of the step (`undefined` = not answered yet, as a new
+ * leader finds them), without ownership facts: see `settleStep`, which this is a shorthand of.
  */
 export function stepAnswered(
   record: ClusterRolloutRecord,
   i: number,
   answers: readonly (MoveResult | undefined)[],
 ): ClusterRolloutRecord {
-  const step = record.plan.steps[i];
-  if (!step) return record;
-  const change: Record<string, ResourceOutcome> = {};
-  let failed: { batch: MemberBatch; error?: SerializedError } | undefined;
-  let all = true;
-  step.batches.forEach((batch, k) => {
+  const byKey = new Map<string, MoveResult>();
+  (record.plan.steps[i]?.batches ?? []).forEach((b, k) => {
     const a = answers[k];
-    if (!a) {
-      all = false;
-      return;
-    }
-    if (!a.ok && !failed) failed = { batch, ...(a.error ? { error: a.error } : {}) };
-    const moved = new Map(a.moved.map((m) => [m.id, m]));
-    for (const id of batch.resources) {
-      const m = moved.get(id);
-      change[id] =
-        a.ok || (m && m.to === record.to)
-          ? {
-              member: batch.member,
-              status: 'moved',
-              version: record.to,
-              ...(m?.pausedMs !== undefined ? { pausedMs: m.pausedMs } : {}),
-            }
-          : {
-              member: batch.member,
-              status: 'failed',
-              version: record.from,
-              ...(a.error ? { error: a.error } : {}),
-            };
-    }
+    if (a) byKey.set(batchKey(b), a);
   });
-  const status: StepStatus = failed ? 'failed' : all ? 'done' : 'running';
-  const next: ClusterRolloutRecord = {
-    ...record,
-    steps: setStep(record.steps, i, status),
-    resources: withResources(record, change),
-  };
-  if (!failed) return next;
-  const f = failed as { batch: MemberBatch; error?: SerializedError };
-  return {
-    ...next,
-    phase: 'rolling-back',
-    error: rolloutFailed(
-      record,
-      `step ${i + 1} failed on member ${f.batch.member} (${f.batch.resources.join(', ')})`,
-      f.error,
-      { member: f.batch.member, step: i, resources: f.batch.resources },
-    ),
-  };
+  return settleStep(record, i, byKey).record;
 }
 
 /** The answers to the rollback requests: confirmed resources are `rolled-back`, and the rollout is closed. */
@@ -207,7 +163,10 @@ export function commitAnswered(
   at: string,
 ): ClusterRolloutRecord {
   const committed = [...record.committed, ...members.filter((_, k) => answers[k]?.ok)].sort();
-  const missing = record.plan.members.filter((m) => !committed.includes(m));
+  // A member that left during the rollout is not waited for (see `withDeparted`).
+  const missing = record.plan.members.filter(
+    (m) => !committed.includes(m) && !record.departed?.includes(m),
+  );
   if (missing.length === 0) return { ...record, committed, state: 'succeeded', finishedAt: at };
   const k = members.indexOf(missing[0] as string);
   // Past the point of no return: the members that committed stay on `to`; say who did not.

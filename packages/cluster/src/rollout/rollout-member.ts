@@ -1,7 +1,8 @@
 import type { Logger, StateStore } from '@chassis/kernel';
 import type { ChangeHub } from './change-hub.js';
 import { RolloutCoordinator } from './coordinator.js';
-import { type MoverRuntime, runtimeMover } from './runtime-mover.js';
+import type { OwnershipReader } from './phase-runner.js';
+import { type MoverRuntime, type RuntimeMoverOptions, runtimeMover } from './runtime-mover.js';
 import { StoreMemberMover } from './store-mover.js';
 import type { MemberMover } from './types.js';
 import { RolloutWorker } from './worker.js';
@@ -27,6 +28,17 @@ export interface RolloutMemberOptions {
   /** Replaces the store-backed mover (e.g. a wrapper in tests). */
   readonly mover?: (base: MemberMover) => MemberMover;
   readonly installed?: (driverId: string) => readonly string[] | undefined;
+  /**
+   * Owners and alive members now (uncached): the coordinator re-assigns the resources of an
+   * owner that leaves mid-rollout (see `RolloutCoordinatorOptions.ownership`).
+   */
+  readonly ownership?: OwnershipReader;
+  /** The coordinator's look at the members while it waits (default 500 ms). */
+  readonly watchMs?: number;
+  /** How long a resource may wait for a new owner (default 60 s). */
+  readonly ownerWaitMs?: number;
+  /** This member's reconciliation and lease check, for the worker (see `runtimeMover`). */
+  readonly local?: Pick<RuntimeMoverOptions, 'settle' | 'owns'>;
   readonly logger?: Logger;
 }
 
@@ -53,7 +65,7 @@ export function createRolloutMember(o: RolloutMemberOptions): RolloutMember {
   const worker = new RolloutWorker({
     store: o.store,
     memberId: o.memberId,
-    local: runtimeMover(o.runtime),
+    local: runtimeMover(o.runtime, o.local ?? {}),
     ...hub,
     ...logger,
     ...(o.workerPollMs ? { pollMs: o.workerPollMs } : {}),
@@ -72,6 +84,9 @@ export function createRolloutMember(o: RolloutMemberOptions): RolloutMember {
     ...logger,
     ...(o.installed ? { installed: o.installed } : {}),
     ...(o.resumeEveryMs ? { resumeEveryMs: o.resumeEveryMs } : {}),
+    ...(o.ownership ? { ownership: o.ownership } : {}),
+    ...(o.watchMs ? { watchMs: o.watchMs } : {}),
+    ...(o.ownerWaitMs ? { ownerWaitMs: o.ownerWaitMs } : {}),
   });
   return {
     coordinator,

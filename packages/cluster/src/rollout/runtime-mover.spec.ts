@@ -97,19 +97,62 @@ describe('runtimeMover: one local partial upgrade per request, idempotent', () =
     expect(calls).toEqual([]);
   });
 
-  it.each([
-    {
-      name: 'a resource this member does not serve',
-      ids: ['gone'],
-      code: 'CHASSIS_E_RESOURCE_NOT_FOUND',
-    },
-    { name: 'a resource of another driver', ids: ['x'], code: 'CHASSIS_E_RESOURCE_NOT_FOUND' },
-  ])('refuses $name', async ({ ids, code }) => {
+  it('a resource of another driver is refused', async () => {
     const { rt, calls } = fake();
-    const res = await runtimeMover(rt).move('d', '2', ids);
+    const res = await runtimeMover(rt).move('d', '2', ['x']);
     expect(res.ok).toBe(false);
-    expect(res.error?.code).toBe(code);
+    expect(res.error?.code).toBe('CHASSIS_E_RESOURCE_NOT_FOUND');
     expect(calls).toEqual([]);
+  });
+
+  it.each([
+    // `ownedFor`: passes during which the lease is this member's; `opensAfter`: the pass that opens it.
+    { name: 'owned elsewhere now', ownedFor: 0, opensAfter: 99, notServed: ['gone'], settles: 1 },
+    { name: 'just taken over', ownedFor: 99, opensAfter: 2, notServed: [], settles: 2 },
+    { name: 'its lease lost again', ownedFor: 3, opensAfter: 99, notServed: ['gone'], settles: 3 },
+  ])(
+    'a resource not open here, $name: settled first, then moved or reported not served',
+    async ({ ownedFor, opensAfter, notServed, settles }) => {
+      const { rt, calls } = fake();
+      let passes = 0;
+      const find = rt.resources.find.bind(rt.resources);
+      Object.assign(rt.resources, {
+        find: (id: string) =>
+          id === 'gone' && passes >= opensAfter
+            ? { binding: { driverId: 'd', version: '1' } }
+            : find(id),
+      });
+      const res = await runtimeMover(rt, {
+        owns: () => passes < ownedFor,
+        settle: async () => {
+          passes++;
+        },
+      }).move('d', '2', ['r1', 'gone']);
+      expect(res.ok).toBe(true);
+      expect(res.notServed ?? []).toEqual(notServed);
+      // What this member serves still moves, in one local upgrade.
+      expect(res.moved.map((m) => m.id).sort()).toEqual(notServed.length ? ['r1'] : ['gone', 'r1']);
+      expect(passes).toBe(settles);
+      expect(calls).toHaveLength(1);
+    },
+  );
+
+  it('without a settle step, a resource not open here is reported not served at once', async () => {
+    const { rt, calls } = fake();
+    const res = await runtimeMover(rt).move('d', '2', ['gone']);
+    expect(res).toEqual({ ok: true, moved: [], notServed: ['gone'] });
+    expect(calls).toEqual([]);
+  });
+
+  it('a lease lost mid-move (its write fenced) is no failure: those resources are not served here', async () => {
+    const { rt } = fake();
+    Object.assign(rt.manager, {
+      async upgrade() {
+        throw new ChassisError('CHASSIS_E_CLUSTER_FENCED', 'another member holds the lease now');
+      },
+    });
+    const res = await runtimeMover(rt).move('d', '2', ['r2', 'r1']);
+    expect(res).toEqual({ ok: true, moved: [{ id: 'r2', from: '2', to: '2' }], notServed: ['r1'] });
   });
 
   it('reports the local failure (already rolled back by the runtime) as a failed answer', async () => {
@@ -120,6 +163,23 @@ describe('runtimeMover: one local partial upgrade per request, idempotent', () =
       moved: [],
       error: { code: 'CHASSIS_E_UPGRADE_HEALTH_FAILED' },
     });
+  });
+
+  it('a commit that finds `to` active already still moves what was created meanwhile here (not pinned ones)', async () => {
+    const { rt, calls } = fake('2');
+    const entries = [
+      { resource: { id: 'new1' }, binding: { driverId: 'd', version: '1' } },
+      { resource: { id: 'pin1' }, binding: { driverId: 'd', version: '1' } },
+      { resource: { id: 'r2' }, binding: { driverId: 'd', version: '2' } },
+      { resource: { id: 'x' }, binding: { driverId: 'other', version: '1' } },
+    ];
+    Object.assign(rt.resources, { list: () => entries });
+    Object.assign(rt, { resourceService: { pinned: (id: string) => id === 'pin1' } });
+    const res = await runtimeMover(rt).commit('d', '2');
+    expect(res).toEqual({ ok: true, moved: [{ id: 'new1', from: '1', to: '2', pausedMs: 3 }] });
+    expect(calls).toEqual([
+      { id: 'd', version: '2', resources: ['new1'], policy: { kind: 'all-at-once' } },
+    ]);
   });
 
   it('commit: a whole-driver upgrade, unless the target is already active', async () => {

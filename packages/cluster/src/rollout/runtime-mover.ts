@@ -11,7 +11,11 @@ import type { LocalMover, MovedResource, MoveResult } from './types.js';
 /** What {@link runtimeMover} needs of a management server's runtime (`server.runtime` fits). */
 export interface MoverRuntime {
   readonly manager: Pick<DriverManager, 'upgrade' | 'drivers'>;
-  readonly resources: Pick<ResourceRegistry<DriverHandle>, 'find'>;
+  /** With `list`, a commit that finds `to` active already still moves what was left behind. */
+  readonly resources: Pick<ResourceRegistry<DriverHandle>, 'find'> &
+    Partial<Pick<ResourceRegistry<DriverHandle>, 'list'>>;
+  /** Pinned resources stay where they are (as a whole-driver upgrade leaves them). */
+  readonly resourceService?: { pinned(resourceId: string): boolean };
 }
 
 /** How long a member's move waits for its own driver lock (its reconciliation loading a version). */
@@ -47,24 +51,73 @@ const moves = (r: UpgradeRecord): MovedResource[] =>
     ...(m.pausedMs !== undefined ? { pausedMs: m.pausedMs } : {}),
   }));
 
+/** Options of {@link runtimeMover}. */
+export interface RuntimeMoverOptions {
+  /** Who the local upgrades are recorded for (default `cluster-rollout`). */
+  readonly principal?: string;
+  /**
+   * This member's reconciliation (placement and bindings from the shared records), run before
+   * a resource is reported not served here: a resource this member just took over opens its
+   * compartment, on the version its record names, in that pass.
+   */
+  readonly settle?: () => Promise<void>;
+  /** True while this member holds the resource's lease (then it is waited for, bounded). */
+  readonly owns?: (resourceId: string) => boolean;
+}
+
+/** Resource ids of `driverId` among `ids` this runtime has no local compartment for. */
+const absent = (rt: MoverRuntime, ids: readonly string[]) =>
+  ids.filter((id) => rt.resources.find(id) === undefined);
+
+/**
+ * Settles (bounded by {@link LOCK_WAIT_MS}) until every resource this member owns among `ids`
+ * is open here; returns the ones still not served (owned elsewhere now, or deleted).
+ */
+async function served(
+  rt: MoverRuntime,
+  ids: readonly string[],
+  o: RuntimeMoverOptions,
+): Promise<string[]> {
+  let missing = absent(rt, ids);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (missing.length > 0 && o.settle) {
+    // A failed pass (database away) is logged by the member; what is open here still decides.
+    await o.settle().catch(() => undefined);
+    missing = absent(rt, ids);
+    const owned = missing.some((id) => o.owns?.(id));
+    if (!owned || Date.now() > deadline) break;
+    await sleep(50);
+  }
+  return missing;
+}
+
 /**
  * The member side of a step, on the single-server runtime: each request is one
  * `DriverManager.upgrade(id, { version, resources })` (suspend → drain → rebind → resume, the
  * configuration check, the new version's health check, the local roll back on failure), so the
  * cluster adds no second way to move a resource. Idempotent: resources already on the target
- * are reported moved and not touched.
+ * are reported moved and not touched. A resource this member does not serve (its ownership
+ * moved during the rollout, or it was deleted) is reported in `notServed` with nothing done
+ * for it, so that the leader re-assigns it; the others still move.
  */
-export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): LocalMover {
+export function runtimeMover(
+  rt: MoverRuntime,
+  options: RuntimeMoverOptions | string = {},
+): LocalMover {
+  const o = typeof options === 'string' ? { principal: options } : options;
+  const principal = o.principal ?? 'cluster-rollout';
   return {
     async move(driverId, to, ids) {
       const moved: MovedResource[] = [];
       const bySource = new Map<string, string[]>();
+      const notServed = await served(rt, ids, o);
       for (const id of ids) {
+        if (notServed.includes(id)) continue;
         const entry = rt.resources.find(id);
         if (!entry || entry.binding.driverId !== driverId) {
           const error = new ChassisError(
             'CHASSIS_E_RESOURCE_NOT_FOUND',
-            `Resource ${id} of ${driverId} is not served by this member: it was deleted or moved to another owner during the rollout`,
+            `Resource ${id} is bound to ${entry?.binding.driverId ?? 'no driver'} on this member, not ${driverId}: it cannot move with this rollout`,
             { details: { resource: id, driver: driverId } },
           );
           return { ok: false, moved, error: serializeError(error) };
@@ -73,6 +126,7 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
         if (v === to) moved.push({ id, from: to, to });
         else bySource.set(v, [...(bySource.get(v) ?? []), id]);
       }
+      const rest = notServed.length > 0 ? { notServed } : {};
       try {
         for (const group of bySource.values()) {
           const rec = await upgradeWhenFree(
@@ -83,14 +137,49 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
           );
           moved.push(...moves(rec));
         }
-        return { ok: true, moved };
+        return { ok: true, moved, ...rest };
       } catch (err) {
-        return { ok: false, moved, error: serializeError(err) };
+        // This member lost a lease mid-move (its writes are refused; its runtime moved back
+        // what it could): no failure of the version. The new owner tells where they are.
+        if (ChassisError.is(err, 'CHASSIS_E_CLUSTER_FENCED')) {
+          const done = new Set([...moved.map((m) => m.id), ...notServed]);
+          return { ok: true, moved, notServed: [...notServed, ...ids.filter((i) => !done.has(i))] };
+        }
+        return { ok: false, moved, error: serializeError(err), ...rest };
       }
     },
     async commit(driverId, to): Promise<MoveResult> {
-      const inst = rt.manager.drivers.get(driverId);
-      if (inst?.record.active === to) return { ok: true, moved: [] };
+      /**
+       * `to` is active here already: this member's reconciliation followed another member's
+       * commit of the shared record before this request (or while it waited for the lock). The
+       * commit's own work is still due: the resources created here meanwhile on another version
+       * move to `to` (pinned ones stay), as a whole-driver upgrade takes them along.
+       */
+      const leftBehind = async (): Promise<MoveResult> => {
+        const bySource = new Map<string, string[]>();
+        for (const e of rt.resources.list?.() ?? []) {
+          const { driverId: d, version } = e.binding;
+          if (d !== driverId || version === to || rt.resourceService?.pinned(e.resource.id))
+            continue;
+          bySource.set(version, [...(bySource.get(version) ?? []), e.resource.id]);
+        }
+        const moved: MovedResource[] = [];
+        try {
+          for (const group of bySource.values()) {
+            const rec = await upgradeWhenFree(
+              rt,
+              driverId,
+              { version: to, resources: group, policy: { kind: 'all-at-once' } },
+              principal,
+            );
+            moved.push(...moves(rec));
+          }
+          return { ok: true, moved };
+        } catch (err) {
+          return { ok: false, moved, error: serializeError(err) };
+        }
+      };
+      if (rt.manager.drivers.get(driverId)?.record.active === to) return leftBehind();
       try {
         const rec = await upgradeWhenFree(
           rt,
@@ -100,13 +189,11 @@ export function runtimeMover(rt: MoverRuntime, principal = 'cluster-rollout'): L
         );
         return { ok: true, moved: moves(rec) };
       } catch (err) {
-        // While this commit waited for the lock, this member's reconciliation followed another
-        // member's commit of the shared record: `to` is active here already, which is the goal.
         if (
           ChassisError.is(err, 'CHASSIS_E_UPGRADE_SAME_VERSION') &&
           rt.manager.drivers.get(driverId)?.record.active === to
         )
-          return { ok: true, moved: [] };
+          return leftBehind();
         return { ok: false, moved: [], error: serializeError(err) };
       }
     },

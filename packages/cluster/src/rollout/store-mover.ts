@@ -33,6 +33,10 @@ export class StoreMemberMover implements MemberMover {
     const key = requestKey(request);
     const existing = await store.get<StoredRequest>(key);
     if (existing?.value.status === 'done' && existing.value.result) return existing.value.result;
+    // Given up by a leader when its member left (its worker never runs it): whether its
+    // resources moved is for their owners now to tell (the leader re-plans them).
+    if (existing?.value.status === 'superseded')
+      return { ok: true, moved: [], notServed: [...request.resources] };
     if (!existing) {
       const value: StoredRequest = {
         ...request,

@@ -7,19 +7,37 @@ export interface OwnedResource {
   readonly owner: string;
 }
 
-/** The resources one member moves in one step. */
+/** The resources one member moves in one step (one request). */
 export interface MemberBatch {
   readonly member: string;
   /** Resource ids, sorted. */
   readonly resources: readonly string[];
+  /**
+   * 0 (absent) for the plan's own batches; a re-plan (an owner left during the step) gives the
+   * new owners' batches the next round, so their requests have keys of their own.
+   */
+  readonly round?: number;
+}
+
+/** One resource of a step, with the member (and request round) that moves it now. */
+export interface StepMove {
+  readonly resource: string;
+  readonly member: string;
+  readonly round?: number;
 }
 
 /** One step of a cluster rollout: every batch of it runs at once, then the next step starts. */
 export interface ClusterRolloutStep {
   readonly index: number;
-  /** Resources of this step, in plan order (counted across the whole cluster). */
-  readonly moves: readonly { readonly resource: string; readonly member: string }[];
-  /** The same moves grouped by the member that makes them, members sorted. */
+  /**
+   * Resources of this step, in plan order (counted across the whole cluster), each with the
+   * member that moves it now (a re-plan changes the member, never the step).
+   */
+  readonly moves: readonly StepMove[];
+  /**
+   * Every request of the step: the moves grouped by member, members sorted, then the batches a
+   * re-plan added (one per new owner and round).
+   */
   readonly batches: readonly MemberBatch[];
   /** The new version's health check runs after the step (on every member that moved). */
   readonly healthCheck: boolean;
@@ -48,8 +66,11 @@ export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 /** Per-resource result, written after each answer of its member. */
 export interface ResourceOutcome {
   readonly member: string;
-  /** `moving`: requested, answer not recorded yet (may or may not have moved). */
-  readonly status: 'pending' | 'moving' | 'moved' | 'failed' | 'rolled-back';
+  /**
+   * `moving`: requested, answer not recorded yet (may or may not have moved). `deleted`: its
+   * record was deleted during the rollout (nothing left to move).
+   */
+  readonly status: 'pending' | 'moving' | 'moved' | 'failed' | 'rolled-back' | 'deleted';
   /** The version the resource is bound to, as its member last reported. */
   readonly version: string;
   readonly pausedMs?: number;
@@ -88,11 +109,42 @@ export interface ClusterRolloutRecord {
   readonly resources: Readonly<Record<string, ResourceOutcome>>;
   /** Members that made `to` active (phase `committing`). */
   readonly committed: readonly string[];
+  /**
+   * Members of the plan that left the cluster during the rollout (not alive): their resources
+   * were re-assigned to the new owners and they are not asked to commit (a member that comes
+   * back loads the active version from the driver record).
+   */
+  readonly departed?: readonly string[];
+  /** Every re-assignment of a resource to a new owner, in order (see `settleStep`). */
+  readonly reassigned?: readonly Reassignment[];
   readonly error?: SerializedError;
   readonly recovery?: RolloutRecovery;
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly finishedAt?: string;
+}
+
+/** One resource of a step handed to its new owner because the old one left or no longer serves it. */
+export interface Reassignment {
+  readonly step: number;
+  readonly resource: string;
+  readonly from: string;
+  readonly to: string;
+  readonly round: number;
+}
+
+/**
+ * What the leader read of the cluster while a step or the commit waits, ownership first and the
+ * resource records after: once another member holds a resource's live lease, its old owner's
+ * writes are fenced, so the record read afterwards is final as far as the old owner goes.
+ */
+export interface ClusterFacts {
+  /** The live owner (an alive member holding a live lease) of each resource. */
+  readonly owners: ReadonlyMap<string, string>;
+  /** Alive members. */
+  readonly alive: ReadonlySet<string>;
+  /** Resources (among those asked about) whose `resources/<id>` record still exists. */
+  readonly present: ReadonlySet<string>;
 }
 
 /** What the leader asks one member to do. */
@@ -111,6 +163,8 @@ export interface MoveRequest {
   /** Resources to move; empty for `commit` (the member's remaining ones move with it). */
   readonly resources: readonly string[];
   readonly epoch: number;
+  /** A step's re-plan round (absent: 0), part of the request's key. */
+  readonly round?: number;
 }
 
 /** One resource a member moved. */
@@ -129,6 +183,11 @@ export interface MoveResult {
   readonly error?: SerializedError;
   /** `true`: the request was obsolete when the member saw it and nothing was done. */
   readonly skipped?: boolean;
+  /**
+   * Resources this member does not serve (their ownership moved away, or it never got them):
+   * nothing was done for them. The leader re-assigns them to their owner; it is no failure.
+   */
+  readonly notServed?: readonly string[];
 }
 
 /**

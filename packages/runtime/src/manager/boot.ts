@@ -32,6 +32,9 @@ export async function restoreDrivers(
       const rec = record.versions.find((v) => v.version === version);
       if (rec) jobs.push({ inst, version, rec });
     }
+    // Kept but not loaded, as after the commit that left them: following a shared store does
+    // not load them again unless they become active or bound.
+    inst.retired = new Set(record.versions.map((v) => v.version).filter((v) => !wanted.has(v)));
   }
   // Verification and extraction of one CAR overlap with spawning the environments of others;
   // the bound keeps a large directory from opening every file and process at once.

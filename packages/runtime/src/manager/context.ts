@@ -21,6 +21,12 @@ import type {
 export interface InstalledDriver {
   record: DriverRecord;
   readonly loaded: Map<string, LoadedVersion>;
+  /**
+   * Installed versions this server let go: unloaded when the active version moved away from
+   * them (a commit, a failed move), or not loaded at boot. Following a shared store (cluster
+   * mode) does not load them again unless they become active or bound (see `reconcileDrivers`).
+   */
+  retired?: Set<string>;
 }
 
 /** Everything the manager's procedures share. Internal to the runtime. */

@@ -158,11 +158,15 @@ export class DriverManager {
 
   /**
    * Cluster mode: converges this server to the `drivers/` records other servers wrote in the
-   * shared store (loads and starts versions not running here, unloads removed ones, follows
-   * the active version). See {@link reconcileDrivers}; safe to call at any time and repeatedly.
+   * shared store (loads and starts versions installed elsewhere or bound, unloads removed and
+   * retired ones, follows the active version). `boundVersions`: the versions every persisted
+   * resource record is bound to, per driver (as for {@link restore}). See
+   * {@link reconcileDrivers}; safe to call at any time and repeatedly.
    */
-  reconcile(): Promise<DriverReconcileResult> {
-    return reconcileDrivers(this.#ctx, this.#locks);
+  reconcile(
+    boundVersions: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  ): Promise<DriverReconcileResult> {
+    return reconcileDrivers(this.#ctx, this.#locks, boundVersions);
   }
 
   /** Installs a driver version (new driver → active; another version of a known one → loaded beside it). */

@@ -2,6 +2,7 @@ import { serializeError } from '@chassis/kernel';
 import type { InstalledDriver, ManagerContext } from './context.js';
 import type { DriverLocks } from './driver-locks.js';
 import { loadVersion, startVersion, unloadVersion } from './environments.js';
+import { planDriverVersions } from './reconcile-plan.js';
 import { type DriverRecord, loadDriverRecords } from './records.js';
 
 /** What one {@link reconcileDrivers} pass did, as `id@version` keys (and driver ids skipped). */
@@ -26,17 +27,20 @@ const rankOf = (ctx: ManagerContext, inst: InstalledDriver | undefined): number 
 
 /**
  * Brings this server's loaded drivers in line with the `drivers/` records of a store shared with
- * other servers (cluster mode): every recorded version not loaded here is fetched (`fetchCar`),
- * verified and loaded (`loadVersion`: digest, manifest and trust check, as for an install) and
- * started; every loaded version the records no longer name is stopped and unloaded once no
- * resource of this server is bound to it; the in-memory record (active, previous) follows the
- * stored one. Each driver is handled under its lock; a driver a local action holds is skipped
- * (`busy`) rather than waited for, since the next pass heals it. Never throws for one driver's
- * failure: it is logged and reported in `failed`.
+ * other servers (cluster mode), per {@link planDriverVersions}: versions installed elsewhere,
+ * the active version and every version a resource record names (`boundVersions`, from every
+ * member's records) are fetched (`fetchCar`), verified and loaded (`loadVersion`: digest,
+ * manifest and trust check, as for an install) and started; removed and retired versions are
+ * stopped and unloaded once no resource of this server is bound to them; the in-memory record
+ * (active, previous) follows the stored one. A version this server let go (its own commit
+ * unloaded it) is not loaded again. Each driver is handled under its lock; a driver a local
+ * action holds is skipped (`busy`) rather than waited for, since the next pass heals it. Never
+ * throws for one driver's failure: it is logged and reported in `failed`.
  */
 export async function reconcileDrivers(
   ctx: ManagerContext,
   locks: DriverLocks,
+  boundVersions: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): Promise<DriverReconcileResult> {
   const records = new Map((await loadDriverRecords(ctx.store)).map((r) => [r.id, r]));
   const out = { started: [], unloaded: [], failed: [], busy: [], held: [] } as {
@@ -52,7 +56,8 @@ export async function reconcileDrivers(
       out.busy.push(id);
       continue;
     }
-    await locks.run(id, () => reconcileOne(ctx, id, records.get(id), out));
+    const bound = boundVersions.get(id) ?? new Set<string>();
+    await locks.run(id, () => reconcileOne(ctx, id, records.get(id), bound, out));
   }
   return out;
 }
@@ -61,9 +66,20 @@ async function reconcileOne(
   ctx: ManagerContext,
   id: string,
   record: DriverRecord | undefined,
+  boundAnywhere: ReadonlySet<string>,
   out: { [K in keyof DriverReconcileResult]: string[] },
 ): Promise<void> {
   let inst = ctx.drivers.get(id);
+  const plan = planDriverVersions({
+    record,
+    previousActive: inst?.record.active,
+    loaded: new Set(inst?.loaded.keys() ?? []),
+    retired: inst?.retired ?? new Set(),
+    boundHere: new Set(
+      inst ? [...inst.loaded.keys()].filter((v) => ctx.resources.boundTo(id, v).length > 0) : [],
+    ),
+    boundAnywhere,
+  });
   if (record) {
     if (!inst) {
       inst = { record, loaded: new Map() };
@@ -71,27 +87,25 @@ async function reconcileOne(
     } else {
       inst.record = record;
     }
-    for (const rec of record.versions) {
-      if (inst.loaded.has(rec.version)) continue;
-      const key = `${id}@${rec.version}`;
+    inst.retired = new Set(plan.retired);
+    for (const version of plan.load) {
+      const rec = record.versions.find((v) => v.version === version);
+      if (!rec) continue;
+      const key = `${id}@${version}`;
       try {
         const car = await ctx.fetchCar(rec);
-        const { loaded } = await loadVersion(ctx, car, {
-          id,
-          version: rec.version,
-          sha256: rec.sha256,
-        });
+        const { loaded } = await loadVersion(ctx, car, { id, version, sha256: rec.sha256 });
         try {
           await startVersion(ctx, loaded);
         } catch (err) {
           await unloadVersion(ctx, loaded);
           throw err;
         }
-        inst.loaded.set(rec.version, loaded);
+        inst.loaded.set(version, loaded);
         out.started.push(key);
       } catch (err) {
         ctx.logger.error(
-          { driver: id, version: rec.version, err: serializeError(err) },
+          { driver: id, version, err: serializeError(err) },
           'could not load a driver version installed by another member',
         );
         out.failed.push(key);
@@ -99,19 +113,15 @@ async function reconcileOne(
     }
   }
   if (!inst) return;
-  const wanted = new Set(record?.versions.map((v) => v.version) ?? []);
-  for (const [version, loaded] of [...inst.loaded]) {
-    if (wanted.has(version)) continue;
-    const key = `${id}@${version}`;
-    // The member that removed it moved the resources first; ours follow when the resource
-    // records are reconciled, and the version goes on the next pass.
-    if (ctx.resources.boundTo(id, version).length > 0) {
-      out.held.push(key);
-      continue;
-    }
+  // The member that removed or retired it moved the resources first; ours follow when the
+  // resource records are reconciled, and the version goes on the next pass.
+  for (const version of plan.held) out.held.push(`${id}@${version}`);
+  for (const version of plan.unload) {
+    const loaded = inst.loaded.get(version);
+    if (!loaded) continue;
     inst.loaded.delete(version);
     await unloadVersion(ctx, loaded);
-    out.unloaded.push(key);
+    out.unloaded.push(`${id}@${version}`);
   }
   if (!record && inst.loaded.size === 0) ctx.drivers.delete(id);
 }

@@ -95,6 +95,7 @@ export async function ensureRunning(
   if (!v) {
     const rec = inst.record.versions.find((r) => r.version === version);
     if (!rec) throw notInstalled(id, version);
+    inst.retired?.delete(version);
     v = (await loadVersion(ctx, await ctx.fetchCar(rec), { id, version, sha256: rec.sha256 }))
       .loaded;
     inst.loaded.set(version, v);
@@ -110,6 +111,12 @@ export async function ensureRunning(
     }
   }
   return v;
+}
+
+/** This server let `version` go: a cluster member following the shared records keeps it unloaded. */
+function retire(inst: InstalledDriver, version: string): void {
+  inst.retired ??= new Set();
+  inst.retired.add(version);
 }
 
 const ROLLED_BACK = new Set([
@@ -280,6 +287,7 @@ export async function runUpgrade(
     }
     if (to && req.to !== inst.record.active && ctx.resources.boundTo(id, req.to).length === 0) {
       inst.loaded.delete(req.to);
+      retire(inst, req.to);
       await unloadVersion(ctx, to);
     }
     const done = await ctx.history.finish(record, {
@@ -307,6 +315,7 @@ export async function runUpgrade(
   await point('committed', []);
   if (fromVersion !== inst.record.active && ctx.resources.boundTo(id, fromVersion).length === 0) {
     inst.loaded.delete(fromVersion);
+    retire(inst, fromVersion);
     await unloadVersion(ctx, from);
   }
   return ctx.history.finish(record, { result: 'succeeded', resources: paused });

@@ -296,10 +296,14 @@ async function composeServer(
       await scan();
     },
     async reconcile() {
-      const drivers = await manager.reconcile();
+      // Every member's bindings: a version a resource anywhere is bound to stays loaded here.
+      const drivers = await manager.reconcile(await resourceService.boundVersions());
       const resources = await resourceService.reconcile();
       const moved = resources.rebound.length + resources.removed.length + resources.moved.length;
-      const again = moved > 0 || drivers.held.length > 0 ? await manager.reconcile() : undefined;
+      const again =
+        moved > 0 || drivers.held.length > 0
+          ? await manager.reconcile(await resourceService.boundVersions())
+          : undefined;
       if (drivers.started.length + drivers.unloaded.length + (again?.unloaded.length ?? 0) > 0)
         notifyInstalled();
       return { drivers, resources };

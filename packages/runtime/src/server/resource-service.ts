@@ -8,7 +8,6 @@ import {
   type Resource,
   type ResourceBinding,
   type ResourceRegistry,
-  type SealedProperties,
   type SecretBox,
   type StateStore,
   updateState,
@@ -19,31 +18,15 @@ import type { DriverManager } from '../manager/driver-manager.js';
 import type { LoadedVersion, ResourceBindings } from '../manager/types.js';
 import { readResourceState, rebindRecords, resourceKey } from '../state/resource-records.js';
 import { PlacedResources, type ResourcePlacement } from './placement.js';
+import { ValidatedBags } from './resource-bags.js';
 import { type ResourceReconcileResult, reconcileResources } from './resource-reconcile.js';
+import { boundVersions, type CreateResourceInput, type ResourceRecord } from './resource-record.js';
 import { unavailableHandle } from './unavailable-handle.js';
 
-/** A resource as persisted under `resources/<id>`: secrets sealed, never in clear. */
 /** The bag of a resource placed elsewhere that no loaded version here can validate. */
 const NO_PROPERTIES: PropertyBag = Object.freeze({});
 
-export interface ResourceRecord {
-  readonly resource: Resource;
-  readonly binding: ResourceBinding;
-  readonly properties: SealedProperties;
-  /** Driver-owned per-resource state (passed to `migrate` on upgrades). */
-  readonly state?: unknown;
-  /** Held on its version: whole-driver upgrades leave it. */
-  readonly pinned?: boolean;
-}
-
-/** Input of {@link ResourceService.create}. */
-export interface CreateResourceInput {
-  readonly id: string;
-  readonly kind: string;
-  readonly driverId: string;
-  readonly name?: string;
-  readonly properties: Readonly<Record<string, unknown>>;
-}
+export type { CreateResourceInput, ResourceRecord } from './resource-record.js';
 
 const key = resourceKey;
 
@@ -54,7 +37,7 @@ const key = resourceKey;
  */
 export class ResourceService implements ConfigurationLookup, ResourceBindings {
   /** Validated bag per resource, for the version it was last validated against. */
-  readonly #bags = new Map<string, { readonly version: string; readonly bag: PropertyBag }>();
+  readonly #bags = new ValidatedBags();
   /** Ids of pinned resources (mirrors the `pinned` flag of their records). */
   readonly #pinned = new Set<string>();
   /** Record version last taken in per resource (cluster reconciliation). */
@@ -85,14 +68,8 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
   }
 
   /** Which versions persisted resources are bound to (the manager loads those at boot). */
-  async boundVersions(): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    for (const { value } of await this.store.list<ResourceRecord>('resources/')) {
-      const set = out.get(value.binding.driverId) ?? new Set<string>();
-      set.add(value.binding.version);
-      out.set(value.binding.driverId, set);
-    }
-    return out;
+  boundVersions(): Promise<Map<string, Set<string>>> {
+    return boundVersions(this.store);
   }
 
   /** Registers every persisted resource on the instance of its bound version (after the manager restored). */
@@ -105,7 +82,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
       if (loaded) {
         // Re-validated so defaults a newer version added are filled in.
         const opened = this.box.open(value.properties, loaded.descriptor.properties ?? []);
-        this.#bags.set(value.resource.id, { version, bag: this.#validate(loaded, opened) });
+        this.#bags.validate(value.resource.id, version, loaded, opened);
       }
     }
   }
@@ -125,7 +102,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
     if (!loaded) return false;
     try {
       const opened = this.box.open(value.properties, loaded.descriptor.properties ?? []);
-      this.#bags.set(id, { version: value.binding.version, bag: this.#validate(loaded, opened) });
+      this.#bags.validate(id, value.binding.version, loaded, opened);
       return true;
     } catch (err) {
       // Refused by this version's descriptor: the old bag stays in force, as for configure().
@@ -186,7 +163,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
     await this.store.put(key(input.id), record, 0);
     // A reconciliation pass may have seen the new record (cluster mode) and registered it already.
     if (!this.placed.find(input.id)) this.placed.add(resource, binding, () => active.handle);
-    this.#bags.set(input.id, { version: d.version, bag });
+    this.#bags.set(input.id, d.version, bag);
     return this.info(input.id);
   }
 
@@ -220,7 +197,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
       { ...stored.value, properties: this.box.seal(next, descriptor) },
       stored.version,
     );
-    this.#bags.set(id, { version: entry.binding.version, bag: next });
+    this.#bags.set(id, entry.binding.version, next);
     return this.info(id);
   }
 
@@ -287,18 +264,7 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
     resourceIds: readonly string[],
     target: Pick<LoadedVersion, 'descriptor' | 'messages'>,
   ): { resource: string; violations: unknown }[] {
-    const failures: { resource: string; violations: unknown }[] = [];
-    for (const id of resourceIds) {
-      const current = this.#bags.get(id);
-      if (!current) continue;
-      try {
-        this.#validate(target, current.bag);
-      } catch (err) {
-        if (!ChassisError.is(err, 'CHASSIS_E_PROPS_INVALID')) throw err;
-        failures.push({ resource: id, violations: err.details.violations });
-      }
-    }
-    return failures;
+    return this.#bags.invalidFor(resourceIds, target);
   }
 
   /** The resource as operators see it: configuration masked. */
@@ -332,39 +298,14 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
    * and violation, and nothing moves.
    */
   checkMove(resourceIds: readonly string[], to: LoadedVersion): void {
-    const failures = this.invalidFor(resourceIds, to);
-    if (failures.length > 0) {
-      const d = to.descriptor;
-      throw new ChassisError(
-        'CHASSIS_E_PROPS_INVALID',
-        `The configuration of ${failures.map((f) => f.resource).join(', ')} is not valid for ${d.id}@${d.version}; configure values valid for both versions, then upgrade again`,
-        { details: { driver: d.id, version: d.version, resources: failures } },
-      );
-    }
+    this.#bags.assertValidFor(resourceIds, to);
   }
 
   /** The bag of `id` valid for `version`, re-validated (defaults filled) when the version changed. */
   #fit(id: string, version: string): PropertyBag | undefined {
-    const current = this.#bags.get(id);
-    if (!current || current.version === version) return current?.bag;
-    const entry = this.placed.find(id);
-    const v = entry && this.manager.drivers.get(entry.binding.driverId)?.loaded.get(version);
-    if (!v) return current.bag;
-    const bag = this.#validate(v, current.bag);
-    this.#bags.set(id, { version, bag });
-    return bag;
-  }
-
-  #validate(
-    v: Pick<LoadedVersion, 'descriptor' | 'messages'>,
-    bag: Readonly<Record<string, unknown>>,
-  ): PropertyBag {
-    const plain: Record<string, unknown> = {};
-    for (const [k, value] of Object.entries(bag))
-      plain[k] = value instanceof Date ? value.toISOString() : value;
-    return validateProperties(v.descriptor.properties ?? [], plain, {
-      messages: v.messages,
-      driver: v.descriptor.id,
+    return this.#bags.fit(id, version, (v) => {
+      const entry = this.placed.find(id);
+      return entry && this.manager.drivers.get(entry.binding.driverId)?.loaded.get(v);
     });
   }
 }
