@@ -10,11 +10,13 @@ import {
   type Shape,
   summarySchemas,
   UpdateNoticeSchema,
+  UpgradePlanSchema,
+  UpgradeRecordSchema,
   VersionSummarySchema,
 } from '@chassis/kernel/summaries';
+import { schemaProblems as problems } from '@chassis/kernel/testing';
 import type { DriverInfo, DriverVersionInfo, ResourceInfo } from '@chassis/runtime';
-import { FormatRegistry, type Static, type TObject, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import type { Static, TObject } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import type { DriverSummary, VersionSummary } from '../routes/views.js';
 import { as, testServer } from '../server/test-server.js';
@@ -33,18 +35,6 @@ const viewIsSchema = {} as { v: VersionSummary; d: DriverSummary } satisfies {
   v: Shape<typeof VersionSummarySchema>;
   d: Shape<typeof DriverSummarySchema>;
 };
-
-// TypeBox checks only registered formats; the summaries use `date-time`.
-FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
-
-/** The value's problems against the schema, and properties the schema does not name. */
-function problems(schema: TSchema & { properties?: object }, value: unknown, where: string) {
-  const out = [...Value.Errors(schema, value)].map((e) => `${where}${e.path}: ${e.message}`);
-  if (schema.properties && value && typeof value === 'object')
-    for (const key of Object.keys(value))
-      if (!(key in schema.properties)) out.push(`${where}/${key}: not in the schema`);
-  return out;
-}
 
 describe('summary schemas in the OpenAPI document', () => {
   it('are the kernel schemas themselves, served with every property', async () => {
@@ -115,6 +105,20 @@ describe('summary schemas in the OpenAPI document', () => {
       for (const m of memory) found.push(...problems(DriverMemorySchema, m, 'memory'));
       for (const u of (await get('/api/updates')) as unknown[])
         found.push(...problems(UpdateNoticeSchema, u, 'updates'));
+      const post = async (url: string, payload: object) =>
+        (await server.app.inject({ method: 'POST', url, headers: as('admin'), payload })).json();
+      const upgrade = { version: '2.1.0', policy: { kind: 'canary', canaries: 1 } };
+      const driver = '/api/drivers/com.example.solidfire';
+      await post('/api/drivers', {
+        source: { kind: 'repository', id: 'com.example.solidfire', version: '2.1.0' },
+      });
+      found.push(
+        ...problems(UpgradePlanSchema, await post(`${driver}/upgrade-plan`, upgrade), 'plan'),
+      );
+      found.push(...problems(UpgradeRecordSchema, await post(`${driver}/upgrade`, upgrade), 'up'));
+      const history = (await get('/api/upgrades')) as unknown[];
+      expect(history.length).toBeGreaterThan(1);
+      for (const r of history) found.push(...problems(UpgradeRecordSchema, r, 'history'));
       expect(found).toEqual([]);
     } finally {
       await server.close();

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
+import { UpgradePlanSchema, UpgradeRecordSchema } from '@chassis/kernel/summaries';
+import { schemaProblems } from '@chassis/kernel/testing';
 import { type CatalogOffer, createManagementServer, type RuntimeApi } from '@chassis/runtime';
 import { buildFixtureCar } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +161,7 @@ describe.each([
     expect(plan).toMatchObject({ from: s.from, to: s.to, policy: { kind: 'one-at-a-time' } });
     expect(plan.resources.map((r) => r.id)).toContain('conf-1');
     expect(plan.steps.every((st) => st.resources.length <= 1)).toBe(true);
+    expect(schemaProblems(UpgradePlanSchema, plan)).toEqual([]);
     const subset = await s.runtime.planUpgrade(s.driverId, {
       version: s.to,
       resources: ['conf-1'],
@@ -226,8 +229,11 @@ describe.each([
     expect(await codeOf(s.runtime.rollback(s.driverId, admin, { to: s.from }))).toBe(
       'CHASSIS_E_UPGRADE_SAME_VERSION',
     );
-    await s.runtime.upgrade(s.driverId, { version: s.to }, admin);
+    const upgraded = await s.runtime.upgrade(s.driverId, { version: s.to }, admin);
     const record = await s.runtime.rollback(s.driverId, admin, { to: s.from });
+    // Both implementations answer exactly the schema's shape (the OpenAPI `UpgradeRecord`).
+    for (const r of [upgraded, ...s.runtime.upgradeHistory(s.driverId)])
+      expect(schemaProblems(UpgradeRecordSchema, r)).toEqual([]);
     expect(record).toMatchObject({
       action: 'rollback',
       from: s.to,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { call, withConnection } from './admin-client.js';
 import { recordLine } from './drivers-render.js';
-import type { UpgradeRecordRow } from './drivers-rows.js';
+import type { UpgradeRecord } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 
 /**
@@ -16,7 +16,7 @@ export function registerRollbackCommand(drivers: Command): void {
   )
     .option('--to <version>', 'a kept (installed) version (default: the previous one)')
     .action(async (id: string, opts: { to?: string }, cmd: Command) => {
-      const record = await call<UpgradeRecordRow>(
+      const record = await call<UpgradeRecord>(
         conn(cmd),
         'POST',
         `/api/drivers/${enc(id)}/rollback`,

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { call, output, withConnection } from './admin-client.js';
 import { confirm } from './confirm.js';
 import { recordLine } from './drivers-render.js';
-import type { UpgradePlanRow, UpgradeRecordRow } from './drivers-rows.js';
+import type { UpgradePlan, UpgradeRecord } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { withProgress } from './progress.js';
 import { renderPlan } from './resources-render.js';
@@ -45,7 +45,7 @@ function body(opts: UpgradeOpts): Record<string, unknown> {
 }
 
 /** Refuses a plan whose checks failed: applying it would fail the same way, after a pause. */
-function refuseFailed(plan: UpgradePlanRow): void {
+function refuseFailed(plan: UpgradePlan): void {
   if (!plan.contract.ok && plan.contract.error) {
     throw new ChassisError('CHASSIS_E_UPGRADE_CONTRACT_MAJOR', plan.contract.error.message, {
       details: { driver: plan.driverId, from: plan.from, to: plan.to },
@@ -88,14 +88,9 @@ export function registerUpgradeCommand(drivers: Command): void {
     .action(async (id: string, opts: UpgradeOpts, cmd: Command) => {
       const c = conn(cmd);
       const request = body(opts);
-      let plan: UpgradePlanRow | undefined;
+      let plan: UpgradePlan | undefined;
       try {
-        plan = await call<UpgradePlanRow>(
-          c,
-          'POST',
-          `/api/drivers/${enc(id)}/upgrade-plan`,
-          request,
-        );
+        plan = await call<UpgradePlan>(c, 'POST', `/api/drivers/${enc(id)}/upgrade-plan`, request);
       } catch (err) {
         // A version only the repository has cannot be planned before it is fetched: say so
         // and let the server fetch, check and apply it.
@@ -121,7 +116,7 @@ export function registerUpgradeCommand(drivers: Command): void {
         return;
       }
       const record = await withProgress(c, id, `upgrading ${id}`, () =>
-        call<UpgradeRecordRow>(c, 'POST', `/api/drivers/${enc(id)}/upgrade`, request),
+        call<UpgradeRecord>(c, 'POST', `/api/drivers/${enc(id)}/upgrade`, request),
       );
       print(cmd, record, () => recordLine(record));
     });

@@ -1,5 +1,5 @@
 /*
- * The one definition of the driver and resource summaries: TypeBox schemas, their TypeScript
+ * The one definition of the driver, resource and upgrade summaries: TypeBox schemas, their TypeScript
  * types (`Shape<>` of each), and `summarySchemas`, the same objects keyed by the OpenAPI
  * component name. The runtime API types, the admin views and OpenAPI document, and the CLI rows
  * all derive from here.
@@ -19,6 +19,7 @@ import {
   ResourceInfoSchema,
   ResourceTestResultSchema,
 } from './resource-summary.js';
+import { RolloutPolicySchema, UpgradePlanSchema, UpgradeRecordSchema } from './upgrade.js';
 
 export * from './driver-detail.js';
 export * from './driver-metrics.js';
@@ -27,6 +28,7 @@ export * from './driver-version.js';
 export * from './error.js';
 export * from './resource-summary.js';
 export * from './shape.js';
+export * from './upgrade.js';
 
 /** Every summary schema under its OpenAPI component name (`#/components/schemas/<name>`). */
 export const summarySchemas = {
@@ -45,4 +47,7 @@ export const summarySchemas = {
   ResourceTestResult: ResourceTestResultSchema,
   ExecutorMetrics: ExecutorMetricsSchema,
   DriverMemory: DriverMemorySchema,
+  RolloutPolicy: RolloutPolicySchema,
+  UpgradeRecord: UpgradeRecordSchema,
+  UpgradePlan: UpgradePlanSchema,
 } as const;

@@ -13,6 +13,7 @@ import {
   pickProperties,
   type ResourceBindingSchema,
   type ResourceSchema,
+  RolloutPolicySchema,
   type Shape,
   summarySchemas,
   VersionSummarySchema,
@@ -92,6 +93,21 @@ describe('summary schemas', () => {
     expect(Value.Check(DriverSummarySchema, { ...summary, versions: [{ version: '1' }] })).toBe(
       false,
     );
+  });
+});
+
+describe('rollout policy schema', () => {
+  // The admin API validates upgrade bodies with this very schema, so it must be closed.
+  it.each([
+    [{ kind: 'one-at-a-time' }, true],
+    [{ kind: 'all-at-once' }, true],
+    [{ kind: 'canary', canaries: 2 }, true],
+    [{ kind: 'canary', canaries: 0 }, false],
+    [{ kind: 'canary' }, false],
+    [{ kind: 'one-at-a-time', canaries: 1 }, false],
+    [{ kind: 'blue-green' }, false],
+  ])('%j → %s', (policy, valid) => {
+    expect(Value.Check(RolloutPolicySchema, policy)).toBe(valid);
   });
 });
 
