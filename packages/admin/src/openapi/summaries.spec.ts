@@ -1,4 +1,5 @@
 import {
+  CatalogDriverSchema,
   DriverDetailSchema,
   type DriverIdentitySchema,
   DriverMemorySchema,
@@ -105,6 +106,12 @@ describe('summary schemas in the OpenAPI document', () => {
       for (const m of memory) found.push(...problems(DriverMemorySchema, m, 'memory'));
       for (const u of (await get('/api/updates')) as unknown[])
         found.push(...problems(UpdateNoticeSchema, u, 'updates'));
+      const catalog = (await get('/api/catalog')) as { id: string }[];
+      expect(catalog.length).toBeGreaterThan(1);
+      for (const c of catalog) found.push(...problems(CatalogDriverSchema, c, `catalog/${c.id}`));
+      found.push(
+        ...problems(CatalogDriverSchema, await get(`/api/catalog/${catalog[0]!.id}`), 'c'),
+      );
       const post = async (url: string, payload: object) =>
         (await server.app.inject({ method: 'POST', url, headers: as('admin'), payload })).json();
       const upgrade = { version: '2.1.0', policy: { kind: 'canary', canaries: 1 } };

@@ -2,7 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
-import { UpgradePlanSchema, UpgradeRecordSchema } from '@chassis/kernel/summaries';
+import {
+  CatalogDriverSchema,
+  UpgradePlanSchema,
+  UpgradeRecordSchema,
+} from '@chassis/kernel/summaries';
 import { schemaProblems } from '@chassis/kernel/testing';
 import { type CatalogOffer, createManagementServer, type RuntimeApi } from '@chassis/runtime';
 import { buildFixtureCar } from '@chassis/runtime/testing';
@@ -210,6 +214,7 @@ describe.each([
       compatible: true,
     });
     expect(d!.versions[0]).not.toHaveProperty('id');
+    expect(schemaProblems(CatalogDriverSchema, d)).toEqual([]);
     expect(await s.runtime.searchCatalog('no-such-driver-anywhere')).toEqual([]);
     expect((await s.runtime.catalogDriver(s.driverId)).id).toBe(s.driverId);
     expect(await codeOf(s.runtime.catalogDriver('com.example.none'))).toBe(

@@ -1,9 +1,10 @@
 /*
- * The one definition of the driver, resource and upgrade summaries: TypeBox schemas, their TypeScript
+ * The one definition of the driver, resource, upgrade and catalog summaries: TypeBox schemas, their TypeScript
  * types (`Shape<>` of each), and `summarySchemas`, the same objects keyed by the OpenAPI
  * component name. The runtime API types, the admin views and OpenAPI document, and the CLI rows
  * all derive from here.
  */
+import { CatalogDriverSchema } from './catalog.js';
 import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
 import { DriverMemorySchema, ExecutorMetricsSchema } from './driver-metrics.js';
 import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
@@ -21,6 +22,7 @@ import {
 } from './resource-summary.js';
 import { RolloutPolicySchema, UpgradePlanSchema, UpgradeRecordSchema } from './upgrade.js';
 
+export * from './catalog.js';
 export * from './driver-detail.js';
 export * from './driver-metrics.js';
 export * from './driver-summary.js';
@@ -50,4 +52,5 @@ export const summarySchemas = {
   RolloutPolicy: RolloutPolicySchema,
   UpgradeRecord: UpgradeRecordSchema,
   UpgradePlan: UpgradePlanSchema,
+  CatalogDriver: CatalogDriverSchema,
 } as const;
