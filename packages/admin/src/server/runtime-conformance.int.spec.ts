@@ -9,7 +9,7 @@ import {
 } from '@chassis/kernel/summaries';
 import { schemaProblems } from '@chassis/kernel/testing';
 import { type CatalogOffer, createManagementServer, type RuntimeApi } from '@chassis/runtime';
-import { buildFixtureCar } from '@chassis/runtime/testing';
+import { fixtureServer } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeRuntime } from '../testing/fake-runtime.js';
 
@@ -46,23 +46,17 @@ const offer = (id: string, version: string): CatalogOffer => ({
 });
 
 async function realRuntime(): Promise<Subject> {
-  const root = await mkdtemp(join(tmpdir(), 'chassis-conformance-'));
   const id = 'com.example.fixture';
-  const repo = join(root, 'repo');
-  await buildFixtureCar(repo, { id, version: '1.0.0' });
-  await buildFixtureCar(repo, { id, version: '1.1.0' });
-  const server = await createManagementServer({
-    dataDir: join(root, 'data'),
-    sources: [`file:${repo}`],
-    config: {
-      ...DEFAULT_KERNEL_CONFIG,
-      confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [id] },
-    },
+  const { server, close } = await fixtureServer({
+    repo: [
+      { id, version: '1.0.0' },
+      { id, version: '1.1.0' },
+    ],
+    trusted: [id],
     extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
     // What a repository would offer: the two installed versions and a newer one.
     catalog: { offers: async () => ['1.0.0', '1.1.0', '1.2.0'].map((v) => offer(id, v)) },
   });
-  await server.start();
   return {
     runtime: server.runtime,
     driverId: id,
@@ -72,10 +66,7 @@ async function realRuntime(): Promise<Subject> {
     secret: 'hunter2-secret',
     badProps: { mVip: 'x'.repeat(40) },
     safeOp: 'whoami',
-    async close() {
-      await server.stop();
-      await rm(root, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
