@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
+import { createExtensionPoint } from '@chassis/kernel';
 import {
   CatalogDriverSchema,
   UpgradePlanSchema,
   UpgradeRecordSchema,
 } from '@chassis/kernel/summaries';
 import { schemaProblems } from '@chassis/kernel/testing';
-import { type CatalogOffer, createManagementServer, type RuntimeApi } from '@chassis/runtime';
+import type { CatalogOffer, RuntimeApi } from '@chassis/runtime';
 import { fixtureServer } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeRuntime } from '../testing/fake-runtime.js';
