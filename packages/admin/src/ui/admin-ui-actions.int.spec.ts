@@ -3,9 +3,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildFixtureCar } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../testing/chromium.js';
-import { writeTestCar } from '../testing/test-car.js';
 import { axe, screenshot, sharedBrowser } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
 
@@ -194,8 +194,7 @@ describe.skipIf(!hasChromium)('admin web UI lifecycle actions in headless Chromi
     const ui = await openUi(browser());
     const { page } = ui;
     try {
-      const car = path.join(work, 'uploaded.car');
-      await writeTestCar(car);
+      const car = await buildFixtureCar(work, { id: 'com.example.uploaded', version: '1.0.0' });
       await page.goto(`${ui.base}/#/install`);
       await page.click('#upload-form button[type=submit]');
       expect(await page.getAttribute('#car-file', 'aria-invalid')).toBe('true');
