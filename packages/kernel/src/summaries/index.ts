@@ -6,7 +6,11 @@
  */
 import { CatalogDriverSchema } from './catalog.js';
 import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
-import { DriverMemorySchema, ExecutorMetricsSchema } from './driver-metrics.js';
+import {
+  DriverMemorySchema,
+  ExecutorMetricsSchema,
+  MetricsHistorySchema,
+} from './driver-metrics.js';
 import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
 import {
   ConfinementLimitsSchema,
@@ -49,6 +53,7 @@ export const summarySchemas = {
   ResourceTestResult: ResourceTestResultSchema,
   ExecutorMetrics: ExecutorMetricsSchema,
   DriverMemory: DriverMemorySchema,
+  MetricsHistory: MetricsHistorySchema,
   RolloutPolicy: RolloutPolicySchema,
   UpgradeRecord: UpgradeRecordSchema,
   UpgradePlan: UpgradePlanSchema,
