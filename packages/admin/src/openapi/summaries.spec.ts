@@ -5,6 +5,7 @@ import {
   DriverMemorySchema,
   DriverSummarySchema,
   ExecutorMetricsSchema,
+  LifecycleEventSchema,
   ResourceDetailSchema,
   ResourceInfoSchema,
   ResourceTestResultSchema,
@@ -84,6 +85,9 @@ describe('summary schemas in the OpenAPI document', () => {
         found.push(...problems(DriverSummarySchema, d, `drivers/${d.id}`));
         for (const v of d.versions) found.push(...problems(VersionSummarySchema, v, d.id));
         found.push(...problems(DriverDetailSchema, await get(`/api/drivers/${d.id}`), d.id));
+        const events = (await get(`/api/drivers/${d.id}/lifecycle`)) as unknown[];
+        expect(events.length).toBeGreaterThan(0);
+        for (const e of events) found.push(...problems(LifecycleEventSchema, e, `${d.id}/events`));
       }
       const resources = (await get('/api/resources')) as { resource: { id: string } }[];
       expect(resources.length).toBeGreaterThan(1);

@@ -1,6 +1,7 @@
 import { createExtensionPoint } from '@chassis/kernel';
 import {
   CatalogDriverSchema,
+  LifecycleEventSchema,
   UpgradePlanSchema,
   UpgradeRecordSchema,
 } from '@chassis/kernel/summaries';
@@ -227,6 +228,9 @@ describe.each([
     // Both implementations answer exactly the schema's shape (the OpenAPI `UpgradeRecord`).
     for (const r of [upgraded, ...s.runtime.upgradeHistory(s.driverId)])
       expect(schemaProblems(UpgradeRecordSchema, r)).toEqual([]);
+    const events = s.runtime.lifecycleHistory(s.driverId);
+    expect(events.length).toBeGreaterThan(2);
+    for (const e of events) expect(schemaProblems(LifecycleEventSchema, e)).toEqual([]);
     expect(record).toMatchObject({
       action: 'rollback',
       from: s.to,

@@ -14,6 +14,7 @@ import {
 import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
 import {
   ConfinementLimitsSchema,
+  LifecycleEventSchema,
   RestartStatusSchema,
   SignatureInfoSchema,
   VersionSummarySchema,
@@ -45,6 +46,7 @@ export const summarySchemas = {
   SignatureInfo: SignatureInfoSchema,
   ConfinementLimits: ConfinementLimitsSchema,
   RestartStatus: RestartStatusSchema,
+  LifecycleEvent: LifecycleEventSchema,
   SerializedError: SerializedErrorSchema,
   UpdateNotice: UpdateNoticeSchema,
   FormField: FormFieldSchema,

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { ISOLATION_TIERS } from '../config/kernel-config.js';
 import type { IsolationTier, PropertyType } from '../descriptor/index.js';
 import type { SerializedError } from '../errors/chassis-error.js';
+import type { LifecycleEvent } from '../lifecycle/events.js';
 import { DriverStates } from '../lifecycle/states.js';
 import type { CompartmentState, Resource, ResourceBinding } from '../resource/index.js';
 import {
   type CompartmentStateSchema,
   DriverSummarySchema,
   IsolationTierSchema,
+  type LifecycleEventSchema,
   pickProperties,
   type ResourceBindingSchema,
   type ResourceSchema,
@@ -28,6 +30,7 @@ const bindingSame: Same<ResourceBinding, Shape<typeof ResourceBindingSchema>> = 
 const tierSame: Same<IsolationTier, Shape<typeof IsolationTierSchema>> = true;
 const stateSame: Same<CompartmentState, Shape<typeof CompartmentStateSchema>> = true;
 const propertyTypeSame: Same<PropertyType, Shape<typeof summarySchemas.FormField>['type']> = true;
+const eventSame: Same<LifecycleEvent, Shape<typeof LifecycleEventSchema>> = true;
 const errorSame: Same<
   SerializedError,
   NonNullable<Shape<typeof VersionSummarySchema>['failure']>
@@ -49,14 +52,15 @@ FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
 
 describe('summary schemas', () => {
   it('match the kernel contracts they describe (compile-time checks above)', () => {
-    expect([resourceSame, bindingSame, propertyTypeSame, errorSame, stateSame, tierSame]).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect([
+      resourceSame,
+      bindingSame,
+      propertyTypeSame,
+      errorSame,
+      stateSame,
+      tierSame,
+      eventSame,
+    ]).toEqual([true, true, true, true, true, true, true]);
   });
 
   it('list exactly the lifecycle states and isolation tiers of the kernel', () => {
