@@ -1,25 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { packCar } from '@chassis/car';
-import {
-  createKernelContainer,
-  DEFAULT_KERNEL_CONFIG,
-  type DriverHandle,
-  LifecycleManager,
-  MemoryStateStore,
-  ResourceRegistry,
-  silentLogger,
-  systemClock,
-} from '@chassis/kernel';
-import { CarCache, DriverLoader } from '@chassis/loader';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { fmtMs, report, timeOnce } from '../../../bench/compare.js';
-import { DriverManager } from '../src/manager/driver-manager.js';
-import { cachedVersionLoader, directoryCarKeeper } from '../src/server/loader-adapter.js';
+import { buildFixtureCar } from '../src/testing/driver-fixture.js';
+import { realDriverManager } from '../src/testing/real-manager.js';
 
 /**
  * Issue 14 benchmark: installing one 5 MB CAR with 500 files (verify + extract + load + start,
@@ -41,33 +29,11 @@ describe('install one 5 MB CAR with 500 files', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-install-bench-'));
-    const src = join(root, 'src');
-    await mkdir(join(src, 'classes', 'data'), { recursive: true });
-    await writeFile(
-      join(src, 'driver.yaml'),
-      JSON.stringify({
-        id: ID,
-        name: 'Big',
-        version: '1.0.0',
-        vendor: 'Example Inc.',
-        license: 'Apache-2.0',
-        category: 'storage',
-        entry: 'classes/index.js',
-        engines: { chassis: '^1.0.0' },
-        isolation: 'worker',
-        provides: [{ point: 'storage.primary', version: '^1.0.0' }],
-      }),
-    );
-    await writeFile(join(src, 'LICENSE'), 'Apache-2.0\n');
-    await writeFile(
-      join(src, 'classes', 'index.js'),
-      "export default { provides: { 'storage.primary': { ping() { return 'pong'; } } } };\n",
-    );
     // Incompressible payload: the CAR really is ~5 MB.
     const each = Math.floor(BYTES / (FILES - 1));
-    for (let i = 0; i < FILES - 1; i++)
-      await writeFile(join(src, 'classes', 'data', `f${i}.bin`), randomBytes(each));
-    car = (await packCar(src, { out: join(root, `${ID}.car`) })).file;
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < FILES - 1; i++) files[`classes/data/f${i}.bin`] = randomBytes(each);
+    car = await buildFixtureCar(root, { id: ID, version: '1.0.0', isolation: 'worker', files });
   }, 120_000);
   afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -77,26 +43,7 @@ describe('install one 5 MB CAR with 500 files', () => {
     for (let r = 0; r < ROUNDS; r++) {
       const out = join(root, `unzip-${r}`);
       unzip.push((await timeOnce(() => run('unzip', ['-q', '-o', car, '-d', out]))).ms);
-      const lifecycle = new LifecycleManager();
-      const resources = new ResourceRegistry<DriverHandle>();
-      const kernelContainer = createKernelContainer({
-        logger: silentLogger,
-        clock: systemClock,
-        lifecycle,
-        resources,
-        config: DEFAULT_KERNEL_CONFIG,
-      });
-      const manager = new DriverManager({
-        lifecycle,
-        resources,
-        store: new MemoryStateStore(),
-        loader: cachedVersionLoader(
-          new DriverLoader({ kernelContainer }),
-          new CarCache(join(root, `cache-${r}`)),
-          () => {},
-        ),
-        keep: directoryCarKeeper(join(root, `kept-${r}`)),
-      });
+      const { manager } = realDriverManager({ root: join(root, `install-${r}`), keep: true });
       install.push(
         (await timeOnce(() => manager.install({ kind: 'file', path: car }, 'bench'))).ms,
       );

@@ -131,8 +131,6 @@ export interface AuthorizeOperationsOptions {
   readonly principal: Principal;
   readonly authorize?: AuthorizeFn;
   readonly audit?: AuditLog;
-  /** Names the target of a call (default: `{ kind: 'operation', id: <first string argument> }`). */
-  readonly targetOf?: (method: string, args: readonly unknown[]) => AdminTarget;
 }
 
 /**
@@ -152,10 +150,8 @@ export function authorizeOperations<T extends object>(
       return async (...args: unknown[]) => {
         const action = `operation:${prop}`;
         const first = args.find((a) => typeof a === 'string') as string | undefined;
-        const tgt = options.targetOf?.(prop, args) ?? {
-          kind: 'operation' as const,
-          ...(first ? { id: first } : {}),
-        };
+        // The target is named by the call's first string argument (a resource id, usually).
+        const tgt: AdminTarget = { kind: 'operation', ...(first ? { id: first } : {}) };
         const { allowed, reason } = await decide(authorize, options.principal, action, tgt);
         if (!allowed) {
           options.audit?.record({

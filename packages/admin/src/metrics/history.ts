@@ -1,25 +1,8 @@
+import type { DriverPoint, HistorySample } from '@chassis/kernel';
 import type { DriverMemoryView, ExecutorMetricsView } from '@chassis/runtime';
 
-/** One driver at one instant of the history (every version of the driver summed). */
-export interface DriverPoint {
-  readonly driverId: string;
-  /** Calls per second over the interval that ended at this sample. */
-  readonly callRate: number;
-  /** Failed calls per second over the same interval. */
-  readonly errorRate: number;
-  /** Latency percentiles (ms) of the interval's calls; absent when there were none. */
-  readonly p50Ms?: number;
-  readonly p95Ms?: number;
-  readonly p99Ms?: number;
-  /** Heap used by the driver's isolated environments; absent for in-process drivers. */
-  readonly heapUsedBytes?: number;
-}
-
-/** One sample: when, and every driver's point. */
-export interface HistorySample {
-  readonly at: string;
-  readonly drivers: readonly DriverPoint[];
-}
+// The history's shapes are the kernel's `MetricsHistorySchema` (the OpenAPI component too).
+export type { DriverPoint, HistorySample } from '@chassis/kernel';
 
 /** Cumulative counters of one driver (all versions), as read at one sample. */
 export interface DriverTotals {

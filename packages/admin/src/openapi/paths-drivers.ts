@@ -56,7 +56,10 @@ export const driverPaths = {
     get: {
       summary: 'Lifecycle history',
       parameters: [idParam('Driver')],
-      responses: { '200': ok('events', { type: 'array', items: { type: 'object' } }), ...errors },
+      responses: {
+        '200': ok('events', { type: 'array', items: ref('LifecycleEvent') }),
+        ...errors,
+      },
     },
   },
   '/api/drivers/{id}/upgrade-plan': {

@@ -1,18 +1,4 @@
-import { errors, ok } from './parts.js';
-
-const point = {
-  type: 'object',
-  required: ['driverId', 'callRate', 'errorRate'],
-  properties: {
-    driverId: { type: 'string' },
-    callRate: { type: 'number', description: 'calls per second over the interval' },
-    errorRate: { type: 'number', description: 'failed calls per second' },
-    p50Ms: { type: 'number' },
-    p95Ms: { type: 'number' },
-    p99Ms: { type: 'number' },
-    heapUsedBytes: { type: 'integer', description: 'isolated tiers only' },
-  },
-};
+import { errors, ok, ref } from './parts.js';
 
 /** Paths of the caller's session and the metrics history (both for the web UI). */
 export const sessionPaths = {
@@ -41,24 +27,7 @@ export const sessionPaths = {
       description:
         'Kept in memory only (default: one sample every 5 s, the last 120); a restart empties it.',
       responses: {
-        '200': ok('history', {
-          type: 'object',
-          required: ['intervalMs', 'samples'],
-          properties: {
-            intervalMs: { type: 'integer' },
-            samples: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['at', 'drivers'],
-                properties: {
-                  at: { type: 'string', format: 'date-time' },
-                  drivers: { type: 'array', items: point },
-                },
-              },
-            },
-          },
-        }),
+        '200': ok('history', ref('MetricsHistory')),
         ...errors,
       },
     },

@@ -1,7 +1,8 @@
-/**
+/*
  * JSON Schemas of the request bodies and parameters: fastify validates requests with them
  * (ajv, all errors, no coercion of bodies) and the OpenAPI document embeds the same objects.
  */
+import { RolloutPolicySchema } from '@chassis/kernel/summaries';
 
 const DRIVER_ID = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const VERSION = { type: 'string', minLength: 1, maxLength: 100 } as const;
@@ -56,24 +57,6 @@ export const installBody = {
   },
 } as const;
 
-/** A rollout policy (`RolloutPolicy`). */
-export const policySchema = {
-  oneOf: [
-    {
-      type: 'object',
-      required: ['kind'],
-      additionalProperties: false,
-      properties: { kind: { enum: ['all-at-once', 'one-at-a-time'] } },
-    },
-    {
-      type: 'object',
-      required: ['kind', 'canaries'],
-      additionalProperties: false,
-      properties: { kind: { const: 'canary' }, canaries: { type: 'integer', minimum: 1 } },
-    },
-  ],
-} as const;
-
 const RESOURCE_ID = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } as const;
 
 /** `POST /api/drivers/:id/upgrade` and `/upgrade-plan` body. */
@@ -82,7 +65,8 @@ export const upgradeBody = {
   additionalProperties: false,
   properties: {
     version: VERSION,
-    policy: policySchema,
+    // The kernel's schema (closed objects, canaries ≥ 1): the record shows the same shape.
+    policy: RolloutPolicySchema,
     /** Move only these resources (bound to one version); the active version stays. */
     resources: {
       type: 'array',

@@ -1,20 +1,24 @@
 import {
+  CatalogDriverSchema,
   DriverDetailSchema,
   type DriverIdentitySchema,
   DriverMemorySchema,
   DriverSummarySchema,
   ExecutorMetricsSchema,
+  LifecycleEventSchema,
   ResourceDetailSchema,
   ResourceInfoSchema,
   ResourceTestResultSchema,
   type Shape,
   summarySchemas,
   UpdateNoticeSchema,
+  UpgradePlanSchema,
+  UpgradeRecordSchema,
   VersionSummarySchema,
 } from '@chassis/kernel/summaries';
+import { schemaProblems as problems } from '@chassis/kernel/testing';
 import type { DriverInfo, DriverVersionInfo, ResourceInfo } from '@chassis/runtime';
-import { FormatRegistry, type Static, type TObject, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import type { Static, TObject } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import type { DriverSummary, VersionSummary } from '../routes/views.js';
 import { as, testServer } from '../server/test-server.js';
@@ -33,18 +37,6 @@ const viewIsSchema = {} as { v: VersionSummary; d: DriverSummary } satisfies {
   v: Shape<typeof VersionSummarySchema>;
   d: Shape<typeof DriverSummarySchema>;
 };
-
-// TypeBox checks only registered formats; the summaries use `date-time`.
-FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
-
-/** The value's problems against the schema, and properties the schema does not name. */
-function problems(schema: TSchema & { properties?: object }, value: unknown, where: string) {
-  const out = [...Value.Errors(schema, value)].map((e) => `${where}${e.path}: ${e.message}`);
-  if (schema.properties && value && typeof value === 'object')
-    for (const key of Object.keys(value))
-      if (!(key in schema.properties)) out.push(`${where}/${key}: not in the schema`);
-  return out;
-}
 
 describe('summary schemas in the OpenAPI document', () => {
   it('are the kernel schemas themselves, served with every property', async () => {
@@ -93,6 +85,9 @@ describe('summary schemas in the OpenAPI document', () => {
         found.push(...problems(DriverSummarySchema, d, `drivers/${d.id}`));
         for (const v of d.versions) found.push(...problems(VersionSummarySchema, v, d.id));
         found.push(...problems(DriverDetailSchema, await get(`/api/drivers/${d.id}`), d.id));
+        const events = (await get(`/api/drivers/${d.id}/lifecycle`)) as unknown[];
+        expect(events.length).toBeGreaterThan(0);
+        for (const e of events) found.push(...problems(LifecycleEventSchema, e, `${d.id}/events`));
       }
       const resources = (await get('/api/resources')) as { resource: { id: string } }[];
       expect(resources.length).toBeGreaterThan(1);
@@ -115,6 +110,26 @@ describe('summary schemas in the OpenAPI document', () => {
       for (const m of memory) found.push(...problems(DriverMemorySchema, m, 'memory'));
       for (const u of (await get('/api/updates')) as unknown[])
         found.push(...problems(UpdateNoticeSchema, u, 'updates'));
+      const catalog = (await get('/api/catalog')) as { id: string }[];
+      expect(catalog.length).toBeGreaterThan(1);
+      for (const c of catalog) found.push(...problems(CatalogDriverSchema, c, `catalog/${c.id}`));
+      found.push(
+        ...problems(CatalogDriverSchema, await get(`/api/catalog/${catalog[0]!.id}`), 'c'),
+      );
+      const post = async (url: string, payload: object) =>
+        (await server.app.inject({ method: 'POST', url, headers: as('admin'), payload })).json();
+      const upgrade = { version: '2.1.0', policy: { kind: 'canary', canaries: 1 } };
+      const driver = '/api/drivers/com.example.solidfire';
+      await post('/api/drivers', {
+        source: { kind: 'repository', id: 'com.example.solidfire', version: '2.1.0' },
+      });
+      found.push(
+        ...problems(UpgradePlanSchema, await post(`${driver}/upgrade-plan`, upgrade), 'plan'),
+      );
+      found.push(...problems(UpgradeRecordSchema, await post(`${driver}/upgrade`, upgrade), 'up'));
+      const history = (await get('/api/upgrades')) as unknown[];
+      expect(history.length).toBeGreaterThan(1);
+      for (const r of history) found.push(...problems(UpgradeRecordSchema, r, 'history'));
       expect(found).toEqual([]);
     } finally {
       await server.close();

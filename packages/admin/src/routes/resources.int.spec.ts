@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
-import { createManagementServer, type ManagementServer } from '@chassis/runtime';
-import { buildFixtureCar } from '@chassis/runtime/testing';
+import { createExtensionPoint } from '@chassis/kernel';
+import { type FixtureServer, fixtureServer } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminServer, createAdminServer } from '../server/create-admin-server.js';
 
@@ -19,8 +15,7 @@ const as = (role: 'admin' | 'operator' | 'viewer') => ({
 
 /** The resource lifecycle and the upgrade plan through the admin API, over the real runtime. */
 describe('resource and upgrade-plan routes (real runtime)', () => {
-  let root: string;
-  let server: ManagementServer;
+  let fixture: FixtureServer;
   let admin: AdminServer;
   const inject = (
     role: 'admin' | 'operator' | 'viewer',
@@ -30,21 +25,15 @@ describe('resource and upgrade-plan routes (real runtime)', () => {
   ) => admin.app.inject({ method, url, headers: as(role), ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'chassis-admin-resources-'));
-    const repo = join(root, 'repo');
-    await buildFixtureCar(repo, { id: ID, version: '1.0.0' });
-    await buildFixtureCar(repo, { id: ID, version: '1.1.0' });
-    server = await createManagementServer({
-      dataDir: join(root, 'data'),
-      sources: [`file:${repo}`],
-      config: {
-        ...DEFAULT_KERNEL_CONFIG,
-        confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [ID] },
-      },
+    fixture = await fixtureServer({
+      repo: [
+        { id: ID, version: '1.0.0' },
+        { id: ID, version: '1.1.0' },
+      ],
+      trusted: [ID],
       extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
     });
-    await server.start();
-    admin = createAdminServer({ runtime: server.runtime, auth: { tokens }, logger: false });
+    admin = createAdminServer({ runtime: fixture.server.runtime, auth: { tokens }, logger: false });
     for (const id of ['pool-1', 'pool-2']) {
       const res = await inject('admin', 'POST', '/api/resources', {
         id,
@@ -57,8 +46,7 @@ describe('resource and upgrade-plan routes (real runtime)', () => {
   });
   afterAll(async () => {
     await admin?.close();
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   it('filters the resource list', async () => {

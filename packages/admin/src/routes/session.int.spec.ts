@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { MetricsHistorySchema } from '@chassis/kernel/summaries';
+import { schemaProblems } from '@chassis/kernel/testing';
 import { describe, expect, it } from 'vitest';
 import { as, testServer } from '../server/test-server.js';
 import { UI_DIR } from './ui.js';
@@ -50,6 +52,7 @@ describe('GET /api/metrics/history', () => {
   it('returns the samples the server keeps in memory, per driver', async () => {
     const { server } = testServer({ metricsHistory: { intervalMs: 20, capacity: 3 } });
     try {
+      let body: unknown;
       let samples: { at: string; drivers: { driverId: string }[] }[] = [];
       await expect
         .poll(
@@ -58,14 +61,16 @@ describe('GET /api/metrics/history', () => {
               url: '/api/metrics/history',
               headers: as('viewer'),
             });
-            samples = (res.json() as { samples: typeof samples }).samples;
+            body = res.json();
+            samples = (body as { samples: typeof samples }).samples;
             return samples.length;
           },
           { timeout: 5000 },
         )
         .toBe(3);
       expect(samples[0]?.drivers.map((d) => d.driverId)).toContain('com.example.solidfire');
-      expect(Number.isNaN(Date.parse(samples[0]?.at ?? ''))).toBe(false);
+      // Exactly the documented shape (the OpenAPI `MetricsHistory` component).
+      expect(schemaProblems(MetricsHistorySchema, body)).toEqual([]);
     } finally {
       await server.close();
     }

@@ -42,8 +42,6 @@ export interface AdminServerOptions {
   readonly keepAliveMs?: number;
   /** Calls `onMetrics` hooks this often (default 30 s; 0 = only at scrapes). */
   readonly metricsIntervalMs?: number;
-  /** Capacity of the in-memory audit trail (default 1000). */
-  readonly auditCapacity?: number;
   /** The in-memory metrics history behind the UI's charts (default: a sample every 5 s, 120 kept). */
   readonly metricsHistory?: MetricsHistoryOptions;
 }
@@ -92,7 +90,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     frameworkErrors: onFrameworkError,
     // The pino-typed instance is narrowed to the base logger type the route modules use.
   }) as unknown as FastifyInstance;
-  const audit = new AuditLog(options.auditCapacity);
+  const audit = new AuditLog();
   const metrics = createAdminMetrics(options.runtime, options.metrics);
   const hooks = options.hooks ?? [];
   const log = logger as unknown as Logger;

@@ -1,9 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
-import { type CatalogOffer, createManagementServer, type RuntimeApi } from '@chassis/runtime';
-import { buildFixtureCar } from '@chassis/runtime/testing';
+import { createExtensionPoint } from '@chassis/kernel';
+import {
+  CatalogDriverSchema,
+  LifecycleEventSchema,
+  UpgradePlanSchema,
+  UpgradeRecordSchema,
+} from '@chassis/kernel/summaries';
+import { schemaProblems } from '@chassis/kernel/testing';
+import type { CatalogOffer, RuntimeApi } from '@chassis/runtime';
+import { fixtureServer } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeRuntime } from '../testing/fake-runtime.js';
 
@@ -40,23 +44,17 @@ const offer = (id: string, version: string): CatalogOffer => ({
 });
 
 async function realRuntime(): Promise<Subject> {
-  const root = await mkdtemp(join(tmpdir(), 'chassis-conformance-'));
   const id = 'com.example.fixture';
-  const repo = join(root, 'repo');
-  await buildFixtureCar(repo, { id, version: '1.0.0' });
-  await buildFixtureCar(repo, { id, version: '1.1.0' });
-  const server = await createManagementServer({
-    dataDir: join(root, 'data'),
-    sources: [`file:${repo}`],
-    config: {
-      ...DEFAULT_KERNEL_CONFIG,
-      confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [id] },
-    },
+  const { server, close } = await fixtureServer({
+    repo: [
+      { id, version: '1.0.0' },
+      { id, version: '1.1.0' },
+    ],
+    trusted: [id],
     extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
     // What a repository would offer: the two installed versions and a newer one.
     catalog: { offers: async () => ['1.0.0', '1.1.0', '1.2.0'].map((v) => offer(id, v)) },
   });
-  await server.start();
   return {
     runtime: server.runtime,
     driverId: id,
@@ -66,10 +64,7 @@ async function realRuntime(): Promise<Subject> {
     secret: 'hunter2-secret',
     badProps: { mVip: 'x'.repeat(40) },
     safeOp: 'whoami',
-    async close() {
-      await server.stop();
-      await rm(root, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
@@ -159,6 +154,7 @@ describe.each([
     expect(plan).toMatchObject({ from: s.from, to: s.to, policy: { kind: 'one-at-a-time' } });
     expect(plan.resources.map((r) => r.id)).toContain('conf-1');
     expect(plan.steps.every((st) => st.resources.length <= 1)).toBe(true);
+    expect(schemaProblems(UpgradePlanSchema, plan)).toEqual([]);
     const subset = await s.runtime.planUpgrade(s.driverId, {
       version: s.to,
       resources: ['conf-1'],
@@ -207,6 +203,7 @@ describe.each([
       compatible: true,
     });
     expect(d!.versions[0]).not.toHaveProperty('id');
+    expect(schemaProblems(CatalogDriverSchema, d)).toEqual([]);
     expect(await s.runtime.searchCatalog('no-such-driver-anywhere')).toEqual([]);
     expect((await s.runtime.catalogDriver(s.driverId)).id).toBe(s.driverId);
     expect(await codeOf(s.runtime.catalogDriver('com.example.none'))).toBe(
@@ -226,8 +223,14 @@ describe.each([
     expect(await codeOf(s.runtime.rollback(s.driverId, admin, { to: s.from }))).toBe(
       'CHASSIS_E_UPGRADE_SAME_VERSION',
     );
-    await s.runtime.upgrade(s.driverId, { version: s.to }, admin);
+    const upgraded = await s.runtime.upgrade(s.driverId, { version: s.to }, admin);
     const record = await s.runtime.rollback(s.driverId, admin, { to: s.from });
+    // Both implementations answer exactly the schema's shape (the OpenAPI `UpgradeRecord`).
+    for (const r of [upgraded, ...s.runtime.upgradeHistory(s.driverId)])
+      expect(schemaProblems(UpgradeRecordSchema, r)).toEqual([]);
+    const events = s.runtime.lifecycleHistory(s.driverId);
+    expect(events.length).toBeGreaterThan(2);
+    for (const e of events) expect(schemaProblems(LifecycleEventSchema, e)).toEqual([]);
     expect(record).toMatchObject({
       action: 'rollback',
       from: s.to,

@@ -8,4 +8,3 @@ export {
   type FakeRuntime,
   type FakeRuntimeOptions,
 } from './fake-runtime.js';
-export { writeTestCar } from './test-car.js';

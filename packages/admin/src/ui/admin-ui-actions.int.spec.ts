@@ -3,11 +3,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { buildFixtureCar } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../testing/chromium.js';
-import { writeTestCar } from '../testing/test-car.js';
-import { axe, screenshot } from './__fixtures__/browser.js';
+import { chromiumAvailable } from '../testing/chromium.js';
+import { axe, screenshot, sharedBrowser } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
 
 /**
@@ -22,20 +21,15 @@ const hasChromium = process.env.CHASSIS_TEST_UI_FULL === '1' && chromiumAvailabl
 const SF = 'com.example.solidfire';
 
 describe.skipIf(!hasChromium)('admin web UI lifecycle actions in headless Chromium', () => {
-  let browser: Browser;
+  const browser = sharedBrowser();
   let work: string;
-
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'chassis-ui-actions-'));
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-    await rm(work, { recursive: true, force: true });
   });
+  afterAll(() => rm(work, { recursive: true, force: true }));
 
   it('upgrades with a canary policy, rolls back to the kept version, uninstalls it, checks for updates', async () => {
-    const ui = await openUi(browser);
+    const ui = await openUi(browser());
     const { page, runtime } = ui;
     try {
       // 2.1.0 installed beside 2.0.0, so the server can plan it.
@@ -101,7 +95,7 @@ describe.skipIf(!hasChromium)('admin web UI lifecycle actions in headless Chromi
   }, 60_000);
 
   it('asks for a partial upgrade of only the checked resources', async () => {
-    const ui = await openUi(browser);
+    const ui = await openUi(browser());
     const { page, runtime } = ui;
     try {
       await runtime.install(
@@ -133,7 +127,7 @@ describe.skipIf(!hasChromium)('admin web UI lifecycle actions in headless Chromi
   }, 60_000);
 
   it('creates a resource (errors next to the fields first), tests, pins and deletes it', async () => {
-    const ui = await openUi(browser);
+    const ui = await openUi(browser());
     const { page, runtime } = ui;
     try {
       await page.goto(`${ui.base}/#/drivers/${SF}`);
@@ -197,11 +191,10 @@ describe.skipIf(!hasChromium)('admin web UI lifecycle actions in headless Chromi
   }, 60_000);
 
   it('installs by upload and from the repository by id', async () => {
-    const ui = await openUi(browser);
+    const ui = await openUi(browser());
     const { page } = ui;
     try {
-      const car = path.join(work, 'uploaded.car');
-      await writeTestCar(car);
+      const car = await buildFixtureCar(work, { id: 'com.example.uploaded', version: '1.0.0' });
       await page.goto(`${ui.base}/#/install`);
       await page.click('#upload-form button[type=submit]');
       expect(await page.getAttribute('#car-file', 'aria-invalid')).toBe('true');
@@ -240,7 +233,7 @@ describe.skipIf(!hasChromium)('admin web UI lifecycle actions in headless Chromi
   }, 60_000);
 
   it('draws per-driver charts from the metrics history and stays usable at 600 px', async () => {
-    const ui = await openUi(browser, {
+    const ui = await openUi(browser(), {
       width: 600,
       server: { metricsHistory: { intervalMs: 100 } },
     });

@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 // Page functions passed to `evaluate` run in the browser, so they see the DOM globals.
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../testing/chromium.js';
-import { axe, screenshot } from './__fixtures__/browser.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../testing/chromium.js';
+import { axe, screenshot, sharedBrowser } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
 
 /**
@@ -20,17 +19,10 @@ const KVM = 'com.example.kvm';
 const ADMIN = { id: 't', roles: ['admin'] };
 
 describe.skipIf(!hasChromium)('admin web UI: catalog, roll back to a version, restarts', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('searches the catalog, shows versions with their signer, and installs one', async () => {
-    const ui = await openUi(browser);
+    const ui = await openUi(browser());
     const { page } = ui;
     try {
       await page.click('nav a[data-view="catalog"]');
@@ -67,7 +59,7 @@ describe.skipIf(!hasChromium)('admin web UI: catalog, roll back to a version, re
   it.skipIf(!full)(
     'a viewer browses the catalog without Install buttons, in French',
     async () => {
-      const ui = await openUi(browser, { role: 'viewer', locale: 'fr' });
+      const ui = await openUi(browser(), { role: 'viewer', locale: 'fr' });
       const { page } = ui;
       try {
         await page.goto(`${ui.base}/#/catalog`);
@@ -86,7 +78,7 @@ describe.skipIf(!hasChromium)('admin web UI: catalog, roll back to a version, re
   it.skipIf(!full)(
     'rolls back with the kept-version picker, keyboard only',
     async () => {
-      const ui = await openUi(browser);
+      const ui = await openUi(browser());
       const { page, runtime } = ui;
       try {
         // Install 2.1.0, upgrade to it, then pick the kept 2.0.0 in the dialog.
@@ -123,7 +115,7 @@ describe.skipIf(!hasChromium)('admin web UI: catalog, roll back to a version, re
   it.skipIf(!full)(
     'shows restarts given up, restarts after faults and recoveries at start',
     async () => {
-      const ui = await openUi(browser);
+      const ui = await openUi(browser());
       const { page, runtime } = ui;
       try {
         const at = new Date().toISOString();

@@ -1,8 +1,7 @@
 /// <reference lib="dom" />
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../testing/chromium.js';
-import { axe } from './__fixtures__/browser.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../testing/chromium.js';
+import { axe, sharedBrowser } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
 
 const SF = 'com.example.solidfire';
@@ -15,16 +14,10 @@ const failed = {
 
 /** The Members view (cluster mode) in headless Chromium over the fake runtime. */
 describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('lists members with health, leader, owned resources and drivers; a standalone server says so; the driver detail shows it per member', async () => {
-    const ui = await openUi(browser, { role: 'viewer' });
+    const ui = await openUi(browser(), { role: 'viewer' });
     const { page, runtime } = ui;
     try {
       await page.click('nav a[data-view="members"]');

@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
 // Page functions passed to `evaluate` run in the browser, so they see the DOM globals.
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AdminServer, createAdminServer } from '../server/create-admin-server.js';
 import { TOKENS } from '../server/test-server.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../testing/chromium.js';
-import { axe, screenshot } from './__fixtures__/browser.js';
+import { chromiumAvailable } from '../testing/chromium.js';
+import { axe, screenshot, sharedBrowser } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
 
 /**
@@ -18,17 +17,10 @@ const SF = 'com.example.solidfire';
 const KVM = 'com.example.kvm';
 
 describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('refuses a wrong token, then shows drivers, reports invalid fields accessibly, and upgrades with a plan', async () => {
-    const ui = await openUi(browser, { signIn: false });
+    const ui = await openUi(browser(), { signIn: false });
     const { page, runtime } = ui;
     try {
       await page.fill('#token', 'wrong-token');
@@ -125,7 +117,7 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
   }, 60_000);
 
   it('keyboard only: reaches a Failed driver from the header, reads its cause and restarts it', async () => {
-    const ui = await openUi(browser);
+    const ui = await openUi(browser());
     const { page } = ui;
     try {
       // Tab from the header to KVM's link; no row needs a mouse.
@@ -181,7 +173,7 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
   }, 60_000);
 
   it('a viewer sees no action they cannot perform', async () => {
-    const ui = await openUi(browser, { role: 'viewer' });
+    const ui = await openUi(browser(), { role: 'viewer' });
     const { page } = ui;
     try {
       expect(await page.textContent('#whoami')).toContain('vera');
@@ -209,7 +201,7 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
   }, 60_000);
 
   it('shows a lost connection and reconnects the events stream by itself', async () => {
-    const ui = await openUi(browser);
+    const ui = await openUi(browser());
     const { page, runtime } = ui;
     let second: AdminServer | undefined;
     try {
@@ -242,7 +234,7 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
   }, 60_000);
 
   it('speaks French: chrome, states, dates and validation messages, with a locale switch', async () => {
-    const ui = await openUi(browser, { locale: 'fr' });
+    const ui = await openUi(browser(), { locale: 'fr' });
     const { page } = ui;
     try {
       expect(await page.getAttribute('html', 'lang')).toBe('fr');

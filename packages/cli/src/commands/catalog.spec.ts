@@ -1,7 +1,8 @@
+import type { CatalogDriver } from '@chassis/kernel/summaries';
 import { describe, expect, it } from 'vitest';
-import { type CatalogRow, renderCatalog, renderCatalogDriver } from './catalog.js';
+import { renderCatalog, renderCatalogDriver } from './catalog.js';
 
-const version = (v: string, extra: Partial<CatalogRow['versions'][number]> = {}) => ({
+const version = (v: string, extra: Partial<CatalogDriver['versions'][number]> = {}) => ({
   version: v,
   signed: true,
   signer: { subject: 'CN=Example\nO=Storage', issuer: 'CN=CA', fingerprint256: 'AA', validTo: 'x' },
@@ -9,10 +10,12 @@ const version = (v: string, extra: Partial<CatalogRow['versions'][number]> = {})
   installed: false,
   engines: { chassis: '^1.0.0' },
   provides: [{ point: 'storage.primary', version: '^1.0.0' }],
+  sha256: 'ab'.repeat(32),
+  length: 1024,
   ...extra,
 });
 
-const sf: CatalogRow = {
+const sf: CatalogDriver = {
   id: 'com.example.sf',
   name: 'SolidFire',
   vendor: 'Example',

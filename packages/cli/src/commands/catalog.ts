@@ -1,37 +1,14 @@
+import type { CatalogDriver, CatalogVersion } from '@chassis/kernel/summaries';
 import type { Command } from 'commander';
 import { call, withConnection } from './admin-client.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { table } from './table.js';
 
-/** One version of a catalog driver, as `GET /api/catalog` returns it. */
-export interface CatalogVersionRow {
-  version: string;
-  description?: string;
-  signed: boolean;
-  signer?: { subject: string; issuer: string; fingerprint256: string; validTo: string };
-  compatible: boolean;
-  installed: boolean;
-  engines: { chassis: string };
-  provides: { point: string; version: string }[];
-}
-
-/** A catalog driver, as `GET /api/catalog` returns it. */
-export interface CatalogRow {
-  id: string;
-  name: string;
-  vendor: string;
-  category: string;
-  description?: string;
-  latest?: string;
-  installed: string[];
-  versions: CatalogVersionRow[];
-}
-
-const signerOf = (v: CatalogVersionRow | undefined): string =>
+const signerOf = (v: CatalogVersion | undefined): string =>
   !v ? '' : v.signed ? (v.signer?.subject ?? 'signed') : 'unsigned';
 
 /** The search result as a table: one line per driver, its newest compatible version's signer. */
-export function renderCatalog(rows: readonly CatalogRow[], query: string): string {
+export function renderCatalog(rows: readonly CatalogDriver[], query: string): string {
   if (rows.length === 0)
     return query
       ? `no driver in the repository matches "${query}"; try fewer words`
@@ -51,7 +28,7 @@ export function renderCatalog(rows: readonly CatalogRow[], query: string): strin
 }
 
 /** One driver with every version, and the command that installs it. */
-export function renderCatalogDriver(d: CatalogRow): string {
+export function renderCatalogDriver(d: CatalogDriver): string {
   const lines = [
     `${d.name} (${d.id})`,
     `  vendor     ${d.vendor}`,
@@ -87,7 +64,7 @@ export function registerCatalogCommands(program: Command): void {
       .description('Drivers whose id, name, vendor, category or description match every word'),
   ).action(async (words: string[], _o, cmd: Command) => {
     const query = words.join(' ');
-    const rows = await call<CatalogRow[]>(conn(cmd), 'GET', `/api/catalog?q=${enc(query)}`);
+    const rows = await call<CatalogDriver[]>(conn(cmd), 'GET', `/api/catalog?q=${enc(query)}`);
     print(cmd, rows, () => renderCatalog(rows, query));
   });
 
@@ -96,7 +73,7 @@ export function registerCatalogCommands(program: Command): void {
       .command('show <id>')
       .description('Every version of one driver: compatibility, signer, description'),
   ).action(async (id: string, _o, cmd: Command) => {
-    const d = await call<CatalogRow>(conn(cmd), 'GET', `/api/catalog/${enc(id)}`);
+    const d = await call<CatalogDriver>(conn(cmd), 'GET', `/api/catalog/${enc(id)}`);
     print(cmd, d, () => renderCatalogDriver(d));
   });
 }

@@ -138,7 +138,12 @@ export async function serveDevControl(
   };
 }
 
-/** True when a process with `pid` exists (signal 0 checks without sending anything). */
+/**
+ * True when a process with `pid` exists (signal 0 checks without sending anything). The same
+ * check as the runtime's `processAlive`, kept here on purpose: the CLI has the runtime only as a
+ * dev dependency, and the kernel's root (the one production dependency both share) would load
+ * far more than these lines into every `chassis dev` client call (see docs/decisions.md).
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

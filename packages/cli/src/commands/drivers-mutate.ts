@@ -4,12 +4,7 @@ import { call, namedForUser, readUpload, withConnection } from './admin-client.j
 import { parseAssignments } from './drivers-assignments.js';
 import { recordLine, renderConfigured } from './drivers-render.js';
 import { registerRollbackCommand } from './drivers-rollback.js';
-import type {
-  DriverDetail,
-  ResourceDetail,
-  ResourceInfo,
-  UpgradeRecordRow,
-} from './drivers-rows.js';
+import type { DriverDetail, ResourceDetail, ResourceInfo, UpgradeRecord } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { registerUpgradeCommand } from './drivers-upgrade.js';
 import { withProgress } from './progress.js';
@@ -33,12 +28,12 @@ export function registerDriverMutationCommands(drivers: Command): void {
         `installing ${target}`,
         async () =>
           existsSync(target)
-            ? call<UpgradeRecordRow>(c, 'POST', '/api/drivers', await readUpload(target)).catch(
+            ? call<UpgradeRecord>(c, 'POST', '/api/drivers', await readUpload(target)).catch(
                 (err: unknown) => {
                   throw namedForUser(err, target);
                 },
               )
-            : call<UpgradeRecordRow>(c, 'POST', '/api/drivers', {
+            : call<UpgradeRecord>(c, 'POST', '/api/drivers', {
                 source: {
                   kind: 'repository',
                   id: target,
@@ -62,7 +57,7 @@ export function registerDriverMutationCommands(drivers: Command): void {
       const q = new URLSearchParams();
       if (opts.version) q.set('version', opts.version);
       if (opts.force) q.set('force', 'true');
-      const record = await call<UpgradeRecordRow>(
+      const record = await call<UpgradeRecord>(
         conn(cmd),
         'DELETE',
         `/api/drivers/${enc(id)}${q.size ? `?${q}` : ''}`,

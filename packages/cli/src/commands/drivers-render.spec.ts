@@ -51,13 +51,20 @@ describe('drivers show: restarts and recovery', () => {
   it('an interrupted record says how it was recovered', () => {
     expect(
       recordLine({
+        id: 'u-1',
+        principal: 'alice',
+        startedAt: '2026-01-01T00:00:00.000Z',
         action: 'upgrade',
         driverId: 'd',
         from: '1.0.0',
         to: '2.0.0',
         result: 'interrupted',
         resources: [],
-        recovery: { outcome: 'rolled-back', resources: [{ id: 'pool-a', version: '1.0.0' }] },
+        recovery: {
+          outcome: 'rolled-back',
+          resources: [{ id: 'pool-a', version: '1.0.0' }],
+          at: '2026-01-01T00:01:00.000Z',
+        },
       }),
     ).toBe(
       'upgrade d 1.0.0 → 2.0.0: interrupted (recovered at start: rolled-back, rebound pool-a→1.0.0)',

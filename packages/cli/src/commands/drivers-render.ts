@@ -3,7 +3,7 @@ import type {
   DriverDetail,
   DriverSummary,
   ResourceInfo,
-  UpgradeRecordRow,
+  UpgradeRecord,
   VersionSummary,
 } from './drivers-rows.js';
 import { propertyTable } from './schema-columns.js';
@@ -23,7 +23,7 @@ export function limitsLine(l: ConfinementLimits): string {
 }
 
 /** One line for an upgrade record: action, driver, versions, result and moved resources. */
-export function recordLine(r: UpgradeRecordRow): string {
+export function recordLine(r: UpgradeRecord): string {
   const moved = r.resources.length > 0 ? `; moved ${r.resources.map((x) => x.id).join(', ')}` : '';
   const span = r.from || r.to ? ` ${r.from ?? ''}${r.from && r.to ? ' → ' : ''}${r.to ?? ''}` : '';
   const recovered = r.recovery

@@ -2,7 +2,7 @@ import { ChassisError } from '@chassis/kernel/errors';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { call, output, withConnection } from './admin-client.js';
 import { confirm } from './confirm.js';
-import type { UpgradePlanRow } from './drivers-rows.js';
+import type { UpgradePlan } from './drivers-rows.js';
 import { conn, enc, print } from './drivers-shared.js';
 import { renderPlan } from './resources-render.js';
 import { applyAccepted, type FollowOpts, withFollow } from './upgrade-follow.js';
@@ -44,7 +44,7 @@ function body(opts: UpgradeOpts): Record<string, unknown> {
 }
 
 /** Refuses a plan whose checks failed: applying it would fail the same way, after a pause. */
-function refuseFailed(plan: UpgradePlanRow): void {
+function refuseFailed(plan: UpgradePlan): void {
   if (!plan.contract.ok && plan.contract.error) {
     throw new ChassisError('CHASSIS_E_UPGRADE_CONTRACT_MAJOR', plan.contract.error.message, {
       details: { driver: plan.driverId, from: plan.from, to: plan.to },
@@ -88,9 +88,9 @@ export function registerUpgradeCommand(drivers: Command): void {
   withFollow(upgrade, 'upgrade').action(async (id: string, opts: UpgradeOpts, cmd: Command) => {
     const c = conn(cmd);
     const request = body(opts);
-    let plan: UpgradePlanRow | undefined;
+    let plan: UpgradePlan | undefined;
     try {
-      plan = await call<UpgradePlanRow>(c, 'POST', `/api/drivers/${enc(id)}/upgrade-plan`, request);
+      plan = await call<UpgradePlan>(c, 'POST', `/api/drivers/${enc(id)}/upgrade-plan`, request);
     } catch (err) {
       // A version only the repository has cannot be planned before it is fetched: say so
       // and let the server fetch, check and apply it.

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AdminServer, createAdminServer } from '@chassis/admin';
-import { createFakeRuntime, type FakeRuntime, writeTestCar } from '@chassis/admin/testing';
+import { createFakeRuntime, type FakeRuntime } from '@chassis/admin/testing';
+import { buildFixtureCar } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../__fixtures__/run.js';
 import { ExitCode } from '../run.js';
@@ -125,8 +126,7 @@ describe('chassis drivers / resources (against a real admin server)', () => {
   });
 
   it('installs an uploaded CAR and from the repository, restarts, uninstalls', async () => {
-    const car = join(dir, 'up.car');
-    await writeTestCar(car, 'com.example.cli', '1.2.3');
+    const car = await buildFixtureCar(dir, { id: 'com.example.cli', version: '1.2.3' });
     const up = await admin('drivers', 'install', car);
     expect([up.code, up.out.trim()]).toEqual([0, 'install com.example.cli 1.2.3: succeeded']);
     const fromRepo = await admin(

@@ -1,4 +1,4 @@
-import type { ResourceInfo, ResourceTestRow, UpgradePlanRow } from './drivers-rows.js';
+import type { ResourceInfo, ResourceTestRow, UpgradePlan } from './drivers-rows.js';
 import { table } from './table.js';
 
 /** The table of `resources list`. */
@@ -38,13 +38,13 @@ export function renderTest(t: ResourceTestRow): string {
   return t.result === undefined ? head : `${head}\n${JSON.stringify(t.result, null, 2)}`;
 }
 
-const policyText = (p: UpgradePlanRow['policy']) =>
-  p.kind === 'canary' ? `canary (${p.canaries ?? 1} first)` : p.kind;
-const signerText = (s: UpgradePlanRow['signer']['from']) =>
+const policyText = (p: UpgradePlan['policy']) =>
+  p.kind === 'canary' ? `canary (${p.canaries} first)` : p.kind;
+const signerText = (s: UpgradePlan['signer']['from']) =>
   s.signed ? `${s.vendor ?? '?'}${s.subject ? ` (${s.subject})` : ''}` : 'unsigned';
 
 /** An upgrade plan, like `terraform plan`: what moves, in which batches, and each check. */
-export function renderPlan(p: UpgradePlanRow): string {
+export function renderPlan(p: UpgradePlan): string {
   const checks = [
     ['configuration', p.configuration.ok ? 'ok' : `${p.configuration.invalid.length} invalid`],
     ['contract', p.contract.ok ? 'ok' : `${p.contract.error?.code}: ${p.contract.error?.message}`],

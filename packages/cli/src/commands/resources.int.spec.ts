@@ -1,10 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AdminServer, createAdminServer } from '@chassis/admin';
-import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
-import { createManagementServer, type ManagementServer } from '@chassis/runtime';
-import { buildFixtureCar } from '@chassis/runtime/testing';
+import { createExtensionPoint } from '@chassis/kernel';
+import { type FixtureServer, fixtureServer } from '@chassis/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../__fixtures__/run.js';
 import { ExitCode } from '../run.js';
@@ -12,8 +10,7 @@ import { ExitCode } from '../run.js';
 const ID = 'com.example.fixture';
 const ADMIN = 'cli-res-admin-token-0123456789';
 const VIEWER = 'cli-res-viewer-token-0123456789';
-let root: string;
-let server: ManagementServer;
+let fixture: FixtureServer;
 let admin: AdminServer;
 let url: string;
 const as =
@@ -23,22 +20,16 @@ const as =
 const cli = as(ADMIN);
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cli-resources-'));
-  const repo = join(root, 'repo');
-  await buildFixtureCar(repo, { id: ID, version: '1.0.0' });
-  await buildFixtureCar(repo, { id: ID, version: '1.1.0' });
-  server = await createManagementServer({
-    dataDir: join(root, 'data'),
-    sources: [`file:${repo}`],
-    config: {
-      ...DEFAULT_KERNEL_CONFIG,
-      confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [ID] },
-    },
+  fixture = await fixtureServer({
+    repo: [
+      { id: ID, version: '1.0.0' },
+      { id: ID, version: '1.1.0' },
+    ],
+    trusted: [ID],
     extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
   });
-  await server.start();
   admin = createAdminServer({
-    runtime: server.runtime,
+    runtime: fixture.server.runtime,
     logger: false,
     auth: {
       tokens: {
@@ -51,8 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await admin?.close();
-  await server?.stop();
-  await rm(root, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 /** `chassis resources …` and the upgrade plan, black-box against the real runtime. */
@@ -112,7 +102,7 @@ describe('chassis resources / drivers upgrade (real runtime)', () => {
     expect(refused.err).toContain('pass --yes');
     // The plan was shown to whoever would have confirmed.
     expect(refused.out).toContain(`upgrade ${ID} 1.0.0 → 1.1.0 · policy one-at-a-time`);
-    expect(server.runtime.getResource('pool-a').binding.version).toBe('1.0.0');
+    expect(fixture.server.runtime.getResource('pool-a').binding.version).toBe('1.0.0');
     const partial = await cli(
       'drivers',
       'upgrade',
@@ -125,8 +115,8 @@ describe('chassis resources / drivers upgrade (real runtime)', () => {
     );
     expect(partial.code).toBe(0);
     expect(partial.out).toBe(`upgrade ${ID} 1.0.0 → 1.1.0: succeeded; moved pool-b\n`);
-    expect(server.runtime.getResource('pool-b').binding.version).toBe('1.1.0');
-    expect(server.runtime.getResource('pool-a').binding.version).toBe('1.0.0');
+    expect(fixture.server.runtime.getResource('pool-b').binding.version).toBe('1.1.0');
+    expect(fixture.server.runtime.getResource('pool-a').binding.version).toBe('1.0.0');
   });
 
   it('pins and unpins a resource', async () => {
@@ -148,7 +138,7 @@ describe('chassis resources / drivers upgrade (real runtime)', () => {
 
 describe('chassis drivers install (errors)', () => {
   it("names the operator's file, not the server's temp path", async () => {
-    const file = join(root, 'broken.car');
+    const file = join(fixture.root, 'broken.car');
     await writeFile(file, 'not a zip at all');
     const res = await cli('drivers', 'install', file);
     expect(res.code).toBe(1);

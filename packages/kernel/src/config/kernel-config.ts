@@ -99,17 +99,6 @@ export interface DriverConfinementConfig {
   readonly maxMessageBytes?: number;
 }
 
-/** What an operator may write: every field optional. */
-export interface KernelConfigInput {
-  readonly categories?: Readonly<Record<string, number>>;
-  readonly lifecycle?: Partial<KernelConfig['lifecycle']>;
-  readonly isolation?: Partial<KernelConfig['isolation']>;
-  readonly executor?: Partial<KernelConfig['executor']>;
-  readonly log?: Partial<KernelConfig['log']>;
-  readonly restartLimits?: Partial<RestartLimitsConfig>;
-  readonly confinement?: Partial<ConfinementConfig>;
-}
-
 /** The configuration used when a field (or the whole file) is absent. */
 export const DEFAULT_KERNEL_CONFIG: KernelConfig = deepFreeze({
   categories: {},

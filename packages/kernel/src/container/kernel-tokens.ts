@@ -11,9 +11,6 @@ declare const SERVICE: unique symbol;
  */
 export type ServiceToken<T> = symbol & { readonly [SERVICE]?: T };
 
-/** The type a {@link ServiceToken} resolves to. */
-export type ServiceOf<K> = K extends ServiceToken<infer T> ? T : never;
-
 function token<T>(name: string): ServiceToken<T> {
   return Symbol.for(`chassis.kernel.${name}`) as ServiceToken<T>;
 }

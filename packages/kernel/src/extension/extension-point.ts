@@ -1,7 +1,6 @@
 import semver from 'semver';
 import { ChassisError } from '../errors/chassis-error.js';
 
-const BRAND = Symbol.for('chassis.extension-point');
 declare const CONTRACT: unique symbol;
 
 /**
@@ -52,23 +51,9 @@ export function createExtensionPoint<T>(
       },
     );
   }
-  const point = {
+  return Object.freeze({
     id,
     version,
     ...(options.safe ? { safe: Object.freeze([...options.safe]) } : {}),
-  };
-  Object.defineProperty(point, BRAND, { value: true });
-  return Object.freeze(point) as ExtensionPoint<T>;
+  }) as ExtensionPoint<T>;
 }
-
-/** True for any token made by {@link createExtensionPoint} in any copy of the kernel. */
-export function isExtensionPoint(value: unknown): value is ExtensionPoint<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[BRAND] === true
-  );
-}
-
-/** The contract type carried by a token. */
-export type ContractOf<P> = P extends ExtensionPoint<infer T> ? T : never;

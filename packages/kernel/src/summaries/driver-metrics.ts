@@ -41,3 +41,37 @@ export const DriverMemorySchema = Type.Object(
 );
 /** Memory of one driver version's isolated environment. */
 export type DriverMemoryView = Shape<typeof DriverMemorySchema>;
+
+/** One driver at one instant of the metrics history (every version of the driver summed). */
+export const DriverPointSchema = Type.Object({
+  driverId: Type.String(),
+  callRate: Type.Number({ description: 'Calls per second over the interval ending here' }),
+  errorRate: Type.Number({ description: 'Failed calls per second over the same interval' }),
+  p50Ms: Type.Optional(Type.Number({ description: 'Absent when the interval had no call' })),
+  p95Ms: Type.Optional(Type.Number()),
+  p99Ms: Type.Optional(Type.Number()),
+  heapUsedBytes: Type.Optional(
+    Type.Integer({ description: 'Isolated environments only (absent in-process)' }),
+  ),
+});
+/** One driver at one instant of the metrics history. */
+export type DriverPoint = Shape<typeof DriverPointSchema>;
+
+/** `GET /api/metrics/history`: the short in-memory history behind the UI's charts. */
+export const MetricsHistorySchema = Type.Object(
+  {
+    intervalMs: Type.Integer(),
+    samples: Type.Array(
+      Type.Object({
+        at: Type.String({ format: 'date-time' }),
+        drivers: Type.Array(DriverPointSchema),
+      }),
+      { description: 'Oldest first' },
+    ),
+  },
+  { description: 'Kept in memory only; a restart empties it' },
+);
+/** The metrics history: its sampling interval and the samples kept. */
+export type MetricsHistory = Shape<typeof MetricsHistorySchema>;
+/** One sample of the metrics history: when, and every driver's point. */
+export type HistorySample = MetricsHistory['samples'][number];

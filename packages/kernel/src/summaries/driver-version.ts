@@ -90,3 +90,16 @@ export const VersionSummarySchema = Type.Object(
 );
 /** One installed version of a driver (no descriptor, no messages). */
 export type VersionSummary = Shape<typeof VersionSummarySchema>;
+
+/** One lifecycle transition of a driver version (kernel `LifecycleEvent`). */
+export const LifecycleEventSchema = Type.Object(
+  {
+    driver: Type.String({ description: 'Driver id' }),
+    version: Type.String(),
+    from: DriverStateSchema,
+    to: DriverStateSchema,
+    at: Type.String({ format: 'date-time' }),
+    cause: Type.Optional(SerializedErrorSchema),
+  },
+  { description: 'One lifecycle transition (always with its cause for Failed)' },
+);

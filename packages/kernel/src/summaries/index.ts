@@ -1,5 +1,5 @@
 /*
- * The one definition of the driver and resource summaries: TypeBox schemas, their TypeScript
+ * The one definition of the driver, resource, upgrade and catalog summaries: TypeBox schemas, their TypeScript
  * types (`Shape<>` of each), and `summarySchemas`, the same objects keyed by the OpenAPI
  * component name. The runtime API types, the admin views and OpenAPI document, and the CLI rows
  * all derive from here.
@@ -11,11 +11,17 @@ import {
   DriverMembersSchema,
   MemberDriverStateSchema,
 } from './cluster-member.js';
+import { CatalogDriverSchema } from './catalog.js';
 import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
-import { DriverMemorySchema, ExecutorMetricsSchema } from './driver-metrics.js';
+import {
+  DriverMemorySchema,
+  ExecutorMetricsSchema,
+  MetricsHistorySchema,
+} from './driver-metrics.js';
 import { DriverSummarySchema, FormFieldSchema, UpdateNoticeSchema } from './driver-summary.js';
 import {
   ConfinementLimitsSchema,
+  LifecycleEventSchema,
   RestartStatusSchema,
   SignatureInfoSchema,
   VersionSummarySchema,
@@ -27,7 +33,9 @@ import {
   ResourceTestResultSchema,
 } from './resource-summary.js';
 import { UpgradeStatusSchema } from './upgrade-status.js';
+import { RolloutPolicySchema, UpgradePlanSchema, UpgradeRecordSchema } from './upgrade.js';
 
+export * from './catalog.js';
 export * from './cluster-member.js';
 export * from './driver-detail.js';
 export * from './driver-metrics.js';
@@ -37,6 +45,7 @@ export * from './error.js';
 export * from './resource-summary.js';
 export * from './shape.js';
 export * from './upgrade-status.js';
+export * from './upgrade.js';
 
 /** Every summary schema under its OpenAPI component name (`#/components/schemas/<name>`). */
 export const summarySchemas = {
@@ -47,6 +56,7 @@ export const summarySchemas = {
   SignatureInfo: SignatureInfoSchema,
   ConfinementLimits: ConfinementLimitsSchema,
   RestartStatus: RestartStatusSchema,
+  LifecycleEvent: LifecycleEventSchema,
   SerializedError: SerializedErrorSchema,
   UpgradeStatus: UpgradeStatusSchema,
   UpdateNotice: UpdateNoticeSchema,
@@ -61,4 +71,9 @@ export const summarySchemas = {
   ClusterOverview: ClusterOverviewSchema,
   DriverMemberState: DriverMemberStateSchema,
   DriverMembers: DriverMembersSchema,
+  MetricsHistory: MetricsHistorySchema,
+  RolloutPolicy: RolloutPolicySchema,
+  UpgradeRecord: UpgradeRecordSchema,
+  UpgradePlan: UpgradePlanSchema,
+  CatalogDriver: CatalogDriverSchema,
 } as const;

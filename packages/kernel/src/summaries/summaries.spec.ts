@@ -4,15 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { ISOLATION_TIERS } from '../config/kernel-config.js';
 import type { IsolationTier, PropertyType } from '../descriptor/index.js';
 import type { SerializedError } from '../errors/chassis-error.js';
+import type { LifecycleEvent } from '../lifecycle/events.js';
 import { DriverStates } from '../lifecycle/states.js';
 import type { CompartmentState, Resource, ResourceBinding } from '../resource/index.js';
 import {
   type CompartmentStateSchema,
   DriverSummarySchema,
   IsolationTierSchema,
+  type LifecycleEventSchema,
   pickProperties,
   type ResourceBindingSchema,
   type ResourceSchema,
+  RolloutPolicySchema,
   type Shape,
   summarySchemas,
   VersionSummarySchema,
@@ -27,6 +30,7 @@ const bindingSame: Same<ResourceBinding, Shape<typeof ResourceBindingSchema>> = 
 const tierSame: Same<IsolationTier, Shape<typeof IsolationTierSchema>> = true;
 const stateSame: Same<CompartmentState, Shape<typeof CompartmentStateSchema>> = true;
 const propertyTypeSame: Same<PropertyType, Shape<typeof summarySchemas.FormField>['type']> = true;
+const eventSame: Same<LifecycleEvent, Shape<typeof LifecycleEventSchema>> = true;
 const errorSame: Same<
   SerializedError,
   NonNullable<Shape<typeof VersionSummarySchema>['failure']>
@@ -48,14 +52,15 @@ FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
 
 describe('summary schemas', () => {
   it('match the kernel contracts they describe (compile-time checks above)', () => {
-    expect([resourceSame, bindingSame, propertyTypeSame, errorSame, stateSame, tierSame]).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect([
+      resourceSame,
+      bindingSame,
+      propertyTypeSame,
+      errorSame,
+      stateSame,
+      tierSame,
+      eventSame,
+    ]).toEqual([true, true, true, true, true, true, true]);
   });
 
   it('list exactly the lifecycle states and isolation tiers of the kernel', () => {
@@ -92,6 +97,21 @@ describe('summary schemas', () => {
     expect(Value.Check(DriverSummarySchema, { ...summary, versions: [{ version: '1' }] })).toBe(
       false,
     );
+  });
+});
+
+describe('rollout policy schema', () => {
+  // The admin API validates upgrade bodies with this very schema, so it must be closed.
+  it.each([
+    [{ kind: 'one-at-a-time' }, true],
+    [{ kind: 'all-at-once' }, true],
+    [{ kind: 'canary', canaries: 2 }, true],
+    [{ kind: 'canary', canaries: 0 }, false],
+    [{ kind: 'canary' }, false],
+    [{ kind: 'one-at-a-time', canaries: 1 }, false],
+    [{ kind: 'blue-green' }, false],
+  ])('%j → %s', (policy, valid) => {
+    expect(Value.Check(RolloutPolicySchema, policy)).toBe(valid);
   });
 });
 

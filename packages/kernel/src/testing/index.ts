@@ -7,3 +7,4 @@ export * from './fake-context.js';
 export * from './in-process-handle.js';
 export * from './recording-provider.js';
 export * from './router-for.js';
+export * from './schema-problems.js';

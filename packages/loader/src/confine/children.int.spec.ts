@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, until } from '../__fixtures__/evil-driver.js';
 import { tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
 import { DriverLoader, type LoadedDriver } from '../loader/driver-loader.js';
 
@@ -27,22 +27,8 @@ const ctx = {
   resource: { id: 'r-1', kind: 'pool', category: 'storage', driverId: 'x' },
 };
 
-function alive(pid: number): Promise<boolean> {
-  // A zombie (state Z) is dead for this purpose: it runs nothing and holds nothing.
-  return readFile(`/proc/${pid}/stat`, 'utf8').then(
-    (s) => !/^\d+ \(.*\) Z/.test(s),
-    () => false,
-  );
-}
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Bounded wait (10 s: a process group takes a moment to go) until `pid` is gone. */
+const gone = (pid: number) => until(async () => !(await alive(pid)), 10_000);
 
 /**
  * Process tier: whatever a driver starts dies with its environment — on stop + unload (what the
@@ -100,7 +86,7 @@ describe('process tier: children die with the environment', () => {
     const { l, pid } = await withSleeper();
     await l.handle.stop();
     await l.handle.dispose();
-    expect(await until(async () => !(await alive(pid)))).toBe(true);
+    expect(await gone(pid)).toBe(true);
   });
 
   it('crash (the driver exits)', async () => {
@@ -108,13 +94,13 @@ describe('process tier: children die with the environment', () => {
     const fault = new Promise((resolve) => l.handle.onFault(resolve));
     await l.handle.invoke('test.echo', 'crash', ctx, []);
     await fault;
-    expect(await until(async () => !(await alive(pid)))).toBe(true);
+    expect(await gone(pid)).toBe(true);
   });
 
   it('restart()', async () => {
     const { l, pid } = await withSleeper();
     await l.handle.restart();
-    expect(await until(async () => !(await alive(pid)))).toBe(true);
+    expect(await gone(pid)).toBe(true);
     expect(await l.handle.invoke('test.echo', 'echo', ctx, [1])).toBe(1);
   });
 
@@ -135,6 +121,6 @@ describe('process tier: children die with the environment', () => {
     kids.push(pid);
     expect(await alive(pid)).toBe(true);
     host.kill('SIGKILL');
-    expect(await until(async () => !(await alive(pid)))).toBe(true);
+    expect(await gone(pid)).toBe(true);
   });
 });

@@ -1,12 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ChassisError, DEFAULT_KERNEL_CONFIG, type IsolationTier } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
-import { alive, EVIL_DRIVER as EVIL, until } from '../__fixtures__/evil-driver.js';
-import { tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
+import { alive, until } from '../__fixtures__/evil-driver.js';
+import { type EvilHost, evilHost } from '../__fixtures__/evil-host.js';
+import type { FixtureDriver } from '../__fixtures__/make-driver.js';
 import { DriverLoader, type LoadedDriver } from '../loader/driver-loader.js';
 
 /**
@@ -20,35 +19,18 @@ const ctx = {
 };
 
 describe('evil driver', () => {
-  let root: { dir: string; cleanup: () => Promise<void> };
-  let targets: Record<string, string | number>;
-  let server: Server;
+  let host: EvilHost;
+  let targets: EvilHost['targets'];
   const logger = captureLogger();
   let loader: DriverLoader;
-  const loaded: LoadedDriver[] = [];
-  const kids: number[] = [];
 
   beforeAll(async () => {
-    root = await tempRoot('chassis-evil-');
-    const data = join(root.dir, 'data');
-    await mkdir(join(data, 'state'), { recursive: true });
-    await writeFile(join(data, 'secret.key'), 'the-secret-key');
-    const other = await writeDriver(join(data, 'cache'), {
-      id: 'com.victim.x',
-      code: 'export default { provides: {} };',
-    });
-    server = createServer((s) => s.end());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    targets = {
-      port: (server.address() as { port: number }).port,
-      secret: join(data, 'secret.key'),
-      state: join(data, 'state'),
-      other: join(other, 'classes', 'index.js'),
-    };
+    host = await evilHost('chassis-evil-');
+    targets = host.targets;
     loader = new DriverLoader({
       kernelContainer: new Container(),
       logger,
-      scratchRoot: join(data, 'scratch'),
+      scratchRoot: join(host.data, 'scratch'),
       hostEnv: {
         // start() takes no arguments: drivers granted EVIL_TARGETS read their targets from it.
         EVIL_TARGETS: JSON.stringify(targets),
@@ -71,30 +53,10 @@ describe('evil driver', () => {
       },
     });
   });
-  afterAll(async () => {
-    await Promise.all(loaded.map((l) => l.handle.dispose()));
-    for (const pid of kids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone: that is what most tests assert.
-      }
-    }
-    server.close();
-    await root.cleanup();
-  });
+  afterAll(() => host?.close());
 
-  async function load(id: string, extra: Record<string, unknown> = {}): Promise<LoadedDriver> {
-    const dir = await writeDriver(join(root.dir, 'data', 'cache'), {
-      id,
-      code: EVIL,
-      isolation: 'worker',
-      ...extra,
-    });
-    const l = await loader.loadDirectory(dir);
-    loaded.push(l);
-    return l;
-  }
+  const load = (id: string, extra: Partial<FixtureDriver> = {}): Promise<LoadedDriver> =>
+    host.load(loader, { id, isolation: 'worker', ...extra });
 
   it('an untrusted driver runs in the process tier whatever driver.yaml asks', async () => {
     const l = await load('com.evil.tier');
@@ -182,7 +144,7 @@ describe('evil driver', () => {
     const l = await load('com.evil.kids', { permissions: { childProcess: true } });
     await l.handle.start();
     const pid = (await l.handle.invoke('test.echo', 'spawnSleeper', ctx, [])) as number;
-    kids.push(pid);
+    host.kids.push(pid);
     expect(await alive(pid)).toBe(true);
     await l.handle.dispose();
     expect(await until(async () => !(await alive(pid)))).toBe(true);
@@ -192,7 +154,7 @@ describe('evil driver', () => {
     const l = await load('com.trusted.kids');
     await l.handle.start();
     const pid = (await l.handle.invoke('test.echo', 'spawnSleeper', ctx, [])) as number;
-    kids.push(pid);
+    host.kids.push(pid);
     await l.handle.dispose();
     await new Promise((r) => setTimeout(r, 200));
     expect(await alive(pid)).toBe(true);

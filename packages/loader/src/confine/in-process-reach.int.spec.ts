@@ -1,12 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { Container } from 'inversify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
-import { alive, EVIL_DRIVER, until } from '../__fixtures__/evil-driver.js';
-import { tempRoot, writeDriver } from '../__fixtures__/make-driver.js';
+import { alive, until } from '../__fixtures__/evil-driver.js';
+import { type EvilHost, evilHost } from '../__fixtures__/evil-host.js';
 import { DriverLoader, type LoadedDriver } from '../loader/driver-loader.js';
 
 /**
@@ -24,38 +23,20 @@ const ctx = {
 type Attempts = Record<string, { ok: boolean; v?: unknown; code?: string }>;
 
 describe('in-process tier: every reachable cell is reached', () => {
-  let root: { dir: string; cleanup: () => Promise<void> };
-  let targets: Record<string, string | number>;
-  let server: Server;
+  let host: EvilHost;
+  let targets: EvilHost['targets'];
   let loader: DriverLoader;
   const logger = captureLogger();
-  const loaded: LoadedDriver[] = [];
-  const kids: number[] = [];
   /** Host variables the test sets in its own `process.env`, removed after each test. */
   const hostVars = ['CHASSIS_SECRET_KEY', 'CHASSIS_ADMIN_TOKENS', 'EVIL_TARGETS'];
 
   beforeAll(async () => {
-    root = await tempRoot('chassis-inproc-');
-    const data = join(root.dir, 'data');
-    await mkdir(join(data, 'state'), { recursive: true });
-    await writeFile(join(data, 'state', 'store.json'), '{}');
-    await writeFile(join(data, 'secret.key'), 'the-secret-key');
-    const other = await writeDriver(join(data, 'cache'), {
-      id: 'com.victim.x',
-      code: 'export default { provides: {} };',
-    });
-    server = createServer((s) => s.end());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    targets = {
-      port: (server.address() as { port: number }).port,
-      secret: join(data, 'secret.key'),
-      state: join(data, 'state'),
-      other: join(other, 'classes', 'index.js'),
-    };
+    host = await evilHost('chassis-inproc-');
+    targets = host.targets;
     loader = new DriverLoader({
       kernelContainer: new Container(),
       logger,
-      scratchRoot: join(data, 'scratch'),
+      scratchRoot: join(host.data, 'scratch'),
       // The filtered env other tiers get: in-process never sees it, only the host's own.
       hostEnv: { TZ: 'UTC' },
       confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: ['com.trusted.'], env: [] },
@@ -65,27 +46,10 @@ describe('in-process tier: every reachable cell is reached', () => {
     for (const k of hostVars) delete process.env[k];
     vi.restoreAllMocks();
   });
-  afterAll(async () => {
-    await Promise.all(loaded.map((l) => l.handle.dispose()));
-    for (const pid of kids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    server.close();
-    await root.cleanup();
-  });
+  afterAll(() => host?.close());
 
   async function load(id: string): Promise<LoadedDriver> {
-    const dir = await writeDriver(join(root.dir, 'data', 'cache'), {
-      id,
-      code: EVIL_DRIVER,
-      isolation: 'in-process',
-    });
-    const l = await loader.loadDirectory(dir);
-    loaded.push(l);
+    const l = await host.load(loader, { id, isolation: 'in-process' });
     expect(l.handle.tier).toBe('in-process');
     return l;
   }
@@ -130,7 +94,7 @@ describe('in-process tier: every reachable cell is reached', () => {
     const l = await load('com.trusted.ikids');
     await l.handle.start();
     const pid = (await l.handle.invoke('test.echo', 'spawnSleeper', ctx, [])) as number;
-    kids.push(pid);
+    host.kids.push(pid);
     expect(await alive(pid)).toBe(true);
     await l.handle.dispose();
     // Bounded: still running a moment after the driver is gone (nothing owns its group).

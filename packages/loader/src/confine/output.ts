@@ -1,13 +1,14 @@
 import type { Logger } from '@chassis/kernel';
 
+/** Longest line kept (characters); longer ones are cut. */
+const MAX_LINE_LENGTH = 8192;
+
 /** Options of {@link createOutputSink}. */
 export interface OutputSinkOptions {
   /** Lines per second refilled into the bucket. */
   readonly linesPerSecond: number;
   /** Bucket size: how many lines may arrive at once. */
   readonly burst: number;
-  /** Longest line kept (characters); longer ones are cut. */
-  readonly maxLineLength?: number;
   readonly now?: () => number;
 }
 
@@ -26,7 +27,6 @@ export interface OutputSink {
  */
 export function createOutputSink(logger: Logger, o: OutputSinkOptions): OutputSink {
   const now = o.now ?? Date.now;
-  const max = o.maxLineLength ?? 8192;
   let tokens = o.burst;
   let last = now();
   let dropped = 0;
@@ -51,12 +51,12 @@ export function createOutputSink(logger: Logger, o: OutputSinkOptions): OutputSi
       );
       dropped = 0;
     }
-    logger[stream === 'stderr' ? 'warn' : 'info']({ stream }, text.slice(0, max));
+    logger[stream === 'stderr' ? 'warn' : 'info']({ stream }, text.slice(0, MAX_LINE_LENGTH));
   };
   return {
     write(stream, chunk) {
       const lines = (partial[stream] + chunk).split('\n');
-      partial[stream] = (lines.pop() ?? '').slice(0, max);
+      partial[stream] = (lines.pop() ?? '').slice(0, MAX_LINE_LENGTH);
       for (const l of lines) if (l.length > 0) line(stream, l);
     },
     end() {

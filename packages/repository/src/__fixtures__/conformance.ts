@@ -2,11 +2,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addCar } from '../repo/add.js';
-import { initRepository } from '../repo/init.js';
 import { rotateRootKey } from '../repo/rotate.js';
 import type { TransportOptions } from '../transport/open.js';
 import { RepositoryClient } from '../tuf/client.js';
-import { fakeOptions, tempDir, writeFakeCar } from './fake-repo.js';
+import { fakeOptions, writeFakeCar, tempRepository } from './fake-repo.js';
 
 /** How a transport under test exposes a repository folder. */
 export interface TransportHarness {
@@ -36,10 +35,7 @@ export function describeTransportConformance(name: string, harness: TransportHar
     beforeAll(() => harness.start());
     afterAll(() => harness.stop());
     beforeEach(async () => {
-      ({ dir, cleanup } = await tempDir());
-      repo = join(dir, 'repo');
-      keys = join(dir, 'keys');
-      ({ rootFile } = await initRepository(repo, { keysDir: keys }));
+      ({ dir, cleanup, repo, keys, rootFile } = await tempRepository());
       const car = await writeFakeCar(dir, { id: 'com.example.nvp', version: '1.0.0', category: 'network' });
       sha = (await addCar(repo, car, fakeOptions(keys))).sha256;
       await harness.sync(repo);

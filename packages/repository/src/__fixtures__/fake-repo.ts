@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CarInspector, CarVerifier } from '../repo/car-inspector.js';
+import { initRepository } from '../repo/init.js';
 
 /**
  * Fake CARs for TUF tests: a JSON file holding a descriptor (plus padding), read by a stub
@@ -65,4 +66,19 @@ export function fakeOptions(keysDir: string) {
 export async function tempDir(prefix = 'chassis-repo-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temp folder holding an initialised repository (`repo/`) and its keys (`keys/`). */
+export async function tempRepository(): Promise<{
+  dir: string;
+  cleanup: () => Promise<void>;
+  repo: string;
+  keys: string;
+  rootFile: string;
+}> {
+  const { dir, cleanup } = await tempDir();
+  const repo = join(dir, 'repo');
+  const keys = join(dir, 'keys');
+  const { rootFile } = await initRepository(repo, { keysDir: keys });
+  return { dir, cleanup, repo, keys, rootFile };
 }

@@ -2,7 +2,7 @@ import { readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import { fakeOptions, tempDir, writeFakeCar } from '../__fixtures__/fake-repo.js';
+import { fakeOptions, tempRepository, writeFakeCar } from '../__fixtures__/fake-repo.js';
 import { initCa } from '../ca/init.js';
 import { addCars } from '../repo/add.js';
 import { indexRepository } from '../repo/index-repository.js';
@@ -24,11 +24,8 @@ let dst: string;
 let shas: string[];
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  repo = join(dir, 'repo');
-  keys = join(dir, 'keys');
+  ({ dir, cleanup, repo, keys, rootFile } = await tempRepository());
   dst = join(dir, 'mirror');
-  ({ rootFile } = await initRepository(repo, { keysDir: keys }));
   const cars = [
     await writeFakeCar(dir, { id: 'com.example.solidfire', version: '1.0.0' }),
     await writeFakeCar(dir, { id: 'com.example.solidfire', version: '1.1.0' }),

@@ -1,11 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../__fixtures__/fake-repo.js';
+import { tempRepository } from '../__fixtures__/fake-repo.js';
 import { writeRealCar } from '../__fixtures__/real-car.js';
 import { RepositoryClient } from '../tuf/client.js';
 import { addCar } from './add.js';
-import { initRepository } from './init.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -13,10 +12,7 @@ let repo: string;
 let keys: string;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  repo = join(dir, 'repo');
-  keys = join(dir, 'keys');
-  await initRepository(repo, { keysDir: keys });
+  ({ dir, cleanup, repo, keys } = await tempRepository());
 });
 afterEach(() => cleanup());
 

@@ -2,10 +2,9 @@ import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeOptions, tempDir, writeFakeCar } from '../__fixtures__/fake-repo.js';
+import { fakeOptions, tempRepository, writeFakeCar } from '../__fixtures__/fake-repo.js';
 import { addCar } from '../repo/add.js';
 import { indexRepository } from '../repo/index-repository.js';
-import { initRepository } from '../repo/init.js';
 import { loadOrCreateRoleKeys } from '../repo/keys-store.js';
 import { buildRoot, expiresAt, metadataBytes } from '../repo/metadata.js';
 import { RepositoryClient } from './client.js';
@@ -42,10 +41,8 @@ const read = (name: string) => readFile(join(repo, name), 'utf8');
 const write = (name: string, text: string) => writeFile(join(repo, name), text);
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  repo = join(dir, 'repo');
-  keys = join(dir, 'keys');
-  const { rootFile } = await initRepository(repo, { keysDir: keys });
+  let rootFile: string;
+  ({ dir, cleanup, repo, keys, rootFile } = await tempRepository());
   await addCar(repo, await writeFakeCar(dir, { id: 'a.b', version: '1.0.0' }), fakeOptions(keys));
   c = new RepositoryClient({ url: repo, trustedRoot: rootFile, cacheDir: join(dir, 'cache') });
   await c.refresh();

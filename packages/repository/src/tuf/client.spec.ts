@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeOptions, tempDir, writeFakeCar } from '../__fixtures__/fake-repo.js';
+import { fakeOptions, tempRepository, writeFakeCar } from '../__fixtures__/fake-repo.js';
 import { addCar, addCars } from '../repo/add.js';
 import { indexRepository } from '../repo/index-repository.js';
 import { initRepository } from '../repo/init.js';
@@ -16,10 +16,7 @@ let keys: string;
 let rootFile: string;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  repo = join(dir, 'repo');
-  keys = join(dir, 'keys');
-  ({ rootFile } = await initRepository(repo, { keysDir: keys }));
+  ({ dir, cleanup, repo, keys, rootFile } = await tempRepository());
 });
 afterEach(() => cleanup());
 

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { TargetFile } from '@tufjs/models';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeOptions, tempDir, writeFakeCar } from '../__fixtures__/fake-repo.js';
+import { fakeOptions, tempRepository, writeFakeCar } from '../__fixtures__/fake-repo.js';
 import { addCar } from '../repo/add.js';
-import { initRepository } from '../repo/init.js';
 import { Transport } from '../transport/transport.js';
 import { RepositoryClient } from './client.js';
 import { downloadTarget } from './download.js';
@@ -17,10 +16,7 @@ let keys: string;
 let rootFile: string;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  repo = join(dir, 'repo');
-  keys = join(dir, 'keys');
-  ({ rootFile } = await initRepository(repo, { keysDir: keys }));
+  ({ dir, cleanup, repo, keys, rootFile } = await tempRepository());
 });
 afterEach(() => cleanup());
 

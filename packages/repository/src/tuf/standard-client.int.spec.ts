@@ -2,10 +2,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Updater } from 'tuf-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeOptions, tempDir, writeFakeCar } from '../__fixtures__/fake-repo.js';
+import { fakeOptions, tempRepository, writeFakeCar } from '../__fixtures__/fake-repo.js';
 import { addCar } from '../repo/add.js';
 import { indexRepository } from '../repo/index-repository.js';
-import { initRepository } from '../repo/init.js';
 import { type RepositoryServer, serveRepository } from '../repo/serve.js';
 
 // An independent TUF client (tuf-js `Updater`, default settings: hash-prefixed target names
@@ -19,10 +18,7 @@ let rootFile: string;
 let server: RepositoryServer;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  repo = join(dir, 'repo');
-  keys = join(dir, 'keys');
-  ({ rootFile } = await initRepository(repo, { keysDir: keys }));
+  ({ dir, cleanup, repo, keys, rootFile } = await tempRepository());
   server = await serveRepository(repo);
 });
 afterEach(async () => {

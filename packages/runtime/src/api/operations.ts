@@ -1,5 +1,4 @@
-import type { CompartmentState, SerializedError } from '@chassis/kernel';
-import type { RolloutPolicy, SignatureInfo } from './runtime-api.js';
+import type { CompartmentState, RolloutPolicy } from '@chassis/kernel';
 
 /** Filters of {@link RuntimeApi.listResources}; every given field must match. */
 export interface ResourceFilter {
@@ -23,49 +22,8 @@ export interface UpgradeOptions {
   readonly resources?: readonly string[];
 }
 
-/** One resource an upgrade would move. */
-export interface PlannedMove {
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-}
-
-/** A configuration that does not fit the target version's property descriptor. */
-export interface PlannedViolation {
-  readonly resource: string;
-  readonly violations: unknown;
-}
-
-/**
- * What an upgrade would do, computed without changing anything (like `terraform plan`):
- * `ok` is true when every check passes, so applying it with the same options should succeed
- * unless the new version fails to start, migrate or pass its health check.
- */
-export interface UpgradePlan {
-  readonly driverId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly policy: RolloutPolicy;
-  /** Batches in order; each is followed by the new version's health check when `healthCheck`. */
-  readonly steps: readonly {
-    readonly resources: readonly string[];
-    readonly healthCheck: boolean;
-  }[];
-  readonly resources: readonly PlannedMove[];
-  /** The active version once applied (unchanged when only a subset moves). */
-  readonly activeAfter: string;
-  /** Each resource's configuration validated against the target's descriptor. */
-  readonly configuration: { readonly ok: boolean; readonly invalid: readonly PlannedViolation[] };
-  /** Contract compatibility of `provides` (a major change must be declared). */
-  readonly contract: { readonly ok: boolean; readonly error?: SerializedError };
-  /** Who signed each version; `changed` when vendor or subject differs. */
-  readonly signer: {
-    readonly from: SignatureInfo;
-    readonly to: SignatureInfo;
-    readonly changed: boolean;
-  };
-  readonly ok: boolean;
-}
+// What an upgrade would do (and its parts): the kernel's `UpgradePlanSchema`.
+export type { PlannedMove, PlannedViolation, UpgradePlan } from '@chassis/kernel';
 
 /** Options of {@link RuntimeApi.testResource}. */
 export interface ResourceTestOptions {

@@ -5,8 +5,8 @@ import type {
   ExecutorMetricsView,
   LifecycleEvent,
   ResourceInfo,
-  SerializedError,
   UpdateNotice,
+  UpgradeRecord,
   VersionSummary,
 } from '@chassis/kernel';
 import type { Observable } from 'rxjs';
@@ -28,10 +28,15 @@ export type {
   ConfinementLimits,
   DriverMemoryView,
   ExecutorMetricsView,
+  RecordedMoves,
   ResourceInfo,
   RestartStatus,
+  RolloutPolicy,
   SignatureInfo,
   UpdateNotice,
+  UpgradeProgress,
+  UpgradeRecord,
+  UpgradeRecovery,
 } from '@chassis/kernel';
 
 /** Who asked for an action: recorded in the upgrade history and passed to authorization. */
@@ -57,81 +62,10 @@ export interface DriverInfo extends DriverIdentity {
   readonly versions: readonly DriverVersionInfo[];
 }
 
-/** How an upgrade moves resources from the old version to the new one. */
-export type RolloutPolicy =
-  | { readonly kind: 'all-at-once' }
-  | { readonly kind: 'one-at-a-time' }
-  /** First `canaries` resources, then the new version's health check, then the rest. */
-  | { readonly kind: 'canary'; readonly canaries: number };
-
 /** Where to install a driver from. */
 export type InstallSource =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'repository'; readonly id: string; readonly version?: string };
-
-/** One install/upgrade/rollback/uninstall, as kept in the upgrade history. */
-export interface UpgradeRecord {
-  readonly id: string;
-  readonly action: 'install' | 'upgrade' | 'rollback' | 'uninstall';
-  readonly driverId: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly policy?: RolloutPolicy;
-  readonly principal: string;
-  readonly startedAt: string;
-  readonly finishedAt?: string;
-  /** `interrupted`: the server died while it ran; reconciled at the next start (see `recovery`). */
-  readonly result: 'running' | 'succeeded' | 'rolled-back' | 'failed' | 'interrupted';
-  readonly error?: SerializedError;
-  /**
-   * The moves an upgrade, rollback or forced uninstall will make, in order, recorded with the
-   * record before the first one: what start-up recovery applies if the server dies midway.
-   */
-  readonly plan?: RecordedMoves;
-  /** Persisted after each batch moved, before the next one starts (and before the result). */
-  readonly progress?: UpgradeProgress;
-  /** How start-up recovery closed this record when the server died while it ran. */
-  readonly recovery?: UpgradeRecovery;
-  /** Per resource: which version it moved from and to, and when it resumed. */
-  readonly resources: readonly {
-    readonly id: string;
-    readonly from: string;
-    readonly to: string;
-    readonly pausedMs?: number;
-  }[];
-}
-
-/** The moves of one action, in order (see {@link UpgradeRecord.plan}). */
-export interface RecordedMoves {
-  readonly moves: readonly { readonly id: string; readonly from: string; readonly to: string }[];
-  /**
-   * A partial move (`upgrade --resources a,b`): it never changes the driver's active version,
-   * so recovery only rebinds the listed resources.
-   */
-  readonly partial?: boolean;
-}
-
-/** Which moves of the plan are persisted as done, and what the action was doing last. */
-export interface UpgradeProgress {
-  /** Resource ids whose move is persisted (binding written), in the order they moved. */
-  readonly moved: readonly string[];
-  /**
-   * `moving`: batches in progress; `rolling-back`: a failure is moving resources back;
-   * `committing`: every move is done and the new version is being made active.
-   */
-  readonly phase: 'moving' | 'rolling-back' | 'committing';
-}
-
-/** What start-up recovery did with an interrupted action. */
-export interface UpgradeRecovery {
-  /** `rolled-back`: back to the state before the action; `completed`: finished per the plan. */
-  readonly outcome: 'rolled-back' | 'completed';
-  /** Resources whose persisted binding recovery changed, with the version each now uses. */
-  readonly resources: readonly { readonly id: string; readonly version: string }[];
-  /** The active version of the driver after recovery (absent: the driver is gone). */
-  readonly active?: string;
-  readonly at: string;
-}
 
 /** Options of {@link RuntimeApi.driverMemory}. */
 export interface DriverMemoryOptions {

@@ -1,24 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packCar } from '@chassis/car';
-import {
-  createKernelContainer,
-  DEFAULT_KERNEL_CONFIG,
-  type DriverHandle,
-  LifecycleManager,
-  MemoryStateStore,
-  type Resource,
-  ResourceRegistry,
-  silentLogger,
-  systemClock,
-} from '@chassis/kernel';
-import { CarCache, DriverLoader, type ManagedDriverHandle } from '@chassis/loader';
+import type { Resource } from '@chassis/kernel';
+import type { ManagedDriverHandle } from '@chassis/loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedVersionLoader } from '../server/loader-adapter.js';
-import { DriverManager } from './driver-manager.js';
-import type { LoadedVersion, VerifiedCar, VersionLoader } from './types.js';
+import { buildFixtureCar } from '../testing/driver-fixture.js';
+import { realDriverManager } from '../testing/real-manager.js';
 
 /**
  * Issue 7: "the old version is unloaded (its worker ended, caches released) once no resource
@@ -41,53 +29,6 @@ export default {
   provides: { 'storage.primary': { hogBytes() { return HOG.byteLength; } } },
 };
 `;
-
-/** Writes a driver project (worker tier) and packs it into a real CAR. */
-async function packDriver(root: string, version: string, code: string): Promise<string> {
-  const dir = join(root, `src-${version}`);
-  await mkdir(join(dir, 'classes'), { recursive: true });
-  const descriptor = {
-    id: ID,
-    name: 'Memory hog',
-    version,
-    vendor: 'Example Inc.',
-    license: 'Apache-2.0',
-    category: 'storage',
-    entry: 'classes/index.js',
-    engines: { chassis: '^1.0.0' },
-    isolation: 'worker',
-    provides: [{ point: 'storage.primary', version: '^1.0.0' }],
-  };
-  // JSON is YAML.
-  await writeFile(join(dir, 'driver.yaml'), JSON.stringify(descriptor, null, 2));
-  await writeFile(join(dir, 'LICENSE'), 'Apache-2.0\n');
-  await writeFile(join(dir, 'classes', 'index.js'), code);
-  return (await packCar(dir, { out: join(root, 'cars', `${ID}-${version}.car`) })).file;
-}
-
-/**
- * The server's real adapter ({@link cachedVersionLoader}: CAR verified and extracted once by
- * the cache, then loaded), keeping each handle it loads so the test can watch it end.
- */
-function loaderAdapter(
-  loader: DriverLoader,
-  cache: CarCache,
-): VersionLoader & {
-  readonly handles: ManagedDriverHandle[];
-} {
-  const handles: ManagedDriverHandle[] = [];
-  const adapter = cachedVersionLoader(loader, cache, () => {});
-  return {
-    handles,
-    open: (carFile, expect) => adapter.open(carFile, expect),
-    async load(car: VerifiedCar): Promise<LoadedVersion> {
-      const loaded = await adapter.load(car);
-      // loadCar's handles are managed ones; the VersionLoader contract only promises DriverHandle.
-      handles.push(loaded.handle as ManagedDriverHandle);
-      return loaded;
-    },
-  };
-}
 
 /** OS threads of this process (Linux); undefined where /proc is not available. */
 async function threads(): Promise<number | undefined> {
@@ -120,33 +61,35 @@ describe('DriverManager releases an unloaded version (real loader, worker tier)'
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-runtime-mem-'));
-    hogCar = await packDriver(root, '1.0.0', hogDriver(HOG_MIB * MiB));
-    leanCar = await packDriver(root, '1.1.0', hogDriver(4096));
+    const car = (version: string, source: string) =>
+      buildFixtureCar(join(root, 'cars'), { id: ID, version, isolation: 'worker', source });
+    hogCar = await car('1.0.0', hogDriver(HOG_MIB * MiB));
+    leanCar = await car('1.1.0', hogDriver(4096));
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('ends the old worker and gives its 64 MiB back once its last resource moved away', async () => {
-    const lifecycle = new LifecycleManager();
-    const resources = new ResourceRegistry<DriverHandle>();
-    const store = new MemoryStateStore();
-    const kernelContainer = createKernelContainer({
-      logger: silentLogger,
-      clock: systemClock,
-      lifecycle,
-      resources,
-      config: DEFAULT_KERNEL_CONFIG,
+    // The server's real adapter, keeping each handle it loads so the test can watch it end
+    // (loadCar's handles are managed ones; the VersionLoader contract only promises DriverHandle).
+    const handles: ManagedDriverHandle[] = [];
+    const { manager, lifecycle, resources, store } = realDriverManager({
+      root,
+      loadTimeoutMs: 10_000,
+      wrap: (adapter) => ({
+        open: (carFile, expect) => adapter.open(carFile, expect),
+        async load(car) {
+          const loaded = await adapter.load(car);
+          handles.push(loaded.handle as ManagedDriverHandle);
+          return loaded;
+        },
+      }),
     });
-    const loader = loaderAdapter(
-      new DriverLoader({ kernelContainer, loadTimeoutMs: 10_000 }),
-      new CarCache(join(root, 'cache')),
-    );
-    const manager = new DriverManager({ lifecycle, resources, store, loader });
     try {
       const threads0 = await threads();
       const rss0 = rss();
 
       await manager.install({ kind: 'file', path: hogCar }, 'ops');
-      const hog = loader.handles[0]!;
+      const hog = handles[0]!;
       expect(hog.tier).toBe('worker');
       const resource: Resource = {
         id: 'pool-1',
@@ -174,7 +117,7 @@ describe('DriverManager releases an unloaded version (real loader, worker tier)'
       if (threads0 !== undefined) expect(threads1).toBeGreaterThanOrEqual(threads0 + 1);
 
       await manager.install({ kind: 'file', path: leanCar }, 'ops');
-      const lean = loader.handles[1]!;
+      const lean = handles[1]!;
       const threads2 = await threads();
       const rss2 = rss();
 

@@ -1,51 +1,14 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CarArchive, extractCar, packCar, readCar } from '@chassis/car';
-import {
-  createKernelContainer,
-  DEFAULT_KERNEL_CONFIG,
-  type DriverHandle,
-  type DriverState,
-  LifecycleManager,
-  MemoryStateStore,
-  ResourceRegistry,
-  silentLogger,
-  systemClock,
-} from '@chassis/kernel';
-import { CarCache, type CarReader, DriverLoader } from '@chassis/loader';
+import { type CarArchive, extractCar, readCar } from '@chassis/car';
+import type { DriverState } from '@chassis/kernel';
+import type { CarReader } from '@chassis/loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedVersionLoader, directoryCarKeeper } from '../server/loader-adapter.js';
-import { DriverManager } from './driver-manager.js';
-import type { VersionLoader } from './types.js';
+import { buildFixtureCar } from '../testing/driver-fixture.js';
+import { realDriverManager } from '../testing/real-manager.js';
 
 const ID = 'com.example.once';
-
-/** A real CAR of an in-process driver. */
-async function packDriver(root: string): Promise<string> {
-  const dir = join(root, 'src');
-  await mkdir(join(dir, 'classes'), { recursive: true });
-  const descriptor = {
-    id: ID,
-    name: 'Read once',
-    version: '1.0.0',
-    vendor: 'Example Inc.',
-    license: 'Apache-2.0',
-    category: 'storage',
-    entry: 'classes/index.js',
-    engines: { chassis: '^1.0.0' },
-    isolation: 'in-process',
-    provides: [{ point: 'storage.primary', version: '^1.0.0' }],
-  };
-  // JSON is YAML.
-  await writeFile(join(dir, 'driver.yaml'), JSON.stringify(descriptor, null, 2));
-  await writeFile(join(dir, 'LICENSE'), 'Apache-2.0\n');
-  await writeFile(
-    join(dir, 'classes', 'index.js'),
-    "export default { provides: { 'storage.primary': { ping() { return 'pong'; } } } };\n",
-  );
-  return (await packCar(dir, { out: join(root, 'cars', `${ID}.car`) })).file;
-}
 
 describe('one install reads and verifies its CAR once', () => {
   let root: string;
@@ -53,7 +16,7 @@ describe('one install reads and verifies its CAR once', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-verify-once-'));
-    carFile = await packDriver(root);
+    carFile = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.0.0' });
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -70,36 +33,23 @@ describe('one install reads and verifies its CAR once', () => {
         return extractCar(file, dest, options);
       },
     };
-    const lifecycle = new LifecycleManager();
-    const resources = new ResourceRegistry<DriverHandle>();
-    const kernelContainer = createKernelContainer({
-      logger: silentLogger,
-      clock: systemClock,
-      lifecycle,
-      resources,
-      config: DEFAULT_KERNEL_CONFIG,
-    });
-    const cache = new CarCache(join(root, 'cache'), {}, silentLogger, reader);
-    const adapter = cachedVersionLoader(new DriverLoader({ kernelContainer }), cache, () => {});
     const statesAtLoad: (DriverState | undefined)[] = [];
-    const loader: VersionLoader = {
-      open: (file, expect) => adapter.open(file, expect),
-      load: (car) => {
-        statesAtLoad.push(lifecycle.get(car.descriptor.id, car.descriptor.version)?.state);
-        return adapter.load(car);
-      },
-    };
     const verified: (string | CarArchive)[] = [];
-    const manager = new DriverManager({
-      lifecycle,
-      resources,
-      store: new MemoryStateStore(),
-      loader,
+    const { manager, lifecycle } = realDriverManager({
+      root: join(root, 'installed'),
+      keep: true,
+      reader,
+      wrap: (adapter) => ({
+        open: (file, expect) => adapter.open(file, expect),
+        load: (car) => {
+          statesAtLoad.push(lifecycle.get(car.descriptor.id, car.descriptor.version)?.state);
+          return adapter.load(car);
+        },
+      }),
       verify: async (car) => {
         verified.push(car);
         return { signed: false };
       },
-      keep: directoryCarKeeper(join(root, 'kept')),
     });
     try {
       const record = await manager.install({ kind: 'file', path: carFile }, 'ops');
@@ -120,7 +70,7 @@ describe('one install reads and verifies its CAR once', () => {
       ]);
       const version = manager.drivers.get(ID)!.record.versions[0]!;
       expect(version.sha256).toBe((verified[0] as CarArchive).sha256);
-      expect(version.car).toBe(join(root, 'kept', `${version.sha256}.car`));
+      expect(version.car).toBe(join(root, 'installed', 'kept', `${version.sha256}.car`));
 
       // A restart reloads the kept CAR: one read (checked against its known digest), and the
       // cached extraction is reused rather than extracted again.
@@ -134,29 +84,16 @@ describe('one install reads and verifies its CAR once', () => {
   });
 
   it('a CAR the trust check refuses leaves no lifecycle entry and no environment', async () => {
-    const lifecycle = new LifecycleManager();
-    const resources = new ResourceRegistry<DriverHandle>();
-    const kernelContainer = createKernelContainer({
-      logger: silentLogger,
-      clock: systemClock,
-      lifecycle,
-      resources,
-      config: DEFAULT_KERNEL_CONFIG,
-    });
-    const cache = new CarCache(join(root, 'cache-refused'));
-    const adapter = cachedVersionLoader(new DriverLoader({ kernelContainer }), cache, () => {});
     let loads = 0;
-    const manager = new DriverManager({
-      lifecycle,
-      resources,
-      store: new MemoryStateStore(),
-      loader: {
+    const { manager, lifecycle } = realDriverManager({
+      root: join(root, 'refused'),
+      wrap: (adapter) => ({
         open: (file, expect) => adapter.open(file, expect),
         load: (car) => {
           loads++;
           return adapter.load(car);
         },
-      },
+      }),
       verify: async () => {
         throw Object.assign(new Error('unsigned'), { code: 'CHASSIS_E_SIG_UNSIGNED' });
       },

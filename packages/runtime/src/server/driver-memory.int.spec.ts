@@ -1,29 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureCar } from '../testing/driver-fixture.js';
-import { createManagementServer, type ManagementServer } from './management-server.js';
+import { type FixtureServer, fixtureServer } from '../testing/fixture-server.js';
+import type { ManagementServer } from './management-server.js';
 
 const admin = { id: 'alice', roles: ['admin'] };
 
 /** `driverMemory()` over real loaded drivers: worker and process tiers listed, in-process not. */
 describe('ManagementRuntime.driverMemory', () => {
-  let root: string;
+  let fixture: FixtureServer;
   let server: ManagementServer;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'chassis-memory-'));
     // The operator trusts these drivers, so each runs in the tier its driver.yaml asks for.
-    const confinement = { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: ['com.example.'] };
-    server = await createManagementServer({
-      dataDir: join(root, 'data'),
-      config: { ...DEFAULT_KERNEL_CONFIG, confinement },
-    });
-    await server.start();
+    fixture = await fixtureServer({ trusted: ['com.example.'] });
+    server = fixture.server;
     for (const isolation of ['in-process', 'worker', 'process'] as const) {
-      const car = await buildFixtureCar(join(root, 'cars'), {
+      const car = await buildFixtureCar(join(fixture.root, 'cars'), {
         id: `com.example.${isolation.replace('-', '')}`,
         version: '1.0.0',
         isolation,
@@ -31,10 +24,7 @@ describe('ManagementRuntime.driverMemory', () => {
       await server.runtime.install({ kind: 'file', path: car }, admin);
     }
   });
-  afterAll(async () => {
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.close());
 
   it('reports the worker and process environments, rss for the process only', async () => {
     const list = await server.runtime.driverMemory({ timeoutMs: 5000 });

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createExtensionPoint, DEFAULT_KERNEL_CONFIG } from '@chassis/kernel';
+import { createExtensionPoint } from '@chassis/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureCar, defaultDriverSource } from '../testing/driver-fixture.js';
-import { createManagementServer, type ManagementServer } from './management-server.js';
+import { type FixtureServer, fixtureServer } from '../testing/fixture-server.js';
+import type { ManagementServer } from './management-server.js';
 
 const admin = { id: 'alice', roles: ['admin'] };
 const ID = 'com.example.fixture';
@@ -18,32 +18,24 @@ const holdSource = (version: string) =>
 const release = () => (globalThis as { __fixtureRelease?: () => void }).__fixtureRelease?.();
 
 describe('resource lifecycle and upgrade plans (real runtime)', () => {
-  let root: string;
+  let fixture: FixtureServer;
   let server: ManagementServer;
   let v3: string;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'chassis-resources-'));
-    const repo = join(root, 'repo');
-    await buildFixtureCar(repo, { id: ID, version: '1.0.0', source: holdSource('1.0.0') });
-    await buildFixtureCar(repo, { id: ID, version: '1.1.0', source: holdSource('1.1.0') });
+    fixture = await fixtureServer({
+      repo: ['1.0.0', '1.1.0'].map((version) => ({ id: ID, version, source: holdSource(version) })),
+      // Trusted, so the fixture runs in-process and the test can release `hold`.
+      trusted: [ID],
+      extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
+    });
+    server = fixture.server;
     // 1.2.0 needs a property no configuration has yet: a plan must say so.
-    v3 = await buildFixtureCar(join(root, 'later'), {
+    v3 = await buildFixtureCar(join(fixture.root, 'later'), {
       id: ID,
       version: '1.2.0',
       extraProperties: ['{ key: zone, labelKey: fx.mvip.label, type: string, required: true }'],
     });
-    server = await createManagementServer({
-      dataDir: join(root, 'data'),
-      sources: [`file:${repo}`],
-      // Trusted, so the fixture runs in-process and the test can release `hold`.
-      config: {
-        ...DEFAULT_KERNEL_CONFIG,
-        confinement: { ...DEFAULT_KERNEL_CONFIG.confinement, trusted: [ID] },
-      },
-      extensionPoints: [createExtensionPoint('storage.primary', '1.0.0', { safe: ['whoami'] })],
-    });
-    await server.start();
     for (const id of ['pool-a', 'pool-b', 'pool-c'])
       await server.runtime.createResource(
         { id, kind: 'pool', driverId: ID, properties: props },
@@ -52,8 +44,7 @@ describe('resource lifecycle and upgrade plans (real runtime)', () => {
   });
   afterAll(async () => {
     release();
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   it('lists resources with filters on driver, version and state', () => {
@@ -162,7 +153,7 @@ describe('resource lifecycle and upgrade plans (real runtime)', () => {
     expect(() => rt.getResource('pool-c')).toThrow(
       expect.objectContaining({ code: 'CHASSIS_E_RESOURCE_NOT_FOUND' }),
     );
-    const files = await readdir(join(root, 'data', 'state'), { recursive: true });
+    const files = await readdir(join(fixture.root, 'data', 'state'), { recursive: true });
     expect(files.filter((f) => String(f).includes('pool-c'))).toEqual([]);
     expect(files.some((f) => String(f).includes('pool-a'))).toBe(true);
   });

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { packCar } from '@chassis/car';
 
 /** What a generated test driver looks like. */
@@ -15,6 +15,8 @@ export interface FixtureDriver {
   readonly requires?: readonly { id: string; version: string }[];
   /** More `properties:` entries (YAML flow maps), e.g. a property a newer version adds. */
   readonly extraProperties?: readonly string[];
+  /** More files of the project (path → content), e.g. a payload under `classes/`. */
+  readonly files?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** A default driver module: `whoami` returns the version, `echo` returns its arguments and the pool's mVip. */
@@ -71,6 +73,15 @@ export async function buildFixtureCar(outDir: string, d: FixtureDriver): Promise
     }),
   );
   await writeFile(join(dir, 'classes/index.js'), d.source ?? defaultDriverSource(d.version, point));
+  for (const [path, content] of Object.entries(d.files ?? {})) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
   await mkdir(outDir, { recursive: true });
-  return (await packCar(dir, { out: join(outDir, `${d.id}-${d.version}.car`) })).file;
+  try {
+    return (await packCar(dir, { out: join(outDir, `${d.id}-${d.version}.car`) })).file;
+  } finally {
+    // The project was only the CAR's input (a benchmark's can be megabytes).
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -334,8 +334,6 @@ export const ServerConfigSchema = Type.Object(
 
 /** The configuration file, as validated. */
 export type ServerConfigFile = Static<typeof ServerConfigSchema>;
-/** The `cluster` block. */
-export type ClusterConfig = Static<typeof ClusterSchema>;
 /** S3 settings. */
 export type S3Config = Static<typeof S3Schema>;
 /** One admin token entry. */

@@ -5,7 +5,24 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../testing/chromium.js';
+
+/**
+ * One headless Chromium for the calling `describe` block: launched before its tests, closed
+ * after them. Returns a getter (the browser exists only once `beforeAll` ran).
+ */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser as Browser;
+}
 
 /** Screenshots of the browser tests, kept as test artifacts. */
 export const REPORTS = path.resolve(
