@@ -93,4 +93,10 @@ export interface ResourceBindings {
   stateOf(id: string): Promise<unknown>;
   /** True when the resource is pinned: whole-driver upgrades and rollbacks leave it. */
   pinned?(id: string): boolean;
+  /**
+   * True while any resource known here is bound to `driverId@version`, wherever its
+   * compartment runs (cluster mode: also the resources other members own). Absent: only the
+   * local registry counts.
+   */
+  inUse?(driverId: string, version: string): boolean;
 }

@@ -225,6 +225,7 @@ async function composeServer(
       rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
       stateOf: (id) => resourceService.stateOf(id),
       pinned: (id) => resourceService.pinned(id),
+      inUse: (id, version) => resourceService.inUse(id, version),
     },
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,
