@@ -153,7 +153,9 @@ export function journalProblems(
     let at = prev.at;
     while (at < path.length && path[at] !== e.version) at++;
     if (at === path.length)
-      reordered.push(`${e.tag} ran on ${e.version}, off the path ${path.slice(prev.at).join(' → ')}`);
+      reordered.push(
+        `${e.tag} ran on ${e.version}, off the path ${path.slice(prev.at).join(' → ')}`,
+      );
     if (n <= prev.n) reordered.push(`${e.tag} ran after #${prev.n}`);
     const pids = prev.pids.at(-1) === e.pid ? prev.pids : [...prev.pids, e.pid];
     if (pids !== prev.pids && prev.pids.includes(e.pid))
