@@ -57,6 +57,15 @@ function killGroup(pid: number): void {
   }
 }
 
+/**
+ * Creates the members' folder and the one cluster secret they all read (`cluster.secretFile`,
+ * relative to their configuration files). Call once, before the first {@link startMember}.
+ */
+export async function prepareCluster(s: ClusterSettings): Promise<void> {
+  await mkdir(s.root, { recursive: true });
+  await writeFile(join(s.root, 'secret'), `${randomBytes(32).toString('base64')}\n`);
+}
+
 /** The YAML a member is started with: PostgreSQL state, a `cluster:` block, admin on port 0. */
 export function memberConfig(s: ClusterSettings, name: string): string {
   return [
@@ -84,14 +93,6 @@ export async function startMember(
   name: string,
   timeoutMs = 45_000,
 ): Promise<MemberProcess> {
-  await mkdir(s.root, { recursive: true });
-  const secretFile = join(s.root, 'secret');
-  // The same secret for every member: written by the first one started, kept after that.
-  await writeFile(secretFile, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx' }).catch(
-    (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    },
-  );
   const file = join(s.root, `${name}.yaml`);
   await writeFile(file, memberConfig(s, name));
   const child: ChildProcess = spawn(process.execPath, [SERVER_BIN, '--config', file], {
