@@ -225,7 +225,7 @@ async function composeServer(
       rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
       stateOf: (id) => resourceService.stateOf(id),
       pinned: (id) => resourceService.pinned(id),
-      inUse: (id, version) => resourceService.inUse(id, version),
+      inUse: (id, version) => resourceService.placed.boundTo(id, version).length > 0,
     },
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,

@@ -76,14 +76,6 @@ export class ResourceService implements ConfigurationLookup, ResourceBindings {
     return loaded?.handle ?? unavailableHandle(binding.driverId, binding.version);
   }
 
-  /** True while a resource known here (local or placed elsewhere) is bound to `driverId@version`. */
-  inUse(driverId: string, version: string): boolean {
-    return (
-      this.placed.local.boundTo(driverId, version).length > 0 ||
-      this.placed.remote.boundTo(driverId, version).length > 0
-    );
-  }
-
   /** Every resource id known here (local and placed elsewhere), sorted. */
   ids(): string[] {
     return this.placed.list().map((e) => e.resource.id);
