@@ -94,9 +94,9 @@ export interface ResourceBindings {
   /** True when the resource is pinned: whole-driver upgrades and rollbacks leave it. */
   pinned?(id: string): boolean;
   /**
-   * True while any resource known here is bound to `driverId@version`, wherever its
-   * compartment runs (cluster mode: also the resources other members own). Absent: only the
-   * local registry counts.
+   * Ids of every resource known here bound to `driverId@version`, wherever its compartment
+   * runs (cluster mode: also the resources other members own). Absent: only the local
+   * registry counts.
    */
-  inUse?(driverId: string, version: string): boolean;
+  boundIds?(driverId: string, version: string): readonly string[];
 }

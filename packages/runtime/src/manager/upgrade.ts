@@ -87,7 +87,7 @@ function notInstalled(id: string, version?: string): ChassisError {
  * stays loaded after a move takes the last local resource off it.
  */
 function versionInUse(ctx: ManagerContext, id: string, version: string): boolean {
-  return ctx.bindings.inUse?.(id, version) ?? ctx.resources.boundTo(id, version).length > 0;
+  return (ctx.bindings.boundIds?.(id, version) ?? ctx.resources.boundTo(id, version)).length > 0;
 }
 
 /** Makes sure a version of an installed driver is loaded and Running; reloads it from its kept CAR. */

@@ -90,6 +90,26 @@ describe('versions bound by resources placed elsewhere', () => {
     expect(await rt.router.call('there', 'storage.primary', 'whoami', [])).toBe('1.1.0');
   });
 
+  it('an uninstall of a version a resource placed elsewhere is bound to is refused, forced or not', async () => {
+    const rt = server.runtime;
+    owned.delete('there');
+    await server.reconcile();
+    const refused = (force: boolean) =>
+      rt.uninstall(ID, { version: '1.1.0', force }, admin).then(
+        () => 'uninstalled',
+        (e: { code?: string; details?: { resources?: string[] } }) => [
+          e.code,
+          e.details?.resources,
+        ],
+      );
+    // Not even forced: this server cannot move a resource another member owns.
+    const answers = [await refused(false), await refused(true)];
+    owned.add('there');
+    await server.reconcile();
+    for (const a of answers) expect(a).toEqual(['CHASSIS_E_UNINSTALL_BOUND', ['there']]);
+    expect(rt.getDriver(ID).versions.map((v) => v.version)).toContain('1.1.0');
+  });
+
   it('once no resource anywhere is bound to it, a non-active version is unloaded after a move', async () => {
     const rt = server.runtime;
     const state = (v: string) => rt.getDriver(ID).versions.find((x) => x.version === v)?.state;
