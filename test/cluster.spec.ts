@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -286,6 +286,20 @@ describe.skipIf(!suite.available)('a cluster of three chassis-server members', (
     // What it serves runs here: the active version and every version a pool is bound to.
     const needed = new Set([mine.activeVersion, ...bound.values()]);
     expect(mine.versions.filter((v) => needed.has(v.version) && v.state !== 'Running')).toEqual([]);
+    // The install lock is per cluster: every member's lists the cluster's installed set.
+    const lock = async (m: MemberProcess) => {
+      const file = join(settings.root, m.name, 'chassis.lock');
+      const l = JSON.parse(await readFile(file, 'utf8')) as {
+        drivers: { id: string; version: string; sha256: string }[];
+      };
+      return l.drivers.map((x) => `${x.id}@${x.version}:${x.sha256}`).sort();
+    };
+    await until('the same install lock on every member', async () => {
+      const locks = await Promise.all(alive().map(lock));
+      return locks.every(
+        (l) => l.length === installed(want).length && l.join() === locks[0]?.join(),
+      );
+    });
     await until('d owns some pools', async () => {
       const o = await owners(d);
       return o && [...o.values()].includes('d');
