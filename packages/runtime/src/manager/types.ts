@@ -93,4 +93,10 @@ export interface ResourceBindings {
   stateOf(id: string): Promise<unknown>;
   /** True when the resource is pinned: whole-driver upgrades and rollbacks leave it. */
   pinned?(id: string): boolean;
+  /**
+   * Ids of every resource known here bound to `driverId@version`, wherever its compartment
+   * runs (cluster mode: also the resources other members own). Absent: only the local
+   * registry counts.
+   */
+  boundIds?(driverId: string, version: string): readonly string[];
 }

@@ -29,6 +29,17 @@ export async function runUninstall(
       });
   const remaining = inst.record.versions.map((v) => v.version).filter((v) => !versions.includes(v));
   const bound = versions.flatMap((v) => ctx.resources.boundTo(id, v));
+  // Cluster mode: resources other members own move on their owners, never from here (not even
+  // with force); removing their version from the shared record would strand them on it.
+  const elsewhere = versions
+    .flatMap((v) => ctx.bindings.boundIds?.(id, v) ?? [])
+    .filter((r) => !bound.some((e) => e.resource.id === r));
+  if (elsewhere.length > 0)
+    throw new ChassisError(
+      'CHASSIS_E_UNINSTALL_BOUND',
+      `${id}@${versions.join(', ')} still serves resource(s) other members own (${elsewhere.join(', ')}); upgrade or roll them back to another version first`,
+      { details: { driver: id, resources: elsewhere, versions, elsewhere: true } },
+    );
   const heir = options.force
     ? remaining.includes(inst.record.active ?? '')
       ? inst.record.active

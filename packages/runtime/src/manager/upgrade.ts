@@ -84,6 +84,15 @@ function notInstalled(id: string, version?: string): ChassisError {
   );
 }
 
+/**
+ * True while a resource is bound to `id@version`: local ones, and in cluster mode those other
+ * members own, which this server answers for and may take over at any moment. A version in use
+ * stays loaded after a move takes the last local resource off it.
+ */
+function versionInUse(ctx: ManagerContext, id: string, version: string): boolean {
+  return (ctx.bindings.boundIds?.(id, version) ?? ctx.resources.boundTo(id, version)).length > 0;
+}
+
 /** Makes sure a version of an installed driver is loaded and Running; reloads it from its kept CAR. */
 export async function ensureRunning(
   ctx: ManagerContext,
@@ -285,7 +294,7 @@ export async function runUpgrade(
         { driverId: id, version: fromVersion },
       );
     }
-    if (to && req.to !== inst.record.active && ctx.resources.boundTo(id, req.to).length === 0) {
+    if (to && req.to !== inst.record.active && !versionInUse(ctx, id, req.to)) {
       inst.loaded.delete(req.to);
       retire(inst, req.to);
       await unloadVersion(ctx, to);
@@ -313,7 +322,7 @@ export async function runUpgrade(
     inst.record = saved;
   }
   await point('committed', []);
-  if (fromVersion !== inst.record.active && ctx.resources.boundTo(id, fromVersion).length === 0) {
+  if (fromVersion !== inst.record.active && !versionInUse(ctx, id, fromVersion)) {
     inst.loaded.delete(fromVersion);
     retire(inst, fromVersion);
     await unloadVersion(ctx, from);

@@ -225,6 +225,8 @@ async function composeServer(
       rebind: (ids, binding, states) => resourceService.rebind(ids, binding, states),
       stateOf: (id) => resourceService.stateOf(id),
       pinned: (id) => resourceService.pinned(id),
+      boundIds: (id, version) =>
+        resourceService.placed.boundTo(id, version).map((e) => e.resource.id),
     },
     logger,
     startTimeoutMs: config.lifecycle.startTimeoutMs,

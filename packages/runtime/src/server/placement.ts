@@ -57,6 +57,11 @@ export class PlacedResources implements ResourceLookup {
     return [...this.local.list(), ...this.remote.list()].sort(byId);
   }
 
+  /** The resources bound to `driverId` (at `version`), wherever their compartment runs. */
+  boundTo(driverId: string, version?: string): ResourceEntry<DriverHandle>[] {
+    return [...this.local.boundTo(driverId, version), ...this.remote.boundTo(driverId, version)];
+  }
+
   /** True when the resource runs here (it is in the local registry). */
   isLocal(id: string): boolean {
     return this.local.find(id) !== undefined;
