@@ -456,7 +456,7 @@ describe.skipIf(!suite.available)('a cluster of three chassis-server members', (
    * Re-planning a dead member's batch onto the resources' new owners is the failover work
    * (mid-rollout re-plan); remove `.fails` when it lands.
    */
-  it.fails('kill -9 of the leader mid-upgrade: the upgrade then finishes or rolls back on every pool', async () => {
+  it('kill -9 of the leader mid-upgrade: the upgrade then finishes or rolls back on every pool', async () => {
     const { answer, killedAt, sender } = interrupted as NonNullable<typeof interrupted>;
     const bound = Math.max(1000, killedAt + TAKEOVER_MS - Date.now());
     const r = await Promise.race([

@@ -4,6 +4,8 @@
  * component name. The runtime API types, the admin views and OpenAPI document, and the CLI rows
  * all derive from here.
  */
+
+import { CatalogDriverSchema } from './catalog.js';
 import {
   ClusterMemberInfoSchema,
   ClusterOverviewSchema,
@@ -11,7 +13,6 @@ import {
   DriverMembersSchema,
   MemberDriverStateSchema,
 } from './cluster-member.js';
-import { CatalogDriverSchema } from './catalog.js';
 import { DriverDetailSchema, VersionDetailSchema } from './driver-detail.js';
 import {
   DriverMemorySchema,
@@ -32,8 +33,8 @@ import {
   ResourceInfoSchema,
   ResourceTestResultSchema,
 } from './resource-summary.js';
-import { UpgradeStatusSchema } from './upgrade-status.js';
 import { RolloutPolicySchema, UpgradePlanSchema, UpgradeRecordSchema } from './upgrade.js';
+import { UpgradeStatusSchema } from './upgrade-status.js';
 
 export * from './catalog.js';
 export * from './cluster-member.js';
@@ -44,8 +45,8 @@ export * from './driver-version.js';
 export * from './error.js';
 export * from './resource-summary.js';
 export * from './shape.js';
-export * from './upgrade-status.js';
 export * from './upgrade.js';
+export * from './upgrade-status.js';
 
 /** Every summary schema under its OpenAPI component name (`#/components/schemas/<name>`). */
 export const summarySchemas = {

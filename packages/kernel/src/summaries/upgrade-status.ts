@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { SerializedErrorSchema } from './error.js';
 import { literals, type Shape } from './shape.js';
+import { UpgradeRecordSchema } from './upgrade.js';
 
 /**
  * Where an accepted action is. `accepted`: taken, not begun yet (a cluster request waiting for
@@ -48,9 +49,7 @@ export const UpgradeStatusSchema = Type.Object(
     leader: Type.Optional(
       Type.String({ description: 'Cluster mode: the member that coordinates it' }),
     ),
-    record: Type.Optional(
-      Type.Unknown({ description: 'The UpgradeRecord of the action, once it began' }),
-    ),
+    record: Type.Optional(UpgradeRecordSchema),
   },
   { description: 'An accepted upgrade or rollback (or any history action) and where it is' },
 );
