@@ -46,8 +46,11 @@ describe('resources/<id> records have one writer', () => {
       // the owner's fencing token and makes none of its own.
       { path: 'cluster/src/member/fenced-store.ts', writes: true },
       { path: 'cluster/src/member/member.ts', writes: false },
+      // The rollout's phase runner reads a resource's record to settle a step (failover).
+      { path: 'cluster/src/rollout/phase-runner.ts', writes: false },
       { path: 'runtime/src/manager/recovery.ts', writes: false },
       { path: 'runtime/src/server/resource-reconcile.ts', writes: false },
+      { path: 'runtime/src/server/resource-record.ts', writes: false },
       { path: 'runtime/src/server/resource-service.ts', writes: true },
       { path: 'runtime/src/state/resource-records.ts', writes: true },
     ]);
