@@ -45,7 +45,13 @@ describe.skipIf(!suite.available)('cluster members forward calls to the owner', 
     await waitFor('1.0.0 everywhere', () => ms.every(running));
     for (const id of ids)
       await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
-    await waitFor('settled', () => settled(ms, ids));
+    // Eligibility follows the members' published driver states, so the owners first chosen may
+    // be a subset: wait for the rendezvous over all three (what the tests reason about).
+    const spread = JSON.stringify([...assignResources(ids, names)].sort());
+    await waitFor('settled over all three', async () => {
+      if (!(await settled(ms, ids))) return false;
+      return JSON.stringify([...(await ownersOf(a))].sort()) === spread;
+    });
     return { url, a, b, c, names };
   };
 
