@@ -27,18 +27,19 @@ export function installedVersions(runtime: ManagementRuntime): LockedDriver[] {
 
 /**
  * The installed versions this server will actually run: {@link installedVersions} without the
- * `Unloaded` ones. A cluster member lists every version of the cluster, also those its own
- * trust check refused (they end `Unloaded` there); on a single server a refused CAR is never
- * installed, so this is what a lock check there sees too.
+ * `Unloaded` ones, except those it set aside by choice. A cluster member lists every version of
+ * the cluster, also those its own trust check refused (they end `Unloaded` there: missing). A
+ * version it retired (not needed here: neither active nor bound, e.g. skipped at boot or
+ * unloaded by a commit) is counted: it loads it again once it becomes active or bound. On a
+ * single server a refused CAR is never installed, so this is what a lock check there sees too.
  */
 export function runnableVersions(runtime: ManagementRuntime): LockedDriver[] {
-  return runtime
-    .listDrivers()
-    .flatMap((d) =>
-      d.versions
-        .filter((v) => v.state !== 'Unloaded')
-        .map((v) => ({ id: d.id, version: v.version, sha256: v.sha256 })),
-    );
+  return runtime.listDrivers().flatMap((d) => {
+    const retired = runtime.manager.drivers.get(d.id)?.retired;
+    return d.versions
+      .filter((v) => v.state !== 'Unloaded' || retired?.has(v.version))
+      .map((v) => ({ id: d.id, version: v.version, sha256: v.sha256 }));
+  });
 }
 
 /**

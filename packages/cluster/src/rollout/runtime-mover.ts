@@ -179,6 +179,11 @@ export function runtimeMover(
           return { ok: false, moved, error: serializeError(err) };
         }
       };
+      // The commit unloads `from` unless a resource anywhere is still bound to it: read the
+      // bindings of the resources other members own from the shared records first, or a stale
+      // view keeps `from` loaded here for good. A failed pass (database away) is logged by the
+      // member; the commit then judges on what it last read.
+      await o.settle?.().catch(() => undefined);
       if (rt.manager.drivers.get(driverId)?.record.active === to) return leftBehind();
       try {
         const rec = await upgradeWhenFree(
