@@ -65,6 +65,30 @@ export interface RuntimeMoverOptions {
   readonly owns?: (resourceId: string) => boolean;
 }
 
+/**
+ * Moves each group of resources (keyed by the version they leave) to `to` with one local
+ * upgrade per group; what moved, appended to `moved` as it goes (a failure leaves what the
+ * groups before it moved listed).
+ */
+async function moveGroups(
+  rt: MoverRuntime,
+  driverId: string,
+  to: string,
+  groups: ReadonlyMap<string, string[]>,
+  principal: string,
+  moved: MovedResource[],
+): Promise<void> {
+  for (const group of groups.values()) {
+    const rec = await upgradeWhenFree(
+      rt,
+      driverId,
+      { version: to, resources: group, policy: { kind: 'all-at-once' } },
+      principal,
+    );
+    moved.push(...moves(rec));
+  }
+}
+
 /** Resource ids of `driverId` among `ids` this runtime has no local compartment for. */
 const absent = (rt: MoverRuntime, ids: readonly string[]) =>
   ids.filter((id) => rt.resources.find(id) === undefined);
@@ -128,15 +152,7 @@ export function runtimeMover(
       }
       const rest = notServed.length > 0 ? { notServed } : {};
       try {
-        for (const group of bySource.values()) {
-          const rec = await upgradeWhenFree(
-            rt,
-            driverId,
-            { version: to, resources: group, policy: { kind: 'all-at-once' } },
-            principal,
-          );
-          moved.push(...moves(rec));
-        }
+        await moveGroups(rt, driverId, to, bySource, principal, moved);
         return { ok: true, moved, ...rest };
       } catch (err) {
         // This member lost a lease mid-move (its writes are refused; its runtime moved back
@@ -165,15 +181,7 @@ export function runtimeMover(
         }
         const moved: MovedResource[] = [];
         try {
-          for (const group of bySource.values()) {
-            const rec = await upgradeWhenFree(
-              rt,
-              driverId,
-              { version: to, resources: group, policy: { kind: 'all-at-once' } },
-              principal,
-            );
-            moved.push(...moves(rec));
-          }
+          await moveGroups(rt, driverId, to, bySource, principal, moved);
           return { ok: true, moved };
         } catch (err) {
           return { ok: false, moved, error: serializeError(err) };
