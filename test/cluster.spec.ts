@@ -126,11 +126,17 @@ describe.skipIf(!suite.available)('a cluster of three chassis-server members', (
         expect(s.ran?.version, `${s.resource} through ${s.via}`).toBe(version);
   };
   const upgrade = (m: MemberProcess, body: unknown) =>
-    adminRequest<{ result?: string; code?: string; resources?: unknown[] }>(
-      m.url,
-      `/api/drivers/${ID}/upgrade`,
-      { method: 'POST', token: m.token, body, timeoutMs: 45_000 },
-    );
+    adminRequest<{
+      result?: string;
+      code?: string;
+      resources?: unknown[];
+      cause?: { code?: string; details?: Record<string, unknown>; stack?: string };
+    }>(m.url, `/api/drivers/${ID}/upgrade`, {
+      method: 'POST',
+      token: m.token,
+      body,
+      timeoutMs: 45_000,
+    });
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-cluster-bb-'));
@@ -268,6 +274,10 @@ describe.skipIf(!suite.available)('a cluster of three chassis-server members', (
       policy: { kind: 'canary', canaries: 2 },
     });
     expect(r.body.code, r.text).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
+    // The HTTP body carries the typed cause: the canary's health check, where it failed.
+    expect(r.body.cause?.code, r.text).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    expect(r.body.cause?.details, r.text).toMatchObject({ driver: ID, member: expect.any(String) });
+    expect(r.body.cause?.stack).toBeUndefined();
     await until('1.1.0 active and bound on every member', () => everywhere('1.1.0'));
     await servesEverywhere('1.1.0', 'canary');
   }, 120_000);
