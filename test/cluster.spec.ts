@@ -280,6 +280,20 @@ describe.skipIf(!suite.available)('a cluster of three chassis-server members', (
     expect(r.body.cause?.stack).toBeUndefined();
     await until('1.1.0 active and bound on every member', () => everywhere('1.1.0'));
     await servesEverywhere('1.1.0', 'canary');
+    // The resource rows name each pool's owner as the members view has it, none as a fallback
+    // (every member runs the bound version).
+    type OwnedRow = ResourceView & { owner?: { memberId: string; fallback: boolean } };
+    await until('resource rows name the owners of the members view', async () => {
+      const byView = await owners(member('b'));
+      const rows = await get<OwnedRow[]>(member('b'), `/api/resources?driverId=${ID}`);
+      return (
+        byView !== undefined &&
+        POOLS.every((p) => {
+          const o = rows.find((r) => r.resource.id === p)?.owner;
+          return o?.memberId === byView.get(p) && o?.fallback === false;
+        })
+      );
+    });
   }, 120_000);
 
   it('a member joining late converges to the installed set and the bindings, and takes its share', async () => {
