@@ -126,11 +126,17 @@ describe.skipIf(!suite.available)('a cluster of three chassis-server members', (
         expect(s.ran?.version, `${s.resource} through ${s.via}`).toBe(version);
   };
   const upgrade = (m: MemberProcess, body: unknown) =>
-    adminRequest<{ result?: string; code?: string; resources?: unknown[] }>(
-      m.url,
-      `/api/drivers/${ID}/upgrade`,
-      { method: 'POST', token: m.token, body, timeoutMs: 45_000 },
-    );
+    adminRequest<{
+      result?: string;
+      code?: string;
+      resources?: unknown[];
+      cause?: { code?: string; details?: Record<string, unknown>; stack?: string };
+    }>(m.url, `/api/drivers/${ID}/upgrade`, {
+      method: 'POST',
+      token: m.token,
+      body,
+      timeoutMs: 45_000,
+    });
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-cluster-bb-'));
@@ -268,8 +274,26 @@ describe.skipIf(!suite.available)('a cluster of three chassis-server members', (
       policy: { kind: 'canary', canaries: 2 },
     });
     expect(r.body.code, r.text).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
+    // The HTTP body carries the typed cause: the canary's health check, where it failed.
+    expect(r.body.cause?.code, r.text).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    expect(r.body.cause?.details, r.text).toMatchObject({ driver: ID, member: expect.any(String) });
+    expect(r.body.cause?.stack).toBeUndefined();
     await until('1.1.0 active and bound on every member', () => everywhere('1.1.0'));
     await servesEverywhere('1.1.0', 'canary');
+    // The resource rows name each pool's owner as the members view has it, none as a fallback
+    // (every member runs the bound version).
+    type OwnedRow = ResourceView & { owner?: { memberId: string; fallback: boolean } };
+    await until('resource rows name the owners of the members view', async () => {
+      const byView = await owners(member('b'));
+      const rows = await get<OwnedRow[]>(member('b'), `/api/resources?driverId=${ID}`);
+      return (
+        byView !== undefined &&
+        POOLS.every((p) => {
+          const o = rows.find((r) => r.resource.id === p)?.owner;
+          return o?.memberId === byView.get(p) && o?.fallback === false;
+        })
+      );
+    });
   }, 120_000);
 
   it('a member joining late converges to the installed set and the bindings, and takes its share', async () => {

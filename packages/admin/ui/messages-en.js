@@ -141,6 +141,9 @@ export const MESSAGES_EN = {
   'resource.noDrivers': 'Install a driver first.',
   'resource.title': 'Resource {id}',
   'resource.configTitle': 'Configuration of {id} ({driver}@{version})',
+  'resource.owner': 'Owned by member {member}.',
+  'resource.ownerFallback':
+    'Owned by member {member} as a fallback: no live member runs {driver}@{version}.',
   'resource.configure': 'Configure',
   'resource.show': 'Show',
   'resource.save': 'Save configuration',

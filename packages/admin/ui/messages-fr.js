@@ -143,6 +143,9 @@ export const MESSAGES_FR = {
   'resource.noDrivers': 'Installez d’abord un pilote.',
   'resource.title': 'Ressource {id}',
   'resource.configTitle': 'Configuration de {id} ({driver}@{version})',
+  'resource.owner': 'Gérée par le membre {member}.',
+  'resource.ownerFallback':
+    'Gérée par le membre {member} par repli : aucun membre en service n’exécute {driver}@{version}.',
   'resource.configure': 'Configurer',
   'resource.show': 'Afficher',
   'resource.save': 'Enregistrer la configuration',

@@ -79,6 +79,17 @@ export async function showResource(id) {
     driver: r.binding.driverId,
     version: r.binding.version,
   });
+  // In a cluster: which member runs it, and whether only as a fallback (none runs its version).
+  const owner = $('#resource-owner');
+  owner.hidden = !r.owner;
+  owner.dataset.ownerFallback = r.owner?.fallback ? 'true' : 'false';
+  owner.textContent = r.owner
+    ? t(r.owner.fallback ? 'resource.ownerFallback' : 'resource.owner', {
+        member: r.owner.memberId,
+        driver: r.binding.driverId,
+        version: r.binding.version,
+      })
+    : '';
   clearErrors($('#config-fields'), $('#config-error'));
   renderFields($('#config-fields'), r.form, r.configuration);
   const editable = can('resources.configure');

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from './__fixtures__/run.js';
@@ -26,6 +28,41 @@ describe('CLI hygiene', () => {
     expect(JSON.parse(debug.err).error.stack).toMatch(/CHASSIS_E_CLI_UNREACHABLE|Error/);
     const text = await run('drivers', 'list', ...down, '--debug');
     expect(text.err).toMatch(/^CHASSIS_E_CLI_UNREACHABLE: [^\n]*\n\s*\S*Error[\s\S]*\n\s+at /);
+  });
+
+  it("shows the server's typed cause chain (a failed canary's health check), in text and --json", async () => {
+    const failure = {
+      code: 'CHASSIS_E_CLUSTER_ROLLOUT_FAILED',
+      message: 'Cluster rollout r1 of d 1 → 2 failed: step 1 failed on member b (k1)',
+      details: { rollout: 'r1', member: 'b' },
+      cause: {
+        name: 'ChassisError',
+        code: 'CHASSIS_E_UPGRADE_HEALTH_FAILED',
+        message: 'd@2 reported unhealthy: array degraded',
+        details: { driver: 'd', member: 'b', resources: ['k1'] },
+      },
+    };
+    const server = createServer((_req, res) => {
+      res.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify(failure));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const args = ['drivers', 'upgrade', 'd', '--version', '2', '--url', url, '--token', 't'];
+      const text = await run(...args);
+      expect(text.code).toBe(ExitCode.failed);
+      expect(text.err).toBe(
+        `CHASSIS_E_CLUSTER_ROLLOUT_FAILED: ${failure.message}\n  caused by CHASSIS_E_UPGRADE_HEALTH_FAILED: d@2 reported unhealthy: array degraded\n`,
+      );
+      const json = JSON.parse((await run(...args, '--json')).err) as {
+        error: { code: string; cause?: { code: string; details: Record<string, unknown> } };
+      };
+      expect(json.error.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
+      expect(json.error.cause?.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+      expect(json.error.cause?.details).toEqual({ driver: 'd', member: 'b', resources: ['k1'] });
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
   });
 
   it('explains a registered error code and refuses an unknown one with exit 2', async () => {

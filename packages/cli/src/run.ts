@@ -1,4 +1,9 @@
-import { ChassisError, type SerializedError, serializeError } from '@chassis/kernel/errors';
+import {
+  ChassisError,
+  MAX_CAUSE_DEPTH,
+  type SerializedError,
+  serializeError,
+} from '@chassis/kernel/errors';
 import { type Command, CommanderError } from 'commander';
 import { createProgram } from './program.js';
 
@@ -77,6 +82,12 @@ function printError(stderr: NodeJS.WritableStream, argv: readonly string[], err:
   }
   if (ChassisError.is(err)) {
     stderr.write(`${err.code}: ${err.message}\n`);
+    // The typed causes, one line each (what failed underneath, e.g. a canary's health check).
+    let cause: unknown = err.cause;
+    for (let depth = 0; ChassisError.is(cause) && depth < MAX_CAUSE_DEPTH; depth++) {
+      stderr.write(`  caused by ${cause.code}: ${cause.message}\n`);
+      cause = cause.cause;
+    }
   } else {
     stderr.write(`CHASSIS_E_INTERNAL: ${err instanceof Error ? err.message : String(err)}\n`);
   }

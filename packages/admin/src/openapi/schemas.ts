@@ -155,7 +155,7 @@ export const createResourceBody = {
   },
 } as const;
 
-/** Every error response: `{ code, message, details }`. */
+/** Every error response: `{ code, message, details }`, and `cause` when a typed error has one. */
 export const errorSchema = {
   type: 'object',
   required: ['code', 'message', 'details'],
@@ -163,5 +163,10 @@ export const errorSchema = {
     code: { type: 'string', pattern: '^CHASSIS_E_[A-Z0-9_]+$' },
     message: { type: 'string' },
     details: { type: 'object' },
+    cause: {
+      type: 'object',
+      description:
+        'What caused it, a serialized error (`code`, `message`, `details`, its own `cause`), depth-capped',
+    },
   },
 } as const;

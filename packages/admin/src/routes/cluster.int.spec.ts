@@ -2,6 +2,8 @@ import {
   ClusterOverviewSchema,
   DriverMembersSchema,
   type MemberDriverState,
+  ResourceDetailSchema,
+  ResourceInfoSchema,
 } from '@chassis/kernel/summaries';
 import type { ClusterMemberInfo, DriverMemberState } from '@chassis/runtime';
 import { FormatRegistry, type TSchema } from '@sinclair/typebox';
@@ -123,6 +125,55 @@ describe('GET /api/drivers/:id/members', () => {
       });
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json().code).toBe('CHASSIS_E_UPGRADE_NOT_INSTALLED');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('resources in cluster mode: their owner', () => {
+  it('list and detail name the owner and a fallback ownership; standalone and stale owners show none', async () => {
+    const { server, runtime } = testServer({ metricsHistory: { intervalMs: 0 } });
+    try {
+      const plain = await server.app.inject({ url: '/api/resources', headers: as('viewer') });
+      expect(plain.json().some((r: { owner?: unknown }) => 'owner' in r)).toBe(false);
+      const members = [
+        member('a', { self: true, resources: ['pool-1'] }),
+        member('b', { resources: ['pool-2'], fallback: ['pool-2'] }),
+        // A stale member's leases are not ownership.
+        member('c', { alive: false, resources: ['pool-1'] }),
+      ];
+      Object.assign(runtime, {
+        cluster: { memberId: 'a', members: async () => members, driverMembers: async () => [] },
+      });
+      const list = await server.app.inject({ url: '/api/resources', headers: as('viewer') });
+      expect(list.statusCode).toBe(200);
+      const rows = list.json() as { resource: { id: string }; owner?: unknown }[];
+      expect(new Map(rows.map((r) => [r.resource.id, r.owner]))).toEqual(
+        new Map([
+          ['pool-1', { memberId: 'a', fallback: false }],
+          ['pool-2', { memberId: 'b', fallback: true }],
+          // No live owner (a takeover in progress): none shown.
+          ['net-1', undefined],
+        ]),
+      );
+      for (const r of rows) expect(problems(ResourceInfoSchema, r)).toEqual([]);
+      const one = await server.app.inject({ url: '/api/resources/pool-2', headers: as('viewer') });
+      expect(one.json().owner).toEqual({ memberId: 'b', fallback: true });
+      expect(problems(ResourceDetailSchema, one.json())).toEqual([]);
+      // The members view unreadable (database away): the resources still answer, without owner.
+      Object.assign(runtime, {
+        cluster: {
+          memberId: 'a',
+          members: async () => {
+            throw new Error('connection refused');
+          },
+          driverMembers: async () => [],
+        },
+      });
+      const away = await server.app.inject({ url: '/api/resources/pool-1', headers: as('viewer') });
+      expect(away.statusCode).toBe(200);
+      expect(away.json().owner).toBeUndefined();
     } finally {
       await server.close();
     }

@@ -12,6 +12,7 @@ import {
 } from '../openapi/schemas.js';
 import type { RouteContext } from '../server/context.js';
 import { emptyBodyAsObject } from './optional-body.js';
+import { readOwners, withOwner } from './resource-owners.js';
 import { resourceDetail } from './views.js';
 
 type Bag = Record<string, string | number | boolean | null>;
@@ -28,11 +29,13 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: RouteContext):
     { config: { action: 'resources.read' }, schema: { querystring: resourceFilterQuery } },
     async (req) => {
       const { driverId, version, state } = req.query;
-      return runtime.listResources({
+      const rows = runtime.listResources({
         ...(driverId ? { driverId } : {}),
         ...(version ? { version } : {}),
         ...(state ? { state } : {}),
       });
+      const owners = await readOwners(runtime, req.log);
+      return rows.map((r) => withOwner(r, owners));
     },
   );
 
@@ -42,7 +45,10 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: RouteContext):
       config: { action: 'resources.read', targetKind: 'resource' },
       schema: { params: resourceParams, querystring: localeQuery },
     },
-    async (req) => resourceDetail(runtime, req.params.id, req.query.locale ?? 'en'),
+    async (req) => {
+      const detail = resourceDetail(runtime, req.params.id, req.query.locale ?? 'en');
+      return withOwner(detail, await readOwners(runtime, req.log));
+    },
   );
 
   app.post<{

@@ -1,4 +1,10 @@
-import { ChassisError, type ErrorCode, errorCodeSpec } from '@chassis/kernel';
+import {
+  ChassisError,
+  type ErrorCode,
+  errorCodeSpec,
+  type SerializedError,
+  serializeError,
+} from '@chassis/kernel';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** The body of every error response. */
@@ -6,10 +12,27 @@ export interface ErrorBody {
   readonly code: string;
   readonly message: string;
   readonly details: Record<string, unknown>;
+  /**
+   * What caused a typed error (e.g. a failed cluster rollout's health check on a member), as
+   * the kernel serialises it (depth-capped): only its typed `CHASSIS_*` part, never a stack.
+   */
+  readonly cause?: SerializedError;
 }
 
 function body(code: ErrorCode, message: string, details: Record<string, unknown> = {}): ErrorBody {
   return { code, message, details };
+}
+
+/**
+ * The typed part of a cause chain as clients get it: each `CHASSIS_*` cause without its stack
+ * (the server log keeps those), cut at the first untyped one (`CHASSIS_E_UNKNOWN`: a library's
+ * or the system's own error, whose message may describe internals; the typed error above it already says what to do).
+ */
+function typedCauses(e: SerializedError): SerializedError | undefined {
+  if (!/^CHASSIS_[EW]_/.test(e.code) || e.code === 'CHASSIS_E_UNKNOWN') return undefined;
+  const { stack: _stack, cause, ...rest } = e;
+  const next = cause ? typedCauses(cause) : undefined;
+  return next ? { ...rest, cause: next } : rest;
 }
 
 /**
@@ -23,9 +46,15 @@ export function toErrorResponse(err: unknown): {
   internal: boolean;
 } {
   if (ChassisError.is(err)) {
+    const cause = err.cause === undefined ? undefined : typedCauses(serializeError(err.cause, 1));
     return {
       status: errorCodeSpec(err.code).status,
-      body: { code: err.code, message: err.message, details: err.details },
+      body: {
+        code: err.code,
+        message: err.message,
+        details: err.details,
+        ...(cause ? { cause } : {}),
+      },
       internal: false,
     };
   }

@@ -88,6 +88,18 @@ describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
       expect(await page.textContent('[data-stale="b"]')).toMatch(/b is stale/);
       expect(await page.textContent('[data-fallback="a"]')).toMatch(/only as a fallback.*pool-1/);
       expect(await axe(page)).toEqual([]);
+      // The resource detail names its owner, here only a fallback one.
+      await page.goto(`${ui.base}/#/resources/pool-1`);
+      await expect.poll(() => page.isVisible('#resource-owner'), poll).toBe(true);
+      expect(await page.textContent('#resource-owner')).toMatch(
+        /^Owned by member a as a fallback: no live member runs com\.example\.solidfire@/,
+      );
+      expect(await page.getAttribute('#resource-owner', 'data-owner-fallback')).toBe('true');
+      expect(await axe(page)).toEqual([]);
+      // A resource with no live owner shows none.
+      await page.goto(`${ui.base}/#/resources/pool-2`);
+      await expect.poll(() => page.textContent('#resource-title'), poll).toMatch(/pool-2/);
+      expect(await page.isHidden('#resource-owner')).toBe(true);
       // The driver detail shows the driver on every member.
       await page.goto(`${ui.base}/#/drivers/${SF}`);
       const perMember = page.locator('#driver-members tbody tr');

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ChassisError, type ErrorCode } from '@chassis/kernel/errors';
+import { ChassisError, type ErrorCode, type SerializedError } from '@chassis/kernel/errors';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** Connection options shared by every admin command. */
@@ -62,12 +62,13 @@ function unreachable(url: string, cause: unknown): ChassisError {
   );
 }
 
-/** Turns an error body into a ChassisError; lists property violations in the message. */
+/** Turns an error body into a ChassisError (with its cause chain); lists property violations in the message. */
 async function toError(res: Response): Promise<ChassisError> {
   const body = (await res.json().catch(() => ({}))) as {
     code?: string;
     message?: string;
     details?: Record<string, unknown>;
+    cause?: SerializedError;
   };
   const code = (body.code ?? 'CHASSIS_E_UNKNOWN') as ErrorCode;
   let message = body.message ?? `HTTP ${res.status}`;
@@ -80,7 +81,18 @@ async function toError(res: Response): Promise<ChassisError> {
       )
       .join('');
   }
-  return new ChassisError(code, message, { details: body.details ?? {} });
+  // The server's typed cause chain (e.g. the health check that failed a cluster canary).
+  const cause = isSerialized(body.cause) ? { cause: ChassisError.fromJSON(body.cause) } : {};
+  return new ChassisError(code, message, { details: body.details ?? {}, ...cause });
+}
+
+function isSerialized(v: unknown): v is SerializedError {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as SerializedError).code === 'string' &&
+    typeof (v as SerializedError).message === 'string'
+  );
 }
 
 /** Calls the admin API and returns the JSON body; errors become typed ChassisErrors. */

@@ -1,12 +1,20 @@
 import type { ResourceInfo, ResourceTestRow, UpgradePlan } from './drivers-rows.js';
 import { table } from './table.js';
 
-/** The table of `resources list`. */
+/** Its owner in a cluster: `b`, or `b (fallback)` when no live member runs its bound version. */
+const ownerText = (r: ResourceInfo) =>
+  r.owner ? `${r.owner.memberId}${r.owner.fallback ? ' (fallback)' : ''}` : '';
+
+/**
+ * The table of `resources list`; an OWNER column in cluster mode (any row has an owner), with
+ * a note when some resource is owned only as a fallback.
+ */
 export function renderResourceList(rows: readonly ResourceInfo[]): string {
   if (rows.length === 0)
     return 'no resources (create one: chassis resources create <id> --driver <driver> key=value …)';
-  return table(
-    ['RESOURCE', 'KIND', 'DRIVER', 'VERSION', 'STATE', 'PINNED'],
+  const cluster = rows.some((r) => r.owner);
+  const out = table(
+    ['RESOURCE', 'KIND', 'DRIVER', 'VERSION', 'STATE', 'PINNED', ...(cluster ? ['OWNER'] : [])],
     rows.map((r) => [
       r.resource.id,
       r.resource.kind,
@@ -14,8 +22,12 @@ export function renderResourceList(rows: readonly ResourceInfo[]): string {
       r.binding.version,
       r.state,
       r.pinned ? 'yes' : '',
+      ...(cluster ? [ownerText(r)] : []),
     ]),
   );
+  return rows.some((r) => r.owner?.fallback)
+    ? `${out}\nfallback: owned by a member that does not run the bound version (no live member does)`
+    : out;
 }
 
 /** `resources show`: binding, state and the (masked) configuration. */
@@ -23,6 +35,11 @@ export function renderResource(r: ResourceInfo): string {
   return [
     `${r.resource.id}${r.resource.name ? ` (${r.resource.name})` : ''} · kind ${r.resource.kind}`,
     `bound to ${r.binding.driverId}@${r.binding.version}${r.pinned ? ' (pinned)' : ''} · ${r.state} · ${r.queued ?? 0} queued`,
+    ...(r.owner
+      ? [
+          `owned by member ${r.owner.memberId}${r.owner.fallback ? ` as a fallback: no live member runs ${r.binding.driverId}@${r.binding.version}` : ''}`,
+        ]
+      : []),
     '',
     table(
       ['PROPERTY', 'VALUE'],

@@ -253,7 +253,18 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
       .catch((e: unknown) => e);
     expect(ChassisError.is(err) && err.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
     expect((err as { record?: UpgradeRecord }).record?.result).toBe('rolled-back');
-    expect((err as ChassisError).cause).toMatchObject({ code: 'CHASSIS_E_UPGRADE_HEALTH_FAILED' });
+    // The typed cause is the canary's own failure, naming where it failed.
+    const failed = err as ChassisError;
+    const cause = failed.cause as ChassisError;
+    expect(ChassisError.is(cause) && cause.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    expect(cause.details).toMatchObject({
+      driver: ID,
+      version: '2.1.0',
+      member: failed.details.member,
+      resources: failed.details.resources,
+    });
+    expect(ms.map((m) => m.id)).toContain(cause.details.member);
+    expect(cause.details.resources).toEqual([expect.stringMatching(/^k[1-6]$/)]);
     await waitFor('1.0.0 active and bound on every member', () => everywhere(ms, '1.0.0'));
     for (const m of ms)
       for (const id of ids)

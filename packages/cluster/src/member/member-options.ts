@@ -29,10 +29,15 @@ export type ClusterMemberOptions = MemberServerOptions & {
   readonly channel?: MemberChannelStarter | false;
   /** Full reconciliation period, the fallback for a missed notification (default lease TTL). */
   readonly reconcileMs?: number;
-  /** Periods and timeouts of the cluster-wide rollout (see `createRolloutMember`). */
+  /**
+   * Periods and timeouts of the cluster-wide rollout (see `createRolloutMember`), with the
+   * leader's failover timing: `watchMs` (how often it looks at the members while it waits) and
+   * `ownerWaitMs` (how long a resource whose owner left may wait for a new one; keep it above
+   * `cluster.leaseTtlMs`, unlike `cluster.ownerWaitMs`, which bounds a facade call).
+   */
   readonly rollout?: Pick<
     RolloutMemberOptions,
-    'stepTimeoutMs' | 'workerPollMs' | 'moverPollMs' | 'resumeEveryMs'
+    'stepTimeoutMs' | 'workerPollMs' | 'moverPollMs' | 'resumeEveryMs' | 'watchMs' | 'ownerWaitMs'
   > & {
     /**
      * How long an upgrade or rollback sent to a non-leader waits for the leader's result

@@ -3,7 +3,6 @@ import { serializeError, silentLogger } from '@chassis/kernel';
 import { createManagementServer, type ManagementServer } from '@chassis/runtime';
 import {
   ChangeFeed,
-  LeaderElector,
   LeaseManager,
   MEMBER_KEY_PREFIX,
   Membership,
@@ -13,32 +12,23 @@ import {
   PostgresStateStore,
 } from '@chassis/state-postgres';
 import { ChangeHub } from '../rollout/change-hub.js';
-import { createRolloutMember } from '../rollout/rollout-member.js';
 import { defaultChannel, defaultForwarder } from './channel.js';
-import { clusterLifecycle, clusterRolloutRequest } from './cluster-upgrade.js';
 import { DriverStatePublisher } from './driver-publisher.js';
 import { fencedStateStore } from './fenced-store.js';
 import { sharedInstalledSet } from './installed-set.js';
 import type { ClusterMember, ClusterMemberOptions } from './member-options.js';
-import { currentLeader, runtimeClusterView } from './member-views.js';
+import { startMemberRollout } from './member-rollout.js';
+import { runtimeClusterView } from './member-views.js';
 import { OwnerDirectory } from './owner-directory.js';
 import { ownershipEligibility } from './placement-eligibility.js';
 import { Reconciler } from './reconciler.js';
 import { remoteHandle } from './remote-handle.js';
-import {
-  RolloutRequestDesk,
-  requestRollout,
-  rolloutRecords,
-  sendRolloutRequest,
-} from './request-desk.js';
-import { RolloutPruner } from './rollout-pruner.js';
 import { secretBoxKey } from './secret-key.js';
 
 export type { ClusterMember, ClusterMemberOptions } from './member-options.js';
 
 const DEFAULT_TTL_MS = 10_000;
 const DEFAULT_OWNER_WAIT_MS = 5_000;
-const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * Starts one member of a cluster: a management server on the shared PostgreSQL state (resource
@@ -50,12 +40,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 60_000;
  * is left to the leader (the rollout coordinator): a member never undoes another's action.
  */
 export async function startClusterMember(options: ClusterMemberOptions): Promise<ClusterMember> {
-  const { cluster, reconcileMs, rollout: rolloutTimings = {}, ...serverOptions } = options;
-  const {
-    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
-    retention,
-    ...rolloutOptions
-  } = rolloutTimings;
+  const { cluster, reconcileMs, rollout: rolloutOptions = {}, ...serverOptions } = options;
   const logger = options.logger ?? silentLogger;
   const channel =
     options.channel === false ? undefined : (options.channel ?? defaultChannel(cluster, logger));
@@ -179,85 +164,22 @@ export async function startClusterMember(options: ClusterMemberOptions): Promise
       },
       reconcileMs: reconcileMs ?? ttl,
     });
-    const rollout = createRolloutMember({
-      store,
-      memberId: id,
-      runtime,
-      // Read only once started, after the elector below exists.
-      isLeader: () => elector.isLeader,
-      hub,
-      logger,
-      // An owner leaving mid-rollout: its resources are re-assigned to their new owners, which
-      // open them (on the version their record names) in a reconciliation pass.
-      ownership: () => owners.snapshot(0),
-      local: { settle: () => reconciler.run(), owns: (r) => ownership.owned().has(r) },
-      ...rolloutOptions,
-    });
-    // Upgrades and rollbacks sent to other members, run here while this member leads.
-    const desk = new RolloutRequestDesk({
-      store,
-      memberId: id,
-      isLeader: () => elector.isLeader,
-      coordinator: rollout.coordinator,
-      plan: (r) => clusterRolloutRequest({ runtime, owners: () => owners.snapshot(0) }, r),
-      hub,
-      logger,
-      ...(rolloutOptions.workerPollMs ? { pollMs: rolloutOptions.workerPollMs } : {}),
-    });
     await feed.start();
     cleanup.unshift(() => feed.stop());
-    await rollout.start();
-    cleanup.unshift(() => rollout.stop());
-    desk.start();
-    cleanup.unshift(() => desk.stop());
-    // Finished rollouts and their requests are pruned by the leader, after each one ends too.
-    const pruner = new RolloutPruner({
-      store,
-      isLeader: () => elector.isLeader,
-      logger,
-      ...(retention ? { retention } : {}),
-    });
-    const ended = rollout.coordinator.events$.subscribe((r) => {
-      if (r.state !== 'running') pruner.schedule();
-    });
-    pruner.start();
-    cleanup.unshift(() => {
-      ended.unsubscribe();
-      return pruner.stop();
-    });
-    const elector = new LeaderElector(db, {
-      id,
-      retryMs: tickMs,
-      onChange: (l) => {
-        logger.info({ member: id, leader: l }, 'cluster leadership changed');
-        rollout.onLeaderChange(l);
-        if (l) void desk.scan();
-      },
-    });
-    await elector.start();
-    cleanup.unshift(() => elector.stop());
-    // Whole-driver upgrades and rollbacks go through the leader's coordinator (cluster-wide);
-    // sent here while another member leads, they become a request the leader runs.
-    const poll = rolloutOptions.moverPollMs ? { pollMs: rolloutOptions.moverPollMs } : {};
-    const lifecycle = clusterLifecycle({
+    const { rollout, desk, pruner, elector } = await startMemberRollout({
       memberId: id,
+      db,
+      store,
       runtime,
-      coordinator: rollout.coordinator,
-      isLeader: () => elector.isLeader,
-      leader: () => currentLeader(db),
-      owners: () => owners.snapshot(0),
-      viaLeader: (input) =>
-        requestRollout({ store, memberId: id, hub, timeoutMs: requestTimeoutMs, ...poll }, input),
-      sendViaLeader: (input) =>
-        sendRolloutRequest({ store, memberId: id, timeoutMs: requestTimeoutMs }, input),
-      records: (rid) => rolloutRecords(store, rid),
+      hub,
+      owners,
+      settle: () => reconciler.run(),
+      owns: (r) => ownership.owned().has(r),
+      tickMs,
       logger,
+      options: rolloutOptions,
+      cleanup,
     });
-    runtime.upgrade = lifecycle.upgrade;
-    runtime.rollback = lifecycle.rollback;
-    runtime.submitUpgrade = lifecycle.submitUpgrade;
-    runtime.submitRollback = lifecycle.submitRollback;
-    runtime.upgradeStatus = lifecycle.upgradeStatus;
     await reconciler.run();
     const clusterView = runtimeClusterView({
       memberId: id,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ChassisError, DEFAULT_KERNEL_CONFIG, type KernelConfig } from '@chassis/kernel';
+import { ChassisError, DEFAULT_KERNEL_CONFIG, type KernelConfig } from '@chassis/kernel';
 import { createManagementServer, type ManagementServer } from '@chassis/runtime';
 import { buildFixtureCar } from '@chassis/runtime/testing';
 import {
@@ -327,6 +327,13 @@ describe.skipIf(!suite.available)('cluster-wide rollout on three real servers', 
     expect(err.code).toBe('CHASSIS_E_CLUSTER_ROLLOUT_FAILED');
     expect(err.record.state).toBe('rolled-back');
     expect(err.record.error?.cause?.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    // The thrown error's typed cause is the member's health check, naming member and resources.
+    expect(ChassisError.is(err.cause) && err.cause.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    expect((err.cause as ChassisError).details).toMatchObject({
+      driver: ID,
+      member: err.details.member,
+      resources: err.details.resources,
+    });
     expect(err.record.steps).toEqual(['failed', 'pending']);
     const canaries = err.record.plan.steps[0]?.moves.map((m) => m.resource) ?? [];
     expect(canaries.map((r) => err.record.resources[r]?.status)).toEqual([

@@ -1,4 +1,4 @@
-import { MemoryStateStore } from '@chassis/kernel';
+import { ChassisError, MemoryStateStore } from '@chassis/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planClusterRollout } from './cluster-plan.js';
 import { requestKey, rolloutKey, type StoredRequest } from './keys.js';
@@ -10,7 +10,7 @@ import type {
   RolloutPhase,
   RolloutState,
 } from './types.js';
-import { RolloutWorker } from './worker.js';
+import { locatedAnswer, RolloutWorker } from './worker.js';
 
 const PLAN = planClusterRollout({
   driverId: 'd',
@@ -116,5 +116,51 @@ describe('RolloutWorker', () => {
     expect((await answer(store, mine))?.status).toBe('done');
     expect((await answer(store, other))?.status).toBe('pending');
     expect(mine).toMatch(/^rollouts\/ro-1\/steps\/0\/m-[0-9a-f]{24}$/);
+  });
+});
+
+describe('locatedAnswer', () => {
+  const health = new ChassisError('CHASSIS_E_UPGRADE_HEALTH_FAILED', 'd@2 reported unhealthy', {
+    details: { driver: 'd', version: '2' },
+    cause: new Error('probe'),
+  }).toJSON();
+  it.each([
+    {
+      name: 'a success is kept as it is',
+      answer: { ok: true, moved: [] },
+      where: { member: 'b', resources: ['r1'] },
+      details: undefined,
+    },
+    {
+      name: "a move's failure names the member and its resources",
+      answer: { ok: false, moved: [], error: health },
+      where: { member: 'b', resources: ['r1', 'r2'] },
+      details: { driver: 'd', version: '2', member: 'b', resources: ['r1', 'r2'] },
+    },
+    {
+      name: "a commit's failure names the member only",
+      answer: { ok: false, moved: [], error: health },
+      where: { member: 'c' },
+      details: { driver: 'd', version: '2', member: 'c' },
+    },
+    {
+      name: 'what the error names already wins',
+      answer: {
+        ok: false,
+        moved: [],
+        error: { ...health, details: { ...health.details, resources: ['x'] } },
+      },
+      where: { member: 'b', resources: ['r1'] },
+      details: { driver: 'd', version: '2', member: 'b', resources: ['x'] },
+    },
+  ])('$name', ({ answer, where, details }) => {
+    const out = locatedAnswer(answer, where);
+    if (!details) return expect(out).toBe(answer);
+    expect(out.error?.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
+    expect(out.error?.details).toEqual(details);
+    // Stacks stay in the member's log; the cause chain is kept.
+    expect(out.error?.stack).toBeUndefined();
+    expect(out.error?.cause?.message).toBe('probe');
+    expect(out.error?.cause?.stack).toBeUndefined();
   });
 });

@@ -1,4 +1,10 @@
-import { type Logger, type StateStore, silentLogger, updateState } from '@chassis/kernel';
+import {
+  type Logger,
+  type SerializedError,
+  type StateStore,
+  silentLogger,
+  updateState,
+} from '@chassis/kernel';
 import type { ChangeHub } from './change-hub.js';
 import { isRequestKeyFor, ROLLOUTS_PREFIX, rolloutKey, type StoredRequest } from './keys.js';
 import { RecordQueue } from './record-queue.js';
@@ -83,15 +89,21 @@ export class RolloutWorker {
       (r.kind === 'rollback' ||
         (r.kind === 'move' && rollout.phase === 'moving') ||
         (r.kind === 'commit' && rollout.phase === 'committing'));
-    const result: MoveResult = !fits
+    const answer: MoveResult = !fits
       ? { ok: true, moved: [], skipped: true }
       : r.kind === 'commit'
         ? await this.#o.local.commit(r.driverId, r.to)
         : await this.#o.local.move(r.driverId, r.to, r.resources);
     this.#log.info(
-      { rollout: r.rolloutId, kind: r.kind, n: r.n, ok: result.ok, skipped: result.skipped },
+      { rollout: r.rolloutId, kind: r.kind, n: r.n, ok: answer.ok, skipped: answer.skipped },
       'rollout request handled',
     );
+    if (answer.error)
+      this.#log.warn({ rollout: r.rolloutId, err: answer.error }, 'rollout request failed here');
+    const result = locatedAnswer(answer, {
+      member: this.#o.memberId,
+      ...(r.kind === 'commit' ? {} : { resources: r.resources }),
+    });
     const answeredAt = (this.#o.now?.() ?? new Date()).toISOString();
     // A failed write leaves the request pending: the next scan runs it again, which finds the
     // resources already moved (idempotent) and writes the answer then.
@@ -99,4 +111,40 @@ export class RolloutWorker {
       cur && cur.status === 'pending' ? { ...cur, status: 'done', result, answeredAt } : undefined,
     );
   }
+}
+
+/**
+ * A member's answer as the leader records it: a failure's own error (a health check, a start,
+ * a migration) names this member and the request's resources in its details (kept when the
+ * error names them already), so that the rollout's `CHASSIS_E_CLUSTER_ROLLOUT_FAILED` carries a
+ * cause that says where it failed. Stacks are dropped (this member's log has them; the record is
+ * shared and shown over HTTP). Pure.
+ */
+export function locatedAnswer(
+  answer: MoveResult,
+  where: { readonly member: string; readonly resources?: readonly string[] },
+): MoveResult {
+  if (!answer.error) return answer;
+  return { ...answer, error: located(answer.error, where) };
+}
+
+function located(
+  e: SerializedError,
+  where: { readonly member: string; readonly resources?: readonly string[] },
+): SerializedError {
+  const { stack: _stack, cause, ...rest } = e;
+  return {
+    ...rest,
+    details: {
+      member: where.member,
+      ...(where.resources ? { resources: [...where.resources] } : {}),
+      ...e.details,
+    },
+    ...(cause ? { cause: stackless(cause) } : {}),
+  };
+}
+
+function stackless(e: SerializedError): SerializedError {
+  const { stack: _stack, cause, ...rest } = e;
+  return cause ? { ...rest, cause: stackless(cause) } : rest;
 }

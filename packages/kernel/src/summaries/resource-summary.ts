@@ -24,6 +24,24 @@ export const ResourceBindingSchema = Type.Object({
   version: Type.String(),
 });
 
+/** Which cluster member owns a resource, and whether only as a fallback (cluster mode only). */
+export const ResourceOwnerSchema = Type.Object(
+  {
+    memberId: Type.String({
+      description: 'The member holding its lease: its compartment runs there',
+    }),
+    fallback: Type.Boolean({
+      description:
+        "Owned although the member does not run the resource's bound version: no live member runs it",
+    }),
+  },
+  {
+    description: 'Its owner in the cluster (absent on a standalone server, or with no live owner)',
+  },
+);
+/** Which cluster member owns a resource. */
+export type ResourceOwner = Shape<typeof ResourceOwnerSchema>;
+
 /** A resource, its binding and its (masked) configuration. */
 export const ResourceInfoSchema = Type.Object(
   {
@@ -37,6 +55,7 @@ export const ResourceInfoSchema = Type.Object(
     pinned: Type.Optional(
       Type.Boolean({ description: 'Held on its version: whole-driver upgrades leave it there' }),
     ),
+    owner: Type.Optional(ResourceOwnerSchema),
   },
   { description: 'A resource, its binding and its (masked) configuration' },
 );

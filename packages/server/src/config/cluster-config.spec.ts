@@ -74,17 +74,21 @@ describe('state and cluster configuration', () => {
     );
   });
 
-  it('passes the rollout request bound and the retention through; a bad value names its field', async () => {
+  it('passes the rollout request bound, failover timing and retention through; a bad value names its field', async () => {
     const s = await load('rollout.yaml', [
       'state: { kind: postgres }',
       'cluster:',
       '  secretFile: secret',
       '  rollout:',
       '    requestTimeoutMs: 120000',
+      '    watchMs: 250',
+      '    ownerWaitMs: 90000',
       '    retention: { keepPerDriver: 5, maxAgeMs: 86400000, requestGraceMs: 0, pruneEveryMs: 60000 }',
     ]);
     expect(s.cluster?.rollout).toEqual({
       requestTimeoutMs: 120000,
+      watchMs: 250,
+      ownerWaitMs: 90000,
       retention: { keepPerDriver: 5, maxAgeMs: 86400000, requestGraceMs: 0, pruneEveryMs: 60000 },
     });
     const bad = await problemsOf(
@@ -94,16 +98,52 @@ describe('state and cluster configuration', () => {
         '  secretFile: secret',
         '  rollout:',
         '    requestTimeoutMs: 10',
+        '    watchMs: 10',
+        '    ownerWaitMs: later',
         '    retention: { keepPerDriver: 0, maxAgeMs: soon, keep: 3 }',
       ]),
     );
     expect(bad).toEqual(
       expect.arrayContaining([
         'cluster.rollout.requestTimeoutMs: must be >= 1000',
+        'cluster.rollout.watchMs: must be >= 50',
+        'cluster.rollout.ownerWaitMs: must be a integer: change its value',
         'cluster.rollout.retention.keepPerDriver: must be >= 1',
         'cluster.rollout.retention.maxAgeMs: must be a integer: change its value',
         expect.stringMatching(/^cluster\.rollout\.retention\.keep: unknown field: .*keepPerDriver/),
       ]),
     );
+  });
+
+  it('refuses a rollout owner wait that a takeover cannot meet (not above the lease TTL)', async () => {
+    const rollout = (lines: string[]) => [
+      'state: { kind: postgres }',
+      'cluster:',
+      '  secretFile: secret',
+      ...lines,
+    ];
+    const cases: { name: string; lines: string[]; problem?: string }[] = [
+      {
+        name: 'default-ttl',
+        lines: ['  rollout: { ownerWaitMs: 10000 }'],
+        problem: 'cluster.rollout.ownerWaitMs: must be greater than cluster.leaseTtlMs (10000)',
+      },
+      {
+        name: 'own-ttl',
+        lines: ['  leaseTtlMs: 20000', '  rollout: { ownerWaitMs: 15000 }'],
+        problem: 'cluster.rollout.ownerWaitMs: must be greater than cluster.leaseTtlMs (20000)',
+      },
+      { name: 'short-ttl', lines: ['  leaseTtlMs: 2000', '  rollout: { ownerWaitMs: 3000 }'] },
+    ];
+    for (const c of cases) {
+      const p = load(`wait-${c.name}.yaml`, rollout(c.lines));
+      if (!c.problem) {
+        expect((await p).cluster?.rollout?.ownerWaitMs, c.name).toBe(3000);
+        continue;
+      }
+      const problems = await problemsOf(p);
+      expect(problems, c.name).toHaveLength(1);
+      expect(problems[0], c.name).toContain(c.problem);
+    }
   });
 });

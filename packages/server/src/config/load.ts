@@ -64,9 +64,14 @@ export interface ClusterSettings {
   readonly ownerWaitMs?: number;
   readonly forward?: 'forward' | 'refuse';
   readonly channel?: { readonly host?: string; readonly port?: number };
-  /** Cluster-wide upgrades: the request bound and the retention of finished rollouts. */
+  /**
+   * Cluster-wide upgrades: the request bound, the leader's failover timing (member watch
+   * period, wait for a new owner) and the retention of finished rollouts.
+   */
   readonly rollout?: {
     readonly requestTimeoutMs?: number;
+    readonly watchMs?: number;
+    readonly ownerWaitMs?: number;
     readonly retention?: {
       readonly keepPerDriver?: number;
       readonly maxAgeMs?: number;
@@ -91,6 +96,9 @@ function validator() {
   );
   return compiled;
 }
+
+/** The cluster member's default lease TTL (`cluster.leaseTtlMs`), for the partner-field check. */
+const DEFAULT_LEASE_TTL_MS = 10_000;
 
 const dotted = (pointer: string) =>
   pointer
@@ -267,6 +275,14 @@ export async function loadServerConfig(options: LoadOptions = {}): Promise<Serve
     problem('state.kind', 'must be postgres when cluster is set (members share one PostgreSQL)');
   if (cfg.state?.kind !== 'postgres' && (cfg.state?.url || cfg.state?.schema))
     problem('state.url', 'is only used with state.kind postgres: remove it or set the kind');
+  // A type error on either field is reported by the schema already.
+  const rolloutOwnerWait = cfg.cluster?.rollout?.ownerWaitMs;
+  const ttl = cfg.cluster?.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  if (typeof rolloutOwnerWait === 'number' && typeof ttl === 'number' && rolloutOwnerWait <= ttl)
+    problem(
+      'cluster.rollout.ownerWaitMs',
+      `must be greater than cluster.leaseTtlMs (${ttl}): a resource gets a new owner only after its old owner's lease expired, so a shorter wait fails every rollout an owner leaves`,
+    );
   let clusterSecret = '';
   if (cfg.cluster?.secretFile) {
     const p = abs('cluster.secretFile', cfg.cluster.secretFile) as string;

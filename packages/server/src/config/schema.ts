@@ -76,6 +76,21 @@ export const ClusterSchema = Type.Object(
                 'How long an upgrade or rollback sent to a member that does not lead waits for the leader (answered synchronously), and after which a request no leader took is cancelled (nothing moved). Default 1800000 (30 min).',
             }),
           ),
+          watchMs: Type.Optional(
+            Type.Integer({
+              minimum: 50,
+              maximum: 60000,
+              description:
+                "While the leader waits for the members' answers in a rollout, it looks at who is alive and who owns what this often, so that an owner leaving mid-rollout is seen and its resources re-assigned. Default 500.",
+            }),
+          ),
+          ownerWaitMs: Type.Optional(
+            Type.Integer({
+              minimum: 1000,
+              description:
+                'How long a resource whose owner left mid-rollout may wait for a new live owner before the step fails and the rollout rolls back. Must exceed `cluster.leaseTtlMs` (a new owner takes over only once the lease expired). Not `cluster.ownerWaitMs`, which bounds a facade call. Default 60000.',
+            }),
+          ),
           retention: Type.Optional(
             Type.Object(
               {
