@@ -18,17 +18,24 @@ import {
   serializeError,
   silentLogger,
 } from '@chassis/kernel';
+import type { CarHead } from '@chassis/car';
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
 import type { CachedCar, CarCache } from '../cache/car-cache.js';
 import type { ExecutorOptions } from '../executor/executor.js';
-import type { Environment } from '../handle/environment.js';
 import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handle.js';
 import type { GuestInit } from '../rpc/protocol.js';
 import { LoaderTokens } from '../tokens.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
 import { resolveTier } from './tier.js';
-import { createTierEnvironment } from './tier-environment.js';
+import { disposeEarly, type EarlySpawn, takeEarly } from './early-spawn.js';
+import {
+  createTierEnvironment,
+  type SpawnedEnvironment,
+  type SpawnPlan,
+  spawnTierEnvironment,
+  type TierEnvironmentSettings,
+} from './tier-environment.js';
 
 /** One driver version loaded into its own execution environment. */
 export interface LoadedDriver {
@@ -148,14 +155,15 @@ export class DriverLoader {
   }
 
   /** Loads an extracted CAR directory. Rejects with `CHASSIS_E_LOADER_*` load errors. */
-  async loadDirectory(dir: string, options: LoadOptions = {}): Promise<LoadedDriver> {
-    const abs = resolve(dir);
-    const read =
-      options.descriptor && options.messages
-        ? { descriptor: options.descriptor, messages: options.messages }
-        : await readDriverDirectory(abs);
-    const descriptor = options.descriptor ?? read.descriptor;
-    const messages = options.messages ?? read.messages;
+  loadDirectory(dir: string, options: LoadOptions = {}): Promise<LoadedDriver> {
+    return this.loadFrom(dir, options, undefined);
+  }
+
+  /**
+   * The spawn plan of `descriptor` from `dir`; refuses (typed) a driver whose provided points or
+   * permissions this host does not accept, before anything is spawned.
+   */
+  private planOf(descriptor: DriverDescriptor, dir: string, explicit?: IsolationTier): SpawnPlan {
     if (this.options.extensionPoints) {
       const points = new Map(this.options.extensionPoints.map((p) => [p.id, p] as const));
       const [refused] = checkProvides(descriptor, points);
@@ -175,9 +183,68 @@ export class DriverLoader {
         },
       );
     }
-    const tier = this.tierOf(descriptor, options.tier);
-    const limits = this.limitsOf(descriptor, tier);
-    await ensureLibLink(abs);
+    const tier = this.tierOf(descriptor, explicit);
+    const driver = { id: descriptor.id, version: descriptor.version };
+    return { tier, driver, dir, confinement, limits: this.limitsOf(descriptor, tier) };
+  }
+
+  /**
+   * Starts the environment of a CAR from its unverified head while the cache still verifies and
+   * extracts it; nothing when the head would be refused or runs in-process (the verified path
+   * then reports or does it).
+   */
+  private prespawn(head: CarHead, dir: string, tier?: IsolationTier): EarlySpawn {
+    let plan: SpawnPlan;
+    try {
+      plan = this.planOf(head.descriptor, dir, tier);
+    } catch {
+      // Nothing is lost: the verified descriptor is planned again and throws the typed error.
+      return undefined;
+    }
+    if (plan.tier === 'in-process') return undefined;
+    const logger = this.logger.child(plan.driver);
+    // A failed spawn is redone (and reported) by the ordinary path after verification.
+    return spawnTierEnvironment(this.settings(), plan, logger).catch(() => undefined);
+  }
+
+  private async loadFrom(
+    dir: string,
+    options: LoadOptions,
+    early: EarlySpawn,
+  ): Promise<LoadedDriver> {
+    let first: SpawnedEnvironment | undefined;
+    try {
+      const abs = resolve(dir);
+      const read =
+        options.descriptor && options.messages
+          ? { descriptor: options.descriptor, messages: options.messages }
+          : await readDriverDirectory(abs);
+      const descriptor = options.descriptor ?? read.descriptor;
+      const messages = options.messages ?? read.messages;
+      const plan = this.planOf(descriptor, abs, options.tier);
+      first = await takeEarly(early, plan);
+      early = undefined;
+      await ensureLibLink(abs);
+      return this.finishLoad(plan, descriptor, messages, options, () => {
+        const spawned = first;
+        first = undefined;
+        return spawned;
+      });
+    } catch (err) {
+      await disposeEarly(early);
+      await first?.dispose();
+      throw err;
+    }
+  }
+
+  private async finishLoad(
+    plan: SpawnPlan,
+    descriptor: DriverDescriptor,
+    messages: Record<string, Record<string, string>>,
+    options: LoadOptions,
+    takeFirst: () => SpawnedEnvironment | undefined,
+  ): Promise<LoadedDriver> {
+    const { tier, confinement, limits, dir: abs } = plan;
     const logger = this.logger.child({ driver: descriptor.id, version: descriptor.version });
     const init: GuestInit = {
       dir: abs,
@@ -195,7 +262,10 @@ export class DriverLoader {
         restartPolicy: this.restartPolicy,
         livenessTimeoutMs: this.options.livenessTimeoutMs ?? 1000,
         callerStacks: this.options.callerStacks === true,
-        load: () => this.environment(tier, init, logger, confinement, limits),
+        // The first load may use the environment spawned during extraction; restarts spawn anew.
+        load: () =>
+          takeFirst()?.attach(init) ??
+          createTierEnvironment(this.settings(), tier, init, logger, confinement, limits),
       });
     } catch (err) {
       throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeError(err));
@@ -236,9 +306,29 @@ export class DriverLoader {
     options: { readonly tier?: IsolationTier; readonly sha256?: string } = {},
   ): Promise<LoadedDriver> {
     const { tier, sha256 } = options;
-    return this.loadCached(
-      await cache.ensure(carFile, sha256 ? { sha256 } : {}),
-      tier ? { tier } : {},
+    // The environment boots while the CAR is verified and extracted (its folder is named by the
+    // digest, known from the first pass over the file); the verified descriptor decides whether
+    // it is used (see takeEarly).
+    let early: EarlySpawn;
+    const onHead = (head: CarHead) => {
+      early ??= this.prespawn(head, resolve(cache.pathOf(head.sha256)), tier);
+    };
+    let car: CachedCar;
+    try {
+      car = await cache.ensure(carFile, { ...(sha256 ? { sha256 } : {}), onHead });
+    } catch (err) {
+      await disposeEarly(early);
+      throw err;
+    }
+    return this.loadFrom(
+      car.dir,
+      {
+        ...(tier ? { tier } : {}),
+        descriptor: car.archive.descriptor,
+        messages: car.archive.messages,
+        sha256: car.sha256,
+      },
+      early,
     );
   }
 
@@ -255,30 +345,17 @@ export class DriverLoader {
     });
   }
 
-  private environment(
-    tier: IsolationTier,
-    init: GuestInit,
-    logger: Logger,
-    confinement: DriverConfinement,
-    limits: DriverLimits,
-  ): Promise<Environment> {
-    return createTierEnvironment(
-      {
-        ...(this.options.loadTimeoutMs === undefined
-          ? {}
-          : { loadTimeoutMs: this.options.loadTimeoutMs }),
-        ...(this.options.hostEnv ? { hostEnv: this.options.hostEnv } : {}),
-        output: this.confinementConfig.output,
-        ...(this.options.worker?.resourceLimits
-          ? { workerResourceLimits: this.options.worker.resourceLimits }
-          : {}),
-        ...(this.options.scratchRoot ? { scratchRoot: this.options.scratchRoot } : {}),
-      },
-      tier,
-      init,
-      logger,
-      confinement,
-      limits,
-    );
+  private settings(): TierEnvironmentSettings {
+    return {
+      ...(this.options.loadTimeoutMs === undefined
+        ? {}
+        : { loadTimeoutMs: this.options.loadTimeoutMs }),
+      ...(this.options.hostEnv ? { hostEnv: this.options.hostEnv } : {}),
+      output: this.confinementConfig.output,
+      ...(this.options.worker?.resourceLimits
+        ? { workerResourceLimits: this.options.worker.resourceLimits }
+        : {}),
+      ...(this.options.scratchRoot ? { scratchRoot: this.options.scratchRoot } : {}),
+    };
   }
 }
