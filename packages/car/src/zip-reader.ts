@@ -22,7 +22,10 @@ export interface SafeZipHooks {
    * as soon as it is ready: lets a caller start work that needs only that entry (the loader
    * spawns a driver's environment from `driver.yaml`) while the rest is inflated.
    */
-  readonly first?: { readonly path: string; readonly take: (entry: SafeEntry, sha256: string) => void };
+  readonly first?: {
+    readonly path: string;
+    readonly take: (entry: SafeEntry, sha256: string) => void;
+  };
 }
 
 /** What {@link readSafeZip} returns: the archive's own digest and its checked file entries. */

@@ -76,7 +76,9 @@ export class CarCache {
   async ensure(carFile: string, expect: EnsureOptions = {}): Promise<CachedCar> {
     const running = this.inflight.get(carFile);
     if (running) return running;
-    const options = expect.onHead ? { ...this.readOptions, onHead: expect.onHead } : this.readOptions;
+    const options = expect.onHead
+      ? { ...this.readOptions, onHead: expect.onHead }
+      : this.readOptions;
     const p = this.open(carFile, expect.sha256, options).finally(() =>
       this.inflight.delete(carFile),
     );
@@ -115,9 +117,7 @@ export class CarCache {
     if (expected && DIGEST.test(expected) && (await isDir(this.pathOf(expected)))) {
       this.checking.add(expected);
       try {
-        const archive = await this.reader
-          .readCar(carFile, readOptions)
-          .catch(notFound(carFile));
+        const archive = await this.reader.readCar(carFile, readOptions).catch(notFound(carFile));
         const target = this.pathOf(archive.sha256);
         if (archive.sha256 === expected && (await this.intact(target, archive)))
           return { dir: target, sha256: archive.sha256, archive };
@@ -134,9 +134,7 @@ export class CarCache {
     try {
       let archive: CarArchive;
       try {
-        archive = await this.reader
-          .extractCar(carFile, temp, readOptions)
-          .catch(notFound(carFile));
+        archive = await this.reader.extractCar(carFile, temp, readOptions).catch(notFound(carFile));
         await ensureLibLink(temp);
       } catch (err) {
         // Clean-up never replaces the real error (issue 12 item 7).

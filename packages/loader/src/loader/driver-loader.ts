@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
+import type { CarHead } from '@chassis/car';
 import {
   bindImplementations,
   ChassisError,
@@ -18,7 +19,6 @@ import {
   serializeError,
   silentLogger,
 } from '@chassis/kernel';
-import type { CarHead } from '@chassis/car';
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
 import type { CachedCar, CarCache } from '../cache/car-cache.js';
@@ -27,8 +27,8 @@ import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handl
 import type { GuestInit } from '../rpc/protocol.js';
 import { LoaderTokens } from '../tokens.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
-import { resolveTier } from './tier.js';
 import { disposeEarly, type EarlySpawn, takeEarly } from './early-spawn.js';
+import { resolveTier } from './tier.js';
 import {
   createTierEnvironment,
   type SpawnedEnvironment,
