@@ -137,7 +137,11 @@ describe('loadCar: the environment is spawned during extraction', () => {
       readCar,
       async extractCar(file, dest, options) {
         const archive = await extractCar(file, dest, options);
-        expect(await until(async () => (seen = (await guests()).length) > 0, 10_000)).toBe(true);
+        const spawned = async () => {
+          seen = (await guests()).length;
+          return seen > 0;
+        };
+        expect(await until(spawned, 10_000)).toBe(true);
         await rm(dest, { recursive: true, force: true });
         throw new ChassisError(
           'CHASSIS_E_CAR_MANIFEST_MISSING_FILE',
