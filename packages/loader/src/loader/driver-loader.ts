@@ -116,7 +116,7 @@ export class DriverLoader {
       return undefined;
     }
     if (plan.tier === 'in-process') return undefined;
-    const logger = this.logger.child(plan.driver);
+    const logger = this.logger.child({ driver: plan.driver.id, version: plan.driver.version });
     // A failed spawn is redone (and reported) by the ordinary path after verification.
     return spawnTierEnvironment(this.settings(), plan, logger).catch(() => undefined);
   }
@@ -139,7 +139,7 @@ export class DriverLoader {
       first = await takeEarly(early, plan);
       early = undefined;
       await ensureLibLink(abs);
-      return this.finishLoad(plan, descriptor, messages, options, () => {
+      return await this.finishLoad(plan, descriptor, messages, options, () => {
         const spawned = first;
         first = undefined;
         return spawned;
