@@ -95,8 +95,18 @@ describe('loadCar: the environment is spawned during extraction', () => {
     await mkdir(cacheDir, { recursive: true });
     const beside = join(cacheDir, 'beside.txt');
     await writeFile(beside, 'not the driver');
+    // The real reader, extracting only once the confined child exists: its grant names a
+    // folder that is not there yet at its start.
+    const reader: CarReader = {
+      readCar,
+      async extractCar(file, dest, options) {
+        await readCar(file, options); // hands the head over: the child is spawned
+        expect(await until(async () => (await guests()).length > 0, 10_000)).toBe(true);
+        return extractCar(file, dest, { ...options, onHead: undefined });
+      },
+    };
     const loader = new DriverLoader({ kernelContainer: new Container(), defaultTier: 'process' });
-    const l = await loader.loadCar(reachCar, new CarCache(cacheDir));
+    const l = await loader.loadCar(reachCar, new CarCache(cacheDir, {}, undefined, reader));
     try {
       await l.handle.start();
       expect(await l.handle.invoke('test.echo', 'reach', ctx, [beside])).toEqual({
