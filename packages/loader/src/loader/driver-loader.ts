@@ -229,7 +229,10 @@ export class DriverLoader {
     };
     let car: CachedCar;
     try {
-      car = await cache.ensure(carFile, { ...(sha256 ? { sha256 } : {}), onHead });
+      car = await cache.ensure(carFile, {
+        ...(sha256 ? { sha256 } : {}),
+        ...(this.options.earlySpawn === false ? {} : { onHead }),
+      });
     } catch (err) {
       await disposeEarly(early);
       throw err;

@@ -69,6 +69,12 @@ export interface DriverLoaderOptions {
   readonly confinement?: ConfinementConfig;
   /** Where per-driver scratch folders are created (default the OS temp folder). */
   readonly scratchRoot?: string;
+  /**
+   * Spawn a worker/process environment from the CAR's head while `loadCar` still verifies and
+   * extracts it (the verified plan must match, see `early-spawn.ts`). Default `true`; `false`
+   * spawns after extraction, as `loadCached` always does.
+   */
+  readonly earlySpawn?: boolean;
   /** The host environment the allow-list picks from. Default `process.env`. */
   readonly hostEnv?: NodeJS.ProcessEnv;
 }
