@@ -32,6 +32,7 @@ export {
   UNLISTED_PATHS,
 } from './layout.js';
 export {
+  type CarHead,
   type CarLimits,
   DEFAULT_CAR_LIMITS,
   RATIO_EXEMPT_BYTES,

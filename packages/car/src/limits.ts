@@ -1,3 +1,5 @@
+import type { DriverDescriptor } from '@chassis/kernel';
+
 /**
  * Caps the safe reader enforces before and while it inflates an archive. Every cap is
  * configurable per call; {@link DEFAULT_CAR_LIMITS} suits real drivers with room to spare.
@@ -37,6 +39,22 @@ export const RATIO_EXEMPT_BYTES = 64 * 1024;
 export interface ReadCarOptions {
   /** Overrides for some of the {@link DEFAULT_CAR_LIMITS}. */
   readonly limits?: Partial<CarLimits>;
+  /**
+   * Called once, early in the read, with the archive's digest and its `driver.yaml` parsed,
+   * before the rest of the archive is inflated and checked. **Unverified**: only for work that
+   * is dropped or redone when the read then fails or its verified descriptor differs (the
+   * loader spawns the driver's environment with it). Not called when `driver.yaml` is missing or
+   * invalid (the read fails later with the typed error).
+   */
+  readonly onHead?: (head: CarHead) => void;
+}
+
+/** What {@link ReadCarOptions.onHead} receives. */
+export interface CarHead {
+  /** Hex SHA-256 of the whole CAR file (the same value the finished read returns). */
+  readonly sha256: string;
+  /** `driver.yaml`, parsed and schema-checked; the rest of the archive is not checked yet. */
+  readonly descriptor: DriverDescriptor;
 }
 
 /** Defaults overlaid with the caller's overrides. */

@@ -3,6 +3,7 @@ import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { buildArchive, type CarArchive } from './archive.js';
+import { headHook } from './head.js';
 import { type ReadCarOptions, resolveLimits } from './limits.js';
 import { comparePaths } from './manifest.js';
 import { readSafeZip, type SafeZip } from './zip-reader.js';
@@ -12,7 +13,8 @@ async function load(
   options?: ReadCarOptions,
 ): Promise<{ zip: SafeZip; car: CarArchive }> {
   const limits = resolveLimits(options?.limits);
-  const zip = await readSafeZip(file, limits);
+  const first = headHook(file, limits, options?.onHead);
+  const zip = await readSafeZip(file, limits, first ? { first } : {});
   return { zip, car: buildArchive(file, zip, limits) };
 }
 
@@ -56,6 +58,7 @@ export async function extractCar(
   const limits = resolveLimits(options?.limits);
   const dest = path.resolve(destDir);
   await assertFreeDestination(dest);
+  const first = headHook(file, limits, options?.onHead);
   const parent = path.dirname(dest);
   const temp = path.join(parent, `.${path.basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
   let createdParent: string | undefined;
@@ -73,6 +76,7 @@ export async function extractCar(
         );
       },
       sink: (e) => fs.writeFile(path.join(temp, e.path), e.data, { flag: 'wx', mode: 0o644 }),
+      ...(first ? { first } : {}),
     });
     const car = buildArchive(file, zip, limits);
     await fs.rmdir(dest).catch(() => undefined);

@@ -17,6 +17,15 @@ export interface SafeZipHooks {
   readonly prepare?: (filePaths: readonly string[]) => Promise<void>;
   /** Called with each inflated, size- and CRC-checked entry (a few at a time). */
   readonly sink?: (entry: SafeEntry) => Promise<void>;
+  /**
+   * One entry inflated (and checked) before all others, handed over with the archive's digest
+   * as soon as it is ready: lets a caller start work that needs only that entry (the loader
+   * spawns a driver's environment from `driver.yaml`) while the rest is inflated.
+   */
+  readonly first?: {
+    readonly path: string;
+    readonly take: (entry: SafeEntry, sha256: string) => void;
+  };
 }
 
 /** What {@link readSafeZip} returns: the archive's own digest and its checked file entries. */
@@ -64,17 +73,21 @@ export async function readSafeZip(
   const files = records.filter((r) => !isDirectory(r));
   await hooks.prepare?.(files.map((r) => r.path));
   const entries: SafeEntry[] = new Array(files.length);
+  const order = files.map((_, i) => i);
+  const firstAt = hooks.first ? files.findIndex((r) => r.path === hooks.first?.path) : -1;
+  if (firstAt > 0) order.unshift(...order.splice(firstAt, 1));
   let next = 0;
   // A few inflations at once keep the libuv pool busy without holding many partial buffers.
   let failed = false;
   const worker = async () => {
     while (next < files.length && !failed) {
-      const i = next++;
+      const i = order[next++];
       const r = files[i];
       const span = spans.get(r);
       try {
         if (!span) throw new Error(`no checked span for ${r.path}`);
         entries[i] = await inflateEntry(file, bytes, r, span);
+        if (i === firstAt) hooks.first?.take(entries[i], sha256);
         await hooks.sink?.(entries[i]);
       } catch (err) {
         failed = true;

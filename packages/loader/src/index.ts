@@ -4,7 +4,13 @@ export {
   type ExponentialBackoffOptions,
   exponentialBackoff,
 } from './backoff.js';
-export { type CachedCar, CarCache, type CarReader, sha256File } from './cache/car-cache.js';
+export {
+  type CachedCar,
+  CarCache,
+  type CarReader,
+  type EnsureOptions,
+  sha256File,
+} from './cache/car-cache.js';
 export {
   DEFAULT_EXECUTOR_OPTIONS,
   Executor,

@@ -26,6 +26,18 @@ export interface CachedCar {
   readonly archive: CarArchive;
 }
 
+/** Options of {@link CarCache.ensure}. */
+export interface EnsureOptions {
+  /** The digest the caller expects (a version loaded before): a cached extraction is reused. */
+  readonly sha256?: string;
+  /**
+   * Called early in the read with the CAR's digest (so its folder, {@link CarCache.pathOf}) and
+   * its unverified `driver.yaml` (see `ReadCarOptions.onHead`). Not called for a read another
+   * caller already started for the same file.
+   */
+  readonly onHead?: ReadCarOptions['onHead'];
+}
+
 /** How the cache reads CARs (each call is one full read and check of the file); injectable to count reads. */
 export interface CarReader {
   readCar(file: string, options?: ReadCarOptions): Promise<CarArchive>;
@@ -61,10 +73,15 @@ export class CarCache {
    * and the extraction compared with its manifest; otherwise it is extracted straight into a
    * temporary folder while it is checked, then renamed to its digest.
    */
-  async ensure(carFile: string, expect: { readonly sha256?: string } = {}): Promise<CachedCar> {
+  async ensure(carFile: string, expect: EnsureOptions = {}): Promise<CachedCar> {
     const running = this.inflight.get(carFile);
     if (running) return running;
-    const p = this.open(carFile, expect.sha256).finally(() => this.inflight.delete(carFile));
+    const options = expect.onHead
+      ? { ...this.readOptions, onHead: expect.onHead }
+      : this.readOptions;
+    const p = this.open(carFile, expect.sha256, options).finally(() =>
+      this.inflight.delete(carFile),
+    );
     this.inflight.set(carFile, p);
     return p;
   }
@@ -92,13 +109,15 @@ export class CarCache {
     return removed;
   }
 
-  private async open(carFile: string, expected: string | undefined): Promise<CachedCar> {
+  private async open(
+    carFile: string,
+    expected: string | undefined,
+    readOptions: ReadCarOptions,
+  ): Promise<CachedCar> {
     if (expected && DIGEST.test(expected) && (await isDir(this.pathOf(expected)))) {
       this.checking.add(expected);
       try {
-        const archive = await this.reader
-          .readCar(carFile, this.readOptions)
-          .catch(notFound(carFile));
+        const archive = await this.reader.readCar(carFile, readOptions).catch(notFound(carFile));
         const target = this.pathOf(archive.sha256);
         if (archive.sha256 === expected && (await this.intact(target, archive)))
           return { dir: target, sha256: archive.sha256, archive };
@@ -115,9 +134,7 @@ export class CarCache {
     try {
       let archive: CarArchive;
       try {
-        archive = await this.reader
-          .extractCar(carFile, temp, this.readOptions)
-          .catch(notFound(carFile));
+        archive = await this.reader.extractCar(carFile, temp, readOptions).catch(notFound(carFile));
         await ensureLibLink(temp);
       } catch (err) {
         // Clean-up never replaces the real error (issue 12 item 7).

@@ -39,6 +39,12 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
   let faultListener: ((f: ChassisError) => void) | undefined;
   let loaded: { resolve: () => void; reject: (e: unknown) => void } | undefined;
 
+  const diedLoading = (cause: ChassisError | undefined) =>
+    new ChassisError('CHASSIS_E_LOADER_LOAD_FAILED', `${who} died while loading`, {
+      details: { driver: init.driver.id, version: init.driver.version, tier },
+      cause,
+    });
+
   const failAll = (err: ChassisError) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
@@ -104,14 +110,8 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
     if (wasEnded) return;
     fault = crashFault(who, init, tier, info, fatal, o.heapLimitMb);
     failAll(fault);
-    if (loaded) {
-      loaded.reject(
-        new ChassisError('CHASSIS_E_LOADER_LOAD_FAILED', `${who} died while loading`, {
-          details: { driver: init.driver.id, version: init.driver.version, tier },
-          cause: fault,
-        }),
-      );
-    } else faultListener?.(fault);
+    if (loaded) loaded.reject(diedLoading(fault));
+    else faultListener?.(fault);
   });
 
   const env: Environment = {
@@ -233,7 +233,9 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         reject(e);
       },
     };
-    if (!ended) send({ t: 'init', init });
+    // A pre-spawned guest may already be gone (its exit was replayed above): say so now.
+    if (ended) loaded.reject(diedLoading(fault));
+    else send({ t: 'init', init });
   });
 }
 

@@ -1,17 +1,14 @@
 import { resolve } from 'node:path';
-import type { ResourceLimits } from 'node:worker_threads';
+import type { CarHead } from '@chassis/car';
 import {
   bindImplementations,
   ChassisError,
   type ConfinementConfig,
-  checkProvides,
   createDriverContainer,
   DEFAULT_KERNEL_CONFIG,
   type DriverConfinement,
-  type DriverContainer,
   type DriverDescriptor,
   type DriverLimits,
-  type ExtensionPoint,
   type IsolationTier,
   type Logger,
   resolveConfinement,
@@ -21,82 +18,23 @@ import {
 import type { Container } from 'inversify';
 import { type BackoffPolicy, exponentialBackoff } from '../backoff.js';
 import type { CachedCar, CarCache } from '../cache/car-cache.js';
-import type { ExecutorOptions } from '../executor/executor.js';
-import type { Environment } from '../handle/environment.js';
 import { type ManagedDriverHandle, ManagedHandle } from '../handle/managed-handle.js';
 import type { GuestInit } from '../rpc/protocol.js';
 import { LoaderTokens } from '../tokens.js';
+import { admit } from './admission.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
+import { disposeEarly, type EarlySpawn, takeEarly } from './early-spawn.js';
+import type { DriverLoaderOptions, LoadedDriver, LoadOptions } from './load-types.js';
 import { resolveTier } from './tier.js';
-import { createTierEnvironment } from './tier-environment.js';
+import {
+  createTierEnvironment,
+  type SpawnedEnvironment,
+  type SpawnPlan,
+  spawnTierEnvironment,
+  type TierEnvironmentSettings,
+} from './tier-environment.js';
 
-/** One driver version loaded into its own execution environment. */
-export interface LoadedDriver {
-  readonly descriptor: DriverDescriptor;
-  readonly handle: ManagedDriverHandle;
-  /** The extracted CAR directory the code runs from. */
-  readonly dir: string;
-  /** SHA-256 of the CAR file, when loaded from the cache. */
-  readonly sha256?: string;
-  /**
-   * The CAR's container (the kernel's `createDriverContainer`: a child whose parent re-exposes
-   * only the kernel's exported tokens): `KernelTokens` plus this CAR's own bindings
-   * ({@link LoaderTokens}); anything else throws `CHASSIS_E_CONTAINER_NOT_EXPORTED`.
-   */
-  readonly container: DriverContainer;
-  readonly messages: Record<string, Record<string, string>>;
-  /** What this driver may reach and its limits (see {@link DriverLoaderOptions.confinement}). */
-  readonly confinement: DriverConfinement;
-  /** The limits its environment runs with. */
-  readonly limits: DriverLimits;
-}
-
-/** Options of {@link DriverLoader}. */
-export interface DriverLoaderOptions {
-  readonly kernelContainer: Container;
-  readonly logger?: Logger;
-  /** Tier for drivers whose `driver.yaml` names none. Default `worker`. */
-  readonly defaultTier?: IsolationTier;
-  /** Operator overrides by driver id (beat `driver.yaml`). */
-  readonly tierOverrides?: Readonly<Record<string, IsolationTier>>;
-  readonly executor?: Partial<ExecutorOptions>;
-  readonly worker?: { readonly resourceLimits?: ResourceLimits };
-  /** Process tier heap cap; defaults to `worker.resourceLimits.maxOldGenerationSizeMb`. */
-  readonly process?: { readonly maxOldGenerationSizeMb?: number };
-  /** Restart policy handed to the runtime with every handle. Default: exponential from 1 s. */
-  readonly restart?: BackoffPolicy;
-  /** How long importing an entry may take in a worker/process. Default 10 000 ms. */
-  readonly loadTimeoutMs?: number;
-  /** Ping deadline after a call timed out before a worker/process is declared stuck. Default 1000 ms. */
-  readonly livenessTimeoutMs?: number;
-  /** Attach each failed call's host-side caller stack to its error (see `ManagedHandleOptions`). */
-  readonly callerStacks?: boolean;
-  /**
-   * The host's extension points. When given, a driver whose `provides` names an unknown point
-   * or a contract range this host does not speak is refused before anything is spawned
-   * (`CHASSIS_E_EXT_UNKNOWN_POINT`, `CHASSIS_E_EXT_VERSION_MISMATCH`, `…_DUPLICATE_PROVIDER`).
-   */
-  readonly extensionPoints?: readonly ExtensionPoint<unknown>[];
-  /**
-   * The operator's confinement config (kernel config `confinement`): trusted drivers, the
-   * environment allow-list, permission grants, limits. Without it every driver's tier request
-   * is trusted (library use); the runtime always passes the operator's.
-   */
-  readonly confinement?: ConfinementConfig;
-  /** Where per-driver scratch folders are created (default the OS temp folder). */
-  readonly scratchRoot?: string;
-  /** The host environment the allow-list picks from. Default `process.env`. */
-  readonly hostEnv?: NodeJS.ProcessEnv;
-}
-
-/** Options of one load. */
-export interface LoadOptions {
-  readonly tier?: IsolationTier;
-  /** Already-parsed descriptor and messages (e.g. from `CarCache.ensure`); read from `dir` otherwise. */
-  readonly descriptor?: DriverDescriptor;
-  readonly messages?: Record<string, Record<string, string>>;
-  readonly sha256?: string;
-}
+export type { DriverLoaderOptions, LoadedDriver, LoadOptions } from './load-types.js';
 
 /**
  * Creates one execution environment per CAR: a child container, module resolution from the
@@ -148,36 +86,79 @@ export class DriverLoader {
   }
 
   /** Loads an extracted CAR directory. Rejects with `CHASSIS_E_LOADER_*` load errors. */
-  async loadDirectory(dir: string, options: LoadOptions = {}): Promise<LoadedDriver> {
-    const abs = resolve(dir);
-    const read =
-      options.descriptor && options.messages
-        ? { descriptor: options.descriptor, messages: options.messages }
-        : await readDriverDirectory(abs);
-    const descriptor = options.descriptor ?? read.descriptor;
-    const messages = options.messages ?? read.messages;
-    if (this.options.extensionPoints) {
-      const points = new Map(this.options.extensionPoints.map((p) => [p.id, p] as const));
-      const [refused] = checkProvides(descriptor, points);
-      if (refused) throw refused;
-    }
+  loadDirectory(dir: string, options: LoadOptions = {}): Promise<LoadedDriver> {
+    return this.loadFrom(dir, options, undefined);
+  }
+
+  /**
+   * The spawn plan of `descriptor` from `dir`; refuses (typed) a driver whose provided points or
+   * permissions this host does not accept, before anything is spawned.
+   */
+  private planOf(descriptor: DriverDescriptor, dir: string, explicit?: IsolationTier): SpawnPlan {
     const confinement = this.confinementOf(descriptor);
-    if (confinement.refused.length > 0) {
-      throw new ChassisError(
-        'CHASSIS_E_LOADER_PERMISSION_NOT_GRANTED',
-        `driver ${descriptor.id}@${descriptor.version} asks for ${confinement.refused.join(', ')} in the permissions: block of its driver.yaml, which the operator has not granted; grant it under confinement.drivers["${descriptor.id}"].grants in the kernel configuration, or do not install this driver`,
-        {
-          details: {
-            driver: descriptor.id,
-            version: descriptor.version,
-            permissions: confinement.refused,
-          },
-        },
-      );
+    admit(descriptor, confinement, this.options.extensionPoints);
+    const tier = this.tierOf(descriptor, explicit);
+    const driver = { id: descriptor.id, version: descriptor.version };
+    return { tier, driver, dir, confinement, limits: this.limitsOf(descriptor, tier) };
+  }
+
+  /**
+   * Starts the environment of a CAR from its unverified head while the cache still verifies and
+   * extracts it; nothing when the head would be refused or runs in-process (the verified path
+   * then reports or does it).
+   */
+  private prespawn(head: CarHead, dir: string, tier?: IsolationTier): EarlySpawn {
+    let plan: SpawnPlan;
+    try {
+      plan = this.planOf(head.descriptor, dir, tier);
+    } catch {
+      // Nothing is lost: the verified descriptor is planned again and throws the typed error.
+      return undefined;
     }
-    const tier = this.tierOf(descriptor, options.tier);
-    const limits = this.limitsOf(descriptor, tier);
-    await ensureLibLink(abs);
+    if (plan.tier === 'in-process') return undefined;
+    const logger = this.logger.child({ driver: plan.driver.id, version: plan.driver.version });
+    // A failed spawn is redone (and reported) by the ordinary path after verification.
+    return spawnTierEnvironment(this.settings(), plan, logger).catch(() => undefined);
+  }
+
+  private async loadFrom(
+    dir: string,
+    options: LoadOptions,
+    early: EarlySpawn,
+  ): Promise<LoadedDriver> {
+    let first: SpawnedEnvironment | undefined;
+    try {
+      const abs = resolve(dir);
+      const read =
+        options.descriptor && options.messages
+          ? { descriptor: options.descriptor, messages: options.messages }
+          : await readDriverDirectory(abs);
+      const descriptor = options.descriptor ?? read.descriptor;
+      const messages = options.messages ?? read.messages;
+      const plan = this.planOf(descriptor, abs, options.tier);
+      first = await takeEarly(early, plan);
+      early = undefined;
+      await ensureLibLink(abs);
+      return await this.finishLoad(plan, descriptor, messages, options, () => {
+        const spawned = first;
+        first = undefined;
+        return spawned;
+      });
+    } catch (err) {
+      await disposeEarly(early);
+      await first?.dispose();
+      throw err;
+    }
+  }
+
+  private async finishLoad(
+    plan: SpawnPlan,
+    descriptor: DriverDescriptor,
+    messages: Record<string, Record<string, string>>,
+    options: LoadOptions,
+    takeFirst: () => SpawnedEnvironment | undefined,
+  ): Promise<LoadedDriver> {
+    const { tier, confinement, limits, dir: abs } = plan;
     const logger = this.logger.child({ driver: descriptor.id, version: descriptor.version });
     const init: GuestInit = {
       dir: abs,
@@ -195,7 +176,10 @@ export class DriverLoader {
         restartPolicy: this.restartPolicy,
         livenessTimeoutMs: this.options.livenessTimeoutMs ?? 1000,
         callerStacks: this.options.callerStacks === true,
-        load: () => this.environment(tier, init, logger, confinement, limits),
+        // The first load may use the environment spawned during extraction; restarts spawn anew.
+        load: () =>
+          takeFirst()?.attach(init) ??
+          createTierEnvironment(this.settings(), tier, init, logger, confinement, limits),
       });
     } catch (err) {
       throw ChassisError.is(err) ? err : ChassisError.fromJSON(serializeError(err));
@@ -236,9 +220,32 @@ export class DriverLoader {
     options: { readonly tier?: IsolationTier; readonly sha256?: string } = {},
   ): Promise<LoadedDriver> {
     const { tier, sha256 } = options;
-    return this.loadCached(
-      await cache.ensure(carFile, sha256 ? { sha256 } : {}),
-      tier ? { tier } : {},
+    // The environment boots while the CAR is verified and extracted (its folder is named by the
+    // digest, known from the first pass over the file); the verified descriptor decides whether
+    // it is used (see takeEarly).
+    let early: EarlySpawn;
+    const onHead = (head: CarHead) => {
+      early ??= this.prespawn(head, resolve(cache.pathOf(head.sha256)), tier);
+    };
+    let car: CachedCar;
+    try {
+      car = await cache.ensure(carFile, {
+        ...(sha256 ? { sha256 } : {}),
+        ...(this.options.earlySpawn === false ? {} : { onHead }),
+      });
+    } catch (err) {
+      await disposeEarly(early);
+      throw err;
+    }
+    return this.loadFrom(
+      car.dir,
+      {
+        ...(tier ? { tier } : {}),
+        descriptor: car.archive.descriptor,
+        messages: car.archive.messages,
+        sha256: car.sha256,
+      },
+      early,
     );
   }
 
@@ -255,30 +262,17 @@ export class DriverLoader {
     });
   }
 
-  private environment(
-    tier: IsolationTier,
-    init: GuestInit,
-    logger: Logger,
-    confinement: DriverConfinement,
-    limits: DriverLimits,
-  ): Promise<Environment> {
-    return createTierEnvironment(
-      {
-        ...(this.options.loadTimeoutMs === undefined
-          ? {}
-          : { loadTimeoutMs: this.options.loadTimeoutMs }),
-        ...(this.options.hostEnv ? { hostEnv: this.options.hostEnv } : {}),
-        output: this.confinementConfig.output,
-        ...(this.options.worker?.resourceLimits
-          ? { workerResourceLimits: this.options.worker.resourceLimits }
-          : {}),
-        ...(this.options.scratchRoot ? { scratchRoot: this.options.scratchRoot } : {}),
-      },
-      tier,
-      init,
-      logger,
-      confinement,
-      limits,
-    );
+  private settings(): TierEnvironmentSettings {
+    return {
+      ...(this.options.loadTimeoutMs === undefined
+        ? {}
+        : { loadTimeoutMs: this.options.loadTimeoutMs }),
+      ...(this.options.hostEnv ? { hostEnv: this.options.hostEnv } : {}),
+      output: this.confinementConfig.output,
+      ...(this.options.worker?.resourceLimits
+        ? { workerResourceLimits: this.options.worker.resourceLimits }
+        : {}),
+      ...(this.options.scratchRoot ? { scratchRoot: this.options.scratchRoot } : {}),
+    };
   }
 }

@@ -20,6 +20,7 @@ import { createInProcessEnvironment } from '../handle/in-process-environment.js'
 import { createRemoteEnvironment } from '../handle/remote-environment.js';
 import { createProcessTransport } from '../rpc/process-transport.js';
 import type { GuestInit } from '../rpc/protocol.js';
+import type { Transport } from '../rpc/transport.js';
 import { createWorkerTransport } from '../rpc/worker-transport.js';
 
 /** The loader settings an environment needs (see `DriverLoaderOptions`). */
@@ -36,9 +37,35 @@ export interface TierEnvironmentSettings {
 }
 
 /**
- * Spawns the execution environment of one driver in its tier: in-process, a worker thread
- * (heap-capped, filtered env), or a confined child process (permission model, own scratch
- * folder, removed when the process is gone).
+ * What spawning a driver's environment needs, all known from its descriptor and the loader's
+ * config before its CAR is extracted (the process tier's read grant names `dir`, which is the
+ * CAR's digest folder in the cache, before that folder exists).
+ */
+export interface SpawnPlan {
+  readonly tier: IsolationTier;
+  readonly driver: { readonly id: string; readonly version: string };
+  /** The extracted CAR folder the driver's code will be loaded from. */
+  readonly dir: string;
+  readonly confinement: DriverConfinement;
+  readonly limits: DriverLimits;
+}
+
+/**
+ * An environment spawned (its guest bootstrap booting) but not yet told what to load: either
+ * {@link attach}ed once with the driver's init, or {@link dispose}d.
+ */
+export interface SpawnedEnvironment {
+  readonly plan: SpawnPlan;
+  /** Sends the driver's init; resolves once its entry is loaded (see `createRemoteEnvironment`). */
+  attach(init: GuestInit): Promise<Environment>;
+  /** Ends an environment never attached (no leaked worker, child process or scratch folder). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Spawns the execution environment of one driver in its tier and loads its entry: in-process,
+ * a worker thread (heap-capped, filtered env), or a confined child process (permission model,
+ * own scratch folder, removed when the process is gone).
  */
 export async function createTierEnvironment(
   settings: TierEnvironmentSettings,
@@ -48,71 +75,102 @@ export async function createTierEnvironment(
   confinement: DriverConfinement,
   limits: DriverLimits,
 ): Promise<Environment> {
+  const plan: SpawnPlan = { tier, driver: init.driver, dir: init.dir, confinement, limits };
+  return (await spawnTierEnvironment(settings, plan, logger)).attach(init);
+}
+
+/**
+ * Starts a driver's environment from its {@link SpawnPlan} alone: the guest bootstrap boots
+ * (Node's worker or process start, most of a start's CPU) while the caller still extracts the
+ * CAR. Nothing of the driver is read until {@link SpawnedEnvironment.attach}.
+ */
+export async function spawnTierEnvironment(
+  settings: TierEnvironmentSettings,
+  plan: SpawnPlan,
+  logger: Logger,
+): Promise<SpawnedEnvironment> {
+  const { tier, driver, confinement, limits } = plan;
   const loadTimeoutMs = settings.loadTimeoutMs ?? 10_000;
   const hostEnv = settings.hostEnv ?? process.env;
   const output = createOutputSink(logger, settings.output);
+  const remote = (transport: Transport) => (init: GuestInit) =>
+    createRemoteEnvironment({
+      tier: tier as Exclude<IsolationTier, 'in-process'>,
+      transport,
+      init,
+      logger,
+      loadTimeoutMs,
+      heapLimitMb: limits.heapMb,
+      maxMessageBytes: limits.maxMessageBytes,
+    });
   switch (tier) {
     case 'in-process':
-      return createInProcessEnvironment(init, logger);
+      return {
+        plan,
+        attach: (init) => createInProcessEnvironment(init, logger),
+        dispose: async () => undefined,
+      };
     case 'worker': {
       const resourceLimits: ResourceLimits = {
         ...settings.workerResourceLimits,
         maxOldGenerationSizeMb: limits.heapMb,
       };
-      return createRemoteEnvironment({
-        tier,
-        transport: createWorkerTransport({
-          resourceLimits,
-          name: `${init.driver.id}@${init.driver.version}`,
-          env: driverEnv(confinement.env, hostEnv),
-          maxMessageBytes: limits.maxMessageBytes,
-          onOutput: (stream, text) => output.write(stream, text),
-        }),
-        init,
-        logger,
-        loadTimeoutMs,
-        heapLimitMb: limits.heapMb,
+      const transport = createWorkerTransport({
+        resourceLimits,
+        name: `${driver.id}@${driver.version}`,
+        env: driverEnv(confinement.env, hostEnv),
         maxMessageBytes: limits.maxMessageBytes,
+        onOutput: (stream, text) => output.write(stream, text),
       });
+      return { plan, attach: remote(transport), dispose: () => transport.terminate() };
     }
     case 'process': {
-      const scratch = await createScratchDir(settings.scratchRoot, init.driver.id);
+      const scratch = await createScratchDir(settings.scratchRoot, driver.id);
       const execArgv = confinedExecArgv({
         flags: detectPermissionFlags(),
-        carDir: init.dir,
+        carDir: plan.dir,
         bootDirs: guestBootDirs(),
         scratchDir: scratch,
         permissions: confinement.permissions,
         heapMb: limits.heapMb,
       });
+      let transport: Transport;
       try {
-        return await createRemoteEnvironment({
-          tier,
-          transport: createProcessTransport({
-            maxOldGenerationSizeMb: limits.heapMb,
-            execArgv,
-            env: driverEnv(confinement.env, hostEnv, {
-              TMPDIR: scratch,
-              DRIVER_SCRATCH_DIR: scratch,
-            }),
-            cwd: scratch,
-            maxMessageBytes: limits.maxMessageBytes,
-            onOutput: (stream, text) => output.write(stream, text),
-            onGone: () => {
-              output.end();
-              void removeScratchDir(scratch);
-            },
+        transport = createProcessTransport({
+          maxOldGenerationSizeMb: limits.heapMb,
+          execArgv,
+          env: driverEnv(confinement.env, hostEnv, {
+            TMPDIR: scratch,
+            DRIVER_SCRATCH_DIR: scratch,
           }),
-          init,
-          logger,
-          loadTimeoutMs,
-          heapLimitMb: limits.heapMb,
+          cwd: scratch,
           maxMessageBytes: limits.maxMessageBytes,
+          onOutput: (stream, text) => output.write(stream, text),
+          onGone: () => {
+            output.end();
+            void removeScratchDir(scratch);
+          },
         });
       } catch (err) {
         await removeScratchDir(scratch);
         throw err;
       }
+      const load = remote(transport);
+      return {
+        plan,
+        attach: async (init) => {
+          try {
+            return await load(init);
+          } catch (err) {
+            await removeScratchDir(scratch);
+            throw err;
+          }
+        },
+        dispose: async () => {
+          await transport.terminate();
+          await removeScratchDir(scratch);
+        },
+      };
     }
   }
 }

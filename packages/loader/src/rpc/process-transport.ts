@@ -28,6 +28,8 @@ export interface ProcessTransportOptions {
 }
 
 const STDERR_TAIL = 4096;
+/** Most frames kept for a listener not attached yet. */
+const EARLY_FRAMES = 16;
 
 /** The child's fd of the framed channel (stdio index 3: a bidirectional Unix socket pair). */
 export const CHANNEL_FD = 3;
@@ -61,9 +63,15 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
   const channel = child.stdio[CHANNEL_FD] as Socket;
   let frameFault: FrameFault | undefined;
   let messageListener: ((m: GuestFrame) => void) | undefined;
+  // Frames that arrive before the host listens (a pre-spawned guest's bootstrap failure) are
+  // kept, a bounded few, as a worker's MessagePort keeps them until its listener is added.
+  const early: GuestFrame[] = [];
   const decoder = new FrameDecoder(
     hostMessageLimit(options.maxMessageBytes),
-    (m) => messageListener?.(m as GuestFrame),
+    (m) => {
+      if (messageListener) messageListener(m as GuestFrame);
+      else if (early.length < EARLY_FRAMES) early.push(m as GuestFrame);
+    },
     (f) => {
       // A guest that bypassed its own cap, or wrote garbage: it cannot be re-synchronised.
       frameFault = f;
@@ -115,6 +123,7 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
     },
     onMessage: (listener) => {
       messageListener = listener;
+      for (const m of early.splice(0)) listener(m);
     },
     residentIsOwn: true,
     residentBytes: () => {
