@@ -85,6 +85,12 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
     ]);
     // Nobody owns anything as a fallback: A and B run the driver.
     expect(view?.flatMap((m) => m.fallback)).toEqual([]);
+    // B reads A's published states with A's next heartbeat or notification: poll, bounded.
+    await waitFor("B sees A's driver Running", async () =>
+      Boolean(
+        (await b.runtime.cluster?.driverMembers(ID))?.find((m) => m.memberId === 'a')?.eligible,
+      ),
+    );
     const perMember = await b.runtime.cluster?.driverMembers(ID);
     expect(perMember?.map((m) => [m.memberId, m.eligible])).toEqual([
       ['a', true],
