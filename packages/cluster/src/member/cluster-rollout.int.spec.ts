@@ -12,7 +12,7 @@ import { listRollouts } from '../rollout/keys.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { ClusterMember } from './member.js';
 import { type RolloutRequestRecord, rolloutRequestKey } from './rollout-requests.js';
-import { memberFactory, ownersOf, settled, waitFor } from './testing.js';
+import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.fixture';
@@ -32,11 +32,6 @@ export default {
   },
 };
 `;
-
-const has = (m: ClusterMember, version: string) =>
-  m.runtime
-    .listDrivers()
-    .some((d) => d.versions.some((v) => v.version === version && v.state === 'Running'));
 
 /**
  * The cluster-wide upgrade through `startClusterMember`: the member's runtime `upgrade` (what the
@@ -75,7 +70,7 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
         await a.runtime.install({ kind: 'file', path: cars[v] as string }, admin);
         return true;
       });
-      await waitFor(`${v} on every member`, () => ms.every((m) => has(m, v)));
+      await waitFor(`${v} on every member`, () => ms.every((m) => runsVersion(m, v)));
     }
     for (const id of ids)
       await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);

@@ -10,7 +10,7 @@ import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { ClusterMember } from './member.js';
-import { memberFactory, ownersOf, settled, waitFor } from './testing.js';
+import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.failover';
@@ -41,11 +41,6 @@ export default {
   health: () => ({ healthy: true }),
 };
 `;
-
-const running = (m: ClusterMember, version: string) =>
-  m.runtime
-    .listDrivers()
-    .some((d) => d.versions.some((v) => v.version === version && v.state === 'Running'));
 
 /**
  * An owner dies during a cluster-wide rolling upgrade (`halt()`: no more heartbeats, lease
@@ -102,7 +97,7 @@ describe.skipIf(!suite.available)('an owner dies mid-rollout', () => {
         await a.runtime.install({ kind: 'file', path: cars[v] as string }, admin);
         return true;
       });
-      await waitFor(`${v} on every member`, () => ms.every((m) => running(m, v)));
+      await waitFor(`${v} on every member`, () => ms.every((m) => runsVersion(m, v)));
     }
     for (const id of ids)
       await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);

@@ -8,16 +8,13 @@ import type { PgTestCluster } from '@chassis/state-postgres/testing';
 import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterMember } from './member.js';
-import { memberFactory, ownersOf, settled, waitFor } from './testing.js';
+import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.fixture';
 const admin = { id: 'alice', roles: ['admin'] };
 const props = { mVip: '10.0.0.1', password: 'hunter2' };
 const TTL = 1200;
-
-const running = (m: ClusterMember) =>
-  m.runtime.listDrivers().some((d) => d.versions.some((v) => v.state === 'Running'));
 
 /**
  * `startClusterMember` in its default `forward` mode: every member runs the signed channel, and
@@ -42,7 +39,7 @@ describe.skipIf(!suite.available)('cluster members forward calls to the owner', 
     for (const n of names) ms.push(await start(n, url, extra));
     const [a, b, c] = ms as [ClusterMember, ClusterMember, ClusterMember];
     await a.runtime.install({ kind: 'file', path: car1 }, admin);
-    await waitFor('1.0.0 everywhere', () => ms.every(running));
+    await waitFor('1.0.0 everywhere', () => ms.every((m) => runsVersion(m)));
     for (const id of ids)
       await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
     // Eligibility follows the members' published driver states, so the owners first chosen may

@@ -8,7 +8,7 @@ import type { PgTestCluster } from '@chassis/state-postgres/testing';
 import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterMember } from './member.js';
-import { codeOf, memberFactory, ownersOf, settled, waitFor } from './testing.js';
+import { codeOf, memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.fixture';
@@ -19,9 +19,7 @@ const TTL = 1200;
 const running =
   (m: ClusterMember, version = '1.0.0') =>
   () =>
-    m.runtime
-      .listDrivers()
-      .some((d) => d.versions.some((v) => v.version === version && v.state === 'Running'));
+    runsVersion(m, version);
 
 describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
   let pg: PgTestCluster;

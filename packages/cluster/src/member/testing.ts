@@ -61,6 +61,17 @@ export function memberFactory(root: string, trusted: readonly string[]) {
     });
 }
 
+/** True while `m` runs a version of some driver (`version` given: that version) in `Running`. */
+export function runsVersion(m: ClusterMember, version?: string): boolean {
+  return m.runtime
+    .listDrivers()
+    .some((d) =>
+      d.versions.some(
+        (v) => (version === undefined || v.version === version) && v.state === 'Running',
+      ),
+    );
+}
+
 /** Who holds each resource's live lease, by the member's own view (throws if one is owned twice). */
 export async function ownersOf(m: ClusterMember): Promise<Map<string, string>> {
   const out = new Map<string, string>();
