@@ -8,7 +8,7 @@ import { assignResources } from '@chassis/state-postgres';
 import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterMember } from './member.js';
-import { memberFactory, ownersOf, settled, waitFor } from './testing.js';
+import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
 
 const suite = pgSuite();
 const ID = 'com.example.fixture';
@@ -59,8 +59,7 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
     // C forwards calls on resources it does not own (A and B refuse, naming the owner).
     const c = await start('c', { verify }, { forward: 'forward' });
     await a.runtime.install({ kind: 'file', path: car }, admin);
-    const runs = (m: ClusterMember) =>
-      m.runtime.listDrivers().some((d) => d.versions.some((v) => v.state === 'Running'));
+    const runs = (m: ClusterMember) => runsVersion(m);
     await waitFor('1.0.0 Running on A and B', () => runs(a) && runs(b));
     for (const id of ids)
       await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
@@ -101,7 +100,13 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
       expect.objectContaining({ version: '1.0.0', state: 'Running', active: true }),
     ]);
     // Each resource is served by its owner, which runs the driver; C, which cannot run it,
-    // still answers for every one of them by forwarding to the owner.
+    // still answers for every one of them by forwarding to the owner. Owners first chosen
+    // before A's Running state reached B move once it does: wait for the rendezvous over A and B.
+    const spread = JSON.stringify([...assignResources(ids, ['a', 'b'])].sort());
+    await waitFor('owned by the rendezvous over A and B', async () => {
+      if (!(await settled([a, b, c], ids))) return false;
+      return JSON.stringify([...(await ownersOf(a))].sort()) === spread;
+    });
     const owners = await ownersOf(a);
     for (const id of ids) {
       const owner = owners.get(id) === 'a' ? a : b;
