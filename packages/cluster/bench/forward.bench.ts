@@ -1,7 +1,8 @@
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent as UndiciAgent } from 'undici';
 import { afterAll, beforeAll, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { compare, report } from '../../../bench/compare.js';
 // The built forward path, run natively as in production (see `ForwardImplementation`).
 import { createForwarder, startChannelServer } from '../dist/index.js';
@@ -16,14 +17,13 @@ import {
 
 /**
  * Issue 17 benchmark: a facade call on member B for a resource member A owns (B's router and
- * compartment → signed POST → A's channel → A's compartment → the driver → signed answer)
- * against (1) a plain HTTP/1.1 keep-alive POST on loopback carrying the same JSON body and
- * answer, with the forwarder's own client (undici) against a node:http server like the
- * channel's: target ≤ 1.5×; (2) the same plain round trip with a `node:http` keep-alive client
- * (why the forwarder uses undici), and one through undici's `dispatch` (the forwarder's own
- * client path, reported too); (3) the same facade call made locally on A. Three rounds,
- * the median ratio counts: on a shared 2-core machine one round can land on a noisy moment.
- * Reports only; never fails on time.
+ * compartment → signed call frame over the channel's WebSocket → A's compartment → the driver
+ * → signed answer frame) against (1) a plain HTTP/1.1 keep-alive POST on loopback carrying the
+ * same JSON body and answer (undici client, node:http server): target ≤ 1.5×; (2) a plain
+ * WebSocket round trip with the same body and answer, unsigned (`ws` on both ends: the
+ * transport alone, why the channel is a WebSocket), reported; (3) the same facade call made
+ * locally on A. Three rounds, the median ratio counts: on a shared 2-core machine one round can
+ * land on a noisy moment. Reports only; never fails on time.
  */
 let m: TwoMembers;
 /**
@@ -51,8 +51,9 @@ const BODY = JSON.stringify({
 
 let plain: ReturnType<typeof createServer>;
 let plainUrl: string;
-const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
 const undici = new UndiciAgent({ keepAliveTimeout: 30_000 });
+let wss: WebSocketServer;
+let wsClient: WebSocket;
 
 /** The baseline: POST the same body with undici, the server parses it and answers the echo's shape. */
 async function plainRoundTrip(): Promise<unknown> {
@@ -66,51 +67,29 @@ async function plainRoundTrip(): Promise<unknown> {
   return JSON.parse(await res.body.text());
 }
 
-/**
- * The same round trip through undici's `dispatch` with a minimal handler (the answer collected
- * into a buffer list, no body stream): the client path the forwarder itself uses, reported so
- * the ratio can also be read against the cheapest plain client, not only the common one.
- */
-function plainDispatchRoundTrip(): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    undici.dispatch(
-      {
-        origin: plainUrl,
-        path: '/',
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: BODY,
-      },
-      {
-        onConnect: () => {},
-        onHeaders: () => true,
-        onData: (chunk: Buffer) => {
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete: () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))),
-        onError: reject,
-      },
-    );
+/** The echo's answer to a parsed request body. */
+function answerOf(body: {
+  args: unknown;
+  ctx: { properties: { mVip: string } };
+  resource: string;
+}) {
+  return JSON.stringify({
+    ok: true,
+    result: {
+      args: body.args,
+      mVip: body.ctx.properties.mVip,
+      resource: body.resource,
+      label: 'Management VIP',
+      version: '1.0.0',
+    },
   });
 }
 
-/** The same with a node:http keep-alive client. */
-function nodeHttpRoundTrip(): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${plainUrl}/`, {
-      method: 'POST',
-      agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-    });
-    req.end(BODY);
+/** The same body and answer as one unsigned WebSocket message each way (one call at a time). */
+function wsRoundTrip(): Promise<unknown> {
+  return new Promise((resolve) => {
+    wsClient.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8'))));
+    wsClient.send(Buffer.from(BODY));
   });
 }
 
@@ -121,19 +100,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const answer = Buffer.from(
-        JSON.stringify({
-          ok: true,
-          result: {
-            args: body.args,
-            mVip: body.ctx.properties.mVip,
-            resource: body.resource,
-            label: 'Management VIP',
-            version: '1.0.0',
-          },
-        }),
-      );
+      const answer = Buffer.from(answerOf(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
       res.end(answer);
     });
@@ -141,10 +108,22 @@ beforeAll(async () => {
   plain.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
   plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+  wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise((r) => wss.once('listening', r));
+  wss.on('connection', (ws) =>
+    ws.on('message', (data: Buffer) =>
+      ws.send(Buffer.from(answerOf(JSON.parse(data.toString('utf8'))))),
+    ),
+  );
+  wsClient = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, {
+    perMessageDeflate: false,
+  });
+  await new Promise((r) => wsClient.once('open', r));
 }, 120_000);
 
 afterAll(async () => {
-  agent.destroy();
+  wsClient?.close();
+  await new Promise((r) => wss?.close(r));
   await undici.close();
   await new Promise((r) => plain?.close(r));
   await m?.close();
@@ -212,8 +191,7 @@ it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () 
   const local = () => m.a.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
   await interleaved(plainRoundTrip, forwarded, 200);
   const plainVsFwd = await interleaved(plainRoundTrip, forwarded, 1500);
-  const nodeVsUndici = await interleaved(plainRoundTrip, nodeHttpRoundTrip, 1500);
-  const dispatchVsFwd = await interleaved(plainDispatchRoundTrip, forwarded, 1500);
+  const wsVsFwd = await interleaved(wsRoundTrip, forwarded, 1500);
   const localVsFwd = await interleaved(local, forwarded, 1500);
   const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
   const ratio = plainVsFwd.b / plainVsFwd.a;
@@ -222,10 +200,8 @@ it('forwarded facade call vs plain HTTP, alternating calls (medians)', async () 
     ['forwarded facade call (B → A)', us(plainVsFwd.b)],
     ['ratio', `${ratio.toFixed(2)}×`],
     ['target', `≤ 1.5×  (${ratio <= 1.5 ? 'met' : 'NOT met'})`],
-    ['plain round trip, node:http client', us(nodeVsUndici.b)],
-    ['node:http / undici client', `${(nodeVsUndici.b / nodeVsUndici.a).toFixed(2)}×`],
-    ['plain round trip, undici dispatch client', us(dispatchVsFwd.a)],
-    ['forwarded / plain (dispatch client)', `${(dispatchVsFwd.b / dispatchVsFwd.a).toFixed(2)}×`],
+    ['plain WebSocket round trip (ws, unsigned)', us(wsVsFwd.a)],
+    ['forwarded / plain WebSocket', `${(wsVsFwd.b / wsVsFwd.a).toFixed(2)}×`],
     ['local facade call on A', us(localVsFwd.a)],
     ['forwarded / local', `${(localVsFwd.b / localVsFwd.a).toFixed(2)}×`],
   ]);
@@ -235,7 +211,7 @@ it('forwarded facade call vs a plain HTTP keep-alive round trip, and vs a local 
   const forwarded = () => m.b.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
   const local = () => m.a.runtime.router.call(RESOURCE, POINT, 'echo', ARGS);
   const http: number[] = [];
-  const nodeHttp: number[] = [];
+  const overWs: number[] = [];
   const vsLocal: number[] = [];
   for (let round = 1; round <= 3; round++) {
     const r = await compare({
@@ -247,14 +223,14 @@ it('forwarded facade call vs a plain HTTP keep-alive round trip, and vs a local 
       time: 1000,
     });
     http.push(r.ratio);
-    const n = await compare({
-      title: `the same plain round trip: node:http client vs undici client (round ${round}/3)`,
-      baseline: { name: 'plain round trip, undici client', fn: plainRoundTrip },
-      candidate: { name: 'plain round trip, node:http client', fn: nodeHttpRoundTrip },
-      target: 'reported only (why the forwarder uses undici)',
+    const w = await compare({
+      title: `forwarded facade call vs a plain WebSocket round trip, same payload (round ${round}/3)`,
+      baseline: { name: 'plain WebSocket round trip (ws, unsigned)', fn: wsRoundTrip },
+      candidate: { name: 'forwarded facade call (B → A)', fn: forwarded },
+      target: 'reported only (what the channel adds to its transport)',
       time: 1000,
     });
-    nodeHttp.push(n.ratio);
+    overWs.push(w.ratio);
     const l = await compare({
       title: `forwarded facade call vs the same call made on the owner (round ${round}/3)`,
       baseline: { name: 'local facade call on A', fn: local },
@@ -269,8 +245,8 @@ it('forwarded facade call vs a plain HTTP keep-alive round trip, and vs a local 
     ['vs plain HTTP ratios', http.map((x) => `${x.toFixed(2)}×`).join(', ')],
     ['vs plain HTTP median', `${median(http).toFixed(2)}×`],
     ['target', `≤ 1.5×  (${median(http) <= 1.5 ? 'met' : 'NOT met'})`],
-    ['node:http / undici client ratios', nodeHttp.map((x) => `${x.toFixed(2)}×`).join(', ')],
-    ['node:http / undici client median', `${median(nodeHttp).toFixed(2)}×`],
+    ['vs plain WebSocket ratios', overWs.map((x) => `${x.toFixed(2)}×`).join(', ')],
+    ['vs plain WebSocket median', `${median(overWs).toFixed(2)}×`],
     ['vs local ratios', vsLocal.map((x) => `${x.toFixed(2)}×`).join(', ')],
     ['vs local median', `${median(vsLocal).toFixed(2)}×`],
   ]);

@@ -4,7 +4,8 @@ import type { DeadlineWatch, Watched } from './deadline-watch.js';
 /** What a connection is to {@link CallerSignals}: something that says when it closed. */
 export interface Connection {
   once(event: 'close', listener: () => void): unknown;
-  readonly destroyed: boolean;
+  /** True once the connection closed (its `close` event may not have been emitted yet). */
+  readonly closed: boolean;
 }
 
 /** One forwarded call running on the owner: its cancellation, and its end. */
@@ -17,13 +18,14 @@ export interface CallerCall {
 class ConnectionCalls {
   /** Reused by one call after another while none of them aborted it. */
   shared: AbortController | undefined;
-  readonly running = new Set<OwnerCall>();
+  /** The running calls by the caller's id. */
+  readonly running = new Map<number, OwnerCall>();
   closed = false;
 
   constructor(connection: Connection) {
     connection.once('close', () => {
       this.closed = true;
-      for (const call of this.running) call.gone();
+      for (const call of this.running.values()) call.gone('closed the connection');
     });
   }
 }
@@ -31,6 +33,7 @@ class ConnectionCalls {
 class OwnerCall implements CallerCall, Watched {
   constructor(
     readonly calls: ConnectionCalls,
+    readonly id: number,
     readonly controller: AbortController,
     readonly resourceId: string,
     readonly deadline: number,
@@ -57,13 +60,14 @@ class OwnerCall implements CallerCall, Watched {
     );
   }
 
-  gone(): void {
+  /** The caller stopped waiting: it `what` (closed the connection, cancelled the call). */
+  gone(what: string, reason = 'caller-gone'): void {
     if (this.controller.signal.aborted) return;
     this.controller.abort(
       new ChassisError(
         'CHASSIS_E_RESOURCE_OP_ABORTED',
-        `the member that forwarded the call on resource "${this.resourceId}" closed the connection`,
-        { details: { resourceId: this.resourceId, reason: 'caller-gone' } },
+        `the member that forwarded the call on resource "${this.resourceId}" ${what}`,
+        { details: { resourceId: this.resourceId, reason } },
       ),
     );
   }
@@ -72,29 +76,39 @@ class OwnerCall implements CallerCall, Watched {
 /**
  * The one cancellation of each forwarded call on the owner: it aborts with
  * `CHASSIS_E_RESOURCE_OP_TIMEOUT` when the caller's absolute deadline passes and with
- * `CHASSIS_E_RESOURCE_OP_ABORTED` when the caller's connection closes before the answer. The
- * owner's compartment still owns the run deadline of its own configuration; this one only makes
- * sure the owner stops when the caller stopped waiting.
+ * `CHASSIS_E_RESOURCE_OP_ABORTED` when the caller cancels it or its connection closes before
+ * the answer. The owner's compartment still owns the run deadline of its own configuration;
+ * this one only makes sure the owner stops when the caller stopped waiting.
  *
- * Why per connection: an `AbortController` costs microseconds to create, and a keep-alive
+ * Why per connection: an `AbortController` costs microseconds to create, and a channel
  * connection carries one call after another. So the calls of a connection reuse one signal
  * until a call aborts it (that call keeps it, the next gets a fresh one), the connection's
  * close is listened to once, and the deadlines share the channel's one timer
- * ({@link DeadlineWatch}). A call that arrives while another runs on the same connection (a
- * pipelining client) gets a signal of its own, so no abort reaches a call it was not meant for.
+ * ({@link DeadlineWatch}). A call that arrives while another runs on the same connection (the
+ * connection carries many at once) gets a signal of its own, so no abort reaches a call it was
+ * not meant for.
  */
 export class CallerSignals {
   private readonly connections = new WeakMap<Connection, ConnectionCalls>();
 
   constructor(private readonly deadlines: DeadlineWatch) {}
 
-  /** A call starts on `connection`; call {@link end} once it settled (answered or not). */
-  begin(connection: Connection, resourceId: string, deadline: number | undefined): CallerCall {
+  /**
+   * Call `id` starts on `connection`; call {@link end} once it settled (answered or not).
+   * `undefined` when a call of that id already runs there (the caller reused an id).
+   */
+  begin(
+    connection: Connection,
+    id: number,
+    resourceId: string,
+    deadline: number | undefined,
+  ): CallerCall | undefined {
     let calls = this.connections.get(connection);
     if (calls === undefined) {
       calls = new ConnectionCalls(connection);
       this.connections.set(connection, calls);
     }
+    if (calls.running.has(id)) return undefined;
     let controller: AbortController;
     if (calls.running.size > 0) controller = new AbortController();
     else {
@@ -102,10 +116,16 @@ export class CallerSignals {
         calls.shared = new AbortController();
       controller = calls.shared;
     }
-    const call = new OwnerCall(calls, controller, resourceId, deadline ?? Number.POSITIVE_INFINITY);
-    calls.running.add(call);
+    const call = new OwnerCall(
+      calls,
+      id,
+      controller,
+      resourceId,
+      deadline ?? Number.POSITIVE_INFINITY,
+    );
+    calls.running.set(id, call);
     // Gone already, before the connection's close could be listened to.
-    if (calls.closed || connection.destroyed) call.gone();
+    if (calls.closed || connection.closed) call.gone('closed the connection');
     else if (deadline !== undefined) {
       if (deadline <= Date.now()) call.expire();
       else this.deadlines.watch(call);
@@ -113,10 +133,20 @@ export class CallerSignals {
     return call;
   }
 
+  /** The caller cancelled call `id` on `connection` (nothing when it is not running). */
+  cancel(connection: Connection, id: number): void {
+    this.connections.get(connection)?.running.get(id)?.gone('cancelled it', 'caller-cancelled');
+  }
+
+  /** Calls running on `connection` now. */
+  runningOn(connection: Connection): number {
+    return this.connections.get(connection)?.running.size ?? 0;
+  }
+
   /** The call settled: its deadline and its connection no longer concern it. */
   end(call: CallerCall): void {
     const c = call as OwnerCall;
     this.deadlines.unwatch(c);
-    c.calls.running.delete(c);
+    if (c.calls.running.get(c.id) === c) c.calls.running.delete(c.id);
   }
 }

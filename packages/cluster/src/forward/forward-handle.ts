@@ -6,14 +6,9 @@ import type {
   ResourceBinding,
 } from '@chassis/kernel';
 import type { MemberAddress } from '../types.js';
+import type { ChannelClient } from './channel-client.js';
 import { forwardErrors } from './errors.js';
-import type { ChannelClient } from './http-client.js';
-import {
-  type ForwardedHealth,
-  type ForwardedInvoke,
-  HEALTH_PATH,
-  INVOKE_PATH,
-} from './protocol.js';
+import type { ForwardedHealth, ForwardedInvoke } from './protocol.js';
 
 const BRAND = Symbol.for('chassis.cluster.forward-handle');
 
@@ -39,7 +34,7 @@ function withoutProperties(ctx: InvocationContext): ForwardedInvoke['ctx'] {
 }
 
 /**
- * Makes the handle a non-owner binds `resourceId` to. `invoke` POSTs the call to the owner with
+ * Makes the handle a non-owner binds `resourceId` to. `invoke` sends the call to the owner with
  * the caller's signal and deadline; `health` is forwarded too. `start`, `stop` and `migrate`
  * reject with `CHASSIS_E_CLUSTER_NOT_OWNER`: only the owner runs a driver's lifecycle. It has
  * no CAR container, so the router calls `invoke` directly (`implementationOf`), and the owner
@@ -50,7 +45,7 @@ function withoutProperties(ctx: InvocationContext): ForwardedInvoke['ctx'] {
  * wire and the owner uses its own (its channel server must have `configurations`).
  *
  * A delivery failure rejects with `CHASSIS_E_CLUSTER_FORWARD_FAILED` (`details.owner`). When
- * the connection is lost after the request was sent, the outcome is ambiguous: the owner may
+ * the connection is lost after the call was sent, the outcome is ambiguous: the owner may
  * have run the call, and `details.ambiguous` is true; it is never retried here, so a call runs
  * at most once.
  */
@@ -77,7 +72,7 @@ export function createForwardHandle(
         resource: resourceId,
         ...(options?.deadline === undefined ? {} : { deadline: options.deadline }),
       };
-      return client.post(owner, HEALTH_PATH, body, options?.signal) as Promise<HealthStatus>;
+      return client.post(owner, 'health', body, options?.signal) as Promise<HealthStatus>;
     },
     invoke(
       point: string,
@@ -97,7 +92,7 @@ export function createForwardHandle(
           ? {}
           : { deadline: options.deadline }),
       };
-      return client.post(owner, INVOKE_PATH, body, options?.signal);
+      return client.post(owner, 'invoke', body, options?.signal);
     },
     // The sockets belong to the forwarder, shared by every handle: nothing to release here.
     dispose: () => Promise.resolve(),

@@ -1,8 +1,9 @@
-import { createServer as createHttpServer, request } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { ChassisError, silentLogger } from '@chassis/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import {
   admin,
   globals,
@@ -15,8 +16,9 @@ import {
 } from './__fixtures__/two-members.js';
 import { startChannelServer } from './channel-server.js';
 import { createForwarder } from './forwarder.js';
-import { INVOKE_PATH } from './protocol.js';
-import { newNonce, SIGNATURE_HEADERS, signRequest } from './signing.js';
+import { decodeFrame, encodeAnswer, encodeCall, type Frame } from './frames.js';
+import { CHANNEL_PATH } from './protocol.js';
+import { newNonce, signRequest } from './signing.js';
 
 /** Polls `check` until it holds (bounded); never a sleep as an assertion. */
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -35,13 +37,27 @@ const rejection = (p: Promise<unknown>) =>
     (e: unknown) => e as ChassisError,
   );
 
-/** A raw POST to a channel, with the headers the test chooses. */
-function rawPost(
-  url: string,
+/** A call frame signed over `body` with the secret, clock and nonce the test chooses. */
+function signedFrame(
   body: string,
-  headers: Record<string, string>,
-  /** Send the body in two chunks without a declared length (chunked transfer). */
-  chunked = false,
+  o: { secret?: string; timestamp?: number; nonce?: string; id?: number } = {},
+): Buffer {
+  const timestamp = o.timestamp ?? Date.now();
+  const nonce = o.nonce ?? newNonce();
+  const h = { id: o.id ?? 1, operation: 'invoke', timestamp, nonce, member: 'test' };
+  return encodeCall(h, body, (bytes) => signRequest(o.secret ?? SECRET, { ...h, body: bytes }));
+}
+
+/** A call frame whose signed fields are all empty. */
+const unsignedFrame = (body: string) => Buffer.from(`call\t1\tinvoke\t\t\t\t\n${body}`);
+
+/** The WebSocket URL of a member's channel. */
+const wsUrl = (url: string) => `${url.replace(/^http:/, 'ws:')}${CHANNEL_PATH}`;
+
+/** Sends one raw frame over a fresh connection to a channel and reads the answer frame. */
+async function rawCall(
+  url: string,
+  frame: Buffer,
 ): Promise<{
   status: number;
   json: {
@@ -50,44 +66,41 @@ function rawPost(
     error?: { code: string; details: Record<string, unknown> };
   };
 }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${INVOKE_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+  const ws = new WebSocket(wsUrl(url));
+  try {
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
     });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          json: JSON.parse(Buffer.concat(chunks).toString()),
-        }),
-      );
-    });
-    if (chunked) {
-      req.write(body.slice(0, body.length >> 1));
-      req.end(body.slice(body.length >> 1));
-    } else req.end(body);
-  });
+    const answer = new Promise<Buffer>((resolve) => ws.once('message', resolve));
+    ws.send(frame);
+    const f = decodeFrame(await answer);
+    if (f.kind !== 'answer') throw new Error(`expected an answer frame, got ${f.kind}`);
+    return { status: f.status, json: JSON.parse(f.body.toString()) };
+  } finally {
+    ws.close();
+  }
 }
 
-function signed(body: string, o: { secret?: string; timestamp?: number; nonce?: string } = {}) {
-  const timestamp = o.timestamp ?? Date.now();
-  const nonce = o.nonce ?? newNonce();
-  return {
-    [SIGNATURE_HEADERS.signature]: signRequest(o.secret ?? SECRET, {
-      method: 'POST',
-      path: INVOKE_PATH,
-      timestamp,
-      nonce,
-      member: 'test',
-      body,
+/** A WebSocket server on the channel path that answers each call frame with `reply`. */
+async function fakeOwner(
+  reply: (call: Extract<Frame, { kind: 'call' }>, ws: WebSocket) => void,
+  autoPong = true,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: CHANNEL_PATH, autoPong });
+  await new Promise((r) => wss.once('listening', r));
+  wss.on('connection', (ws) =>
+    ws.on('message', (data: Buffer) => {
+      const f = decodeFrame(data);
+      if (f.kind === 'call') reply(f, ws);
     }),
-    [SIGNATURE_HEADERS.timestamp]: String(timestamp),
-    [SIGNATURE_HEADERS.nonce]: nonce,
-    [SIGNATURE_HEADERS.member]: 'test',
+  );
+  return {
+    url: `http://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      await new Promise((r) => wss.close(r));
+    },
   };
 }
 
@@ -148,7 +161,23 @@ describe('forwarding a facade call to the owner (two real management servers)', 
     expect(globals.__fwdAborted).toBe('CHASSIS_E_RESOURCE_OP_TIMEOUT');
   });
 
-  it("aborts the owner's call when the caller cancels (the connection closes)", async () => {
+  it("aborts the owner's call when the caller's connection closes", async () => {
+    globals.__fwdAborted = undefined;
+    globals.__fwdSlowStarted = false;
+    const f = createForwarder({ secret: SECRET, memberId: 'b' });
+    const h = f.handleFor(RESOURCE, { driverId: ID, version: '1.0.0' }, m.channel.address);
+    const ctx = { resource: { id: RESOURCE } as never, properties: {} };
+    const call = rejection(h.invoke(POINT, 'slow', ctx, []));
+    await until(() => globals.__fwdSlowStarted === true, 'the owner to start the call');
+    await f.close();
+    expect((await call).details).toMatchObject({ ambiguous: true });
+    await until(
+      () => globals.__fwdAborted === 'CHASSIS_E_RESOURCE_OP_ABORTED',
+      'the owner to abort',
+    );
+  });
+
+  it("aborts the owner's call when the caller cancels (a cancel frame)", async () => {
     globals.__fwdAborted = undefined;
     globals.__fwdSlowStarted = false;
     const ac = new AbortController();
@@ -241,12 +270,12 @@ describe('forwarding a facade call to the owner (two real management servers)', 
     const url = () => m.channel.address.url;
 
     it('accepts a correctly signed request (the positive control)', async () => {
-      const r = await rawPost(url(), body, signed(body));
+      const r = await rawCall(url(), signedFrame(body));
       expect(r).toMatchObject({ status: 200, json: { ok: true, result: '1.0.0' } });
     });
 
     it('refuses a missing signature', async () => {
-      const r = await rawPost(url(), body, {});
+      const r = await rawCall(url(), unsignedFrame(body));
       expect(r.status).toBe(401);
       expect(r.json.error).toMatchObject({
         code: 'CHASSIS_E_CLUSTER_AUTH',
@@ -255,7 +284,7 @@ describe('forwarding a facade call to the owner (two real management servers)', 
     });
 
     it('refuses a request signed with another secret', async () => {
-      const r = await rawPost(url(), body, signed(body, { secret: 'x'.repeat(40) }));
+      const r = await rawCall(url(), signedFrame(body, { secret: 'x'.repeat(40) }));
       expect(r.status).toBe(401);
       expect(r.json.error).toMatchObject({
         code: 'CHASSIS_E_CLUSTER_AUTH',
@@ -277,21 +306,21 @@ describe('forwarding a facade call to the owner (two real management servers)', 
     });
 
     it('refuses a replayed request (the first delivery succeeds)', async () => {
-      const headers = signed(body);
-      expect((await rawPost(url(), body, headers)).status).toBe(200);
-      const again = await rawPost(url(), body, headers);
+      const frame = signedFrame(body);
+      expect((await rawCall(url(), frame)).status).toBe(200);
+      const again = await rawCall(url(), frame);
       expect(again.status).toBe(401);
       expect(again.json.error).toMatchObject({ details: { reason: 'replayed' } });
     });
 
     it('refuses an expired signature; the same request signed now succeeds', async () => {
-      const old = await rawPost(url(), body, signed(body, { timestamp: Date.now() - 120_000 }));
+      const old = await rawCall(url(), signedFrame(body, { timestamp: Date.now() - 120_000 }));
       expect(old.status).toBe(401);
       expect(old.json.error).toMatchObject({
         code: 'CHASSIS_E_CLUSTER_AUTH',
         details: { reason: 'expired' },
       });
-      expect((await rawPost(url(), body, signed(body))).status).toBe(200);
+      expect((await rawCall(url(), signedFrame(body))).status).toBe(200);
     });
 
     it('never logs the secret, on refusals or on calls', async () => {
@@ -314,9 +343,9 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       });
       try {
         const u = logged.address.url;
-        expect((await rawPost(u, body, signed(body, { secret: 'y'.repeat(40) }))).status).toBe(401);
-        expect((await rawPost(u, body, {})).status).toBe(401);
-        expect((await rawPost(u, body, signed(body))).status).toBe(200);
+        expect((await rawCall(u, signedFrame(body, { secret: 'y'.repeat(40) }))).status).toBe(401);
+        expect((await rawCall(u, unsignedFrame(body))).status).toBe(401);
+        expect((await rawCall(u, signedFrame(body))).status).toBe(200);
         // Positive control: the refusals were logged, just without the secret.
         expect(lines.some((l) => l.includes('bad-signature'))).toBe(true);
         expect(lines.join('\n')).not.toContain(SECRET);
@@ -347,11 +376,11 @@ describe('forwarding a facade call to the owner (two real management servers)', 
           tiny.handleFor(RESOURCE, binding, small.address).invoke(POINT, 'echo', ctx, args),
         );
         expect(onCaller.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
-        // A body of undeclared length is counted while it arrives.
+        // A sender that ignores its own cap is refused by the owner all the same.
         const long = JSON.stringify({ pad: 'x'.repeat(4096) });
-        const streamed = await rawPost(small.address.url, long, signed(long), true);
-        expect(streamed.status).toBe(413);
-        expect(streamed.json.error?.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
+        const raw = await rawCall(small.address.url, signedFrame(long));
+        expect(raw.status).toBe(413);
+        expect(raw.json.error?.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
         // Positive control: a small call through the same channel goes through.
         expect(
           await big.handleFor(RESOURCE, binding, small.address).invoke(POINT, 'whoami', ctx, []),
@@ -378,34 +407,27 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       }
     });
 
-    it('counts an answer without a declared length against the cap, and believes no doubled signature', async () => {
-      // A server that streams its answer in chunks (no content-length) or signs it twice.
-      const odd = createHttpServer((req, res) => {
-        if (req.url?.includes('health')) {
-          res.setHeader(SIGNATURE_HEADERS.signature, ['v2=a', 'v2=b']);
-          res.end('{"ok":true,"result":{"healthy":true}}');
-          return;
-        }
-        res.write('x'.repeat(1500));
-        res.write('x'.repeat(1500));
-        res.end();
+    it('refuses an answer over the cap from an owner that ignores it, and believes no malformed signature', async () => {
+      // A peer that answers health with a truncated signature and anything else with a frame
+      // far over the cap the caller announced.
+      const odd = await fakeOwner((call, ws) => {
+        if (call.operation === 'health')
+          ws.send(
+            Buffer.from(`answer\t${call.id}\t200\tv3=a\n{"ok":true,"result":{"healthy":true}}`),
+          );
+        else ws.send(Buffer.from(`answer\t${call.id}\t200\tv3=a\n${'x'.repeat(100_000)}`));
       });
-      await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
-      const url = `http://127.0.0.1:${(odd.address() as AddressInfo).port}`;
       const tiny = createForwarder({ secret: SECRET, memberId: 'b', maxBodyBytes: 2048 });
       try {
-        const h = tiny.handleFor(
-          RESOURCE,
-          { driverId: ID, version: '1.0.0' },
-          { memberId: 'o', url },
-        );
+        const at = { memberId: 'o', url: odd.url };
+        const h = tiny.handleFor(RESOURCE, { driverId: ID, version: '1.0.0' }, at);
         const ctx = { resource: { id: RESOURCE } as never, properties: {} };
         const err = await rejection(h.invoke(POINT, 'whoami', ctx, []));
         expect(err.code).toBe('CHASSIS_E_CLUSTER_PAYLOAD_TOO_LARGE');
         expect(err.details).toMatchObject({ where: 'answer', maxBodyBytes: 2048, peer: 'o' });
-        const doubled = await rejection(h.health());
-        expect(doubled.code).toBe('CHASSIS_E_CLUSTER_FORWARD_FAILED');
-        expect(doubled.message).toContain('not signed');
+        const bad = await rejection(h.health());
+        expect(bad.code).toBe('CHASSIS_E_CLUSTER_FORWARD_FAILED');
+        expect(bad.message).toContain('not signed');
         // Positive control: the same forwarder still reaches a real owner afterwards.
         const real = tiny.handleFor(
           RESOURCE,
@@ -415,22 +437,22 @@ describe('forwarding a facade call to the owner (two real management servers)', 
         expect(await real.invoke(POINT, 'whoami', ctx, [])).toBe('1.0.0');
       } finally {
         await tiny.close();
-        await new Promise((r) => odd.close(r));
+        await odd.close();
       }
     });
 
     it('refuses an answer not signed with the cluster secret (an impostor owner)', async () => {
-      const impostor = createHttpServer((_req, res) =>
-        res.end(JSON.stringify({ ok: true, result: 'forged' })),
+      const impostor = await fakeOwner((call, ws) =>
+        ws.send(
+          encodeAnswer(call.id, 200, '{"ok":true,"result":"forged"}', () => `v3=${'0'.repeat(64)}`),
+        ),
       );
-      await new Promise<void>((r) => impostor.listen(0, '127.0.0.1', r));
-      const port = (impostor.address() as AddressInfo).port;
       const f = createForwarder({ secret: SECRET, memberId: 'b' });
       try {
         const h = f.handleFor(
           RESOURCE,
           { driverId: ID, version: '1.0.0' },
-          { memberId: 'x', url: `http://127.0.0.1:${port}` },
+          { memberId: 'x', url: impostor.url },
         );
         const err = await rejection(
           h.invoke(POINT, 'whoami', { resource: { id: RESOURCE } as never, properties: {} }, []),
@@ -439,8 +461,16 @@ describe('forwarding a facade call to the owner (two real management servers)', 
         expect(err.details).toMatchObject({ owner: 'x', ambiguous: true });
       } finally {
         await f.close();
-        await new Promise((r) => impostor.close(r));
+        await impostor.close();
       }
+    });
+
+    it('answers a request that is not a WebSocket upgrade with 426 naming the channel path', async () => {
+      const res = await fetch(`${url()}/chassis/cluster/v1/invoke`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(426);
+      const json = (await res.json()) as { error: { code: string; message: string } };
+      expect(json.error.code).toBe('CHASSIS_E_CLUSTER_BAD_REQUEST');
+      expect(json.error.message).toContain(CHANNEL_PATH);
     });
   });
 
@@ -467,24 +497,136 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       }
     });
 
-    it('marks a connection lost after sending as ambiguous', async () => {
-      const dropper = createNetServer((socket) => socket.once('data', () => socket.destroy()));
-      await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', r));
-      const port = (dropper.address() as AddressInfo).port;
+    it('rejects as not sent when the peer is no channel (the upgrade is refused)', async () => {
+      const plain = createHttpServer((_req, res) => res.end('{"ok":true,"result":"forged"}'));
+      await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
       const f = createForwarder({ secret: SECRET, memberId: 'b' });
       try {
         const h = f.handleFor(RESOURCE, binding, {
-          memberId: 'flaky',
-          url: `http://127.0.0.1:${port}`,
+          memberId: 'web',
+          url: `http://127.0.0.1:${(plain.address() as AddressInfo).port}`,
         });
         const err = await rejection(h.invoke(POINT, 'whoami', ctx, []));
         expect(err.code).toBe('CHASSIS_E_CLUSTER_FORWARD_FAILED');
-        expect(err.details).toMatchObject({ owner: 'flaky', ambiguous: true });
+        expect(err.details).toMatchObject({ owner: 'web', ambiguous: false });
       } finally {
         await f.close();
-        await new Promise((r) => dropper.close(r));
+        await new Promise((r) => plain.close(r));
       }
     });
+
+    it('marks a connection lost after sending as ambiguous', async () => {
+      const dropper = await fakeOwner((_call, ws) => ws.terminate());
+      const f = createForwarder({ secret: SECRET, memberId: 'b' });
+      try {
+        const h = f.handleFor(RESOURCE, binding, { memberId: 'flaky', url: dropper.url });
+        const err = await rejection(h.invoke(POINT, 'whoami', ctx, []));
+        expect(err.code).toBe('CHASSIS_E_CLUSTER_FORWARD_FAILED');
+        expect(err.details).toMatchObject({ owner: 'flaky', ambiguous: true });
+        // Positive control: the next call opens a new connection (and is dropped again).
+        const again = await rejection(h.invoke(POINT, 'whoami', ctx, []));
+        expect(again.details).toMatchObject({ owner: 'flaky', ambiguous: true });
+      } finally {
+        await f.close();
+        await dropper.close();
+      }
+    });
+
+    it('lets go of an owner that stops answering pings: its waiting call fails as ambiguous', async () => {
+      const never = () => undefined;
+      const silent = await fakeOwner(never, false);
+      const alive = await fakeOwner(never);
+      const f = createForwarder({ secret: SECRET, memberId: 'b', pingIntervalMs: 50 });
+      try {
+        const h = f.handleFor(RESOURCE, binding, { memberId: 'silent', url: silent.url });
+        const err = await rejection(h.invoke(POINT, 'whoami', ctx, []));
+        expect(err.code).toBe('CHASSIS_E_CLUSTER_FORWARD_FAILED');
+        expect(err.details).toMatchObject({ owner: 'silent', ambiguous: true });
+        // Positive control: an owner that answers pings keeps the call waiting until the
+        // caller gives up (several ping intervals later).
+        const live = f.handleFor(RESOURCE, binding, { memberId: 'alive', url: alive.url });
+        const ac = new AbortController();
+        const waiting = rejection(live.invoke(POINT, 'whoami', ctx, [], { signal: ac.signal }));
+        await new Promise((r) => setTimeout(r, 300));
+        ac.abort(new Error('caller gave up'));
+        expect((await waiting).message).toBe('caller gave up');
+      } finally {
+        await f.close();
+        await silent.close();
+        await alive.close();
+      }
+    });
+
+    it("aborts the owner's call when its caller stops answering pings", async () => {
+      globals.__fwdAborted = undefined;
+      globals.__fwdSlowStarted = false;
+      const ch = await startChannelServer({
+        resources: m.a.runtime.resources,
+        secret: SECRET,
+        logger: silentLogger,
+        memberId: 'a-pinging',
+        pingIntervalMs: 50,
+      });
+      const ws = new WebSocket(wsUrl(ch.address.url), { autoPong: false });
+      try {
+        await new Promise((resolve) => ws.once('open', resolve));
+        const slow = JSON.stringify({
+          resource: RESOURCE,
+          binding,
+          point: POINT,
+          method: 'slow',
+          ctx: { resource: { id: RESOURCE }, properties: {} },
+          args: [],
+        });
+        ws.send(signedFrame(slow));
+        await until(
+          () => globals.__fwdAborted === 'CHASSIS_E_RESOURCE_OP_ABORTED',
+          'the owner to abort the call of a silent caller',
+        );
+      } finally {
+        ws.terminate();
+        await ch.close();
+      }
+    });
+
+    it('refuses a call made after the forwarder closed, as not sent', async () => {
+      const f = createForwarder({ secret: SECRET, memberId: 'b' });
+      await f.close();
+      const h = f.handleFor(RESOURCE, binding, m.channel.address);
+      const err = await rejection(h.invoke(POINT, 'whoami', ctx, []));
+      expect(err.code).toBe('CHASSIS_E_CLUSTER_FORWARD_FAILED');
+      expect(err.details).toMatchObject({ ambiguous: false });
+    });
+  });
+
+  it('refuses new calls while closing, answers the running one, then closes', async () => {
+    const ch = await startChannelServer({
+      resources: m.a.runtime.resources,
+      secret: SECRET,
+      logger: silentLogger,
+      memberId: 'a-closing',
+    });
+    const f = createForwarder({ secret: SECRET, memberId: 'b' });
+    try {
+      const h = f.handleFor(RESOURCE, { driverId: ID, version: '1.0.0' }, ch.address);
+      const ctx = { resource: { id: RESOURCE } as never, properties: {} };
+      globals.__fwdRelease = undefined;
+      const held = h.invoke(POINT, 'hold', ctx, []);
+      await until(() => globals.__fwdRelease !== undefined, 'the owner to run the held call');
+      let closed = false;
+      const closing = ch.close().then(() => {
+        closed = true;
+      });
+      const refused = await rejection(h.invoke(POINT, 'whoami', ctx, []));
+      expect(refused.code).toBe('CHASSIS_E_CLUSTER_NOT_OWNER');
+      expect(refused.details).toMatchObject({ retryable: true });
+      expect(closed).toBe(false);
+      (globals.__fwdRelease as (() => void) | undefined)?.();
+      expect(await held).toBe('released');
+      await closing;
+    } finally {
+      await f.close();
+    }
   });
 
   // Last: it moves the owner's binding to 1.1.0.

@@ -1,6 +1,8 @@
+import { ChassisError } from '@chassis/kernel';
 import type { Forwarder } from '../types.js';
+import { ChannelClient } from './channel-client.js';
 import { createForwardHandle } from './forward-handle.js';
-import { ChannelClient } from './http-client.js';
+import { DEFAULT_PING_INTERVAL_MS } from './heartbeat.js';
 import { DEFAULT_MAX_BODY_BYTES } from './protocol.js';
 import { checkSecret } from './secret.js';
 
@@ -18,26 +20,35 @@ export interface ForwarderOptions {
    * server must then be started with `configurations` (cluster members are).
    */
   readonly omitProperties?: boolean;
-  /** Keep-alive connections per owner at most (default 64). */
-  readonly connectionsPerOwner?: number;
+  /**
+   * How often each connection to an owner is pinged (default 10 s); an owner that misses a
+   * ping is let go: its waiting calls fail as ambiguous and the next call reconnects.
+   */
+  readonly pingIntervalMs?: number;
 }
 
 /**
  * Creates the {@link Forwarder} of a member: `handleFor` makes the handle a non-owner binds a
- * resource to (see `createForwardHandle`); every handle shares one keep-alive undici agent, so
- * consecutive calls to one owner reuse a warm connection. `close()` ends in-flight requests
+ * resource to (see `createForwardHandle`); every handle shares one WebSocket connection per
+ * owner, which carries all the calls to it at once. `close()` ends in-flight requests
  * (their callers get an ambiguous `CHASSIS_E_CLUSTER_FORWARD_FAILED`) and the sockets.
- * Throws `CHASSIS_E_CONFIG_INVALID` for a secret shorter than 32 bytes.
+ * Throws `CHASSIS_E_CONFIG_INVALID` for a secret shorter than 32 bytes or an unusable member id.
  */
 export function createForwarder(options: ForwarderOptions): Forwarder {
   checkSecret(options.secret);
+  // The id travels in a frame's header line: printable ASCII without spaces (what the
+  // server's `cluster.memberId` pattern allows, and more).
+  if (!/^[\x21-\x7e]{1,200}$/.test(options.memberId))
+    throw new ChassisError(
+      'CHASSIS_E_CONFIG_INVALID',
+      `the forwarder's memberId ${JSON.stringify(options.memberId.slice(0, 50))} must be 1–200 printable ASCII characters without spaces; use the member's configured cluster.memberId`,
+      { details: { field: 'memberId' } },
+    );
   const client = new ChannelClient({
     secret: options.secret,
     memberId: options.memberId,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    ...(options.connectionsPerOwner === undefined
-      ? {}
-      : { connectionsPerOwner: options.connectionsPerOwner }),
+    pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
   });
   return {
     handleFor: (resourceId, binding, owner) =>

@@ -8,6 +8,8 @@ export * from './deadline-watch.js';
 export * from './errors.js';
 export * from './forward-handle.js';
 export * from './forwarder.js';
+export * from './frames.js';
+export * from './heartbeat.js';
 export * from './nonce-cache.js';
 export * from './owner-call.js';
 export * from './protocol.js';

@@ -1,16 +1,24 @@
 import type { InvocationContext, ResourceBinding, SerializedError } from '@chassis/kernel';
 
 /**
- * The wire format of the inter-server channel: JSON bodies over HTTP/1.1 POST. JSON rather
- * than structured clone: the peer is another process on another machine, and a JSON body is
- * what an operator can read in a capture. A driver result that only structured clone carries
- * (a `Date`, a `Map`, `undefined` inside an array) arrives as its JSON form.
+ * The wire format of the inter-server channel: one WebSocket connection per pair of members,
+ * carrying signed frames (see `frames.ts`) whose bodies are JSON. JSON rather than structured
+ * clone: the peer is another process on another machine, and a JSON body is what an operator
+ * can read in a capture. A driver result that only structured clone carries (a `Date`, a
+ * `Map`, `undefined` inside an array) arrives as its JSON form.
  */
 
-/** Path of one forwarded invoke. */
-export const INVOKE_PATH = '/chassis/cluster/v1/invoke';
-/** Path of a forwarded health probe. */
-export const HEALTH_PATH = '/chassis/cluster/v1/health';
+/** Path of the channel's WebSocket upgrade (`2`: the frame protocol; `v1` was HTTP POSTs). */
+export const CHANNEL_PATH = '/chassis/cluster/v2';
+
+/** The operations a call frame names. */
+export type ChannelOperation = 'invoke' | 'health';
+
+/**
+ * Upgrade request header with the caller's cap of an answer body, in bytes: the owner refuses
+ * a larger answer with a typed error itself, instead of the caller's socket ending on it.
+ */
+export const MAX_ANSWER_HEADER = 'x-chassis-cluster-max-answer';
 
 /** Default cap of a request or answer body (bytes). */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type IncomingHeaders,
+  type ArrivedSignature,
   newNonce,
-  SIGNATURE_HEADERS,
   sameSignature,
   signAnswer,
   signRequest,
@@ -14,36 +13,28 @@ const NOW = 1_800_000_000_000;
 const WINDOW = 30_000;
 const body = '{"resource":"pool-a"}';
 
-function headersFor(over: Partial<Record<string, string>> = {}, sign = {}): IncomingHeaders {
-  const nonce = over.nonce ?? 'n'.repeat(22);
-  const timestamp = Number(over.timestamp ?? NOW);
-  const member = over.member ?? 'b';
-  const signature = signRequest(SECRET, {
-    method: 'POST',
-    path: '/chassis/cluster/v1/invoke',
-    timestamp,
+/** The signed fields of a call frame, signed over `body`; `over` replaces fields after signing. */
+function fieldsFor(
+  over: Partial<ArrivedSignature> = {},
+  sign: { secret?: string; nonce?: string; timestamp?: string; member?: string } = {},
+): ArrivedSignature {
+  const nonce = sign.nonce ?? 'n'.repeat(22);
+  const timestamp = sign.timestamp ?? String(NOW);
+  const member = sign.member ?? 'b';
+  const signature = signRequest(sign.secret ?? SECRET, {
+    operation: 'invoke',
+    timestamp: Number(timestamp),
     nonce,
     member,
     body,
-    ...sign,
   });
-  return {
-    [SIGNATURE_HEADERS.signature]: over.signature ?? signature,
-    [SIGNATURE_HEADERS.timestamp]: String(timestamp),
-    [SIGNATURE_HEADERS.nonce]: nonce,
-    [SIGNATURE_HEADERS.member]: member,
-  };
+  return { operation: 'invoke', signature, timestamp, nonce, member, ...over };
 }
 
-function verify(
-  headers: IncomingHeaders,
-  o: { body?: string; seen?: boolean; path?: string } = {},
-) {
+function verify(fields: ArrivedSignature, o: { body?: string; seen?: boolean } = {}) {
   return verifyRequest({
     secret: SECRET,
-    method: 'POST',
-    path: o.path ?? '/chassis/cluster/v1/invoke',
-    headers,
+    fields,
     body: Buffer.from(o.body ?? body),
     now: NOW,
     windowMs: WINDOW,
@@ -53,7 +44,7 @@ function verify(
 
 describe('request signatures', () => {
   it('accepts a correctly signed request (the positive control of every refusal below)', () => {
-    expect(verify(headersFor())).toEqual({
+    expect(verify(fieldsFor())).toEqual({
       ok: true,
       nonce: 'n'.repeat(22),
       timestamp: NOW,
@@ -61,60 +52,39 @@ describe('request signatures', () => {
     });
   });
 
-  const { [SIGNATURE_HEADERS.signature]: _s, ...unsigned } = headersFor();
+  const empty = { signature: '', timestamp: '', nonce: '', member: '' };
   it.each([
-    ['no signature headers', {}, {}, 'missing'],
-    ['no signature header', unsigned, {}, 'missing'],
-    [
-      'a non-numeric timestamp',
-      { ...headersFor(), [SIGNATURE_HEADERS.timestamp]: '12ab' },
-      {},
-      'malformed',
-    ],
-    ['a short nonce', headersFor({ nonce: 'abc' }), {}, 'malformed'],
+    ['no signed fields', fieldsFor(empty), {}, 'missing'],
+    ['no signature', fieldsFor({ signature: '' }), {}, 'missing'],
+    ['a non-numeric timestamp', fieldsFor({ timestamp: '12ab' }), {}, 'malformed'],
+    ['a short nonce', fieldsFor({}, { nonce: 'abc' }), {}, 'malformed'],
     [
       'a timestamp older than the window',
-      headersFor({ timestamp: String(NOW - WINDOW - 1) }),
+      fieldsFor({}, { timestamp: String(NOW - WINDOW - 1) }),
       {},
       'expired',
     ],
     [
       'a timestamp ahead of the window',
-      headersFor({ timestamp: String(NOW + WINDOW + 1) }),
+      fieldsFor({}, { timestamp: String(NOW + WINDOW + 1) }),
       {},
       'future',
     ],
-    ['another secret', headersFor({}, {}), { secret: true }, 'bad-signature'],
-    ['a changed body', headersFor(), { body: '{"resource":"pool-b"}' }, 'bad-signature'],
-    ['a newline in the member', headersFor({ member: 'b\nx' }), {}, 'malformed'],
-    ['a changed path', headersFor(), { path: '/chassis/cluster/v1/health' }, 'bad-signature'],
-    ['a forged member', { ...headersFor(), [SIGNATURE_HEADERS.member]: 'c' }, {}, 'bad-signature'],
-    ['a truncated signature', headersFor({ signature: 'v2=abc' }), {}, 'bad-signature'],
-    ['a seen nonce', headersFor(), { seen: true }, 'replayed'],
-  ] as const)('refuses %s', (_name, headers, o, reason) => {
-    const h =
-      'secret' in o
-        ? {
-            ...headers,
-            [SIGNATURE_HEADERS.signature]: signRequest('x'.repeat(40), {
-              method: 'POST',
-              path: '/chassis/cluster/v1/invoke',
-              timestamp: NOW,
-              nonce: 'n'.repeat(22),
-              member: 'b',
-              body,
-            }),
-          }
-        : headers;
-    expect(verify(h, o as { body?: string; seen?: boolean; path?: string })).toEqual({
-      ok: false,
-      reason,
-    });
+    ['another secret', fieldsFor({}, { secret: 'x'.repeat(40) }), {}, 'bad-signature'],
+    ['a changed body', fieldsFor(), { body: '{"resource":"pool-b"}' }, 'bad-signature'],
+    ['a newline in the member', fieldsFor({}, { member: 'b\nx' }), {}, 'malformed'],
+    ['a tab in the nonce', fieldsFor({}, { nonce: `${'n'.repeat(20)}\tx` }), {}, 'malformed'],
+    ['a changed operation', fieldsFor({ operation: 'health' }), {}, 'bad-signature'],
+    ['a forged member', fieldsFor({ member: 'c' }), {}, 'bad-signature'],
+    ['a truncated signature', fieldsFor({ signature: 'v3=abc' }), {}, 'bad-signature'],
+    ['a seen nonce', fieldsFor(), { seen: true }, 'replayed'],
+  ] as const)('refuses %s', (_name, fields, o, reason) => {
+    expect(verify(fields, o as { body?: string; seen?: boolean })).toEqual({ ok: false, reason });
   });
 
   it('accepts timestamps at both edges of the window', () => {
-    expect(verify(headersFor({ timestamp: String(NOW - WINDOW) })).ok).toBe(true);
-    expect(verify(headersFor({ timestamp: String(NOW + WINDOW) })).ok).toBe(true);
+    expect(verify(fieldsFor({}, { timestamp: String(NOW - WINDOW) })).ok).toBe(true);
+    expect(verify(fieldsFor({}, { timestamp: String(NOW + WINDOW) })).ok).toBe(true);
   });
 
   it('binds an answer signature to status, request nonce and body', () => {
@@ -127,18 +97,18 @@ describe('request signatures', () => {
   });
 
   it.each([
-    ['equal well-formed values', `v2=${'a'.repeat(64)}`, `v2=${'a'.repeat(64)}`, true],
-    ['one hex digit apart', `v2=${'a'.repeat(64)}`, `v2=${'a'.repeat(63)}b`, false],
-    ['same length, a non-ASCII character', `v2=${'a'.repeat(64)}`, `v2=${'a'.repeat(63)}é`, false],
+    ['equal well-formed values', `v3=${'a'.repeat(64)}`, `v3=${'a'.repeat(64)}`, true],
+    ['one hex digit apart', `v3=${'a'.repeat(64)}`, `v3=${'a'.repeat(63)}b`, false],
+    ['same length, a non-ASCII character', `v3=${'a'.repeat(64)}`, `v3=${'a'.repeat(63)}é`, false],
     ['equal values too long for the reused buffers', 'x'.repeat(500), 'x'.repeat(500), true],
     ['long values one character apart', 'x'.repeat(500), `${'x'.repeat(499)}y`, false],
-    ['an empty value', `v2=${'a'.repeat(64)}`, '', false],
+    ['an empty value', `v3=${'a'.repeat(64)}`, '', false],
   ])('compares signature values: %s', (_name, a, b, same) => {
     expect(sameSignature(a, b)).toBe(same);
     expect(sameSignature(b, a)).toBe(same);
   });
 
-  it('makes distinct nonces long enough to pass the header check', () => {
+  it('makes distinct nonces long enough to pass the field check', () => {
     const a = newNonce();
     expect(a).not.toBe(newNonce());
     expect(a.length).toBeGreaterThanOrEqual(16);

@@ -7,29 +7,20 @@ import { HmacKey } from './hmac.js';
  * arguments), so the verification rules are table-tested apart from any server.
  */
 
-/** Header names of the signature; lower case, as node:http presents incoming headers. */
-export const SIGNATURE_HEADERS = {
-  signature: 'x-chassis-cluster-signature',
-  timestamp: 'x-chassis-cluster-timestamp',
-  nonce: 'x-chassis-cluster-nonce',
-  member: 'x-chassis-cluster-member',
-} as const;
-
 /**
- * Version prefix of a signature value, so the scheme can change without ambiguity. `v2`: the
- * request HMAC covers the body bytes directly (`v1` covered a separate SHA-256 of the body,
- * two hash passes per side instead of one).
+ * Version prefix of a signature value, so the scheme can change without ambiguity. `v3`: the
+ * request text names the channel operation (`v2` named an HTTP method and path); `v2` made the
+ * request HMAC cover the body bytes directly (`v1` covered a separate SHA-256 of the body).
  */
-const SCHEME = 'v2=';
+const SCHEME = 'v3=';
 
 /** The secret must carry at least this many bytes (see `ClusterOptions.secret`). */
 export const MIN_SECRET_BYTES = 32;
 
 /** What a request signature covers. */
 export interface SignedParts {
-  readonly method: string;
-  /** Path (and query) as the server sees it in `req.url`. */
-  readonly path: string;
+  /** The channel operation (`invoke`, `health`). */
+  readonly operation: string;
   /** Epoch milliseconds when the sender signed. */
   readonly timestamp: number;
   /** Single-use random value: a replayed request repeats it. */
@@ -53,12 +44,12 @@ export function newNonce(): string {
 }
 
 /**
- * The fixed fields before the body. None of them can hold a newline (HTTP forbids one in a
- * request line or header value, and the timestamp is digits), so the header ends at its
- * seventh newline and everything after it is the body: no two requests share a signed text.
+ * The fixed fields before the body. None of them can hold a newline (a frame's header line
+ * ends at the first one, and `verifyRequest` refuses control characters), so the text ends at
+ * its sixth newline and everything after it is the body: no two requests share a signed text.
  */
 function canonical(p: Omit<SignedParts, 'body'>): string {
-  return `chassis-cluster-request\n${p.method.toUpperCase()}\n${p.path}\n${p.timestamp}\n${p.nonce}\n${p.member}\n`;
+  return `chassis-cluster-request\n${p.operation}\n${p.timestamp}\n${p.nonce}\n${p.member}\n`;
 }
 
 /**
@@ -104,7 +95,7 @@ const givenBytes = Buffer.alloc(COMPARE_BYTES);
 
 /** Constant-time comparison of two signature values (a length mismatch is simply unequal). */
 export function sameSignature(expected: string, given: string): boolean {
-  // Both are `v2=` + 64 hex digits when well formed: the length says nothing about the secret.
+  // Both are `v3=` + 64 hex digits when well formed: the length says nothing about the secret.
   if (expected.length !== given.length) return false;
   if (expected.length * 3 > COMPARE_BYTES) {
     const a = Buffer.from(expected);
@@ -126,46 +117,40 @@ export type SignatureRefusal =
   | 'bad-signature'
   | 'replayed';
 
-/** Headers as node:http gives them. */
-export type IncomingHeaders = Readonly<Record<string, string | string[] | undefined>>;
-
-function header(headers: IncomingHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return typeof v === 'string' ? v : undefined;
+/** The signed fields of a request as they arrived (a call frame's header). */
+export interface ArrivedSignature {
+  readonly operation: string;
+  readonly signature: string;
+  readonly timestamp: string;
+  readonly nonce: string;
+  readonly member: string;
 }
 
-/** The signed fields a request carries in its headers, or why they are unusable. */
-export function readSignatureHeaders(
-  headers: IncomingHeaders,
-):
-  | { readonly ok: true; signature: string; timestamp: number; nonce: string; member: string }
-  | { readonly ok: false; reason: 'missing' | 'malformed' } {
-  const signature = header(headers, SIGNATURE_HEADERS.signature);
-  const ts = header(headers, SIGNATURE_HEADERS.timestamp);
-  const nonce = header(headers, SIGNATURE_HEADERS.nonce);
-  const member = header(headers, SIGNATURE_HEADERS.member);
-  if (signature === undefined || ts === undefined || nonce === undefined || member === undefined)
-    return { ok: false, reason: 'missing' };
+/** Anything but printable ASCII without the space (a frame's header is ASCII, tab-separated). */
+const UNPRINTABLE = /[^!-~]/;
+
+/** Why the signed fields are unusable, or their parsed timestamp. */
+function readFields(f: ArrivedSignature): number | 'missing' | 'malformed' {
+  if (f.signature === '' || f.timestamp === '' || f.nonce === '' || f.member === '')
+    return 'missing';
   if (
-    !/^\d{1,16}$/.test(ts) ||
-    nonce.length < 16 ||
-    nonce.length > 64 ||
-    member.length > 200 ||
-    // A newline would move the boundary between the signed fields and the body (HTTP never
-    // delivers one in a header; this holds for any caller of the verifier).
-    /[\r\n]/.test(nonce) ||
-    /[\r\n]/.test(member)
+    !/^\d{1,16}$/.test(f.timestamp) ||
+    f.nonce.length < 16 ||
+    f.nonce.length > 64 ||
+    f.member.length > 200 ||
+    // A newline would move the boundary between the signed fields and the body (a frame's
+    // header line cannot hold one; this holds for any caller of the verifier).
+    UNPRINTABLE.test(f.nonce) ||
+    UNPRINTABLE.test(f.member)
   )
-    return { ok: false, reason: 'malformed' };
-  return { ok: true, signature, timestamp: Number(ts), nonce, member };
+    return 'malformed';
+  return Number(f.timestamp);
 }
 
 /** Inputs of {@link verifyRequest}. */
 export interface VerifyInput {
   readonly secret: SigningKey;
-  readonly method: string;
-  readonly path: string;
-  readonly headers: IncomingHeaders;
+  readonly fields: ArrivedSignature;
   /** The body bytes as received. */
   readonly body: Uint8Array;
   /** The verifier's clock, epoch ms. */
@@ -177,7 +162,7 @@ export interface VerifyInput {
 }
 
 /**
- * Checks one request: headers present, timestamp inside the window, signature valid (compared
+ * Checks one request: signed fields present, timestamp inside the window, signature valid (compared
  * in constant time), nonce not seen before. The signature is checked before the nonce, so an
  * unauthenticated sender cannot fill the replay cache. Returns the refusal reason, or the
  * accepted nonce, timestamp and member (the caller then records the nonce).
@@ -187,19 +172,19 @@ export function verifyRequest(
 ):
   | { readonly ok: true; nonce: string; timestamp: number; member: string }
   | { readonly ok: false; reason: SignatureRefusal } {
-  const h = readSignatureHeaders(input.headers);
-  if (!h.ok) return h;
-  if (h.timestamp < input.now - input.windowMs) return { ok: false, reason: 'expired' };
-  if (h.timestamp > input.now + input.windowMs) return { ok: false, reason: 'future' };
+  const f = input.fields;
+  const timestamp = readFields(f);
+  if (typeof timestamp === 'string') return { ok: false, reason: timestamp };
+  if (timestamp < input.now - input.windowMs) return { ok: false, reason: 'expired' };
+  if (timestamp > input.now + input.windowMs) return { ok: false, reason: 'future' };
   const expected = signRequest(input.secret, {
-    method: input.method,
-    path: input.path,
-    timestamp: h.timestamp,
-    nonce: h.nonce,
-    member: h.member,
+    operation: f.operation,
+    timestamp,
+    nonce: f.nonce,
+    member: f.member,
     body: input.body,
   });
-  if (!sameSignature(expected, h.signature)) return { ok: false, reason: 'bad-signature' };
-  if (input.seen(h.nonce, h.timestamp)) return { ok: false, reason: 'replayed' };
-  return { ok: true, nonce: h.nonce, timestamp: h.timestamp, member: h.member };
+  if (!sameSignature(expected, f.signature)) return { ok: false, reason: 'bad-signature' };
+  if (input.seen(f.nonce, timestamp)) return { ok: false, reason: 'replayed' };
+  return { ok: true, nonce: f.nonce, timestamp, member: f.member };
 }

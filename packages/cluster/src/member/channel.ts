@@ -41,8 +41,8 @@ export function defaultChannel(cluster: ClusterOptions, logger: Logger): MemberC
 }
 
 /**
- * The forwarder of a member in `forward` mode (the default): signed calls over one keep-alive
- * agent. Property bags stay off the wire (`omitProperties`): the owner runs the call with its
+ * The forwarder of a member in `forward` mode (the default): signed calls over one WebSocket
+ * connection per owner. Property bags stay off the wire (`omitProperties`): the owner runs the call with its
  * own configuration, so secret properties never cross the channel. `undefined` in refuse mode.
  */
 export function defaultForwarder(cluster: ClusterOptions, memberId: string): Forwarder | undefined {
