@@ -98,7 +98,10 @@ describe('PendingEnvironment', () => {
     expect(env.disposed).toBe(1);
 
     const failing = new PendingEnvironment(silentLogger);
-    failing.start(async () => ({ ...spawned(), dispose: () => Promise.reject(new Error('EPERM')) }));
+    failing.start(async () => ({
+      ...spawned(),
+      dispose: () => Promise.reject(new Error('EPERM')),
+    }));
     await expect(failing.dispose()).resolves.toBeUndefined();
   });
 });

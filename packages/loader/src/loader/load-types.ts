@@ -11,8 +11,8 @@ import type {
 } from '@chassis/kernel';
 import type { Container } from 'inversify';
 import type { BackoffPolicy } from '../backoff.js';
-import type { ExecutorOptions } from '../executor/executor.js';
 import type { CachedCar } from '../cache/car-cache.js';
+import type { ExecutorOptions } from '../executor/executor.js';
 import type { ManagedDriverHandle } from '../handle/managed-handle.js';
 import type { PendingEnvironment } from './early-spawn.js';
 

@@ -109,7 +109,12 @@ describe('install: the environment spawned while the CAR is opened', () => {
       expect(at.guests).toHaveLength(1);
       expect((at.car.pending as PendingEnvironment).used).toBe(true);
       const handle = manager.drivers.get(ID)!.loaded.get('1.0.0')!.handle;
-      const pid = await handle.invoke('storage.primary', 'whoami', { properties: {}, resource }, []);
+      const pid = await handle.invoke(
+        'storage.primary',
+        'whoami',
+        { properties: {}, resource },
+        [],
+      );
       expect(pid).toBe(at.guests[0]);
       expect(await guestPids()).toEqual(at.guests);
     } finally {
@@ -181,7 +186,12 @@ describe('install: the environment spawned while the CAR is opened', () => {
       expect(lifecycle.state(ID, '1.0.0')).toBe('Running');
       expect(lifecycle.has(ID, '1.0.1')).toBe(false);
       const handle = manager.drivers.get(ID)!.loaded.get('1.0.0')!.handle;
-      const pid = await handle.invoke('storage.primary', 'whoami', { properties: {}, resource }, []);
+      const pid = await handle.invoke(
+        'storage.primary',
+        'whoami',
+        { properties: {}, resource },
+        [],
+      );
       expect(pid).toBe(a.guests[0]);
     } finally {
       letFirstGo();

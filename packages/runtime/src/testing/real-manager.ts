@@ -9,12 +9,7 @@ import {
   silentLogger,
   systemClock,
 } from '@chassis/kernel';
-import {
-  CarCache,
-  type CarReader,
-  DriverLoader,
-  type DriverLoaderOptions,
-} from '@chassis/loader';
+import { CarCache, type CarReader, DriverLoader, type DriverLoaderOptions } from '@chassis/loader';
 import { DriverManager, type DriverManagerOptions } from '../manager/driver-manager.js';
 import type { VersionLoader } from '../manager/types.js';
 import { cachedVersionLoader, directoryCarKeeper } from '../server/loader-adapter.js';
