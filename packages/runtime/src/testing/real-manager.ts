@@ -30,6 +30,8 @@ export interface RealDriverManagerOptions {
   readonly scratchRoot?: string;
   /** The host's extension points, checked against each driver's `provides` (default none). */
   readonly extensionPoints?: DriverLoaderOptions['extensionPoints'];
+  /** The state store (default a new, empty one): pass another manager's to boot from its records. */
+  readonly store?: MemoryStateStore;
   /** Wraps the server's version loader, e.g. to watch what it loads. */
   readonly wrap?: (loader: VersionLoader) => VersionLoader;
 }
@@ -50,7 +52,7 @@ export interface RealDriverManager {
 export function realDriverManager(options: RealDriverManagerOptions): RealDriverManager {
   const lifecycle = new LifecycleManager();
   const resources = new ResourceRegistry<DriverHandle>();
-  const store = new MemoryStateStore();
+  const store = options.store ?? new MemoryStateStore();
   const kernelContainer = createKernelContainer({
     logger: silentLogger,
     clock: systemClock,
