@@ -76,6 +76,7 @@ describe('install: the environment spawned while the CAR is opened', () => {
   let root: string;
   let car1: string;
   let car2: string;
+  let broken: string;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'chassis-runtime-early-'));
@@ -88,6 +89,12 @@ describe('install: the environment spawned while the CAR is opened', () => {
       });
     car1 = await build('1.0.0');
     car2 = await build('1.0.1');
+    broken = await buildFixtureCar(join(root, 'cars'), {
+      id: 'com.example.broken',
+      version: '1.0.0',
+      isolation: 'process',
+      source: `throw new Error('broken at import');\n`,
+    });
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -231,6 +238,26 @@ describe('install: the environment spawned while the CAR is opened', () => {
       await manager.shutdown();
     }
     expect(await eventually(async () => (await guestPids()).length === 0)).toBe(true);
+  });
+
+  it('the load in the pre-spawned process fails: refused, the child and its scratch folder go', async () => {
+    const opened = new Map<string, Opened>();
+    const scratch = join(root, 'broken', 'scratch');
+    const { manager, lifecycle } = realDriverManager({
+      root: join(root, 'broken'),
+      scratchRoot: scratch,
+      wrap: watchOpen(opened),
+    });
+    const err = await manager.install({ kind: 'file', path: broken }, 'ops').catch((e) => e);
+    expect(err.code).toBe('CHASSIS_E_LOADER_LOAD_FAILED');
+    const at = opened.get('1.0.0')!;
+    expect(at.held).toBe(true);
+    expect(at.guests).toHaveLength(1);
+    expect((at.car.pending as PendingEnvironment).used).toBe(true);
+    expect(await eventually(async () => (await guestPids()).length === 0)).toBe(true);
+    expect(await readdir(scratch)).toEqual([]);
+    expect(lifecycle.has('com.example.broken', '1.0.0')).toBe(false);
+    await manager.shutdown();
   });
 
   it('a provided range the host does not speak: refused, nothing was spawned', async () => {
