@@ -103,5 +103,12 @@ describe('PendingEnvironment', () => {
       dispose: () => Promise.reject(new Error('EPERM')),
     }));
     await expect(failing.dispose()).resolves.toBeUndefined();
+    const refused = new PendingEnvironment(silentLogger);
+    refused.start(async () => ({
+      ...spawned(),
+      dispose: () => Promise.reject(new Error('EPERM')),
+    }));
+    // A different plan at load: the failed clean-up is logged, the load spawns afresh.
+    await expect(refused.take({ ...PLAN, tier: 'worker' })).resolves.toBeUndefined();
   });
 });

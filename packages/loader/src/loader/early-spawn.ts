@@ -4,31 +4,11 @@ import type { SpawnedEnvironment, SpawnPlan } from './tier-environment.js';
 
 /**
  * The environment spawned from a CAR's unverified head while the CAR is verified and extracted
- * (issue 14, "a fast start"). The verified descriptor decides: {@link takeEarly} hands the
- * environment over only when the plan made from it is exactly the one it was spawned with.
+ * (issue 14, "a fast start"); `undefined` when nothing was spawned (a refused head, the
+ * in-process tier, a failed spawn). The verified descriptor decides whether it is used
+ * ({@link PendingEnvironment.take}).
  */
 export type EarlySpawn = Promise<SpawnedEnvironment | undefined> | undefined;
-
-/**
- * The pre-spawned environment when its plan equals `plan` (same tier, driver, folder,
- * confinement and limits, so the same flags, env and caps as a spawn made now); otherwise it
- * is disposed and `undefined` is returned (the caller spawns afresh).
- */
-export async function takeEarly(
-  early: EarlySpawn,
-  plan: SpawnPlan,
-): Promise<SpawnedEnvironment | undefined> {
-  const spawned = await early;
-  if (!spawned) return undefined;
-  if (samePlan(spawned.plan, plan)) return spawned;
-  await spawned.dispose();
-  return undefined;
-}
-
-/** Ends a pre-spawned environment nobody will attach (a failed verification or load). */
-export async function disposeEarly(early: EarlySpawn): Promise<void> {
-  await (await early)?.dispose();
-}
 
 /** Whether two spawn plans give the same environment. Pure. */
 export function samePlan(a: SpawnPlan, b: SpawnPlan): boolean {
@@ -76,10 +56,16 @@ export class PendingEnvironment {
    * `undefined` returned (the load spawns afresh). From here on the load owns it.
    */
   async take(plan: SpawnPlan): Promise<SpawnedEnvironment | undefined> {
-    const early = this.#end();
-    const spawned = await takeEarly(early, plan);
-    this.#used = spawned !== undefined;
-    return spawned;
+    const spawned = await this.#end();
+    if (!spawned) return undefined;
+    // Same tier, driver, folder, confinement and limits: the same flags, env and caps as a
+    // spawn made now from the verified descriptor.
+    if (samePlan(spawned.plan, plan)) {
+      this.#used = true;
+      return spawned;
+    }
+    await this.#quietly(() => spawned.dispose());
+    return undefined;
   }
 
   /**
@@ -88,8 +74,12 @@ export class PendingEnvironment {
    * failed clean-up is logged instead of replacing it.
    */
   async dispose(): Promise<void> {
+    await this.#quietly(async () => (await this.#end())?.dispose());
+  }
+
+  async #quietly(end: () => Promise<void>): Promise<void> {
     try {
-      await disposeEarly(this.#end());
+      await end();
     } catch (err) {
       this.logger.warn({ err: serializeError(err) }, 'could not end the early environment');
     }
