@@ -33,7 +33,9 @@ export {
   type DriverLoaderOptions,
   type LoadedDriver,
   type LoadOptions,
+  type OpenedCar,
 } from './loader/driver-loader.js';
+export { PendingEnvironment } from './loader/early-spawn.js';
 export { resolveTier, type TierChoice } from './loader/tier.js';
 export { type CreateSourceOptions, createSource } from './sources/create-source.js';
 export {

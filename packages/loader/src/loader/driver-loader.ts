@@ -23,8 +23,8 @@ import type { GuestInit } from '../rpc/protocol.js';
 import { LoaderTokens } from '../tokens.js';
 import { admit } from './admission.js';
 import { ensureLibLink, readDriverDirectory } from './directory.js';
-import { disposeEarly, type EarlySpawn, takeEarly } from './early-spawn.js';
-import type { DriverLoaderOptions, LoadedDriver, LoadOptions } from './load-types.js';
+import { type EarlySpawn, PendingEnvironment } from './early-spawn.js';
+import type { DriverLoaderOptions, LoadedDriver, LoadOptions, OpenedCar } from './load-types.js';
 import { resolveTier } from './tier.js';
 import {
   createTierEnvironment,
@@ -34,7 +34,7 @@ import {
   type TierEnvironmentSettings,
 } from './tier-environment.js';
 
-export type { DriverLoaderOptions, LoadedDriver, LoadOptions } from './load-types.js';
+export type { DriverLoaderOptions, LoadedDriver, LoadOptions, OpenedCar } from './load-types.js';
 
 /**
  * Creates one execution environment per CAR: a child container, module resolution from the
@@ -124,7 +124,7 @@ export class DriverLoader {
   private async loadFrom(
     dir: string,
     options: LoadOptions,
-    early: EarlySpawn,
+    pending: PendingEnvironment | undefined,
   ): Promise<LoadedDriver> {
     let first: SpawnedEnvironment | undefined;
     try {
@@ -136,8 +136,7 @@ export class DriverLoader {
       const descriptor = options.descriptor ?? read.descriptor;
       const messages = options.messages ?? read.messages;
       const plan = this.planOf(descriptor, abs, options.tier);
-      first = await takeEarly(early, plan);
-      early = undefined;
+      first = await pending?.take(plan);
       await ensureLibLink(abs);
       return await this.finishLoad(plan, descriptor, messages, options, () => {
         const spawned = first;
@@ -145,7 +144,8 @@ export class DriverLoader {
         return spawned;
       });
     } catch (err) {
-      await disposeEarly(early);
+      // Refused before the take (e.g. its provides): the early environment goes here too.
+      await pending?.dispose();
       await first?.dispose();
       throw err;
     }
@@ -219,47 +219,63 @@ export class DriverLoader {
     cache: CarCache,
     options: { readonly tier?: IsolationTier; readonly sha256?: string } = {},
   ): Promise<LoadedDriver> {
-    const { tier, sha256 } = options;
-    // The environment boots while the CAR is verified and extracted (its folder is named by the
-    // digest, known from the first pass over the file); the verified descriptor decides whether
-    // it is used (see takeEarly).
-    let early: EarlySpawn;
-    const onHead = (head: CarHead) => {
-      early ??= this.prespawn(head, resolve(cache.pathOf(head.sha256)), tier);
-    };
-    let car: CachedCar;
+    const car = await this.openCar(carFile, cache, options);
     try {
-      car = await cache.ensure(carFile, {
+      return await this.loadCached(car, options.tier ? { tier: options.tier } : {});
+    } finally {
+      await car.pending.dispose();
+    }
+  }
+
+  /**
+   * The first half of {@link loadCar}: ensures `carFile` is in `cache` while the environment
+   * boots from the CAR's head (its folder is named by the digest, known from the first pass over
+   * the file). The result carries that environment as `pending`: {@link loadCached} takes it
+   * (the verified descriptor decides whether it is used), and the caller must `dispose` it on
+   * every other exit — one `finally` after the load does (a no-op once taken). A failed
+   * verification or extraction disposes it here and rethrows the cache's typed error.
+   * `tier`: as for the load (a different one at load disposes the early environment).
+   */
+  async openCar(
+    carFile: string,
+    cache: CarCache,
+    options: { readonly tier?: IsolationTier; readonly sha256?: string } = {},
+  ): Promise<OpenedCar> {
+    const { tier, sha256 } = options;
+    const pending = new PendingEnvironment(this.logger);
+    const onHead = (head: CarHead) =>
+      pending.start(() => this.prespawn(head, resolve(cache.pathOf(head.sha256)), tier));
+    try {
+      const car = await cache.ensure(carFile, {
         ...(sha256 ? { sha256 } : {}),
         ...(this.options.earlySpawn === false ? {} : { onHead }),
       });
+      return { dir: car.dir, sha256: car.sha256, archive: car.archive, pending };
     } catch (err) {
-      await disposeEarly(early);
+      await pending.dispose();
       throw err;
     }
+  }
+
+  /**
+   * Loads a CAR the cache has already verified and extracted (no further read of the CAR). With
+   * `car.pending` (from {@link openCar}) the environment spawned during extraction is used when
+   * its plan is the verified one, and disposed otherwise.
+   */
+  loadCached(
+    car: CachedCar & { readonly pending?: PendingEnvironment },
+    options: { readonly tier?: IsolationTier } = {},
+  ): Promise<LoadedDriver> {
     return this.loadFrom(
       car.dir,
       {
-        ...(tier ? { tier } : {}),
+        ...options,
         descriptor: car.archive.descriptor,
         messages: car.archive.messages,
         sha256: car.sha256,
       },
-      early,
+      car.pending,
     );
-  }
-
-  /** Loads a CAR the cache has already verified and extracted (no further read of the CAR). */
-  loadCached(
-    car: CachedCar,
-    options: { readonly tier?: IsolationTier } = {},
-  ): Promise<LoadedDriver> {
-    return this.loadDirectory(car.dir, {
-      ...options,
-      descriptor: car.archive.descriptor,
-      messages: car.archive.messages,
-      sha256: car.sha256,
-    });
   }
 
   private settings(): TierEnvironmentSettings {

@@ -25,6 +25,9 @@ export default { provides: { 'test.echo': {
 } } };
 `;
 
+/** Answers with the pid of the process it runs in. */
+const PID = `export default { provides: { 'test.echo': { pid: () => process.pid } } };\n`;
+
 /** Pids of this process's running guest children (process tier). */
 async function guests(): Promise<number[]> {
   const out: number[] = [];
@@ -50,6 +53,7 @@ describe('loadCar: the environment is spawned during extraction', () => {
   let car: string;
   let noManifest: string;
   let reachCar: string;
+  let pidCar: string;
 
   beforeAll(async () => {
     root = await tempRoot();
@@ -67,6 +71,9 @@ describe('loadCar: the environment is spawned during extraction', () => {
     });
     reachCar = join(root.dir, 'reach.car');
     await packCar(reach, { out: reachCar });
+    const pid = await writeDriver(join(root.dir, 'src'), { id: 'com.example.pid', code: PID });
+    pidCar = join(root.dir, 'pid.car');
+    await packCar(pid, { out: pidCar });
     noManifest = join(root.dir, 'no-manifest.car');
     await writeCar(entries, noManifest);
   });
@@ -168,6 +175,38 @@ describe('loadCar: the environment is spawned during extraction', () => {
     const err = await loader.loadCar(car, cache).catch((e) => e);
     expect(err.code).toBe('CHASSIS_E_CAR_MANIFEST_MISSING_FILE');
     expect(seen).toBe(1);
+    expect(await until(async () => (await guests()).length === 0, 10_000)).toBe(true);
+    expect(await readdir(scratchRoot)).toEqual([]);
+  });
+
+  it('openCar: the opener owns the early child until loadCached takes it (same pid) or ends it', async () => {
+    const scratchRoot = join(root.dir, 'scratch-open');
+    const loader = new DriverLoader({
+      kernelContainer: new Container(),
+      defaultTier: 'process',
+      scratchRoot,
+    });
+    const cache = new CarCache(join(root.dir, 'cache-open'));
+    const opened = await loader.openCar(pidCar, cache);
+    expect(await opened.pending.held()).toBe(true);
+    const early = await guests();
+    expect(early).toHaveLength(1);
+    const l = await loader.loadCached(opened);
+    try {
+      expect(opened.pending.used).toBe(true);
+      await opened.pending.dispose(); // the opener's finally: a no-op once taken
+      await l.handle.start();
+      expect(await l.handle.invoke('test.echo', 'pid', ctx, [])).toBe(early[0]);
+    } finally {
+      await l.handle.dispose();
+    }
+    expect(await until(async () => (await guests()).length === 0, 10_000)).toBe(true);
+    // Opened again (its cached extraction is checked, not redone), then abandoned by the opener.
+    const again = await loader.openCar(pidCar, cache, { sha256: l.sha256 ?? '' });
+    expect(await again.pending.held()).toBe(true);
+    expect(await guests()).toHaveLength(1);
+    await again.pending.dispose();
+    expect(again.pending.used).toBe(false);
     expect(await until(async () => (await guests()).length === 0, 10_000)).toBe(true);
     expect(await readdir(scratchRoot)).toEqual([]);
   });

@@ -11,8 +11,10 @@ import type {
 } from '@chassis/kernel';
 import type { Container } from 'inversify';
 import type { BackoffPolicy } from '../backoff.js';
+import type { CachedCar } from '../cache/car-cache.js';
 import type { ExecutorOptions } from '../executor/executor.js';
 import type { ManagedDriverHandle } from '../handle/managed-handle.js';
+import type { PendingEnvironment } from './early-spawn.js';
 
 /** One driver version loaded into its own execution environment. */
 export interface LoadedDriver {
@@ -33,6 +35,14 @@ export interface LoadedDriver {
   readonly confinement: DriverConfinement;
   /** The limits its environment runs with. */
   readonly limits: DriverLimits;
+}
+
+/**
+ * A CAR verified and extracted by `DriverLoader.openCar`, with the environment spawned from its
+ * head meanwhile: `loadCached` takes it; on every other exit the opener disposes it.
+ */
+export interface OpenedCar extends CachedCar {
+  readonly pending: PendingEnvironment;
 }
 
 /** Options of {@link DriverLoader}. */
@@ -70,9 +80,9 @@ export interface DriverLoaderOptions {
   /** Where per-driver scratch folders are created (default the OS temp folder). */
   readonly scratchRoot?: string;
   /**
-   * Spawn a worker/process environment from the CAR's head while `loadCar` still verifies and
-   * extracts it (the verified plan must match, see `early-spawn.ts`). Default `true`; `false`
-   * spawns after extraction, as `loadCached` always does.
+   * Spawn a worker/process environment from the CAR's head while `loadCar` / `openCar` still
+   * verifies and extracts it (the verified plan must match, see `early-spawn.ts`). Default
+   * `true`; `false` spawns after extraction (the order before issue 14).
    */
   readonly earlySpawn?: boolean;
   /** The host environment the allow-list picks from. Default `process.env`. */

@@ -31,7 +31,8 @@ export function entryOf(v: LoadedVersion): LifecycleEntry {
  * known digest, so a cached extraction is reused) when reloading a known version; `precheck`
  * may refuse the descriptor before the version enters the lifecycle. On failure the version
  * passes through `Failed` (with the cause) to `Unloaded` and is forgotten, its environment is
- * disposed and the typed error is rethrown.
+ * disposed and the typed error is rethrown. The environment the loader may have spawned while
+ * opening (`VerifiedCar.pending`) is `load`'s to use and ends on every other exit.
  */
 export async function loadVersion(
   ctx: ManagerContext,
@@ -39,15 +40,32 @@ export async function loadVersion(
   expect?: { id: string; version: string; sha256?: string },
   precheck?: (d: DriverDescriptor) => void,
 ): Promise<{ loaded: LoadedVersion; signature: SignatureInfo; car: VerifiedCar }> {
-  const { lifecycle } = ctx;
   const car = await ctx.loader.open(carFile, expect?.sha256 ? { sha256: expect.sha256 } : {});
+  try {
+    return await checkAndLoad(ctx, car, expect, precheck);
+  } finally {
+    // The one owner of the environment spawned while the CAR was opened: every exit before
+    // `load` took it (wrong CAR, lock or precheck refused, trust refused, failed load) ends it
+    // here, before the caller releases its lock; after `load` took it this is a no-op.
+    await car.pending?.dispose();
+  }
+}
+
+/** The steps of {@link loadVersion} between `open` and `Loaded`. */
+async function checkAndLoad(
+  ctx: ManagerContext,
+  car: VerifiedCar,
+  expect: { id: string; version: string; sha256?: string } | undefined,
+  precheck: ((d: DriverDescriptor) => void) | undefined,
+): Promise<{ loaded: LoadedVersion; signature: SignatureInfo; car: VerifiedCar }> {
+  const { lifecycle } = ctx;
   const d = car.descriptor;
   if (expect && (expect.id !== d.id || expect.version !== d.version)) {
     throw new ChassisError(
       'CHASSIS_E_CAR_MANIFEST_ID_MISMATCH',
-      `${carFile} holds ${d.id}@${d.version}, not ${expect.id}@${expect.version}`,
+      `${car.file} holds ${d.id}@${d.version}, not ${expect.id}@${expect.version}`,
       {
-        details: { file: carFile, expected: expect, found: { id: d.id, version: d.version } },
+        details: { file: car.file, expected: expect, found: { id: d.id, version: d.version } },
       },
     );
   }

@@ -26,6 +26,12 @@ export interface VerifiedCar {
   readonly archive?: CarArchive;
   /** Where the loader extracted it, when it did. */
   readonly dir?: string;
+  /**
+   * The environment the loader spawned from the CAR's head while opening it (issue 14, a fast
+   * start): {@link VersionLoader.load} consumes it; whoever opened the CAR disposes it on every
+   * other exit (a no-op once consumed; never rejects).
+   */
+  readonly pending?: { dispose(): Promise<void> };
 }
 
 /**
@@ -35,11 +41,15 @@ export interface VerifiedCar {
  */
 export interface VersionLoader {
   /**
-   * Reads, checks and extracts a CAR in one pass. `expect.sha256`: the digest of a version
-   * loaded before (restart, boot), so a cached extraction is reused.
+   * Reads, checks and extracts a CAR in one pass, and may start its environment meanwhile
+   * (`VerifiedCar.pending`, which the caller then owns until `load`). `expect.sha256`: the
+   * digest of a version loaded before (restart, boot), so a cached extraction is reused.
    */
   open(carFile: string, expect?: { readonly sha256?: string }): Promise<VerifiedCar>;
-  /** Loads an opened CAR into its environment (no further read of the CAR). */
+  /**
+   * Loads an opened CAR into its environment (no further read of the CAR), using its pending
+   * environment when the verified descriptor plans the same one.
+   */
   load(car: VerifiedCar): Promise<LoadedVersion>;
 }
 

@@ -1,7 +1,12 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
-import type { CarCache, DriverLoader, ManagedDriverHandle } from '@chassis/loader';
+import {
+  type CarCache,
+  type DriverLoader,
+  type ManagedDriverHandle,
+  PendingEnvironment,
+} from '@chassis/loader';
 import type { CarKeeper, LoadedVersion, VerifiedCar, VersionLoader } from '../manager/types.js';
 
 /** Called when a loaded driver's environment faults (crash, OOM, hang). */
@@ -9,8 +14,9 @@ export type FaultReporter = (handle: ManagedDriverHandle, fault: ChassisError) =
 
 /**
  * Adapts `@chassis/loader` to the manager's {@link VersionLoader}: `open` reads, verifies and
- * extracts a CAR once into the content-addressed cache; `load` starts its isolation tier from
- * that extraction without reading the CAR again.
+ * extracts a CAR once into the content-addressed cache while its worker/process environment
+ * boots (`pending`); `load` attaches that environment (or spawns one) from the extraction
+ * without reading the CAR again.
  */
 export function cachedVersionLoader(
   loader: DriverLoader,
@@ -19,8 +25,9 @@ export function cachedVersionLoader(
 ): VersionLoader {
   return {
     async open(carFile, expect = {}): Promise<VerifiedCar> {
-      const { dir, sha256, archive } = await cache.ensure(carFile, expect);
-      return { file: carFile, sha256, descriptor: archive.descriptor, archive, dir };
+      // The environment boots while the CAR is verified and extracted (see `openCar`).
+      const { dir, sha256, archive, pending } = await loader.openCar(carFile, cache, expect);
+      return { file: carFile, sha256, descriptor: archive.descriptor, archive, dir, pending };
     },
     async load(car: VerifiedCar): Promise<LoadedVersion> {
       if (!car.archive || !car.dir) {
@@ -30,7 +37,12 @@ export function cachedVersionLoader(
           { details: { file: car.file } },
         );
       }
-      const l = await loader.loadCached({ dir: car.dir, sha256: car.sha256, archive: car.archive });
+      const l = await loader.loadCached({
+        dir: car.dir,
+        sha256: car.sha256,
+        archive: car.archive,
+        ...(car.pending instanceof PendingEnvironment ? { pending: car.pending } : {}),
+      });
       l.handle.onFault((fault) => onFault(l.handle, fault));
       return {
         descriptor: l.descriptor,

@@ -9,7 +9,7 @@ import {
   silentLogger,
   systemClock,
 } from '@chassis/kernel';
-import { CarCache, type CarReader, DriverLoader } from '@chassis/loader';
+import { CarCache, type CarReader, DriverLoader, type DriverLoaderOptions } from '@chassis/loader';
 import { DriverManager, type DriverManagerOptions } from '../manager/driver-manager.js';
 import type { VersionLoader } from '../manager/types.js';
 import { cachedVersionLoader, directoryCarKeeper } from '../server/loader-adapter.js';
@@ -24,6 +24,14 @@ export interface RealDriverManagerOptions {
   readonly reader?: CarReader;
   readonly loadTimeoutMs?: number;
   readonly verify?: DriverManagerOptions['verify'];
+  /** The loader's switch for spawning during extraction (default on, as in the server). */
+  readonly earlySpawn?: boolean;
+  /** Where the process tier's scratch folders go (default the OS temp folder). */
+  readonly scratchRoot?: string;
+  /** The host's extension points, checked against each driver's `provides` (default none). */
+  readonly extensionPoints?: DriverLoaderOptions['extensionPoints'];
+  /** The state store (default a new, empty one): pass another manager's to boot from its records. */
+  readonly store?: MemoryStateStore;
   /** Wraps the server's version loader, e.g. to watch what it loads. */
   readonly wrap?: (loader: VersionLoader) => VersionLoader;
 }
@@ -44,7 +52,7 @@ export interface RealDriverManager {
 export function realDriverManager(options: RealDriverManagerOptions): RealDriverManager {
   const lifecycle = new LifecycleManager();
   const resources = new ResourceRegistry<DriverHandle>();
-  const store = new MemoryStateStore();
+  const store = options.store ?? new MemoryStateStore();
   const kernelContainer = createKernelContainer({
     logger: silentLogger,
     clock: systemClock,
@@ -56,6 +64,9 @@ export function realDriverManager(options: RealDriverManagerOptions): RealDriver
     new DriverLoader({
       kernelContainer,
       ...(options.loadTimeoutMs ? { loadTimeoutMs: options.loadTimeoutMs } : {}),
+      ...(options.earlySpawn === undefined ? {} : { earlySpawn: options.earlySpawn }),
+      ...(options.scratchRoot ? { scratchRoot: options.scratchRoot } : {}),
+      ...(options.extensionPoints ? { extensionPoints: options.extensionPoints } : {}),
     }),
     new CarCache(join(options.root, 'cache'), {}, silentLogger, options.reader),
     () => {},
