@@ -7,6 +7,7 @@ import { buildFixtureCar } from '@chassis/runtime/testing';
 import { assignResources, PostgresStateStore } from '@chassis/state-postgres';
 import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
 import { type ClusterMember, type ClusterMemberOptions, startClusterMember } from './member.js';
+import type { RolloutRequestRecord } from './rollout-requests.js';
 
 /** The principal every cluster spec acts as. */
 export const admin = { id: 'alice', roles: ['admin'] };
@@ -40,6 +41,25 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
     () => 'resolved',
     (e: unknown) => (ChassisError.is(e) ? e.code : String(e)),
   );
+}
+
+/** A durable rollout request of `d` to `2` sent by `b` at midnight, open for 30 minutes. */
+export function rolloutRequest(
+  status: RolloutRequestRecord['status'],
+  extra: Partial<RolloutRequestRecord> = {},
+): RolloutRequestRecord {
+  return {
+    id: 'r1',
+    action: 'upgrade',
+    driverId: 'd',
+    to: '2',
+    principal: 'alice',
+    requestedBy: 'b',
+    requestedAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-01T00:30:00.000Z',
+    status,
+    ...extra,
+  };
 }
 
 /** Starts a test member `name` on the database at `url` (`extra`: cluster options, `more`: the rest). */
