@@ -182,7 +182,9 @@ export interface TrioOptions {
 export interface ClusterSuite {
   /** False when no PostgreSQL is installed (`describe.skipIf(!suite.available)`). */
   readonly available: boolean;
+  /** The file's PostgreSQL (after `setUp`): `createDatabase()` per test, `restart()`. */
   readonly pg: PgTestCluster;
+  /** The scratch root (after `setUp`): the CARs and the members' data directories. */
   readonly root: string;
   /** The built CARs' paths by version. */
   readonly cars: Readonly<Record<string, string>>;
@@ -197,8 +199,11 @@ export interface ClusterSuite {
    * and a leader chosen.
    */
   trio(prefix: string, o: TrioOptions): Promise<Trio>;
+  /** For `beforeAll`. */
   setUp(): Promise<void>;
+  /** For `afterEach` (files whose tests share members leave it out). */
   stopMembers(): Promise<void>;
+  /** For `afterAll`. */
   tearDown(): Promise<void>;
 }
 
