@@ -1,25 +1,17 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ChassisError } from '@chassis/kernel';
 import { buildFixtureCar } from '@chassis/runtime/testing';
-import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServerConfig } from './config/load.js';
-import { type RunningServer, startServer } from './server.js';
+import {
+  admin,
+  ID,
+  type MemberConfig,
+  serverClusterSuite,
+  waitFor,
+} from './__fixtures__/cluster-servers.js';
 
-const suite = pgSuite();
-const ID = 'com.example.fixture';
-const admin = { id: 'alice', roles: ['admin'] };
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const suite = serverClusterSuite('cluster-lock');
 
 const locked = async (file: string) =>
   (JSON.parse(await readFile(file, 'utf8')) as { drivers: { version: string }[] }).drivers
@@ -27,43 +19,13 @@ const locked = async (file: string) =>
     .sort();
 
 describe.skipIf(!suite.available)('chassis-server --verify-lock on cluster members', () => {
-  let pg: PgTestCluster;
-  let dir: string;
-  const running: RunningServer[] = [];
-
-  beforeAll(async () => {
-    pg = await suite.start();
-    dir = await mkdtemp(join(tmpdir(), 'chassis-server-cluster-lock-'));
-    await writeFile(join(dir, 'secret'), `${'k'.repeat(40)}\n`);
-  });
-  afterAll(async () => {
-    for (const s of running.splice(0)) await s.stop();
-    await suite.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  beforeAll(suite.setUp);
+  afterAll(suite.tearDown);
 
   it("judges the cluster's installed set, then what the member runs", async () => {
-    const url = await pg.createDatabase();
-    const start = async (name: string, options: { lock?: string; unsigned?: boolean } = {}) => {
-      const file = join(dir, `${name}.yaml`);
-      await writeFile(
-        file,
-        [
-          `dataDir: ${name}`,
-          `trust: { allowUnsigned: [${options.unsigned === false ? '' : ID}] }`,
-          `state: { kind: postgres, url: "${url}" }`,
-          `cluster: { memberId: ${name}, secretFile: secret, leaseTtlMs: 1500 }`,
-          `kernel: { isolation: { default: in-process }, confinement: { trusted: [${ID}] } }`,
-          ...(options.lock ? [`verifyLock: ${options.lock}`] : []),
-        ].join('\n'),
-      );
-      const lines: string[] = [];
-      const s = await startServer(await loadServerConfig({ flags: { config: file } }), (l) =>
-        lines.push(l),
-      );
-      running.push(s);
-      return { s, lines };
-    };
+    const url = await suite.pg.createDatabase();
+    const dir = suite.dir;
+    const start = (name: string, options: MemberConfig = {}) => suite.start(name, url, options);
     const refusal = async (name: string, options: { lock: string; unsigned?: boolean }) => {
       const err = await start(name, options).then(
         () => 'started',

@@ -1,77 +1,26 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildFixtureCar } from '@chassis/runtime/testing';
-import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServerConfig } from './config/load.js';
-import { type RunningServer, startServer } from './server.js';
+import { admin, ID, serverClusterSuite, waitFor } from './__fixtures__/cluster-servers.js';
+import type { RunningServer } from './server.js';
 
-const suite = pgSuite();
-const ID = 'com.example.fixture';
-const admin = { id: 'alice', roles: ['admin'] };
-
-async function waitFor(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-async function waitForAsync(what: string, cond: () => Promise<boolean>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const suite = serverClusterSuite('cluster');
 
 describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () => {
-  let pg: PgTestCluster;
-  let dir: string;
-  const running: RunningServer[] = [];
-
-  beforeAll(async () => {
-    pg = await suite.start();
-    dir = await mkdtemp(join(tmpdir(), 'chassis-server-cluster-'));
-    await writeFile(join(dir, 'secret'), `${'k'.repeat(40)}\n`);
-  });
-  afterAll(async () => {
-    for (const s of running.splice(0)) await s.stop();
-    await suite.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  beforeAll(suite.setUp);
+  afterAll(suite.tearDown);
 
   it('two servers configured as members share drivers and forward calls to the owner by default', async () => {
-    const url = await pg.createDatabase();
-    const start = async (name: string) => {
-      const file = join(dir, `${name}.yaml`);
-      await writeFile(
-        file,
-        [
-          `dataDir: ${name}`,
-          `trust: { allowUnsigned: [${ID}] }`,
-          `state: { kind: postgres, url: "${url}" }`,
-          `cluster: { memberId: ${name}, secretFile: secret, leaseTtlMs: 1500 }`,
-          `kernel: { isolation: { default: in-process }, confinement: { trusted: [${ID}] } }`,
-        ].join('\n'),
-      );
-      const lines: string[] = [];
-      const s = await startServer(await loadServerConfig({ flags: { config: file } }), (l) =>
-        lines.push(l),
-      );
-      running.push(s);
-      return { s, lines };
-    };
+    const url = await suite.pg.createDatabase();
+    const start = (name: string) => suite.start(name, url);
     const a = await start('a');
     const b = await start('b');
     expect(a.lines.join('\n')).toMatch(/== Cluster\n {2}cluster member a \(/);
     expect(a.lines.join('\n')).toMatch(
       /inter-server channel http:\/\/127\.0\.0\.1:\d+; calls on resources other members own are forwarded to the owner/,
     );
-    const car = await buildFixtureCar(join(dir, 'cars'), { id: ID, version: '1.0.0' });
+    const car = await buildFixtureCar(join(suite.dir, 'cars'), { id: ID, version: '1.0.0' });
     await a.s.runtime.install({ kind: 'file', path: car }, admin);
     await waitFor('1.0.0 Running on b', () =>
       b.s.runtime.listDrivers().some((d) => d.versions.some((v) => v.state === 'Running')),
@@ -84,7 +33,7 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
     expect(members.filter((m) => m.leader)).toHaveLength(1);
     // Resources go to members that run their driver as they published it: wait until A reads
     // B's Running, or they would all start on A and some move to B right after.
-    await waitForAsync('A sees 1.0.0 Running on b', async () =>
+    await waitFor('A sees 1.0.0 Running on b', async () =>
       ((await a.s.runtime.cluster?.members()) ?? []).some(
         (m) => m.memberId === 'b' && m.drivers.some((d) => d.state === 'Running'),
       ),
@@ -105,29 +54,16 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
   });
 
   it('an upgrade accepted over HTTP by a non-leader is followed on the leader; cluster.rollout reaches the member', async () => {
-    const url = await pg.createDatabase();
+    const url = await suite.pg.createDatabase();
     const token = 'cluster-http-admin-token-0123456789';
-    const start = async (name: string) => {
-      const file = join(dir, `h${name}.yaml`);
-      await writeFile(
-        file,
-        [
-          `dataDir: h${name}`,
-          `trust: { allowUnsigned: [${ID}] }`,
-          `state: { kind: postgres, url: "${url}" }`,
-          `admin: { port: 0, tokens: [{ token: ${token}, role: admin }] }`,
-          'cluster:',
-          `  memberId: h${name}`,
-          '  secretFile: secret',
-          '  leaseTtlMs: 1500',
-          '  rollout: { requestTimeoutMs: 60000, retention: { keepPerDriver: 1, requestGraceMs: 0, pruneEveryMs: 1000 } }',
-          `kernel: { isolation: { default: in-process }, confinement: { trusted: [${ID}] } }`,
-        ].join('\n'),
-      );
-      const s = await startServer(await loadServerConfig({ flags: { config: file } }), () => {});
-      running.push(s);
-      return s;
-    };
+    const start = async (name: string) =>
+      (
+        await suite.start(`h${name}`, url, {
+          lines: [`admin: { port: 0, tokens: [{ token: ${token}, role: admin }] }`],
+          cluster:
+            'rollout: { requestTimeoutMs: 60000, retention: { keepPerDriver: 1, requestGraceMs: 0, pruneEveryMs: 1000 } }',
+        })
+      ).s;
     const a = await start('a');
     const b = await start('b');
     const http = async (s: RunningServer, method: string, path: string, body?: object) => {
@@ -143,7 +79,7 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
       return { status: res.status, location: res.headers.get('location'), body: json };
     };
     for (const v of ['1.0.0', '1.1.0']) {
-      const car = await buildFixtureCar(join(dir, `hcars-${v}`), { id: ID, version: v });
+      const car = await buildFixtureCar(join(suite.dir, `hcars-${v}`), { id: ID, version: v });
       await a.runtime.install({ kind: 'file', path: car }, admin);
       await waitFor(`${v} on b`, () =>
         b.runtime.listDrivers().some((d) => d.versions.some((x) => x.version === v)),

@@ -34,12 +34,13 @@ export function installedVersions(runtime: ManagementRuntime): LockedDriver[] {
  * single server a refused CAR is never installed, so this is what a lock check there sees too.
  */
 export function runnableVersions(runtime: ManagementRuntime): LockedDriver[] {
-  return runtime.listDrivers().flatMap((d) => {
-    const retired = runtime.manager.drivers.get(d.id)?.retired;
-    return d.versions
-      .filter((v) => v.state !== 'Unloaded' || retired?.has(v.version))
-      .map((v) => ({ id: d.id, version: v.version, sha256: v.sha256 }));
-  });
+  return runtime
+    .listDrivers()
+    .flatMap((d) =>
+      d.versions
+        .filter((v) => v.state !== 'Unloaded' || runtime.isRetired(d.id, v.version))
+        .map((v) => ({ id: d.id, version: v.version, sha256: v.sha256 })),
+    );
 }
 
 /**

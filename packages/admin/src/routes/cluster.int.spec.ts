@@ -1,7 +1,6 @@
 import {
   ClusterOverviewSchema,
   DriverMembersSchema,
-  type MemberDriverState,
   ResourceDetailSchema,
   ResourceInfoSchema,
 } from '@chassis/kernel/summaries';
@@ -10,24 +9,12 @@ import { FormatRegistry, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { as, testServer } from '../server/test-server.js';
+import { fakeFailedState as failed, fakeRunningState as running } from '../testing/fake-cluster.js';
 
 // TypeBox checks only registered formats; the schemas use `date-time`.
 FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
 const problems = (schema: TSchema, value: unknown) =>
   [...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`);
-
-const running: MemberDriverState = {
-  id: 'com.example.solidfire',
-  version: '1.0.0',
-  state: 'Running',
-  active: true,
-  tier: 'worker',
-};
-const failed: MemberDriverState = {
-  ...running,
-  state: 'Failed',
-  failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
-};
 
 const member = (memberId: string, extra: Partial<ClusterMemberInfo> = {}): ClusterMemberInfo => ({
   memberId,

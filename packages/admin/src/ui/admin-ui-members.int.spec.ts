@@ -1,16 +1,11 @@
 /// <reference lib="dom" />
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../testing/chromium.js';
+import { fakeCluster } from '../testing/fake-cluster.js';
 import { axe, sharedBrowser } from './__fixtures__/browser.js';
 import { openUi, poll } from './__fixtures__/session.js';
 
 const SF = 'com.example.solidfire';
-const running = { id: SF, version: '1.0.0', state: 'Running', active: true, tier: 'worker' };
-const failed = {
-  ...running,
-  state: 'Failed',
-  failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
-};
 
 /** The Members view (cluster mode) in headless Chromium over the fake runtime. */
 describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
@@ -22,58 +17,9 @@ describe.skipIf(!chromiumAvailable())('admin web UI: cluster members', () => {
     try {
       await page.click('nav a[data-view="members"]');
       await expect.poll(() => page.isVisible('#members-standalone'), poll).toBe(true);
+      // `a` owns pool-1 only as a fallback; `b` (stale) publishes no channel URL.
       Object.assign(runtime, {
-        cluster: {
-          memberId: 'a',
-          members: async () => [
-            {
-              memberId: 'a',
-              url: 'http://127.0.0.1:7401',
-              alive: true,
-              leader: true,
-              startedAt: '2026-01-01T00:00:00.000Z',
-              lastHeartbeat: '2026-01-01T00:00:09.000Z',
-              resources: ['pool-1'],
-              fallback: ['pool-1'],
-              self: true,
-              drivers: [running, { ...running, id: 'org.example.nvp' }],
-            },
-            {
-              memberId: 'b',
-              url: '',
-              alive: false,
-              leader: false,
-              startedAt: '2026-01-01T00:00:00.000Z',
-              lastHeartbeat: '2026-01-01T00:00:01.000Z',
-              resources: [],
-              fallback: [],
-              self: false,
-              drivers: [failed],
-            },
-          ],
-          driverMembers: async () => [
-            {
-              memberId: 'a',
-              alive: true,
-              self: true,
-              lastHeartbeat: '2026-01-01T00:00:09.000Z',
-              versions: [running],
-              eligible: true,
-              resources: ['pool-1'],
-              fallback: [],
-            },
-            {
-              memberId: 'b',
-              alive: false,
-              self: false,
-              lastHeartbeat: '2026-01-01T00:00:01.000Z',
-              versions: [failed],
-              eligible: false,
-              resources: [],
-              fallback: [],
-            },
-          ],
-        },
+        cluster: fakeCluster({ owned: ['pool-1'], fallback: ['pool-1'], urlOfB: '' }),
       });
       await page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
       const rows = page.locator('#members tbody tr');

@@ -1,5 +1,5 @@
 import { type AdminServer, createAdminServer } from '@chassis/admin';
-import { createFakeRuntime } from '@chassis/admin/testing';
+import { createFakeRuntime, fakeCluster } from '@chassis/admin/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../__fixtures__/run.js';
 
@@ -23,61 +23,11 @@ afterEach(async () => {
 });
 
 const SF = 'com.example.solidfire';
-const running = { id: SF, version: '1.0.0', state: 'Running', active: true, tier: 'worker' };
-const failed = {
-  ...running,
-  state: 'Failed',
-  failure: { code: 'CHASSIS_E_CERT_UNTRUSTED', message: 'refused by this member' },
-};
-const cluster = {
-  memberId: 'a',
-  members: async () => [
-    {
-      memberId: 'a',
-      url: 'http://127.0.0.1:7401',
-      alive: true,
-      leader: true,
-      startedAt: '2026-01-01T00:00:00.000Z',
-      lastHeartbeat: '2026-01-01T00:00:09.000Z',
-      resources: ['pool-1', 'pool-2'],
-      fallback: ['pool-2'],
-      self: true,
-      drivers: [running, { ...running, id: 'org.example.nvp' }],
-    },
-    {
-      memberId: 'b',
-      url: 'http://127.0.0.1:7402',
-      alive: false,
-      leader: false,
-      startedAt: '2026-01-01T00:00:00.000Z',
-      lastHeartbeat: '2026-01-01T00:00:01.000Z',
-      resources: [],
-      fallback: [],
-      self: false,
-      drivers: [failed],
-    },
-  ],
-  driverMembers: async () => [
-    {
-      memberId: 'a',
-      alive: true,
-      self: true,
-      lastHeartbeat: '2026-01-01T00:00:09.000Z',
-      versions: [running],
-      eligible: true,
-      resources: ['pool-1'],
-      fallback: [],
-    },
-    {
-      memberId: 'b',
-      alive: false,
-      self: false,
-      lastHeartbeat: '2026-01-01T00:00:01.000Z',
-      versions: [failed],
-      eligible: false,
-      resources: [],
-      fallback: [],
-    },
+/** `a` owns pool-2 only as a fallback; `c` is alive but never loaded the driver. */
+const cluster = fakeCluster({
+  owned: ['pool-1', 'pool-2'],
+  fallback: ['pool-2'],
+  moreDriverMembers: [
     {
       memberId: 'c',
       alive: true,
@@ -89,7 +39,7 @@ const cluster = {
       fallback: [],
     },
   ],
-};
+});
 
 describe('chassis cluster members', () => {
   it('lists members with health, leader, last heartbeat, resources owned and drivers', async () => {

@@ -1,21 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UpgradeStatus } from '@chassis/runtime';
-import { buildFixtureCar } from '@chassis/runtime/testing';
-import { PostgresStateStore } from '@chassis/state-postgres';
-import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
+import type { PostgresStateStore } from '@chassis/state-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutKey } from '../rollout/keys.js';
 import type { ClusterMember } from './member.js';
 import { rolloutRequestKey } from './rollout-requests.js';
-import { codeOf, memberFactory, settled, waitFor } from './testing.js';
+import { admin, clusterSuite, codeOf, waitFor } from './testing.js';
 
-const suite = pgSuite();
 const ID = 'com.example.fixture';
-const admin = { id: 'alice', roles: ['admin'] };
-const props = { mVip: '10.0.0.1', password: 'hunter2' };
 
 const source = (version: string, healthy: boolean) => `
 export default {
@@ -24,22 +16,29 @@ export default {
 };
 `;
 
+const suite = clusterSuite({
+  name: 'accepted-rollout',
+  driverId: ID,
+  cars: {
+    '1.0.0': source('1.0.0', true),
+    '1.1.0': source('1.1.0', true),
+    '2.0.0': source('2.0.0', false),
+  },
+});
+
 /**
  * Cluster upgrades accepted by id (the admin API's `Prefer: respond-async`): sent to a member
  * that does not lead, followed on a third one, pruned by the leader's retention afterwards.
  * The tests share one cluster and run in order.
  */
 describe.skipIf(!suite.available)('accepted cluster upgrades followed by id', () => {
-  let pg: PgTestCluster;
-  let root: string;
-  const ms: ClusterMember[] = [];
+  let ms: readonly ClusterMember[] = [];
   let leader: ClusterMember;
   /** Does not lead: where the upgrades are sent. */
   let sender: ClusterMember;
   /** Neither the sender nor the leader: where they are followed. */
   let third: ClusterMember;
   let store: PostgresStateStore;
-  const ids = ['p1', 'p2', 'p3'];
 
   /** Polls the status on `m` until it left accepted/running (bounded). */
   const follow = async (m: ClusterMember, id: string): Promise<UpgradeStatus> => {
@@ -60,61 +59,23 @@ describe.skipIf(!suite.available)('accepted cluster upgrades followed by id', ()
     );
 
   beforeAll(async () => {
-    pg = await suite.start();
-    root = await mkdtemp(join(tmpdir(), 'chassis-accepted-rollout-'));
-    const cars: Record<string, string> = {};
-    for (const [v, healthy] of [
-      ['1.0.0', true],
-      ['1.1.0', true],
-      ['2.0.0', false],
-    ] as const)
-      cars[v] = await buildFixtureCar(join(root, 'cars'), {
-        id: ID,
-        version: v,
-        source: source(v, healthy),
-      });
-    const url = await pg.createDatabase();
-    const member = memberFactory(root, [ID]);
-    for (const n of ['a', 'b', 'c'])
-      ms.push(
-        await member(
-          n,
-          url,
-          { forward: 'forward' },
-          {
-            rollout: {
-              stepTimeoutMs: 15_000,
-              workerPollMs: 200,
-              moverPollMs: 100,
-              // One finished rollout kept per driver, requests dropped once it finished.
-              retention: { keepPerDriver: 1, requestGraceMs: 0, pruneEveryMs: 500 },
-            },
-          },
-        ),
-      );
-    const a = ms[0] as ClusterMember;
-    for (const v of ['1.0.0', '1.1.0', '2.0.0']) {
-      await waitFor(`install ${v}`, async () => {
-        await a.runtime.install({ kind: 'file', path: cars[v] as string }, admin);
-        return true;
-      });
-      await waitFor(`${v} on every member`, () =>
-        ms.every((m) => m.runtime.getDriver(ID).versions.some((x) => x.version === v)),
-      );
-    }
-    for (const id of ids)
-      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
-    await waitFor('settled', () => settled(ms, ids));
-    await waitFor('a leader', () => ms.some((m) => m.isLeader()));
-    leader = ms.find((m) => m.isLeader()) as ClusterMember;
+    await suite.setUp();
+    ({ ms, leader, store } = await suite.trio('', {
+      versions: ['1.0.0', '1.1.0', '2.0.0'],
+      ids: ['p1', 'p2', 'p3'],
+      more: {
+        rollout: {
+          stepTimeoutMs: 15_000,
+          workerPollMs: 200,
+          moverPollMs: 100,
+          // One finished rollout kept per driver, requests dropped once it finished.
+          retention: { keepPerDriver: 1, requestGraceMs: 0, pruneEveryMs: 500 },
+        },
+      },
+    }));
     [sender, third] = ms.filter((m) => m !== leader) as [ClusterMember, ClusterMember];
-    store = new PostgresStateStore(leader.primitives.db);
   }, 120_000);
-  afterAll(async () => {
-    for (const m of ms.splice(0)) await m.stop();
-    await suite.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(suite.tearDown);
 
   let first: UpgradeStatus;
 

@@ -1,23 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import type { UpgradeRecord } from '@chassis/runtime';
-import { buildFixtureCar } from '@chassis/runtime/testing';
-import { PostgresStateStore } from '@chassis/state-postgres';
-import type { PgTestCluster } from '@chassis/state-postgres/testing';
-import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listRollouts } from '../rollout/keys.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { ClusterMember } from './member.js';
 import { type RolloutRequestRecord, rolloutRequestKey } from './rollout-requests.js';
-import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
+import { admin, clusterSuite, ownersOf, waitFor } from './testing.js';
 
-const suite = pgSuite();
 const ID = 'com.example.fixture';
-const admin = { id: 'alice', roles: ['admin'] };
-const props = { mVip: '10.0.0.1', password: 'hunter2' };
 const g = globalThis as { __c4health?: number };
 
 /** `healthyCalls`: health checks passed (over every member of this process) before it turns bad. */
@@ -33,57 +23,33 @@ export default {
 };
 `;
 
+const suite = clusterSuite({
+  name: 'cluster-rollout',
+  driverId: ID,
+  cars: {
+    '1.0.0': source('1.0.0'),
+    '1.1.0': source('1.1.0'),
+    '2.1.0': source('2.1.0', 1),
+  },
+});
+
 /**
  * The cluster-wide upgrade through `startClusterMember`: the member's runtime `upgrade` (what the
  * admin API and the CLI call) goes through the leader's rollout coordinator.
  */
 describe.skipIf(!suite.available)('cluster-wide upgrade through the members', () => {
-  let pg: PgTestCluster;
-  let root: string;
-  const cars: Record<string, string> = {};
-  let member: ReturnType<typeof memberFactory>;
-  const started: ClusterMember[] = [];
-
   /** Three forwarding members on a fresh database, `versions` installed, `ids` owned once. */
-  const cluster = async (
+  const cluster = (
     prefix: string,
     versions: readonly string[],
     ids: readonly string[],
     stepTimeoutMs = 15_000,
-  ) => {
-    const url = await pg.createDatabase();
-    const ms: ClusterMember[] = [];
-    for (const n of ['a', 'b', 'c']) {
-      const m = await member(
-        `${n}${prefix}`,
-        url,
-        { forward: 'forward' },
-        { rollout: { stepTimeoutMs, workerPollMs: 200, moverPollMs: 100 } },
-      );
-      started.push(m);
-      ms.push(m);
-    }
-    const a = ms[0] as ClusterMember;
-    for (const v of versions) {
-      // A's own reconciliation may hold the driver's lock a moment: retry, bounded.
-      await waitFor(`install ${v}`, async () => {
-        await a.runtime.install({ kind: 'file', path: cars[v] as string }, admin);
-        return true;
-      });
-      await waitFor(`${v} on every member`, () => ms.every((m) => runsVersion(m, v)));
-    }
-    for (const id of ids)
-      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
-    await waitFor('settled', () => settled(ms, ids));
-    await waitFor('a leader', () => ms.some((m) => m.isLeader()));
-    const leader = ms.find((m) => m.isLeader()) as ClusterMember;
-    return {
-      ms,
-      leader,
-      others: ms.filter((m) => m !== leader),
-      store: new PostgresStateStore(leader.primitives.db),
-    };
-  };
+  ) =>
+    suite.trio(prefix, {
+      versions,
+      ids,
+      more: { rollout: { stepTimeoutMs, workerPollMs: 200, moverPollMs: 100 } },
+    });
   /** Every member: `version` active and every resource (local or placed elsewhere) bound to it. */
   const everywhere = (ms: readonly ClusterMember[], version: string) =>
     ms.every(
@@ -92,28 +58,9 @@ describe.skipIf(!suite.available)('cluster-wide upgrade through the members', ()
         m.runtime.listResources().every((r) => r.binding.version === version),
     );
 
-  beforeAll(async () => {
-    pg = await suite.start();
-    root = await mkdtemp(join(tmpdir(), 'chassis-cluster-rollout-'));
-    for (const [v, healthy] of [
-      ['1.0.0', Number.POSITIVE_INFINITY],
-      ['1.1.0', Number.POSITIVE_INFINITY],
-      ['2.1.0', 1],
-    ] as const)
-      cars[v] = await buildFixtureCar(join(root, 'cars'), {
-        id: ID,
-        version: v,
-        source: source(v, healthy),
-      });
-    member = memberFactory(root, [ID]);
-  });
-  afterEach(async () => {
-    for (const m of started.splice(0)) await m.stop();
-  });
-  afterAll(async () => {
-    await suite.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  beforeAll(suite.setUp);
+  afterEach(suite.stopMembers);
+  afterAll(suite.tearDown);
 
   it('one at a time moves one resource cluster-wide per step; every member ends on the new version', async () => {
     const ids = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];

@@ -1,44 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import type { TrustVerifier } from '@chassis/runtime';
-import { buildFixtureCar } from '@chassis/runtime/testing';
 import { assignResources } from '@chassis/state-postgres';
-import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterMember } from './member.js';
-import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
+import { admin, clusterSuite, ownersOf, props, runsVersion, settled, waitFor } from './testing.js';
 
-const suite = pgSuite();
 const ID = 'com.example.fixture';
-const admin = { id: 'alice', roles: ['admin'] };
-const props = { mVip: '10.0.0.1', password: 'hunter2' };
+const suite = clusterSuite({ name: 'eligibility', driverId: ID, cars: { '1.0.0': undefined } });
 const ids = Array.from({ length: 12 }, (_, i) => `pool-${i}`);
 
 describe.skipIf(!suite.available)('ownership follows where a driver runs', () => {
-  let pg: PgTestCluster;
-  let root: string;
+  const { member, start } = suite;
   let car: string;
-  let member: ReturnType<typeof memberFactory>;
-  const started: ClusterMember[] = [];
 
   beforeAll(async () => {
-    pg = await suite.start();
-    root = await mkdtemp(join(tmpdir(), 'chassis-eligibility-'));
-    car = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.0.0' });
-    member = memberFactory(root, [ID]);
+    await suite.setUp();
+    car = suite.cars['1.0.0'] as string;
   });
-  afterEach(async () => {
-    for (const m of started.splice(0)) await m.stop();
-  });
-  afterAll(async () => {
-    await suite.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  afterEach(suite.stopMembers);
+  afterAll(suite.tearDown);
 
   it('a member whose driver is refused owns none of its resources, and regains them once it runs it', async () => {
-    const url = await pg.createDatabase();
+    const url = await suite.pg.createDatabase();
     // C's own trust check refuses the driver until told otherwise (as a member whose trust
     // configuration differs would): the version never runs there.
     let refuse = true;
@@ -49,15 +32,10 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
         });
       return { signed: false };
     };
-    const start = async (name: string, more = {}, extra = {}) => {
-      const m = await member(name, url, extra, more);
-      started.push(m);
-      return m;
-    };
-    const a = await start('a');
-    const b = await start('b');
+    const a = await start('a', url);
+    const b = await start('b', url);
     // C forwards calls on resources it does not own (A and B refuse, naming the owner).
-    const c = await start('c', { verify }, { forward: 'forward' });
+    const c = await start('c', url, { forward: 'forward' }, { verify });
     await a.runtime.install({ kind: 'file', path: car }, admin);
     const runs = (m: ClusterMember) => runsVersion(m);
     await waitFor('1.0.0 Running on A and B', () => runs(a) && runs(b));
@@ -137,15 +115,14 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
   });
 
   it('no live member runs the driver: every resource still gets an owner, marked fallback', async () => {
-    const url = await pg.createDatabase();
+    const url = await suite.pg.createDatabase();
     const verify: TrustVerifier = async () => {
       throw new ChassisError('CHASSIS_E_CERT_UNTRUSTED', 'refused by this member', {
         details: { driver: ID },
       });
     };
     const a = await member('fa', url);
-    const b = await member('fb', url, {}, { verify });
-    started.push(b);
+    const b = await start('fb', url, {}, { verify });
     await a.runtime.install({ kind: 'file', path: car }, admin);
     const some = ids.slice(0, 4);
     for (const id of some)
@@ -169,10 +146,9 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
   });
 
   it('a member that misses its heartbeats shows as stale with its last published states', async () => {
-    const url = await pg.createDatabase();
-    const a = await member('sa', url);
-    const b = await member('sb', url);
-    started.push(a, b);
+    const url = await suite.pg.createDatabase();
+    const a = await start('sa', url);
+    const b = await start('sb', url);
     await a.runtime.install({ kind: 'file', path: car }, admin);
     await waitFor('B publishes 1.0.0 Running', async () =>
       ((await a.runtime.cluster?.members()) ?? []).some(

@@ -1,21 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChassisError, type LifecycleEvent } from '@chassis/kernel';
-import { buildFixtureCar } from '@chassis/runtime/testing';
-import { PostgresStateStore } from '@chassis/state-postgres';
-import type { PgTestCluster } from '@chassis/state-postgres/testing';
-import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { ClusterMember } from './member.js';
-import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
+import { admin, clusterSuite, ownersOf, waitFor } from './testing.js';
 
-const suite = pgSuite();
 const ID = 'com.example.failover';
-const admin = { id: 'alice', roles: ['admin'] };
-const props = { mVip: '10.0.0.1', password: 'hunter2' };
 const MAX_OPS = 3000;
 
 /** What every version's `op` logs: the resource, the sequence number, the version that ran it. */
@@ -42,6 +32,12 @@ export default {
 };
 `;
 
+const suite = clusterSuite({
+  name: 'failover',
+  driverId: ID,
+  cars: { '1.0.0': source('1.0.0'), '1.1.0': source('1.1.0') },
+});
+
 /**
  * An owner dies during a cluster-wide rolling upgrade (`halt()`: no more heartbeats, lease
  * renewals, notifications or channel, while the process keeps running as a stale owner). The
@@ -50,65 +46,26 @@ export default {
  * exactly once, in per-resource order.
  */
 describe.skipIf(!suite.available)('an owner dies mid-rollout', () => {
-  let pg: PgTestCluster;
-  let root: string;
-  const cars: Record<string, string> = {};
-  let member: ReturnType<typeof memberFactory>;
-  const started: ClusterMember[] = [];
-
-  beforeAll(async () => {
-    pg = await suite.start();
-    root = await mkdtemp(join(tmpdir(), 'chassis-failover-'));
-    for (const v of ['1.0.0', '1.1.0'])
-      cars[v] = await buildFixtureCar(join(root, 'cars'), {
-        id: ID,
-        version: v,
-        source: source(v),
-      });
-    member = memberFactory(root, [ID]);
-  });
+  beforeAll(suite.setUp);
   afterEach(async () => {
-    for (const m of started.splice(0)) await m.stop();
+    await suite.stopMembers();
     g.__foOps = [];
   });
-  afterAll(async () => {
-    await suite.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  afterAll(suite.tearDown);
 
   /** Three forwarding members on a fresh database, both versions installed, `ids` owned once. */
-  async function cluster(prefix: string, ids: readonly string[]) {
-    const url = await pg.createDatabase();
-    const ms: ClusterMember[] = [];
-    for (const n of ['a', 'b', 'c']) {
+  const cluster = (prefix: string, ids: readonly string[]) =>
+    suite.trio(prefix, {
+      versions: ['1.0.0', '1.1.0'],
+      ids,
       // Calls wait out a takeover (TTL + a tick) instead of failing.
-      const m = await member(
-        `${n}${prefix}`,
-        url,
-        { forward: 'forward', ownerWaitMs: 10_000 },
-        { rollout: { stepTimeoutMs: 20_000, workerPollMs: 200, moverPollMs: 100 } },
-      );
-      started.push(m);
-      ms.push(m);
-    }
-    const a = ms[0] as ClusterMember;
-    for (const v of ['1.0.0', '1.1.0']) {
-      await waitFor(`install ${v}`, async () => {
-        await a.runtime.install({ kind: 'file', path: cars[v] as string }, admin);
-        return true;
-      });
-      await waitFor(`${v} on every member`, () => ms.every((m) => runsVersion(m, v)));
-    }
-    for (const id of ids)
-      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
-    await waitFor('settled', () => settled(ms, ids));
-    await waitFor('a leader', () => ms.some((m) => m.isLeader()));
-    return { ms, leader: ms.find((m) => m.isLeader()) as ClusterMember };
-  }
+      cluster: { ownerWaitMs: 10_000 },
+      more: { rollout: { stepTimeoutMs: 20_000, workerPollMs: 200, moverPollMs: 100 } },
+    });
 
   it('the rollout re-plans and commits with every resource on the new version; every operation runs once', async () => {
     const ids = Array.from({ length: 9 }, (_, i) => `fo-${i}`);
-    const { ms, leader } = await cluster('f', ids);
+    const { ms, leader, store } = await cluster('f', ids);
     const owners = await ownersOf(leader);
     // The victim: the member (not the leader) owning the most resources; at least two, so that
     // one moves before it dies and one is left for its heir.
@@ -197,7 +154,6 @@ describe.skipIf(!suite.available)('an owner dies mid-rollout', () => {
     expect(record.result).toBe('succeeded');
 
     // The record: the victim left, what it had not moved went to its heirs, nothing rolled back.
-    const store = new PostgresStateStore(leader.primitives.db);
     const final = (await store.get<ClusterRolloutRecord>(`rollouts/${record.id}`))?.value;
     expect(final?.state).toBe('succeeded');
     expect(final?.departed).toEqual([victim.id]);

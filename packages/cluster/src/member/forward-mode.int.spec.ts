@@ -1,19 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
-import { buildFixtureCar } from '@chassis/runtime/testing';
 import { assignResources } from '@chassis/state-postgres';
-import type { PgTestCluster } from '@chassis/state-postgres/testing';
-import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterMember } from './member.js';
-import { memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
+import { admin, clusterSuite, ownersOf, settled, waitFor } from './testing.js';
 
-const suite = pgSuite();
 const ID = 'com.example.fixture';
-const admin = { id: 'alice', roles: ['admin'] };
-const props = { mVip: '10.0.0.1', password: 'hunter2' };
+const suite = clusterSuite({ name: 'forward-mode', driverId: ID, cars: { '1.0.0': undefined } });
 const TTL = 1200;
 
 /**
@@ -21,54 +12,13 @@ const TTL = 1200;
  * a facade call on a non-owner runs on the owner, transparently for the caller.
  */
 describe.skipIf(!suite.available)('cluster members forward calls to the owner', () => {
-  let pg: PgTestCluster;
-  let root: string;
-  let car1: string;
-  let member: ReturnType<typeof memberFactory>;
-  const started: ClusterMember[] = [];
-  const start = async (name: string, url: string, extra = {}) => {
-    const m = await member(name, url, { forward: 'forward', ...extra });
-    started.push(m);
-    return m;
-  };
-  /** Three forwarding members with `ids` installed and owned once. */
-  const cluster = async (prefix: string, ids: readonly string[], extra = {}) => {
-    const url = await pg.createDatabase();
-    const names = ['a', 'b', 'c'].map((n) => `${n}${prefix}`);
-    const ms = [] as ClusterMember[];
-    for (const n of names) ms.push(await start(n, url, extra));
-    const [a, b, c] = ms as [ClusterMember, ClusterMember, ClusterMember];
-    await a.runtime.install({ kind: 'file', path: car1 }, admin);
-    await waitFor('1.0.0 everywhere', () => ms.every((m) => runsVersion(m)));
-    for (const id of ids)
-      await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
-    // Eligibility follows the members' published driver states, so the owners first chosen may
-    // be a subset: wait for the rendezvous over all three (what the tests reason about).
-    const spread = JSON.stringify([...assignResources(ids, names)].sort());
-    await waitFor('settled over all three', async () => {
-      if (!(await settled(ms, ids))) return false;
-      return JSON.stringify([...(await ownersOf(a))].sort()) === spread;
-    });
-    return { url, a, b, c, names };
-  };
-
-  beforeAll(async () => {
-    pg = await suite.start();
-    root = await mkdtemp(join(tmpdir(), 'chassis-forward-mode-'));
-    car1 = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.0.0' });
-    member = memberFactory(root, [ID]);
-  });
-  afterEach(async () => {
-    for (const m of started.splice(0)) await m.stop();
-  });
-  afterAll(async () => {
-    await suite.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  beforeAll(suite.setUp);
+  afterEach(suite.stopMembers);
+  afterAll(suite.tearDown);
 
   it('a call on a non-owner returns the owner’s result; refuse mode names the owner', async () => {
     const ids = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6'];
-    const { url, a, b, c } = await cluster('1', ids);
+    const { url, a, b, c } = await suite.trio('1', { ids });
     // The owner's configuration is the one the call runs with (bags stay off the wire).
     await b.runtime.configure('f1', { mVip: '10.0.0.7' }, admin);
     await waitFor('the change everywhere', () =>
@@ -89,8 +39,7 @@ describe.skipIf(!suite.available)('cluster members forward calls to the owner', 
         expect(echoed.mVip).toBe(id === 'f1' ? '10.0.0.7' : '10.0.0.1');
       }
     // A fourth member configured `refuse` refuses, naming the owner and its channel.
-    const d = await member('d1', url, { forward: 'refuse' });
-    started.push(d);
+    const d = await suite.start('d1', url, { forward: 'refuse' });
     await waitFor('D sees every resource', () => d.runtime.listResources().length === ids.length);
     await waitFor('owned once over four', () => settled([a, b, c, d], ids));
     const now = await ownersOf(d);
@@ -107,7 +56,7 @@ describe.skipIf(!suite.available)('cluster members forward calls to the owner', 
   it('after an owner halts, a call on a third member is served by the new owner', async () => {
     const ids = Array.from({ length: 9 }, (_, i) => `h-${i}`);
     // A call made meanwhile waits (bounded) for the takeover instead of failing.
-    const { a, b, c } = await cluster('2', ids, { ownerWaitMs: TTL * 2 + 4000 });
+    const { a, b, c } = await suite.trio('2', { ids, cluster: { ownerWaitMs: TTL * 2 + 4000 } });
     const owners = await ownersOf(a);
     // Rendezvous is deterministic: the resources of A that go to B once A is gone.
     const heirs = assignResources(ids, ['b2', 'c2']);

@@ -1,19 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
-import { buildFixtureCar } from '@chassis/runtime/testing';
 import { assignResources } from '@chassis/state-postgres';
-import type { PgTestCluster } from '@chassis/state-postgres/testing';
-import { pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterMember } from './member.js';
-import { codeOf, memberFactory, ownersOf, runsVersion, settled, waitFor } from './testing.js';
+import {
+  admin,
+  clusterSuite,
+  codeOf,
+  ownersOf,
+  props,
+  runsVersion,
+  settled,
+  waitFor,
+} from './testing.js';
 
-const suite = pgSuite();
 const ID = 'com.example.fixture';
-const admin = { id: 'alice', roles: ['admin'] };
-const props = { mVip: '10.0.0.1', password: 'hunter2' };
+const suite = clusterSuite({
+  name: 'cluster',
+  driverId: ID,
+  cars: { '1.0.0': undefined, '1.1.0': undefined },
+});
 const TTL = 1200;
 
 const running =
@@ -22,39 +27,24 @@ const running =
     runsVersion(m, version);
 
 describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
-  let pg: PgTestCluster;
-  let root: string;
+  const { start } = suite;
   let car1: string;
   let car2: string;
-  let member: ReturnType<typeof memberFactory>;
-  const started: ClusterMember[] = [];
-  const start = async (name: string, url: string, extra = {}) => {
-    const m = await member(name, url, extra);
-    started.push(m);
-    return m;
-  };
 
   beforeAll(async () => {
-    pg = await suite.start();
-    root = await mkdtemp(join(tmpdir(), 'chassis-cluster-'));
-    car1 = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.0.0' });
-    car2 = await buildFixtureCar(join(root, 'cars'), { id: ID, version: '1.1.0' });
-    member = memberFactory(root, [ID]);
+    await suite.setUp();
+    car1 = suite.cars['1.0.0'] as string;
+    car2 = suite.cars['1.1.0'] as string;
   });
-  afterEach(async () => {
-    for (const m of started.splice(0)) await m.stop();
-  });
-  afterAll(async () => {
-    await suite.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  afterEach(suite.stopMembers);
+  afterAll(suite.tearDown);
 
   it('install on A runs on B and C; resources are owned once; uninstall on A is gone everywhere', async () => {
-    const url = await pg.createDatabase();
+    const url = await suite.pg.createDatabase();
     // B's install lock follows the cluster's installed set, though B installed nothing itself.
     let lockOfB: string[] = [];
     const a = await start('a1', url);
-    const b = await member(
+    const b = await start(
       'b1',
       url,
       {},
@@ -64,7 +54,6 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
         },
       },
     );
-    started.push(b);
     const c = await start('c1', url);
     await a.runtime.install({ kind: 'file', path: car1 }, admin);
     await waitFor('1.0.0 Running on B and C', () => running(b)() && running(c)());
@@ -110,7 +99,7 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
   });
 
   it('a member joining late converges to the installed set and the bindings', async () => {
-    const url = await pg.createDatabase();
+    const url = await suite.pg.createDatabase();
     const [a, b] = [await start('a2', url), await start('b2', url)];
     await a.runtime.install({ kind: 'file', path: car1 }, admin);
     // B's reconciliation holds the driver's lock while it loads 1.0.0: install after it.
@@ -145,7 +134,7 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
       );
     }
     // Every member verifies again before loading: one whose trust check refuses runs nothing.
-    const d = await member(
+    const d = await start(
       'd2',
       url,
       {},
@@ -155,12 +144,11 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
         },
       },
     );
-    started.push(d);
     expect(d.runtime.getDriver(ID).versions.map((v) => v.state)).toEqual(['Unloaded', 'Unloaded']);
   });
 
   it('an owner that stops heartbeating loses its resources within TTL + margin; its late write is fenced', async () => {
-    const url = await pg.createDatabase();
+    const url = await suite.pg.createDatabase();
     const [a, b, c] = [await start('a3', url), await start('b3', url), await start('c3', url)];
     await a.runtime.install({ kind: 'file', path: car1 }, admin);
     const ids = Array.from({ length: 9 }, (_, i) => `pool-${i}`);
@@ -208,14 +196,14 @@ describe.skipIf(!suite.available)('cluster members on one PostgreSQL', () => {
   });
 
   it('PostgreSQL restarted under the cluster: members reconnect, nothing lost or duplicated', async () => {
-    const url = await pg.createDatabase();
+    const url = await suite.pg.createDatabase();
     const [a, b] = [await start('a4', url), await start('b4', url)];
     await a.runtime.install({ kind: 'file', path: car1 }, admin);
     const ids = ['r1', 'r2', 'r3', 'r4'];
     for (const id of ids)
       await a.runtime.createResource({ id, kind: 'pool', driverId: ID, properties: props }, admin);
     await waitFor('settled', () => settled([a, b], ids));
-    await pg.restart();
+    await suite.pg.restart();
     // After the restart, a change on B reaches A (LISTEN re-established or reconciliation).
     await waitFor('B writes again', async () => {
       await b.runtime.install({ kind: 'file', path: car2 }, admin).catch((e: unknown) => {

@@ -3,45 +3,33 @@ import { PostgresDatabase, PostgresStateStore } from '@chassis/state-postgres';
 import { type PgTestCluster, pgSuite } from '@chassis/state-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestKey, rolloutKey } from '../rollout/keys.js';
+import { plannedRollout } from '../rollout/testing.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import { RolloutPruner } from './rollout-pruner.js';
 import { type RolloutRequestRecord, rolloutRequestKey } from './rollout-requests.js';
+import { rolloutRequest } from './testing.js';
 
 const suite = pgSuite();
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
-/** A rollout record as the coordinator stores it (only what pruning reads matters). */
-const record = (id: string, finishedAgo: number | undefined): ClusterRolloutRecord =>
-  ({
+/** A rollout record as the coordinator stores it, finished `finishedAgo` ms ago (or running). */
+const record = (id: string, finishedAgo: number | undefined): ClusterRolloutRecord => ({
+  ...plannedRollout({ id, driverId: 'com.example.fixture', from: '1.0.0', to: '1.1.0' }),
+  state: finishedAgo === undefined ? 'running' : 'succeeded',
+  startedAt: ago((finishedAgo ?? 0) + 60_000),
+  updatedAt: ago(finishedAgo ?? 0),
+  ...(finishedAgo === undefined ? {} : { finishedAt: ago(finishedAgo) }),
+});
+
+const request = (id: string, status: RolloutRequestRecord['status']): RolloutRequestRecord =>
+  rolloutRequest(status, {
     id,
     driverId: 'com.example.fixture',
-    from: '1.0.0',
     to: '1.1.0',
-    principal: 'alice',
-    leader: 'a',
-    epoch: 1,
-    state: finishedAgo === undefined ? 'running' : 'succeeded',
-    phase: 'moving',
-    steps: [],
-    resources: {},
-    committed: [],
-    startedAt: ago((finishedAgo ?? 0) + 60_000),
-    updatedAt: ago(finishedAgo ?? 0),
-    ...(finishedAgo === undefined ? {} : { finishedAt: ago(finishedAgo) }),
-  }) as unknown as ClusterRolloutRecord;
-
-const request = (id: string, status: RolloutRequestRecord['status']): RolloutRequestRecord => ({
-  id,
-  action: 'upgrade',
-  driverId: 'com.example.fixture',
-  to: '1.1.0',
-  principal: 'alice',
-  requestedBy: 'b',
-  requestedAt: ago(10 * HOUR),
-  expiresAt: ago(9 * HOUR),
-  status,
-});
+    requestedAt: ago(10 * HOUR),
+    expiresAt: ago(9 * HOUR),
+  });
 
 const step = (rolloutId: string) => requestKey({ rolloutId, kind: 'move', n: 0, member: 'b' });
 

@@ -1,37 +1,23 @@
 import { ChassisError } from '@chassis/kernel';
 import { describe, expect, it } from 'vitest';
+import { plannedRollout } from '../rollout/testing.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
-import {
-  deskAction,
-  type RolloutRequestRecord,
-  type RolloutRequestStatus,
-  requestOutcome,
-} from './rollout-requests.js';
+import { deskAction, type RolloutRequestStatus, requestOutcome } from './rollout-requests.js';
+import { rolloutRequest } from './testing.js';
 
 const NOW = new Date('2026-01-01T00:10:00.000Z');
-const request = (status: RolloutRequestStatus, expiresAt = '2026-01-01T00:30:00.000Z') =>
-  ({
-    id: 'r1',
-    action: 'upgrade',
-    driverId: 'd',
-    to: '2',
-    principal: 'alice',
-    requestedBy: 'b',
-    requestedAt: '2026-01-01T00:00:00.000Z',
-    expiresAt,
-    status,
-  }) satisfies RolloutRequestRecord;
-const rollout = (state: ClusterRolloutRecord['state'], withError = false) =>
-  ({
-    id: 'r1',
-    driverId: 'd',
-    from: '1',
-    to: '2',
-    state,
-    ...(withError
-      ? { error: new ChassisError('CHASSIS_E_CLUSTER_ROLLOUT_FAILED', 'canary failed').toJSON() }
-      : {}),
-  }) as ClusterRolloutRecord;
+const request = (status: RolloutRequestStatus, expiresAt?: string) =>
+  rolloutRequest(status, expiresAt ? { expiresAt } : {});
+const rollout = (
+  state: ClusterRolloutRecord['state'],
+  withError = false,
+): ClusterRolloutRecord => ({
+  ...plannedRollout({ id: 'r1' }),
+  state,
+  ...(withError
+    ? { error: new ChassisError('CHASSIS_E_CLUSTER_ROLLOUT_FAILED', 'canary failed').toJSON() }
+    : {}),
+});
 const PAST = '2026-01-01T00:05:00.000Z';
 
 describe('deskAction (what the leader does with a request)', () => {

@@ -1,43 +1,33 @@
 import { describe, expect, it } from 'vitest';
+import { plannedRollout, withStatuses } from '../rollout/testing.js';
 import type { ClusterRolloutRecord } from '../rollout/types.js';
 import type { RolloutRequestRecord } from './rollout-requests.js';
 import { rolloutStatus } from './rollout-status.js';
+import { rolloutRequest } from './testing.js';
 
-const request = (status: RolloutRequestRecord['status'], extra = {}): RolloutRequestRecord => ({
-  id: 'r1',
-  action: 'rollback',
-  driverId: 'd',
-  to: '1.0.0',
-  principal: 'alice',
-  requestedBy: 'b',
-  requestedAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: '2026-01-01T00:30:00.000Z',
-  status,
-  ...extra,
+const request = (status: RolloutRequestRecord['status'], extra = {}) =>
+  rolloutRequest(status, { action: 'rollback', to: '1.0.0', ...extra });
+
+/** A rollback from 1.1.0 to 1.0.0 over x (moved, on a) and y (moving, on b). */
+const rollout = (state: ClusterRolloutRecord['state']): ClusterRolloutRecord => ({
+  ...withStatuses(
+    plannedRollout({
+      id: 'r1',
+      from: '1.1.0',
+      to: '1.0.0',
+      resources: [
+        { id: 'x', owner: 'a' },
+        { id: 'y', owner: 'b' },
+      ],
+    }),
+    { x: 'moved', y: 'moving' },
+  ),
+  state,
+  steps: ['running'],
+  startedAt: '2026-01-01T00:00:01.000Z',
+  updatedAt: '2026-01-01T00:00:02.000Z',
+  ...(state === 'running' ? {} : { finishedAt: '2026-01-01T00:00:03.000Z' }),
 });
-
-const rollout = (state: ClusterRolloutRecord['state']): ClusterRolloutRecord =>
-  ({
-    id: 'r1',
-    driverId: 'd',
-    from: '1.1.0',
-    to: '1.0.0',
-    principal: 'alice',
-    plan: { policy: { kind: 'all-at-once' } },
-    leader: 'a',
-    epoch: 1,
-    state,
-    phase: 'moving',
-    steps: ['running'],
-    resources: {
-      x: { member: 'a', status: 'moved', version: '1.0.0' },
-      y: { member: 'b', status: 'moving', version: '1.1.0' },
-    },
-    committed: [],
-    startedAt: '2026-01-01T00:00:01.000Z',
-    updatedAt: '2026-01-01T00:00:02.000Z',
-    ...(state === 'running' ? {} : { finishedAt: '2026-01-01T00:00:03.000Z' }),
-  }) as unknown as ClusterRolloutRecord;
 
 describe('rolloutStatus', () => {
   it.each([

@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { planClusterRollout } from './cluster-plan.js';
 import { planClusterRecovery, rollbackBatches } from './cluster-recovery.js';
+import { plannedRollout, withStatuses } from './testing.js';
 import type { ClusterRolloutRecord, ResourceOutcome, RolloutPhase, StepStatus } from './types.js';
 
 /** one-at-a-time over a1, b1, a2: three steps. */
-const PLAN = planClusterRollout({
-  driverId: 'd',
+const PLANNED = plannedRollout({
   resources: [
     { id: 'a1', owner: 'a' },
     { id: 'a2', owner: 'a' },
     { id: 'b1', owner: 'b' },
   ],
   policy: { kind: 'one-at-a-time' },
-  from: '1',
-  to: '2',
   members: ['c'],
 });
 
@@ -23,33 +20,7 @@ function record(
   status: Record<string, ResourceOutcome['status']>,
   committed: string[] = [],
 ): ClusterRolloutRecord {
-  const owner: Record<string, string> = { a1: 'a', a2: 'a', b1: 'b' };
-  return {
-    id: 'r',
-    driverId: 'd',
-    from: '1',
-    to: '2',
-    principal: 'p',
-    plan: PLAN,
-    leader: 'a',
-    epoch: 1,
-    state: 'running',
-    phase,
-    steps,
-    resources: Object.fromEntries(
-      Object.keys(owner).map((id) => [
-        id,
-        {
-          member: owner[id] as string,
-          status: status[id] ?? 'pending',
-          version: status[id] === 'moved' ? '2' : '1',
-        },
-      ]),
-    ),
-    committed,
-    startedAt: 't',
-    updatedAt: 't',
-  };
+  return { ...withStatuses(PLANNED, status), phase, steps, committed };
 }
 
 describe('planClusterRecovery: the single-server rule applied to the whole cluster', () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planClusterRollout } from './cluster-plan.js';
 import { rollbackBatches } from './cluster-recovery.js';
-import { newRolloutRecord } from './record-updates.js';
 import { reassignRollback, rollbackConfirmed } from './rollback-settle.js';
+import { plannedRollout, withStatuses } from './testing.js';
 import type { ClusterRolloutRecord, ResourceOutcome } from './types.js';
 
 const RESOURCES = [
@@ -10,34 +9,11 @@ const RESOURCES = [
   { id: 'b1', owner: 'b' },
   { id: 'b2', owner: 'b' },
 ];
-const PLAN = planClusterRollout({
-  driverId: 'd',
-  resources: RESOURCES,
-  policy: { kind: 'all-at-once' },
-  from: '1',
-  to: '2',
+const rollingBack = (status: Record<string, ResourceOutcome['status']>): ClusterRolloutRecord => ({
+  ...withStatuses(plannedRollout({ resources: RESOURCES }), status, () => '1'),
+  phase: 'rolling-back',
+  steps: ['failed'],
 });
-const rollingBack = (status: Record<string, ResourceOutcome['status']>): ClusterRolloutRecord => {
-  const rec = newRolloutRecord({
-    id: 'r',
-    plan: PLAN,
-    leader: 'a',
-    at: 't',
-    principal: 'p',
-    resources: RESOURCES,
-  });
-  return {
-    ...rec,
-    phase: 'rolling-back',
-    steps: ['failed'],
-    resources: Object.fromEntries(
-      RESOURCES.map((r) => [
-        r.id,
-        { member: r.owner, status: status[r.id] ?? 'pending', version: '1' },
-      ]),
-    ),
-  };
-};
 
 describe('reassignRollback: a rollback asks the members that own the resources now', () => {
   it.each<{

@@ -1,7 +1,6 @@
 import { ChassisError, serializeError } from '@chassis/kernel';
 import { describe, expect, it } from 'vitest';
-import { planClusterRollout } from './cluster-plan.js';
-import { commitAnswered, newRolloutRecord, stepStarted } from './record-updates.js';
+import { commitAnswered, stepStarted } from './record-updates.js';
 import {
   batchKey,
   MAX_STEP_ROUNDS,
@@ -10,6 +9,7 @@ import {
   toReassign,
   withDeparted,
 } from './step-settle.js';
+import { plannedRollout } from './testing.js';
 import type { ClusterFacts, ClusterRolloutRecord, MoveResult } from './types.js';
 
 /** all-at-once over a1, a2 (member a), b1 (member b), committers a, b, c: one step, two batches. */
@@ -18,26 +18,8 @@ const RESOURCES = [
   { id: 'a2', owner: 'a' },
   { id: 'b1', owner: 'b' },
 ];
-const PLAN = planClusterRollout({
-  driverId: 'd',
-  resources: RESOURCES,
-  policy: { kind: 'all-at-once' },
-  from: '1',
-  to: '2',
-  members: ['c'],
-});
 const started = (): ClusterRolloutRecord =>
-  stepStarted(
-    newRolloutRecord({
-      id: 'r',
-      plan: PLAN,
-      leader: 'c',
-      at: 't',
-      principal: 'p',
-      resources: RESOURCES,
-    }),
-    0,
-  );
+  stepStarted(plannedRollout({ resources: RESOURCES, leader: 'c', members: ['c'] }), 0);
 
 const ok = (...ids: string[]): MoveResult => ({
   ok: true,
@@ -231,24 +213,7 @@ describe('settleStep: a step re-planned while owners come and go', () => {
   });
 
   it('a new owner that joined the rollout mid-way is asked to commit too', () => {
-    const plan = planClusterRollout({
-      driverId: 'd',
-      resources: RESOURCES,
-      policy: { kind: 'all-at-once' },
-      from: '1',
-      to: '2',
-    });
-    const rec = stepStarted(
-      newRolloutRecord({
-        id: 'r',
-        plan,
-        leader: 'a',
-        at: 't',
-        principal: 'p',
-        resources: RESOURCES,
-      }),
-      0,
-    );
+    const rec = stepStarted(plannedRollout({ resources: RESOURCES }), 0);
     expect(rec.plan.members).toEqual(['a', 'b']);
     const s = settleStep(
       rec,

@@ -1,8 +1,7 @@
 import { ChassisError, MemoryStateStore } from '@chassis/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planClusterRollout } from './cluster-plan.js';
 import { requestKey, rolloutKey, type StoredRequest } from './keys.js';
-import { newRolloutRecord } from './record-updates.js';
+import { plannedRollout } from './testing.js';
 import type {
   ClusterRolloutRecord,
   LocalMover,
@@ -11,14 +10,6 @@ import type {
   RolloutState,
 } from './types.js';
 import { locatedAnswer, RolloutWorker } from './worker.js';
-
-const PLAN = planClusterRollout({
-  driverId: 'd',
-  resources: [{ id: 'r1', owner: 'host:7401' }],
-  policy: { kind: 'all-at-once' },
-  from: '1',
-  to: '2',
-});
 
 const calls: string[] = [];
 const local: LocalMover = {
@@ -41,14 +32,7 @@ afterEach(async () => {
 async function setup(phase: RolloutPhase, state: RolloutState = 'running') {
   const store = new MemoryStateStore();
   const rec: ClusterRolloutRecord = {
-    ...newRolloutRecord({
-      id: 'ro-1',
-      plan: PLAN,
-      leader: 'x',
-      at: 't',
-      principal: 'p',
-      resources: [],
-    }),
+    ...plannedRollout({ id: 'ro-1', leader: 'x', resources: [{ id: 'r1', owner: 'host:7401' }] }),
     phase,
     state,
   };

@@ -157,6 +157,15 @@ export class ManagementRuntime implements RuntimeApi {
     };
   }
 
+  /**
+   * Whether this server set `version` of `driverId` aside by choice (retired: neither active
+   * nor bound here, so it stays `Unloaded` until it becomes one of them), as opposed to a
+   * version its trust check refused or that failed. False for anything not installed.
+   */
+  isRetired(driverId: string, version: string): boolean {
+    return this.manager.drivers.get(driverId)?.retired?.has(version) ?? false;
+  }
+
   lifecycleHistory(id: string): LifecycleEvent[] {
     return [...this.lifecycle.history(id)];
   }

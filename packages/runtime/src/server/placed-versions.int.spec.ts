@@ -80,6 +80,7 @@ describe('versions bound by resources placed elsewhere', () => {
       ['there', '1.1.0'],
     ]);
     expect(state('1.1.0')).toBe('Running');
+    expect(rt.isRetired(ID, '1.1.0'), 'still bound elsewhere: not retired').toBe(false);
     // Answered for the remote resource: its operation is checked against 1.1.0 and forwarded.
     const test = await rt.testResource('there', { operation: 'whoami' }, admin);
     expect([test.ok, test.result]).toEqual([true, 'forwarded 1.1.0']);
@@ -116,5 +117,8 @@ describe('versions bound by resources placed elsewhere', () => {
     await rt.upgrade(ID, { version: '1.0.0', resources: ['there'] }, admin);
     expect(rt.listResources().every((r) => r.binding.version === '1.0.0')).toBe(true);
     expect(state('1.1.0')).not.toBe('Running');
+    // Let go by choice (what a lock check counts as runnable), unlike a refused version.
+    expect([rt.isRetired(ID, '1.1.0'), rt.isRetired(ID, '1.0.0')]).toEqual([true, false]);
+    expect(rt.isRetired('com.example.absent', '1.0.0')).toBe(false);
   });
 });
