@@ -47,10 +47,22 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
     // Each resource gets exactly one local compartment, on its owner (bounded poll).
     const hosts = (id: string) => [a, b].filter((m) => m.s.runtime.resources.find(id)).length;
     await waitFor('every resource hosted once', () => ids.every((id) => hosts(id) === 1));
-    // Both servers answer for every resource: the non-owner forwards over the channel.
-    for (const id of ids)
-      for (const m of [a, b])
-        expect(await m.s.runtime.router.call(id, 'storage.primary', 'whoami', [])).toBe('1.0.0');
+    // Both servers answer for every resource: the non-owner forwards over the channel. A call
+    // made while a resource still moves (placement settles after both members published their
+    // states) fails retryably (`details.retryable`), as a caller would see it; it is retried,
+    // bounded, and any other failure fails the test.
+    const call = async (m: typeof a, id: string): Promise<unknown> => {
+      for (let i = 0; ; i++) {
+        try {
+          return await m.s.runtime.router.call(id, 'storage.primary', 'whoami', []);
+        } catch (err) {
+          const retryable = (err as { details?: { retryable?: unknown } }).details?.retryable;
+          if (retryable !== true || i >= 40) throw err;
+          await sleep(50);
+        }
+      }
+    };
+    for (const id of ids) for (const m of [a, b]) expect(await call(m, id)).toBe('1.0.0');
   });
 
   it('an upgrade accepted over HTTP by a non-leader is followed on the leader; cluster.rollout reaches the member', async () => {
@@ -94,9 +106,13 @@ describe.skipIf(!suite.available)('chassis-server with state.kind postgres', () 
       },
       admin,
     );
-    const members = (await a.runtime.cluster?.members()) ?? [];
-    await waitFor('a leader', () => members.some((m) => m.leader));
+    let members = (await a.runtime.cluster?.members()) ?? [];
+    for (let i = 0; i < 400 && !members.some((m) => m.leader); i++) {
+      await sleep(25);
+      members = (await a.runtime.cluster?.members()) ?? [];
+    }
     const leaderId = members.find((m) => m.leader)?.memberId;
+    expect(leaderId).toBeDefined();
     const [sender, follower] = leaderId === 'ha' ? [b, a] : [a, b];
     const follow = async (href: string) => {
       for (let i = 0; i < 800; i++) {

@@ -163,9 +163,11 @@ describe.skipIf(!hasChromium)('admin web UI in headless Chromium', () => {
       await page.waitForSelector('#upgrade-dialog[open]');
       await page.keyboard.press('Escape');
       await expect.poll(() => page.locator('#upgrade-dialog[open]').count(), poll).toBe(0);
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-driver'))).toBe(
-        SF,
-      );
+      // The dialog's `close` event, which gives the focus back, is a task after the `open`
+      // attribute goes: poll for the focus rather than read it once.
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-driver')), poll)
+        .toBe(SF);
       expect(ui.pageErrors).toEqual([]);
     } finally {
       await ui.close();

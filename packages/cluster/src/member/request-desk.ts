@@ -227,10 +227,13 @@ export async function rolloutRecords(
   store: StateStore,
   id: string,
 ): Promise<{ request?: RolloutRequestRecord; rollout?: ClusterRolloutRecord }> {
-  const [request, rollout] = await Promise.all([
-    store.get<RolloutRequestRecord>(rolloutRequestKey(id)),
-    store.get<ClusterRolloutRecord>(rolloutKey(id)),
-  ]);
+  // The request first, then the rollout: the leader writes the rollout before it marks the
+  // request `begun`, so a `begun` request read here always finds its rollout (unless pruned).
+  // Read together, the rollout could be read just before it was written and the request just
+  // after it was marked: neither would say the id exists, and the caller got a 404 for a
+  // rollout that runs.
+  const request = await store.get<RolloutRequestRecord>(rolloutRequestKey(id));
+  const rollout = await store.get<ClusterRolloutRecord>(rolloutKey(id));
   return {
     ...(request ? { request: request.value } : {}),
     ...(rollout ? { rollout: rollout.value } : {}),
