@@ -1,5 +1,6 @@
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { type DriverHandle, FacadeRouter, ResourceRegistry } from '@chassis/kernel';
 import { Container } from 'inversify';
@@ -11,6 +12,31 @@ import { DEFAULT_EXECUTOR_OPTIONS, DriverLoader, type LoadedDriver } from '../di
 import { writeDriver } from '../src/__fixtures__/make-driver.js';
 import { CTX, ECHO, PAYLOAD, rawRoundTrip, scratch, script } from './helpers.js';
 import { pairedRounds } from './paired.js';
+
+/**
+ * The one-in-flight comparison again in a child process pinned to one CPU (see
+ * `pinned-calls.mjs` for why); `undefined` where `taskset` is missing (it is util-linux).
+ */
+async function pinnedOneInFlight(
+  dir: string,
+): Promise<{ rawUs: number; tierUs: number } | undefined> {
+  const input = JSON.stringify({ ctx: CTX, payload: PAYLOAD, calls: 5000 });
+  const script = new URL('./pinned-calls.mjs', import.meta.url).pathname;
+  try {
+    const { stdout } = await promisify(execFile)(
+      'taskset',
+      ['-c', '0', process.execPath, script, dir, input],
+      {
+        cwd: new URL('..', import.meta.url).pathname,
+        timeout: 120_000,
+      },
+    );
+    return JSON.parse(stdout.trim().split('\n').at(-1) as string);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
 
 describe('loader call overhead', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
@@ -91,6 +117,19 @@ describe('loader call overhead', () => {
       meets: () => true,
     });
     rows.push(['facade call, one in flight', `${facade.ratio.toFixed(3)}×`]);
+    const pinned = await pinnedOneInFlight(dir);
+    if (pinned) {
+      report('worker tier, one in flight, the process on one CPU (taskset -c 0)', [
+        ['raw MessagePort round trip', `${pinned.rawUs.toFixed(1)} µs`],
+        ['worker-tier invoke', `${pinned.tierUs.toFixed(1)} µs`],
+        ['ratio (median latencies, alternating)', `${(pinned.tierUs / pinned.rawUs).toFixed(3)}×`],
+        ['target', `≤ 1.05×  (${pinned.tierUs / pinned.rawUs <= 1.05 ? 'met' : 'NOT met'})`],
+      ]);
+      rows.push([
+        'handle.invoke, one in flight, one CPU',
+        `${(pinned.tierUs / pinned.rawUs).toFixed(3)}×`,
+      ]);
+    }
     report('worker tier vs raw MessagePort: medians of alternating rounds', [
       ...rows,
       ['target', '≤ 1.05× (one and 64 in flight)'],
