@@ -106,6 +106,18 @@ async function fakeOwner(
 
 describe('forwarding a facade call to the owner (two real management servers)', () => {
   let m: TwoMembers;
+  /** Another channel server on A's resources (A's own, `m.channel`, stays as the fixture made it). */
+  const channelOnA = (
+    memberId: string,
+    o: Partial<Parameters<typeof startChannelServer>[0]> = {},
+  ) =>
+    startChannelServer({
+      resources: m.a.runtime.resources,
+      secret: SECRET,
+      logger: silentLogger,
+      memberId,
+      ...o,
+    });
   const callB = (method: string, args: unknown[] = [], o = {}) =>
     m.b.runtime.router.call(RESOURCE, POINT, method, args, o);
   const callA = (method: string, args: unknown[] = [], o = {}) =>
@@ -193,12 +205,7 @@ describe('forwarding a facade call to the owner (two real management servers)', 
 
   it('keeps the configuration bag off the wire with omitProperties: the owner uses its own', async () => {
     const lean = createForwarder({ secret: SECRET, memberId: 'b', omitProperties: true });
-    const bare = await startChannelServer({
-      resources: m.a.runtime.resources,
-      secret: SECRET,
-      logger: silentLogger,
-      memberId: 'a-bare',
-    });
+    const bare = await channelOnA('a-bare');
     try {
       const binding = { driverId: ID, version: '1.0.0' };
       const ctx = { resource: { id: RESOURCE } as never, properties: { mVip: 'from-caller' } };
@@ -335,12 +342,7 @@ describe('forwarding a facade call to the owner (two real management servers)', 
         error: capture,
         child: () => logger,
       };
-      const logged = await startChannelServer({
-        resources: m.a.runtime.resources,
-        secret: SECRET,
-        logger,
-        memberId: 'a-logged',
-      });
+      const logged = await channelOnA('a-logged', { logger });
       try {
         const u = logged.address.url;
         expect((await rawCall(u, signedFrame(body, { secret: 'y'.repeat(40) }))).status).toBe(401);
@@ -355,13 +357,7 @@ describe('forwarding a facade call to the owner (two real management servers)', 
     });
 
     it('refuses a body over the cap with a typed error, on the owner and before sending', async () => {
-      const small = await startChannelServer({
-        resources: m.a.runtime.resources,
-        secret: SECRET,
-        logger: silentLogger,
-        memberId: 'a-small',
-        maxBodyBytes: 1024,
-      });
+      const small = await channelOnA('a-small', { maxBodyBytes: 1024 });
       const big = createForwarder({ secret: SECRET, memberId: 'b' });
       const tiny = createForwarder({ secret: SECRET, memberId: 'b', maxBodyBytes: 1024 });
       try {
@@ -560,13 +556,7 @@ describe('forwarding a facade call to the owner (two real management servers)', 
     it("aborts the owner's call when its caller stops answering pings", async () => {
       globals.__fwdAborted = undefined;
       globals.__fwdSlowStarted = false;
-      const ch = await startChannelServer({
-        resources: m.a.runtime.resources,
-        secret: SECRET,
-        logger: silentLogger,
-        memberId: 'a-pinging',
-        pingIntervalMs: 50,
-      });
+      const ch = await channelOnA('a-pinging', { pingIntervalMs: 50 });
       const ws = new WebSocket(wsUrl(ch.address.url), { autoPong: false });
       try {
         await new Promise((resolve) => ws.once('open', resolve));
@@ -600,12 +590,7 @@ describe('forwarding a facade call to the owner (two real management servers)', 
   });
 
   it('refuses new calls while closing, answers the running one, then closes', async () => {
-    const ch = await startChannelServer({
-      resources: m.a.runtime.resources,
-      secret: SECRET,
-      logger: silentLogger,
-      memberId: 'a-closing',
-    });
+    const ch = await channelOnA('a-closing');
     const f = createForwarder({ secret: SECRET, memberId: 'b' });
     try {
       const h = f.handleFor(RESOURCE, { driverId: ID, version: '1.0.0' }, ch.address);
