@@ -48,6 +48,14 @@ describe.skipIf(!suite.available)('ownership follows where a driver runs', () =>
       return owners.size === ids.length && [...owners.values()].every((o) => o !== 'c');
     });
     expect(runs(c)).toBe(false);
+    // C publishes its refusal with its next heartbeat or notification: poll, bounded.
+    await waitFor("A reads C's refused version", async () =>
+      Boolean(
+        (await a.runtime.cluster?.members())
+          ?.find((m) => m.memberId === 'c')
+          ?.drivers.some((d) => d.state === 'Unloaded'),
+      ),
+    );
     const view = await a.runtime.cluster?.members();
     const viewOfC = view?.find((m) => m.memberId === 'c');
     expect(viewOfC?.resources).toEqual([]);
