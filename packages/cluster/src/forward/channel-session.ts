@@ -72,6 +72,15 @@ export function serveSession(
   ws.once('close', () => {
     (session as { closed: boolean }).closed = true;
   });
+  // A frame that breaks the WebSocket protocol (unmasked, oversized, bad UTF-8 in a close
+  // reason) ends the connection with an `error` event first: without a listener the event
+  // would be thrown, and any peer able to connect could stop this member.
+  ws.on('error', (err) => {
+    log.warn(
+      { remote, err: { message: err.message } },
+      `member ${memberId}: channel connection error`,
+    );
+  });
 
   const answer = (id: number, nonce: string, value: Outcome) => {
     let status = 200;

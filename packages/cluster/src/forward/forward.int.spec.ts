@@ -461,6 +461,19 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       }
     });
 
+    it('survives a peer that breaks the WebSocket protocol, and serves the next call', async () => {
+      const rogue = new WebSocket(wsUrl(url()));
+      await new Promise((resolve) => rogue.once('open', resolve));
+      const closed = new Promise((resolve) => rogue.once('close', resolve));
+      rogue.on('error', () => undefined); // the owner ends it; nothing to report here
+      // An unmasked client frame: the owner's WebSocket reads it as a protocol error.
+      (rogue as unknown as { _socket: { write(b: Buffer): void } })._socket.write(
+        Buffer.from([0x82, 0x01, 0x00]),
+      );
+      await closed;
+      expect((await rawCall(url(), signedFrame(body))).status).toBe(200);
+    });
+
     it('answers a request that is not a WebSocket upgrade with 426 naming the channel path', async () => {
       const res = await fetch(`${url()}/chassis/cluster/v1/invoke`, { method: 'POST', body: '{}' });
       expect(res.status).toBe(426);
