@@ -118,6 +118,10 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
     maxPayload: maxBodyBytes + MAX_HEADER_BYTES + 64 * 1024,
   });
   const refuse = (socket: Duplex, status: number, text: string, body: string) => {
+    // After 'upgrade' the http server no longer listens for the socket's errors; a caller that
+    // resets it while the refusal is written must not stop this member (nothing is lost: the
+    // refusal was all there was to send).
+    socket.on('error', () => undefined);
     socket.end(
       `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
