@@ -59,7 +59,7 @@ export async function clusterRolloutRequest(
   r: Pick<RolloutRequestRecord, 'action' | 'driverId' | 'to' | 'policy' | 'principal'>,
 ): Promise<ClusterRolloutRequest> {
   const { driverId, action } = r;
-  const from = ctx.runtime.manager.drivers.get(driverId)?.record.active as string;
+  const from = ctx.runtime.driverRecord(driverId)?.active as string;
   const snapshot = await ctx.owners();
   const resources = ctx.runtime
     .listResources()
@@ -177,8 +177,9 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
   };
   /** Checks that need no leader (not installed, same version) stay the runtime's own. */
   const target = async (driverId: string, to: string | undefined): Promise<string | undefined> => {
-    const active = ctx.runtime.manager.drivers.get(driverId)?.record.active;
-    const kept = ctx.runtime.manager.drivers.get(driverId)?.record.versions ?? [];
+    const record = ctx.runtime.driverRecord(driverId);
+    const active = record?.active;
+    const kept = record?.versions ?? [];
     if (!active || !to || to === active || !kept.some((v) => v.version === to)) return undefined;
     if (!ctx.isLeader() && !ctx.viaLeader) {
       const id = await ctx.leader();
@@ -193,27 +194,25 @@ export function clusterLifecycle(ctx: ClusterUpgradeContext) {
   return {
     async upgrade(driverId: string, options: UpgradeOptions, principal: Principal) {
       if (options.resources) return local.upgrade(driverId, options, principal);
-      const inst = ctx.runtime.manager.drivers.get(driverId);
-      const to = await target(driverId, options.version ?? (inst && newestInstalled(inst)));
+      const record = ctx.runtime.driverRecord(driverId);
+      const to = await target(driverId, options.version ?? (record && newestInstalled(record)));
       if (!to) return local.upgrade(driverId, options, principal);
       return run(driverId, to, options.policy, principal, 'upgrade');
     },
     async rollback(driverId: string, principal: Principal, options: RollbackOptions = {}) {
-      const inst = ctx.runtime.manager.drivers.get(driverId);
-      const to = await target(driverId, options.to ?? inst?.record.previous);
+      const to = await target(driverId, options.to ?? ctx.runtime.driverRecord(driverId)?.previous);
       if (!to) return local.rollback(driverId, principal, options);
       return run(driverId, to, undefined, principal, 'rollback');
     },
     async submitUpgrade(driverId: string, options: UpgradeOptions, principal: Principal) {
       if (options.resources) return local.submitUpgrade(driverId, options, principal);
-      const inst = ctx.runtime.manager.drivers.get(driverId);
-      const to = await target(driverId, options.version ?? (inst && newestInstalled(inst)));
+      const record = ctx.runtime.driverRecord(driverId);
+      const to = await target(driverId, options.version ?? (record && newestInstalled(record)));
       if (!to) return local.submitUpgrade(driverId, options, principal);
       return submit(driverId, to, options.policy, principal, 'upgrade');
     },
     async submitRollback(driverId: string, principal: Principal, options: RollbackOptions = {}) {
-      const inst = ctx.runtime.manager.drivers.get(driverId);
-      const to = await target(driverId, options.to ?? inst?.record.previous);
+      const to = await target(driverId, options.to ?? ctx.runtime.driverRecord(driverId)?.previous);
       if (!to) return local.submitRollback(driverId, principal, options);
       return submit(driverId, to, undefined, principal, 'rollback');
     },

@@ -200,7 +200,7 @@ export class DriverManager {
     },
     principal: string,
   ): Promise<UpgradeRecord> {
-    let to = options.version ?? newestInstalled(this.#get(id));
+    let to = options.version ?? newestInstalled(this.#get(id).record);
     if (!to || !this.#get(id).record.versions.some((v) => v.version === to)) {
       if (!this.#ctx.acquire) {
         throw new ChassisError(

@@ -331,9 +331,9 @@ export async function runUpgrade(
 }
 
 /** The newest installed version above the active one, if any. */
-export function newestInstalled(inst: InstalledDriver): string | undefined {
-  const active = inst.record.active;
-  const higher = inst.record.versions
+export function newestInstalled(record: DriverRecord): string | undefined {
+  const active = record.active;
+  const higher = record.versions
     .map((v) => v.version)
     .filter((v) => !active || semver.gt(v, active));
   return higher.sort(semver.rcompare)[0];

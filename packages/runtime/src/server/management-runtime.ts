@@ -39,6 +39,7 @@ import type {
 } from '../api/runtime-api.js';
 import type { UpgradeStatus } from '../api/upgrade-status.js';
 import type { DriverManager } from '../manager/driver-manager.js';
+import type { DriverRecord } from '../manager/records.js';
 import { AcceptedActions } from './accepted-actions.js';
 import { readDriverMemory } from './driver-memory.js';
 import type { ResourceService } from './resource-service.js';
@@ -155,6 +156,15 @@ export class ManagementRuntime implements RuntimeApi {
       ...(inst.record.active ? { activeVersion: inst.record.active } : {}),
       versions,
     };
+  }
+
+  /**
+   * The installed record of `driverId` as this server holds it now (active and previous
+   * version, the versions kept), or `undefined` when it is not installed: what a caller that
+   * plans an upgrade or rollback reads, without reaching into the driver manager.
+   */
+  driverRecord(driverId: string): DriverRecord | undefined {
+    return this.manager.drivers.get(driverId)?.record;
   }
 
   /**

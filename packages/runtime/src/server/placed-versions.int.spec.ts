@@ -120,5 +120,10 @@ describe('versions bound by resources placed elsewhere', () => {
     // Let go by choice (what a lock check counts as runnable), unlike a refused version.
     expect([rt.isRetired(ID, '1.1.0'), rt.isRetired(ID, '1.0.0')]).toEqual([true, false]);
     expect(rt.isRetired('com.example.absent', '1.0.0')).toBe(false);
+    // The record a cluster upgrade plans from: the active version and the versions kept.
+    const record = rt.driverRecord(ID);
+    expect(record?.active).toBe(rt.getDriver(ID).activeVersion);
+    expect(record?.versions.map((v) => v.version).sort()).toEqual(['1.0.0', '1.1.0']);
+    expect(rt.driverRecord('com.example.absent')).toBeUndefined();
   });
 });

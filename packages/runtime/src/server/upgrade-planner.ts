@@ -46,7 +46,7 @@ export async function planUpgrade(
   }
   const subset = options.resources;
   const from = subset ? sourceVersion(resources, driverId, subset) : inst.record.active;
-  const to = options.version ?? newestInstalled(inst);
+  const to = options.version ?? newestInstalled(inst.record);
   const toRec = inst.record.versions.find((v) => v.version === to);
   const fromRec = inst.record.versions.find((v) => v.version === from);
   if (!from || !fromRec || !to || !toRec) {
