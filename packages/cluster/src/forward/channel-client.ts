@@ -99,17 +99,21 @@ export class ChannelClient {
       const done = () => signal?.removeEventListener('abort', onAbort);
       signal?.addEventListener('abort', onAbort, { once: true });
       link
-        .send(id, frame, {
-          nonce,
-          resolve: (a) => {
-            done();
-            resolve(a);
+        .send(
+          id,
+          frame,
+          {
+            resolve: (a) => {
+              done();
+              resolve(a);
+            },
+            reject: (e) => {
+              done();
+              reject(e);
+            },
           },
-          reject: (e) => {
-            done();
-            reject(e);
-          },
-        })
+          signal,
+        )
         .catch((e: unknown) => {
           done();
           reject(e);

@@ -7,7 +7,6 @@ import { CHANNEL_PATH, MAX_ANSWER_HEADER } from './protocol.js';
 
 /** One call waiting for its answer on a {@link ChannelLink}. */
 export interface Waiting {
-  readonly nonce: string;
   readonly resolve: (answer: AnswerFrame) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -114,10 +113,12 @@ export class ChannelLink {
 
   /**
    * Sends `frame` as call `id` once the connection is open. Rejects when it could not be
-   * opened (not sent) or the link died meanwhile.
+   * opened (not sent) or the link died meanwhile. Nothing is sent when `signal` aborted while
+   * the connection opened: the caller was already answered with the abort.
    */
-  async send(id: number, frame: Buffer, waiting: Waiting): Promise<void> {
+  async send(id: number, frame: Buffer, waiting: Waiting, signal?: AbortSignal): Promise<void> {
     if (this.ws.readyState !== WebSocket.OPEN) await this.opened;
+    if (signal?.aborted) return;
     if (this.ws.readyState !== WebSocket.OPEN)
       throw forwardErrors.forwardFailed(
         this.owner.memberId,

@@ -592,6 +592,29 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       }
     });
 
+    it('sends nothing for a call aborted while its connection opens', async () => {
+      const seen: string[] = [];
+      const owner = await fakeOwner((call, ws) => {
+        seen.push(call.body.toString());
+        ws.send(encodeAnswer(call.id, 200, '{"ok":true,"result":1}', () => `v3=${'0'.repeat(64)}`));
+      });
+      const f = createForwarder({ secret: SECRET, memberId: 'b' });
+      try {
+        const h = f.handleFor(RESOURCE, binding, { memberId: 'o', url: owner.url });
+        const ac = new AbortController();
+        const aborted = rejection(h.invoke(POINT, 'first', ctx, [], { signal: ac.signal }));
+        ac.abort(new Error('caller gave up'));
+        expect((await aborted).message).toBe('caller gave up');
+        // The next call on the same connection arrives; frames keep their order on it, so the
+        // first would have arrived before it.
+        await rejection(h.invoke(POINT, 'second', ctx, []));
+        expect(seen.map((b) => JSON.parse(b).method)).toEqual(['second']);
+      } finally {
+        await f.close();
+        await owner.close();
+      }
+    });
+
     it('refuses a call made after the forwarder closed, as not sent', async () => {
       const f = createForwarder({ secret: SECRET, memberId: 'b' });
       await f.close();
