@@ -2,7 +2,7 @@ import { ChassisError } from '@chassis/kernel';
 import type { MemberAddress } from '../types.js';
 import { ChannelLink } from './channel-link.js';
 import { forwardErrors } from './errors.js';
-import { type AnswerFrame, bodyBytes, encodeCall } from './frames.js';
+import { type AnswerFrame, encodeCall, overLimit } from './frames.js';
 import { type ChannelOperation, type ForwardAnswer, isAnswer } from './protocol.js';
 import {
   newNonce,
@@ -64,7 +64,7 @@ export class ChannelClient {
     if (signal?.aborted) throw signal.reason;
     const text = JSON.stringify(payload);
     const { maxBodyBytes, memberId } = this.options;
-    if (bodyBytes(text) > maxBodyBytes)
+    if (overLimit(text, maxBodyBytes))
       throw forwardErrors.tooLarge('request', maxBodyBytes, owner.memberId);
     if (this.closed)
       throw forwardErrors.forwardFailed(

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import type { MemberAddress } from '../types.js';
 import { forwardErrors } from './errors.js';
-import { type AnswerFrame, decodeFrame, encodeCancel, MAX_HEADER_BYTES } from './frames.js';
+import { type AnswerFrame, decodeFrame, encodeCancel, messageLimit } from './frames.js';
 import { heartbeat } from './heartbeat.js';
 import { CHANNEL_PATH, MAX_ANSWER_HEADER } from './protocol.js';
 
@@ -56,7 +56,7 @@ export class ChannelLink {
       perMessageDeflate: false,
       headers: { [MAX_ANSWER_HEADER]: String(maxAnswerBytes) },
       // The owner refuses a larger answer itself; this only bounds a peer that ignores the cap.
-      maxPayload: maxAnswerBytes + MAX_HEADER_BYTES + 64 * 1024,
+      maxPayload: messageLimit(maxAnswerBytes),
       handshakeTimeout: 10_000,
     });
     let failure: unknown;

@@ -1,20 +1,14 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import {
-  type ConfigurationLookup,
-  type DriverHandle,
-  type Logger,
-  type ResourceRegistry,
-  serializeError,
-} from '@chassis/kernel';
+import type { ConfigurationLookup, DriverHandle, Logger, ResourceRegistry } from '@chassis/kernel';
 import { WebSocketServer } from 'ws';
 import type { MemberAddress } from '../types.js';
 import { CallerSignals } from './caller-signals.js';
-import { type Session, serveSession } from './channel-session.js';
+import { refusalBody, type Session, serveSession } from './channel-session.js';
 import { DeadlineWatch } from './deadline-watch.js';
 import { forwardErrors } from './errors.js';
-import { MAX_HEADER_BYTES } from './frames.js';
+import { messageLimit } from './frames.js';
 import { DEFAULT_PING_INTERVAL_MS, heartbeat } from './heartbeat.js';
 import { NonceCache } from './nonce-cache.js';
 import { CHANNEL_PATH, DEFAULT_MAX_BODY_BYTES, MAX_ANSWER_HEADER } from './protocol.js';
@@ -110,12 +104,10 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
     closing: () => closing,
   };
   const sessions = new Set<Session>();
-  // A frame over the cap still arrives (and is refused with a typed answer) up to this size;
-  // a larger one ends the connection (1009): only a peer ignoring the cap sends one.
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    maxPayload: maxBodyBytes + MAX_HEADER_BYTES + 64 * 1024,
+    maxPayload: messageLimit(maxBodyBytes),
   });
   const refuse = (socket: Duplex, status: number, text: string, body: string) => {
     // After 'upgrade' the http server no longer listens for the socket's errors; a caller that
@@ -127,15 +119,12 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
     );
   };
   const wrongPath = (req: IncomingMessage) =>
-    JSON.stringify({
-      ok: false,
-      error: serializeError(
-        forwardErrors.badRequest(
-          memberId,
-          `${req.method} ${(req.url ?? '').slice(0, 100)}: the channel is a WebSocket at ${CHANNEL_PATH}`,
-        ),
+    refusalBody(
+      forwardErrors.badRequest(
+        memberId,
+        `${req.method} ${(req.url ?? '').slice(0, 100)}: the channel is a WebSocket at ${CHANNEL_PATH}`,
       ),
-    });
+    );
   const server = createServer((req, res) => {
     const body = wrongPath(req);
     res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket' });

@@ -8,7 +8,7 @@ import {
 import type { WebSocket } from 'ws';
 import type { CallerCall, CallerSignals, Connection } from './caller-signals.js';
 import { forwardErrors } from './errors.js';
-import { type CallFrame, decodeFrame, encodeAnswer } from './frames.js';
+import { type CallFrame, decodeFrame, encodeAnswer, overLimit } from './frames.js';
 import type { HmacKey } from './hmac.js';
 import type { NonceCache } from './nonce-cache.js';
 import { type OwnerContext, runForwardedHealth, runForwardedInvoke } from './owner-call.js';
@@ -99,12 +99,12 @@ export function serveSession(
         { details: { owner: memberId, ambiguous: true } },
       );
       status = 502;
-      text = refusal(e);
+      text = refusalBody(e);
     }
-    if (Buffer.byteLength(text) > maxAnswerBytes) {
+    if (overLimit(text, maxAnswerBytes)) {
       const e = forwardErrors.tooLarge('answer', maxAnswerBytes, memberId);
       status = e.status;
-      text = refusal(e);
+      text = refusalBody(e);
     }
     if (ws.readyState !== ws.OPEN) return;
     ws.send(encodeAnswer(id, status, text, (body) => signAnswer(ctx.secret, status, nonce, body)));
@@ -173,8 +173,8 @@ export function serveSession(
   return session;
 }
 
-/** The body of a refusal answer. */
-function refusal(e: ChassisError): string {
+/** The JSON body of a refusal: `{ ok: false, error }` with the error serialised. */
+export function refusalBody(e: ChassisError): string {
   const error: SerializedError = serializeError(e);
   return JSON.stringify({ ok: false, error });
 }

@@ -615,6 +615,19 @@ describe('forwarding a facade call to the owner (two real management servers)', 
       }
     });
 
+    it('refuses a member id a frame cannot carry, naming the field', async () => {
+      let err: ChassisError | undefined;
+      try {
+        createForwarder({ secret: SECRET, memberId: 'mgmt 2' });
+      } catch (e) {
+        err = e as ChassisError;
+      }
+      expect(err?.code).toBe('CHASSIS_E_CONFIG_INVALID');
+      expect(err?.details).toMatchObject({ field: 'memberId' });
+      // Positive control: the same id without the space is accepted.
+      await createForwarder({ secret: SECRET, memberId: 'mgmt-2' }).close();
+    });
+
     it('refuses a call made after the forwarder closed, as not sent', async () => {
       const f = createForwarder({ secret: SECRET, memberId: 'b' });
       await f.close();

@@ -5,6 +5,7 @@ import { createForwardHandle } from './forward-handle.js';
 import { DEFAULT_PING_INTERVAL_MS } from './heartbeat.js';
 import { DEFAULT_MAX_BODY_BYTES } from './protocol.js';
 import { checkSecret } from './secret.js';
+import { isChannelMemberId } from './signing.js';
 
 /** Options of {@link createForwarder}. */
 export interface ForwarderOptions {
@@ -36,9 +37,8 @@ export interface ForwarderOptions {
  */
 export function createForwarder(options: ForwarderOptions): Forwarder {
   checkSecret(options.secret);
-  // The id travels in a frame's header line: printable ASCII without spaces (what the
-  // server's `cluster.memberId` pattern allows, and more).
-  if (!/^[\x21-\x7e]{1,200}$/.test(options.memberId))
+  // The id travels in a frame's header line, and the owner refuses one it could not carry.
+  if (!isChannelMemberId(options.memberId))
     throw new ChassisError(
       'CHASSIS_E_CONFIG_INVALID',
       `the forwarder's memberId ${JSON.stringify(options.memberId.slice(0, 50))} must be 1–200 printable ASCII characters without spaces; use the member's configured cluster.memberId`,

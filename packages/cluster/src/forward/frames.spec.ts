@@ -6,6 +6,7 @@ import {
   encodeCancel,
   type Frame,
   MAX_HEADER_BYTES,
+  overLimit,
   SIGNATURE_CHARS,
 } from './frames.js';
 
@@ -78,5 +79,19 @@ describe('channel frames', () => {
     ['a cancel with extra fields', 'cancel\t3\tx\n', 3, 'cancel header'],
   ])('reads %s as malformed', (_name, text, id, why) => {
     expect(decodeFrame(Buffer.from(text))).toEqual({ kind: 'malformed', id, why });
+  });
+
+  it.each([
+    ['ASCII under the cap', 'x'.repeat(10), 10, false],
+    ['ASCII one over', 'x'.repeat(11), 10, true],
+    ['two-byte characters exactly at the cap', 'é'.repeat(5), 10, false],
+    ['two-byte characters one over', 'é'.repeat(6), 10, true],
+    ['three-byte characters decided by measuring', '€'.repeat(4), 10, true],
+    ['a surrogate pair (4 bytes in 2 units) at the cap', `${'😀'.repeat(2)}xx`, 10, false],
+    ['an empty body', '', 0, false],
+  ])('overLimit: %s', (_name, body, limit, over) => {
+    expect(overLimit(body, limit)).toBe(over);
+    // The rule it stands for: the UTF-8 byte length against the cap.
+    expect(Buffer.byteLength(body) > limit).toBe(over);
   });
 });

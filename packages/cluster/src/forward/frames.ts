@@ -152,7 +152,22 @@ export function encodeCancel(id: number): Buffer {
   return Buffer.from(`cancel\t${id}\n`, 'latin1');
 }
 
-/** Byte length of a body as a frame carries it. */
-export function bodyBytes(body: string): number {
-  return Buffer.byteLength(body, 'utf8');
+/**
+ * Whether `body` is over `limit` bytes as a frame carries it (UTF-8). Measured only when its
+ * length leaves it open: a UTF-16 unit is one to three bytes, so most bodies are decided by
+ * their length alone and the frame's own measure is the only pass over them.
+ */
+export function overLimit(body: string, limit: number): boolean {
+  if (body.length > limit) return true;
+  return body.length * 3 > limit && Buffer.byteLength(body, 'utf8') > limit;
+}
+
+/**
+ * The largest WebSocket message either end of a channel accepts when bodies are capped at
+ * `maxBodyBytes`: a frame over the cap still arrives (and is refused with a typed answer) up
+ * to this size; a larger one ends the connection (1009), which only a peer ignoring the cap
+ * causes.
+ */
+export function messageLimit(maxBodyBytes: number): number {
+  return maxBodyBytes + MAX_HEADER_BYTES + 64 * 1024;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ArrivedSignature,
+  isChannelMemberId,
   newNonce,
   sameSignature,
   signAnswer,
@@ -112,5 +113,17 @@ describe('request signatures', () => {
     const a = newNonce();
     expect(a).not.toBe(newNonce());
     expect(a.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it.each([
+    ['mgmt-1', true],
+    ['a'.repeat(200), true],
+    ['', false],
+    ['a'.repeat(201), false],
+    ['two words', false],
+    ['tab\there', false],
+    ['né', false],
+  ])('a member id %j can travel in a frame: %s', (id, ok) => {
+    expect(isChannelMemberId(id)).toBe(ok);
   });
 });

@@ -129,6 +129,14 @@ export interface ArrivedSignature {
 /** Anything but printable ASCII without the space (a frame's header is ASCII, tab-separated). */
 const UNPRINTABLE = /[^!-~]/;
 
+/**
+ * Whether `id` can name the sending member in a frame's header line: 1–200 printable ASCII
+ * characters without the space (the server's `cluster.memberId` pattern allows less).
+ */
+export function isChannelMemberId(id: string): boolean {
+  return id.length > 0 && id.length <= 200 && !UNPRINTABLE.test(id);
+}
+
 /** Why the signed fields are unusable, or their parsed timestamp. */
 function readFields(f: ArrivedSignature): number | 'missing' | 'malformed' {
   if (f.signature === '' || f.timestamp === '' || f.nonce === '' || f.member === '')
@@ -137,11 +145,10 @@ function readFields(f: ArrivedSignature): number | 'missing' | 'malformed' {
     !/^\d{1,16}$/.test(f.timestamp) ||
     f.nonce.length < 16 ||
     f.nonce.length > 64 ||
-    f.member.length > 200 ||
     // A newline would move the boundary between the signed fields and the body (a frame's
     // header line cannot hold one; this holds for any caller of the verifier).
     UNPRINTABLE.test(f.nonce) ||
-    UNPRINTABLE.test(f.member)
+    !isChannelMemberId(f.member)
   )
     return 'malformed';
   return Number(f.timestamp);
