@@ -114,6 +114,47 @@ const request = (policy: ClusterRolloutRecord['plan']['policy']) => ({
   principal: 'alice',
 });
 
+/**
+ * Member b dies on its first move that `dies` matches: it drops out of the live members, its
+ * leases on b1 and b2 pass to c a little later (c serves them on the version b left them on),
+ * and b's answer comes too late, as a failure. Returns the leader's coordinator (a) that reads
+ * that ownership, and the heir.
+ */
+async function bDiesDuring(
+  c: ReturnType<typeof cluster>,
+  dies: (to: string, ids: readonly string[]) => boolean,
+): Promise<{ co: RolloutCoordinator; b: FakeMember; heir: FakeMember }> {
+  const b = c.members.b as FakeMember;
+  const heir = c.members.c as FakeMember;
+  // The resource records (what the re-plan reads to tell a deleted resource apart).
+  for (const r of RES) await c.store.put(`resources/${r.id}`, { binding: { version: '1' } }, 0);
+  const alive = new Set(['a', 'b', 'c']);
+  const owners = new Map(RES.map((r) => [r.id, r.owner]));
+  const move = b.local.move.bind(b.local);
+  b.local.move = async (d, to, ids) => {
+    if (!dies(to, ids)) return move(d, to, ids);
+    alive.delete('b');
+    setTimeout(() => {
+      for (const id of ['b1', 'b2']) {
+        owners.set(id, 'c');
+        heir.bindings.set(id, b.bindings.get(id) ?? '?');
+      }
+    }, 50);
+    await sleep(300);
+    const late = new ChassisError('CHASSIS_E_INTERNAL', 'late');
+    return { ok: false, moved: [], error: serializeError(late) };
+  };
+  const co = new RolloutCoordinator({
+    store: c.store,
+    memberId: 'a',
+    isLeader: () => true,
+    mover: c.mover,
+    watchMs: 10,
+    ownership: async () => ({ owners, members: new Map([...alive].map((m) => [m, m])) }),
+  });
+  return { co, b, heir };
+}
+
 const versions = (members: Record<string, FakeMember>) =>
   Object.fromEntries(Object.values(members).flatMap((m) => [...m.bindings]));
 
@@ -172,40 +213,9 @@ describe('RolloutCoordinator (in-memory store, fake members)', () => {
 
   it('an owner that dies mid-rollout: its resource goes to the new owner, the rest stays moved, the rollout commits', async () => {
     const c = cluster();
-    const b = c.members.b as FakeMember;
-    const heir = c.members.c as FakeMember;
-    // The resource records (what the re-plan reads to tell a deleted resource apart).
-    for (const r of RES) await c.store.put(`resources/${r.id}`, { binding: { version: '1' } }, 0);
-    const alive = new Set(['a', 'b', 'c']);
-    const owners = new Map(RES.map((r) => [r.id, r.owner]));
     // b dies while it holds its request for b2 (one at a time: a1, b1, c1, a2, then b2): it
-    // never moves b2, and its lease on b2 is taken over by c a little later; c then serves b2
-    // on the version b left it on. b's answer comes too late and is dropped.
-    const move = b.local.move.bind(b.local);
-    b.local.move = async (d, to, ids) => {
-      if (!ids.includes('b2')) return move(d, to, ids);
-      alive.delete('b');
-      setTimeout(() => {
-        for (const id of ['b1', 'b2']) {
-          owners.set(id, 'c');
-          heir.bindings.set(id, b.bindings.get(id) ?? '?');
-        }
-      }, 50);
-      await sleep(300);
-      return {
-        ok: false,
-        moved: [],
-        error: serializeError(new ChassisError('CHASSIS_E_INTERNAL', 'late')),
-      };
-    };
-    const co = new RolloutCoordinator({
-      store: c.store,
-      memberId: 'a',
-      isLeader: () => true,
-      mover: c.mover,
-      watchMs: 10,
-      ownership: async () => ({ owners, members: new Map([...alive].map((m) => [m, m])) }),
-    });
+    // never moves b2, and c takes over its lease on b2 a little later. b's answer is dropped.
+    const { co, b, heir } = await bDiesDuring(c, (_to, ids) => ids.includes('b2'));
     const done = await co.rollout(request({ kind: 'one-at-a-time' }));
     expect(done.state).toBe('succeeded');
     expect(done.departed).toEqual(['b']);
@@ -225,33 +235,7 @@ describe('RolloutCoordinator (in-memory store, fake members)', () => {
   it('a real failure rolls back; an owner that dies during the rollback has its resources rolled back by the new owner', async () => {
     // a's canary fails its health check; b's canary moved and must come back, but b dies first.
     const c = cluster({ fail: (to, ids) => to === '2' && ids.includes('a1') });
-    const b = c.members.b as FakeMember;
-    const heir = c.members.c as FakeMember;
-    for (const r of RES) await c.store.put(`resources/${r.id}`, { binding: { version: '1' } }, 0);
-    const alive = new Set(['a', 'b', 'c']);
-    const owners = new Map(RES.map((r) => [r.id, r.owner]));
-    const move = b.local.move.bind(b.local);
-    b.local.move = async (d, to, ids) => {
-      if (to !== '1') return move(d, to, ids);
-      alive.delete('b');
-      setTimeout(() => {
-        for (const id of ['b1', 'b2']) {
-          owners.set(id, 'c');
-          heir.bindings.set(id, b.bindings.get(id) ?? '?');
-        }
-      }, 50);
-      await sleep(300);
-      const late = new ChassisError('CHASSIS_E_INTERNAL', 'late');
-      return { ok: false, moved: [], error: serializeError(late) };
-    };
-    const co = new RolloutCoordinator({
-      store: c.store,
-      memberId: 'a',
-      isLeader: () => true,
-      mover: c.mover,
-      watchMs: 10,
-      ownership: async () => ({ owners, members: new Map([...alive].map((m) => [m, m])) }),
-    });
+    const { co, heir } = await bDiesDuring(c, (to) => to === '1');
     const err = await co.rollout(request({ kind: 'canary', canaries: 2 })).then(unexpected, failed);
     expect(err.record.error?.cause?.code).toBe('CHASSIS_E_UPGRADE_HEALTH_FAILED');
     expect(err.record.state).toBe('rolled-back');
