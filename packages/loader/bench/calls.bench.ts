@@ -6,12 +6,15 @@ import { type DriverHandle, FacadeRouter, ResourceRegistry } from '@chassis/kern
 import { Container } from 'inversify';
 import { Piscina } from 'piscina';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { alternate, compare, report } from '../../../bench/compare.js';
+import { alternate, compare, median, report } from '../../../bench/compare.js';
 // The built package, run natively (see vitest.bench.config.ts): what production runs.
 import { DEFAULT_EXECUTOR_OPTIONS, DriverLoader, type LoadedDriver } from '../dist/index.js';
 import { writeDriver } from '../src/__fixtures__/make-driver.js';
 import { CTX, ECHO, PAYLOAD, rawRoundTrip, scratch, script } from './helpers.js';
 import { pairedRounds } from './paired.js';
+
+/** Pinned children run per benchmark (each prints the medians of its own alternating calls). */
+const PINNED_RUNS = 5;
 
 /**
  * The one-in-flight comparison again in a child process pinned to one CPU (see
@@ -29,6 +32,7 @@ async function pinnedOneInFlight(
       {
         cwd: new URL('..', import.meta.url).pathname,
         timeout: 120_000,
+        env: { PATH: process.env.PATH ?? '' },
       },
     );
     return JSON.parse(stdout.trim().split('\n').at(-1) as string);
@@ -117,18 +121,26 @@ describe('loader call overhead', () => {
       meets: () => true,
     });
     rows.push(['facade call, one in flight', `${facade.ratio.toFixed(3)}×`]);
-    const pinned = await pinnedOneInFlight(dir);
-    if (pinned) {
+    // Several pinned children: even on one CPU a run is fast or slow as a whole (scheduling of
+    // the three threads), and one run is one draw of that.
+    const pinned: { rawUs: number; tierUs: number }[] = [];
+    for (let i = 0; i < PINNED_RUNS; i++) {
+      const run = await pinnedOneInFlight(dir);
+      if (run) pinned.push(run);
+    }
+    if (pinned.length > 0) {
+      const ratios = pinned.map((p) => p.tierUs / p.rawUs);
+      const ratio = median(ratios);
       report('worker tier, one in flight, the process on one CPU (taskset -c 0)', [
-        ['raw MessagePort round trip', `${pinned.rawUs.toFixed(1)} µs`],
-        ['worker-tier invoke', `${pinned.tierUs.toFixed(1)} µs`],
-        ['ratio (median latencies, alternating)', `${(pinned.tierUs / pinned.rawUs).toFixed(3)}×`],
-        ['target', `≤ 1.05×  (${pinned.tierUs / pinned.rawUs <= 1.05 ? 'met' : 'NOT met'})`],
+        ['raw MessagePort round trip', `${median(pinned.map((p) => p.rawUs)).toFixed(1)} µs`],
+        ['worker-tier invoke', `${median(pinned.map((p) => p.tierUs)).toFixed(1)} µs`],
+        [
+          `ratio (median of ${pinned.length} runs)`,
+          `${ratio.toFixed(3)}×  (runs: ${ratios.map((r) => r.toFixed(3)).join(', ')})`,
+        ],
+        ['target', `≤ 1.05×  (${ratio <= 1.05 ? 'met' : 'NOT met'})`],
       ]);
-      rows.push([
-        'handle.invoke, one in flight, one CPU',
-        `${(pinned.tierUs / pinned.rawUs).toFixed(3)}×`,
-      ]);
+      rows.push(['handle.invoke, one in flight, one CPU', `${ratio.toFixed(3)}×`]);
     }
     report('worker tier vs raw MessagePort: medians of alternating rounds', [
       ...rows,

@@ -14,8 +14,8 @@ const POSTER = `
 import { workerData } from 'node:worker_threads';
 const port = workerData?.port;
 port?.on('message', (m) => {
-  if (m.t === 'call' && m.op.op === 'invoke' && m.op.method === 'rawResult')
-    port.postMessage({ t: 'result', id: m.id, value: 'x'.repeat(m.op.args[0]) });
+  // An invoke call is the tuple [id, point, method, ctx, args]; a result is [id, value].
+  if (Array.isArray(m) && m[2] === 'rawResult') port.postMessage([m[0], 'x'.repeat(m[4][0])]);
 });
 export default {
   provides: {

@@ -4,12 +4,13 @@ import type {
   DriverContext,
   DriverDefinition,
   HealthStatus,
+  InvocationContext,
   OperationContext,
 } from '@chassis/kernel';
 import { ChassisError } from '@chassis/kernel/errors';
 import { createTranslator } from '@chassis/kernel/messages';
 import type { Cancellation } from '../executor/cancellation.js';
-import type { DriverOp, GuestInit } from '../rpc/protocol.js';
+import type { DriverOp, GuestInit, HookOp } from '../rpc/protocol.js';
 import { CallContext, type ContextScope } from './call-context.js';
 import type { LogSink } from './forwarding-logger.js';
 
@@ -98,16 +99,29 @@ export class DriverRuntime implements ContextScope {
    */
   perform(op: DriverOp, cancel: Cancellation): unknown {
     if (op.op !== 'invoke') return this.hook(op, cancel);
-    const impl = this.definition.provides[op.point] as Record<string, unknown> | undefined;
-    const fn = impl?.[op.method];
+    return this.invoke(op.point, op.method, op.ctx, op.args, cancel);
+  }
+
+  /**
+   * {@link perform} of an `invoke`, from its parts: a worker or child gets them as a tuple
+   * (`InvokeCall`) and builds no operation object for it.
+   */
+  invoke(
+    point: string,
+    method: string,
+    ctx: InvocationContext,
+    args: readonly unknown[],
+    cancel: Cancellation,
+  ): unknown {
+    const impl = this.definition.provides[point] as Record<string, unknown> | undefined;
+    const fn = impl?.[method];
     if (typeof fn !== 'function') {
       throw new ChassisError(
         'CHASSIS_E_LOADER_NO_METHOD',
-        `driver ${this.init.driver.id} does not implement ${op.point}.${op.method}`,
-        { details: { driver: this.init.driver.id, point: op.point, method: op.method } },
+        `driver ${this.init.driver.id} does not implement ${point}.${method}`,
+        { details: { driver: this.init.driver.id, point, method } },
       );
     }
-    const { ctx, args } = op;
     const context = new CallContext(
       this,
       cancel,
@@ -118,10 +132,7 @@ export class DriverRuntime implements ContextScope {
     return (fn as (...a: unknown[]) => unknown).call(impl, context, ...args);
   }
 
-  private async hook(
-    op: Exclude<DriverOp, { readonly op: 'invoke' }>,
-    cancel: Cancellation,
-  ): Promise<unknown> {
+  private async hook(op: HookOp, cancel: Cancellation): Promise<unknown> {
     const def = this.definition;
     switch (op.op) {
       case 'start':

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestMessage, HostFrame, HostMessage } from '../rpc/protocol.js';
+import {
+  eachMessage,
+  type GuestMessage,
+  type HostFrame,
+  type HostMessage,
+  type InvokeCall,
+  isTuple,
+} from '../rpc/protocol.js';
 import { serveGuest } from './guest-server.js';
 
 const DRIVER = `
@@ -38,10 +45,10 @@ async function guest() {
   });
   serveGuest({
     send: (f) => {
-      for (const m of f.t === 'batch' ? f.m : [f]) {
+      eachMessage(f, (m) => {
         sent.push(m);
-        if (m.t === 'ready') ready();
-      }
+        if (!isTuple(m) && m.t === 'ready') ready();
+      });
     },
     onMessage: (l) => {
       deliver = l;
@@ -53,17 +60,7 @@ async function guest() {
   });
   await loaded;
   const call = (id: number, method: string, v?: unknown) =>
-    deliver({
-      t: 'call',
-      id,
-      op: {
-        op: 'invoke',
-        point: 'test.gs',
-        method,
-        ctx: { properties: {}, resource: {} as never },
-        args: [v],
-      },
-    });
+    deliver([id, 'test.gs', method, { properties: {}, resource: {} as never }, [v]]);
   return { sent, deliver, call };
 }
 
@@ -78,7 +75,7 @@ describe('serveGuest', () => {
     g.call(1, 'now', 'v1');
     g.call(2, 'boom');
     expect(g.sent.slice(1)).toEqual([
-      { t: 'result', id: 1, value: 'v1' },
+      [1, 'v1'],
       expect.objectContaining({
         t: 'error',
         id: 2,
@@ -97,7 +94,7 @@ describe('serveGuest', () => {
     serveGuest({
       send: (f) => {
         frames.push(f);
-        if (f.t === 'ready') loaded();
+        if (!isTuple(f) && f.t === 'ready') loaded();
       },
       onMessage: (l) => {
         deliver = l;
@@ -108,30 +105,21 @@ describe('serveGuest', () => {
       init: { dir, entry: 'classes/index.js', driver: { id: 'g', version: '1' }, messages: {} },
     });
     await ready;
-    const op = (method: string, v?: unknown) =>
-      ({
-        op: 'invoke',
-        point: 'test.gs',
-        method,
-        ctx: { properties: {}, resource: {} as never },
-        args: [v],
-      }) as const;
+    const call = (id: number, method: string, v?: unknown): InvokeCall => [
+      id,
+      'test.gs',
+      method,
+      { properties: {}, resource: {} as never },
+      [v],
+    ];
     deliver({
       t: 'batch',
-      m: [
-        { t: 'call', id: 1, op: op('now', 'a') },
-        { t: 'call', id: 2, op: op('boom') },
-        { t: 'call', id: 3, op: op('now', 'c') },
-      ],
+      m: [call(1, 'now', 'a'), call(2, 'boom'), call(3, 'now', 'c')],
     });
     expect(frames.slice(1)).toEqual([
       {
         t: 'batch',
-        m: [
-          { t: 'result', id: 1, value: 'a' },
-          expect.objectContaining({ t: 'error', id: 2 }),
-          { t: 'result', id: 3, value: 'c' },
-        ],
+        m: [[1, 'a'], expect.objectContaining({ t: 'error', id: 2 }), [3, 'c']],
       },
     ]);
   });
@@ -141,7 +129,7 @@ describe('serveGuest', () => {
     g.call(3, 'later', 'v3');
     expect(g.sent).toHaveLength(1);
     await flush();
-    expect(g.sent[1]).toEqual({ t: 'result', id: 3, value: 'v3' });
+    expect(g.sent[1]).toEqual([3, 'v3']);
   });
 
   it('an abort reaches a pending call’s signal; aborts for unknown or finished ids are ignored', async () => {
@@ -153,9 +141,9 @@ describe('serveGuest', () => {
     g.deliver({ t: 'abort', id: 4, reason: aborted('timed out') });
     await flush();
     expect(g.sent.slice(1)).toEqual([
-      { t: 'result', id: 5, value: 5 },
+      [5, 5],
       // The reason crossed as a typed error, not a string.
-      { t: 'result', id: 4, value: 'CHASSIS_E_RESOURCE_OP_TIMEOUT: timed out' },
+      [4, 'CHASSIS_E_RESOURCE_OP_TIMEOUT: timed out'],
     ]);
   });
 

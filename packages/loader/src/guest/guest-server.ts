@@ -1,7 +1,16 @@
 import { ChassisError, serializeError, toPlain } from '@chassis/kernel/errors';
 import { Cancellation } from '../executor/cancellation.js';
 import { Outbox } from '../rpc/outbox.js';
-import type { GuestFrame, GuestMessage, HostFrame, HostMessage } from '../rpc/protocol.js';
+import {
+  eachMessage,
+  type GuestFrame,
+  type GuestMessage,
+  type HookOp,
+  type HostFrame,
+  type HostMessage,
+  type InvokeCall,
+  isTuple,
+} from '../rpc/protocol.js';
 import { capAndMeasure, DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/size-cap.js';
 import { DriverRuntime } from './driver-runtime.js';
 import { measureGuestMemory } from './memory.js';
@@ -39,7 +48,7 @@ export function serveGuest(endpoint: GuestEndpoint, options: ServeOptions = {}):
     post: (f) => endpoint.send(f),
     unsendable: (m, err) => {
       // A value that does not survive structured clone: report it as the call's error.
-      if (m.t === 'result') endpoint.send({ t: 'error', id: m.id, error: serializeError(err) });
+      if (isTuple(m)) endpoint.send({ t: 'error', id: m[0], error: serializeError(err) });
       else if (m.t === 'log') endpoint.send({ ...m, fields: toPlain(m.fields) });
       else throw err;
     },
@@ -49,7 +58,43 @@ export function serveGuest(endpoint: GuestEndpoint, options: ServeOptions = {}):
     const out = capAndMeasure(m, limit);
     outbox.send(out.message, out.size);
   };
+  /** Runs one call (an {@link InvokeCall}'s or a hook's) and answers it, at once when it is synchronous. */
+  const call = (id: number, op: InvokeCall | HookOp) => {
+    const r = runtime;
+    if (!r) {
+      send({ t: 'error', id, error: serializeError(new Error('driver is not loaded yet')) });
+      return;
+    }
+    const cancel = new Cancellation();
+    let value: unknown;
+    try {
+      value = isTuple(op) ? r.invoke(op[1], op[2], op[3], op[4], cancel) : r.perform(op, cancel);
+    } catch (err) {
+      send({ t: 'error', id, error: serializeError(err) });
+      return;
+    }
+    // A driver that answered synchronously is answered now: nothing is left to abort.
+    if (!isThenable(value)) {
+      send([id, value]);
+      return;
+    }
+    inflight.set(id, cancel);
+    Promise.resolve(value).then(
+      (v) => {
+        inflight.delete(id);
+        send([id, v]);
+      },
+      (err) => {
+        inflight.delete(id);
+        send({ t: 'error', id, error: serializeError(err) });
+      },
+    );
+  };
   const receive = (m: HostMessage) => {
+    if (isTuple(m)) {
+      call(m[0], m);
+      return;
+    }
     switch (m.t) {
       case 'init':
         DriverRuntime.load(m.init, (level, bindings, fields, msg) =>
@@ -62,43 +107,9 @@ export function serveGuest(endpoint: GuestEndpoint, options: ServeOptions = {}):
           (err) => send({ t: 'load-error', error: serializeError(err) }),
         );
         return;
-      case 'call': {
-        const r = runtime;
-        if (!r) {
-          send({
-            t: 'error',
-            id: m.id,
-            error: serializeError(new Error('driver is not loaded yet')),
-          });
-          return;
-        }
-        const id = m.id;
-        const cancel = new Cancellation();
-        let value: unknown;
-        try {
-          value = r.perform(m.op, cancel);
-        } catch (err) {
-          send({ t: 'error', id, error: serializeError(err) });
-          return;
-        }
-        // A driver that answered synchronously is answered now: nothing is left to abort.
-        if (!isThenable(value)) {
-          send({ t: 'result', id, value });
-          return;
-        }
-        inflight.set(id, cancel);
-        Promise.resolve(value).then(
-          (v) => {
-            inflight.delete(id);
-            send({ t: 'result', id, value: v });
-          },
-          (err) => {
-            inflight.delete(id);
-            send({ t: 'error', id, error: serializeError(err) });
-          },
-        );
+      case 'call':
+        call(m.id, m.op);
         return;
-      }
       case 'abort':
         // The owner's typed reason (e.g. CHASSIS_E_RESOURCE_OP_TIMEOUT) becomes ctx.signal.reason.
         inflight.get(m.id)?.abort(ChassisError.fromJSON(m.reason));
@@ -116,8 +127,7 @@ export function serveGuest(endpoint: GuestEndpoint, options: ServeOptions = {}):
     // Answers given while this frame is handled (synchronous results) leave as one frame.
     outbox.hold();
     try {
-      if (f.t !== 'batch') receive(f);
-      else for (const m of f.m) receive(m);
+      eachMessage(f, receive);
     } finally {
       outbox.release();
     }

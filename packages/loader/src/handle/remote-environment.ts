@@ -1,7 +1,14 @@
 import { ChassisError, type IsolationTier, type Logger, serializeError } from '@chassis/kernel';
 import type { CallSink } from '../executor/job.js';
 import { Outbox } from '../rpc/outbox.js';
-import type { DriverOp, GuestInit, GuestMessage, HostMessage } from '../rpc/protocol.js';
+import {
+  type DriverOp,
+  eachMessage,
+  type GuestInit,
+  type GuestMessage,
+  type HostMessage,
+  isTuple,
+} from '../rpc/protocol.js';
 import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
 import type { Transport } from '../rpc/transport.js';
 import { crashFault } from './crash-fault.js';
@@ -56,13 +63,17 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
   const outbox = new Outbox<HostMessage>({
     post: (f) => transport.send(f),
     unsendable: (m, err) => {
-      if (m.t !== 'call') {
-        logger.warn({ err, message: m.t }, `${who}: a protocol message could not be sent`);
+      const id = isTuple(m) ? m[0] : m.t === 'call' ? m.id : undefined;
+      if (id === undefined) {
+        logger.warn(
+          { err, message: (m as { t: string }).t },
+          `${who}: a protocol message could not be sent`,
+        );
         return;
       }
       // Arguments that do not survive structured clone: that call fails, nothing else.
-      const p = pending.get(m.id);
-      pending.delete(m.id);
+      const p = pending.get(id);
+      pending.delete(id);
       p?.reject(err);
     },
     maxBatchBytes: Number.POSITIVE_INFINITY,
@@ -70,11 +81,12 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
   const send = (m: HostMessage) => outbox.send(m, 0);
 
   const receive = (m: GuestMessage) => {
+    if (isTuple(m)) {
+      pending.get(m[0])?.resolve(m[1]);
+      pending.delete(m[0]);
+      return;
+    }
     switch (m.t) {
-      case 'result':
-        pending.get(m.id)?.resolve(m.value);
-        pending.delete(m.id);
-        return;
       case 'error':
         pending.get(m.id)?.reject(ChassisError.fromJSON(m.error));
         pending.delete(m.id);
@@ -99,10 +111,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         return;
     }
   };
-  transport.onMessage((f) => {
-    if (f.t !== 'batch') receive(f);
-    else for (const m of f.m) receive(m);
-  });
+  transport.onMessage((f) => eachMessage(f, receive));
 
   transport.onExit((info) => {
     const wasEnded = ended;
@@ -141,7 +150,7 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
         send({ t: 'abort', id, reason: serializeError(reason) });
         sink.reject(reason);
       });
-      send({ t: 'call', id, op });
+      send(op.op === 'invoke' ? [id, op.point, op.method, op.ctx, op.args] : { t: 'call', id, op });
     },
     probe(timeoutMs) {
       if (ended) return Promise.resolve(false);

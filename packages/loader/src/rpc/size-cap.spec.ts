@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { GuestMessage } from './protocol.js';
 import { capGuestMessage, cloneSizeOver, hostMessageLimit } from './size-cap.js';
 
 const LIMIT = 1024;
 const big = 'x'.repeat(LIMIT);
 
 describe('capGuestMessage', () => {
-  it.each<{ name: string; m: { t: string } & Record<string, unknown>; capped: boolean }>([
-    { name: 'a small result', m: { t: 'result', id: 1, value: 'ok' }, capped: false },
-    { name: 'a big result', m: { t: 'result', id: 1, value: big }, capped: true },
-    { name: 'a big error', m: { t: 'error', id: 1, error: { message: big } }, capped: true },
+  it.each<{ name: string; m: GuestMessage; capped: boolean }>([
+    { name: 'a small result', m: [1, 'ok'], capped: false },
+    { name: 'a big result', m: [1, big], capped: true },
+    {
+      name: 'a big error',
+      m: { t: 'error', id: 1, error: { name: 'Error', code: 'X', details: {}, message: big } },
+      capped: true,
+    },
     {
       name: 'a small log record',
       m: { t: 'log', level: 'info', bindings: { a: 1 }, fields: {}, msg: 'hi' },
@@ -32,8 +37,9 @@ describe('capGuestMessage', () => {
     expect(cloneSizeOver(out, hostMessageLimit(LIMIT))).toBeLessThanOrEqual(
       hostMessageLimit(LIMIT),
     );
-    if (capped && m.t !== 'log') expect(out).toMatchObject({ t: 'error', id: 1 });
-    if (capped && m.t === 'log')
+    const isLog = !Array.isArray(m) && (m as { t: string }).t === 'log';
+    if (capped && !isLog) expect(out).toMatchObject({ t: 'error', id: 1 });
+    if (capped && isLog)
       expect(out).toMatchObject({
         bindings: {},
         fields: { code: 'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE' },

@@ -1,3 +1,5 @@
+import { type GuestMessage, isTuple } from './protocol.js';
+
 /** The cap when no `maxMessageBytes` is given (the kernel default). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Room for the envelope around a capped value (`{ t, id, value }`, an error's stack). */
@@ -124,7 +126,7 @@ export function tooLargeError(
  * replaced by a `CHASSIS_E_LOADER_MESSAGE_TOO_LARGE` error for that call (so is a thrown error
  * over it), a log record over it (fields, message and bindings together) by a short notice. Other messages pass unchanged.
  */
-export function capGuestMessage<M extends { readonly t: string }>(m: M, limit: number): M {
+export function capGuestMessage(m: GuestMessage, limit: number): GuestMessage {
   return capAndMeasure(m, limit).message;
 }
 
@@ -150,32 +152,29 @@ export interface Measured<M> {
  * {@link capGuestMessage}, plus the size it measured: the guest's outbox batches messages up to
  * the cap by these sizes without a second walk. Load errors and fatal reports are not measured.
  */
-export function capAndMeasure<M extends { readonly t: string }>(m: M, limit: number): Measured<M> {
-  if (m.t === 'result') {
-    const r = m as unknown as { id: number; value: unknown };
-    const size = cloneSizeOver(r.value, limit);
-    if (size > limit) return tooLarge(r.id, 'the result', size, limit);
+export function capAndMeasure(m: GuestMessage, limit: number): Measured<GuestMessage> {
+  if (isTuple(m)) {
+    const size = cloneSizeOver(m[1], limit);
+    if (size > limit) return tooLarge(m[0], 'the result', size, limit);
     return { message: m, size: size + MESSAGE_ENVELOPE_BYTES };
   }
   if (m.t === 'error') {
     // A thrown error's message or stack can be as large as a result (host frame cap backs this).
-    const e = m as unknown as { id: number; error: unknown };
-    const size = cloneSizeOver(e.error, limit);
-    if (size > limit) return tooLarge(e.id, 'the error', size, limit);
+    const size = cloneSizeOver(m.error, limit);
+    if (size > limit) return tooLarge(m.id, 'the error', size, limit);
     return { message: m, size: size + MESSAGE_ENVELOPE_BYTES };
   }
   if (m.t === 'log') {
-    const l = m as unknown as { fields: unknown; msg?: string; level: string; bindings: unknown };
     // Bindings count too: a driver sets them (`logger.child(…)`), and the host caps the whole.
-    const size = cloneSizeOver([l.fields, l.msg, l.bindings], limit);
+    const size = cloneSizeOver([m.fields, m.msg, m.bindings], limit);
     if (size <= limit) return { message: m, size: size + MESSAGE_ENVELOPE_BYTES };
     return {
       message: {
-        ...l,
+        ...m,
         bindings: {},
         fields: { code: 'CHASSIS_E_LOADER_MESSAGE_TOO_LARGE', size, limit },
         msg: 'log record dropped: over the size cap',
-      } as never,
+      },
       size: SMALL_MESSAGE_BYTES,
     };
   }
@@ -185,9 +184,13 @@ export function capAndMeasure<M extends { readonly t: string }>(m: M, limit: num
   return { message: m, size: undefined };
 }
 
-function tooLarge<M>(id: number, what: string, size: number, limit: number): Measured<M> {
+function tooLarge(id: number, what: string, size: number, limit: number): Measured<GuestMessage> {
   return {
-    message: { t: 'error', id, error: tooLargeError(what, size, limit) } as never,
+    message: {
+      t: 'error',
+      id,
+      error: { name: 'ChassisError', ...tooLargeError(what, size, limit) },
+    },
     size: SMALL_MESSAGE_BYTES,
   };
 }
