@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
  * Every package's declared dependencies match its imports: production code imports only
  * `dependencies`; test-only code (specs, `__fixtures__`, `bench/`) may also use the package's
  * `devDependencies` and the workspace root's shared test tools; and nothing is declared that
- * no file imports (a workspace devDependency must be imported by a test).
+ * no file imports (a workspace devDependency must be imported by a test). Packages and
+ * examples alike. A driver project (it has a `driver.yaml`) is not a library: its CAR bundles
+ * its `dependencies`, and the contracts it implements are type-only imports, erased when it is
+ * compiled, so they are `devDependencies` (as `@types/*` are).
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = join(ROOT, 'packages');
 const rootDev = Object.keys(readJson(join(ROOT, 'package.json')).devDependencies ?? {});
 const builtins = new Set(builtinModules);
 
@@ -20,6 +22,7 @@ interface Manifest {
   readonly dependencies?: Record<string, string>;
   readonly devDependencies?: Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
+  readonly scripts?: Record<string, string>;
 }
 
 function readJson(file: string): Manifest {
@@ -56,17 +59,49 @@ export function importedPackages(code: string): Set<string> {
   return names;
 }
 
+/** `code` without its type-only imports and re-exports (`import type …`, `export type … from`). */
+export function withoutTypeImports(code: string): string {
+  return code.replace(/^\s*(?:import|export)\s+type\b[^;]*?\bfrom\s*['"][^'"\s]+['"]/gm, '');
+}
+
+/** Packages a manifest's scripts run from `node_modules/<name>/` (build tools, e.g. the CLI). */
+function scriptPackages(manifest: Manifest): Set<string> {
+  const names = new Set<string>();
+  for (const script of Object.values(manifest.scripts ?? {})) {
+    for (const m of script.matchAll(/node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//g))
+      names.add(m[1] as string);
+  }
+  return names;
+}
+
 const testOnly = (file: string) =>
   /\.spec\.ts$|\/__fixtures__\/|\/bench\//.test(file) || /\.bench\.ts$/.test(file);
 
-const packages = readdirSync(PACKAGES).filter((d) => !d.startsWith('.'));
+/** Every workspace package but `test/` (the workspace's globs, as paths from the root). */
+const packages = ['packages', 'examples', 'examples/drivers'].flatMap((parent) =>
+  readdirSync(join(ROOT, parent), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'drivers')
+    .map((e) => `${parent}/${e.name}`),
+);
 
 /**
  * devDependencies a package's tests use without importing them: `car`'s scaffold test compiles
  * each generated driver project against the real contract packages, resolved from `car`.
  */
 const TEST_FIXTURE_DEPS: Record<string, readonly string[]> = {
-  car: ['@chassis/hypervisor', '@chassis/network', '@chassis/storage'],
+  'packages/car': ['@chassis/hypervisor', '@chassis/network', '@chassis/storage'],
+};
+
+/**
+ * devDependencies that order the build: the example server's build packs the example drivers'
+ * built CARs into its repository, so turbo must build them first.
+ */
+const BUILD_ORDER_DEPS: Record<string, readonly string[]> = {
+  'examples/management-server': [
+    '@chassis-examples/kvm-hypervisor',
+    '@chassis-examples/nvp-network',
+    '@chassis-examples/solidfire-storage',
+  ],
 };
 
 /**
@@ -74,10 +109,15 @@ const TEST_FIXTURE_DEPS: Record<string, readonly string[]> = {
  * build to the web UI (resolved with `require.resolve`, which is not an import).
  */
 const STATIC_ASSET_DEPS: Record<string, readonly string[]> = {
-  admin: ['uplot'],
+  'packages/admin': ['uplot'],
 };
 
 describe('declared dependencies match the imports', () => {
+  it('tells type-only imports apart (a driver project may take them from devDependencies)', () => {
+    const code = `import type { A } from 'alpha';\nexport type { B } from 'beta';\nimport { type C, d } from 'gamma';\nimport e from 'delta';`;
+    expect([...importedPackages(withoutTypeImports(code))].sort()).toEqual(['delta', 'gamma']);
+  });
+
   it('finds static, type-only, re-export and dynamic imports', () => {
     const code = `import a from 'alpha';\nimport type { B } from '@scope/beta/sub';\nexport * from "gamma";\nconst d = await import('delta');\nimport 'side-effect';\nimport { x } from './local.js';\nimport fs from 'node:fs';\nimport path from 'path';\nconst src = \`import x from 'not-an-import'\`;`;
     expect([...importedPackages(code)].sort()).toEqual(
@@ -86,23 +126,28 @@ describe('declared dependencies match the imports', () => {
   });
 
   it.each(packages)('%s', (dir) => {
-    const manifest = readJson(join(PACKAGES, dir, 'package.json'));
+    const manifest = readJson(join(ROOT, dir, 'package.json'));
     const deps = new Set([
       ...Object.keys(manifest.dependencies ?? {}),
       ...Object.keys(manifest.peerDependencies ?? {}),
     ]);
     const dev = new Set(Object.keys(manifest.devDependencies ?? {}));
+    const driverProject = existsSync(join(ROOT, dir, 'driver.yaml'));
+    const byScripts = scriptPackages(manifest);
     const problems: string[] = [];
     const usedInProd = new Set<string>();
     const usedInTests = new Set<string>();
-    for (const file of sources(join(PACKAGES, dir))) {
+    for (const file of sources(join(ROOT, dir))) {
       const where = relative(ROOT, file);
       const isTest = testOnly(file);
-      for (const name of importedPackages(readFileSync(file, 'utf8'))) {
+      const code = readFileSync(file, 'utf8');
+      const values = driverProject ? importedPackages(withoutTypeImports(code)) : undefined;
+      for (const name of importedPackages(code)) {
         if (name === manifest.name) continue;
         (isTest ? usedInTests : usedInProd).add(name);
         if (deps.has(name)) continue;
         if (isTest && (dev.has(name) || rootDev.includes(name))) continue;
+        if (values && !values.has(name) && dev.has(name)) continue;
         problems.push(
           `${where} imports ${name}, which is not in ${isTest ? 'dependencies or devDependencies' : 'dependencies'}`,
         );
@@ -117,8 +162,9 @@ describe('declared dependencies match the imports', () => {
       );
     }
     for (const name of dev) {
-      if (TEST_FIXTURE_DEPS[dir]?.includes(name)) continue;
-      if (name.startsWith('@chassis/') && !usedInTests.has(name) && !usedInProd.has(name))
+      if (TEST_FIXTURE_DEPS[dir]?.includes(name) || BUILD_ORDER_DEPS[dir]?.includes(name)) continue;
+      if (byScripts.has(name)) continue;
+      if (/^@chassis(-examples)?\//.test(name) && !usedInTests.has(name) && !usedInProd.has(name))
         problems.push(`${name} is declared in devDependencies but no test imports it`);
     }
     expect(problems).toEqual([]);
