@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 
 /** The guest bootstrap bundled into one file at build time (see the package's `build`). */
-const BUNDLE = 'guest-bootstrap.js';
+const BUNDLE = 'guest-bootstrap.cjs';
 /** The compiled bootstrap module itself (it imports 26 more modules). */
 const MODULE = 'worker-main.js';
 

@@ -1,6 +1,6 @@
 /**
  * Bootstrap of the `worker` and `process` tiers. The build bundles it with everything it imports
- * into `dist/guest-bootstrap.js`, which the host starts (see `bootstrapUrl`). It imports only
+ * into `dist/guest-bootstrap.cjs` (CommonJS), which the host starts (see `bootstrapUrl`). It imports only
  * the kernel's dependency-free subpaths so that an idle driver environment stays close to a
  * bare worker in memory and boots fast.
  */
