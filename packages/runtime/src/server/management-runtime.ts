@@ -10,7 +10,6 @@ import {
   type ResourceRegistry,
   serializeError,
 } from '@chassis/kernel';
-import type { ManagedDriverHandle } from '@chassis/loader';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { CatalogDriver, CatalogSource } from '../api/catalog.js';
 import type { ClusterView } from '../api/cluster.js';
@@ -27,12 +26,10 @@ import type {
   DriverInfo,
   DriverMemoryOptions,
   DriverMemoryView,
-  DriverVersionInfo,
   ExecutorMetricsView,
   InstallSource,
   Principal,
   ResourceInfo,
-  RestartStatus,
   RuntimeApi,
   UpdateNotice,
   UpgradeRecord,
@@ -42,6 +39,7 @@ import type { DriverManager } from '../manager/driver-manager.js';
 import type { DriverRecord } from '../manager/records.js';
 import { AcceptedActions } from './accepted-actions.js';
 import { readDriverMemory } from './driver-memory.js';
+import { type DriverViewSources, driverInfo, executorMetricsOf } from './driver-views.js';
 import type { ResourceService } from './resource-service.js';
 import { testResource } from './resource-test.js';
 import { RuntimeCatalog } from './runtime-catalog.js';
@@ -52,12 +50,6 @@ export interface UpdateChecker {
   check(
     installed: readonly { id: string; version: string; category: string }[],
   ): Promise<UpdateNotice[]>;
-}
-
-const restarts = (r: RestartStatus | undefined) => (r ? { restarts: r } : {});
-
-function isManaged(h: DriverHandle): h is ManagedDriverHandle {
-  return typeof (h as Partial<ManagedDriverHandle>).metrics === 'function';
 }
 
 /**
@@ -79,6 +71,7 @@ export class ManagementRuntime implements RuntimeApi {
   readonly #catalog: RuntimeCatalog;
   #history: UpgradeRecord[] = [];
   readonly #accepted: AcceptedActions;
+  readonly #views: DriverViewSources;
 
   constructor(
     readonly lifecycle: LifecycleManager,
@@ -88,16 +81,15 @@ export class ManagementRuntime implements RuntimeApi {
     private readonly logger: Logger,
     private readonly updateChecker?: UpdateChecker,
     /** The limits a driver runs with, for the driver summary. */
-    private readonly limitsOf?: (
-      descriptor: DriverVersionInfo['descriptor'],
-    ) => NonNullable<DriverVersionInfo['limits']>,
+    limitsOf?: DriverViewSources['limitsOf'],
     /** The host's extension points: their `safe` methods are what a resource test may run. */
     private readonly extensionPoints: readonly ExtensionPoint<unknown>[] = [],
     /** Automatic restarts of a version (the server's restart supervisor). */
-    private readonly restartsOf?: (id: string, version: string) => RestartStatus | undefined,
+    restartsOf?: DriverViewSources['restartsOf'],
     /** The configured repository's offers, behind `searchCatalog`/`catalogDriver`. */
     catalogSource?: CatalogSource,
   ) {
+    this.#views = { lifecycle, resources, limitsOf, restartsOf };
     this.#accepted = new AcceptedActions(logger, (id) => manager.historyRecord(id));
     this.#catalog = new RuntimeCatalog(catalogSource, () => this.#installedVersions());
     this.lifecycle$ = lifecycle.lifecycle$;
@@ -125,37 +117,7 @@ export class ManagementRuntime implements RuntimeApi {
       throw new ChassisError('CHASSIS_E_UPGRADE_NOT_INSTALLED', `Driver ${id} is not installed`, {
         details: { driver: id },
       });
-    const versions: DriverVersionInfo[] = inst.record.versions.map((rec) => {
-      const loaded = inst.loaded.get(rec.version);
-      const state = this.lifecycle.get(id, rec.version);
-      return {
-        id,
-        version: rec.version,
-        sha256: rec.sha256,
-        descriptor:
-          loaded?.descriptor ?? ({ id, version: rec.version } as DriverVersionInfo['descriptor']),
-        state: state?.state ?? 'Unloaded',
-        tier: loaded?.tier ?? 'worker',
-        active: rec.version === inst.record.active,
-        resources: this.resources.boundTo(id, rec.version).map((e) => e.resource.id),
-        signature: rec.signature,
-        installedAt: rec.installedAt,
-        messages: loaded?.messages ?? {},
-        ...(loaded && this.limitsOf ? { limits: this.limitsOf(loaded.descriptor) } : {}),
-        ...(state?.state === 'Failed' && state.cause ? { failure: state.cause } : {}),
-        ...restarts(this.restartsOf?.(id, rec.version)),
-      };
-    });
-    const main = versions.find((v) => v.active) ?? versions[0];
-    const d = main?.descriptor;
-    return {
-      id,
-      name: d?.name ?? id,
-      vendor: d?.vendor ?? '',
-      category: d?.category ?? '',
-      ...(inst.record.active ? { activeVersion: inst.record.active } : {}),
-      versions,
-    };
+    return driverInfo(inst, this.#views);
   }
 
   /**
@@ -181,32 +143,7 @@ export class ManagementRuntime implements RuntimeApi {
   }
 
   executorMetrics(): ExecutorMetricsView[] {
-    const out: ExecutorMetricsView[] = [];
-    for (const inst of this.manager.drivers.values()) {
-      for (const [version, v] of inst.loaded) {
-        if (!isManaged(v.handle)) continue;
-        const m = v.handle.metrics();
-        let cumulative = 0;
-        const cumulate = (n: number) => {
-          cumulative += n;
-          return cumulative;
-        };
-        out.push({
-          driverId: inst.record.id,
-          version,
-          calls: m.calls,
-          errors: m.errors,
-          inFlight: m.inFlight,
-          queued: m.queued,
-          latencyBuckets: m.latency.bounds.map((le, i) => ({
-            le,
-            count: cumulate(m.latency.counts[i] ?? 0),
-          })),
-          latencySumMs: m.latency.sum,
-        });
-      }
-    }
-    return out;
+    return executorMetricsOf(this.manager.drivers.values());
   }
 
   driverMemory(options?: DriverMemoryOptions): Promise<DriverMemoryView[]> {
