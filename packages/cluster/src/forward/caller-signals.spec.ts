@@ -105,7 +105,7 @@ describe('CallerSignals (the caller side of forwarded calls on the owner)', () =
     expect(first.signal.aborted).toBe(false);
   });
 
-  it('aborts a call the caller cancels, and only that one; a second call under a running id is refused', () => {
+  it('aborts a call the caller cancels, and only that one; a second call under a running id is refused', async () => {
     const callers = new CallerSignals(new DeadlineWatch());
     const conn = new FakeConnection();
     const a = begin(callers, conn, 'pool-a', undefined, 1);
@@ -120,9 +120,17 @@ describe('CallerSignals (the caller side of forwarded calls on the owner)', () =
     callers.cancel(conn, 2);
     callers.cancel(conn, 99);
     expect(b.signal.aborted).toBe(false);
-    expect(callers.runningOn(conn)).toBe(1);
+    // Idle once the last call ended, not before (the server's close waits for this).
+    let idle = false;
+    const waited = callers.idle(conn).then(() => {
+      idle = true;
+    });
+    await Promise.resolve();
+    expect(idle).toBe(false);
     callers.end(a);
-    expect(callers.runningOn(conn)).toBe(0);
+    await waited;
+    expect(idle).toBe(true);
+    await callers.idle(conn);
   });
 
   it('aborts at once a call arriving on a connection that is already gone', () => {

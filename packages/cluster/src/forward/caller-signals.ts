@@ -21,6 +21,8 @@ class ConnectionCalls {
   /** The running calls by the caller's id. */
   readonly running = new Map<number, OwnerCall>();
   closed = false;
+  /** Waiting for {@link running} to be empty (`CallerSignals.idle`). */
+  idle: (() => void)[] = [];
 
   constructor(connection: Connection) {
     connection.once('close', () => {
@@ -138,15 +140,23 @@ export class CallerSignals {
     this.connections.get(connection)?.running.get(id)?.gone('cancelled it', 'caller-cancelled');
   }
 
-  /** Calls running on `connection` now. */
-  runningOn(connection: Connection): number {
-    return this.connections.get(connection)?.running.size ?? 0;
+  /** Resolves once no call runs on `connection` (at once when none does). */
+  idle(connection: Connection): Promise<void> {
+    const calls = this.connections.get(connection);
+    if (!calls || calls.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => calls.idle.push(resolve));
   }
 
   /** The call settled: its deadline and its connection no longer concern it. */
   end(call: CallerCall): void {
     const c = call as OwnerCall;
     this.deadlines.unwatch(c);
-    if (c.calls.running.get(c.id) === c) c.calls.running.delete(c.id);
+    const calls = c.calls;
+    if (calls.running.get(c.id) === c) calls.running.delete(c.id);
+    if (calls.running.size === 0 && calls.idle.length > 0) {
+      const waiting = calls.idle;
+      calls.idle = [];
+      for (const resolve of waiting) resolve();
+    }
   }
 }

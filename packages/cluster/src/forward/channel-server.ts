@@ -162,9 +162,9 @@ export async function startChannelServer(options: ChannelServerOptions): Promise
     close: async () => {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Calls that run are answered first; new ones are refused meanwhile (see `closing`).
-      for (let i = 0; i < 100_000 && [...sessions].some((s) => s.running > 0); i++)
-        await new Promise((r) => setTimeout(r, 10));
+      // Calls that run are answered first; new ones are refused meanwhile (see `closing`). Each
+      // ends within its owner compartment's run deadline.
+      await Promise.all([...sessions].map((s) => s.idle()));
       for (const s of sessions) s.close(1001, 'the member is stopping');
       server.closeAllConnections();
       await closed;

@@ -36,8 +36,8 @@ export interface SessionContext {
 
 /** One caller's connection, as the owner serves it. */
 export interface Session extends Connection {
-  /** Calls running on it. */
-  readonly running: number;
+  /** Resolves once no call runs on it (the server's close waits for this). */
+  idle(): Promise<void>;
   /** Ends the connection (`code` 1001 when the server goes away). */
   close(code: number, why: string): void;
 }
@@ -63,9 +63,7 @@ export function serveSession(
   const { memberId, log } = ctx;
   const session: Session = {
     closed: false,
-    get running() {
-      return ctx.callers.runningOn(session);
-    },
+    idle: () => ctx.callers.idle(session),
     once: (event, listener) => ws.once(event, listener),
     close: (code, why) => ws.close(code, why),
   };
