@@ -13,6 +13,7 @@ import { cloneSizeOver, tooLargeError } from '../rpc/size-cap.js';
 import type { Transport } from '../rpc/transport.js';
 import { crashFault } from './crash-fault.js';
 import type { DriverMemory, Environment } from './environment.js';
+import { type MemoryWatch, pollMemory } from './memory-pressure.js';
 
 /** Options of {@link createRemoteEnvironment}. */
 export interface RemoteEnvironmentOptions {
@@ -157,17 +158,20 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
       const id = nextId++;
       return new Promise<boolean>((resolve) => {
         let grace = 0;
-        // Growth is judged against the start of the probe: a full GC of a big heap on a busy
-        // machine stalls it for seconds at a time.
+        // Growth is judged against the last reading that grew, and waited for while it grew
+        // within GROWTH_STALL_MS: a full GC of a big heap on a busy machine stalls a guest for
+        // seconds at a time, and a spinning guest whose memory rose once must not wait 30 s.
         const base = transport.residentBytes?.();
+        let watch: MemoryWatch = { mark: base, grewAt: undefined };
         const expired = () => {
           // A guest filling or thrashing at its heap cap cannot answer, but V8 is about to end
           // it: wait for that (bounded), so its fault says out-of-memory, not unresponsive.
           const now = transport.residentBytes?.();
-          const pressure = memoryPressure(base, now, transport.residentIsOwn, o.heapLimitMb);
+          const poll = pollMemory(watch, now, Date.now(), transport.residentIsOwn, o.heapLimitMb);
+          watch = poll.watch;
           // Readable before, not now: the guest is ending; let its exit report say why.
           const vanishing = base !== undefined && now === undefined;
-          if (!ended && grace < OOM_GRACE_MS && (pressure || vanishing)) {
+          if (!ended && grace < OOM_GRACE_MS && (poll.wait || vanishing)) {
             grace += OOM_POLL_MS;
             timer = setTimeout(expired, OOM_POLL_MS);
             return;
@@ -251,23 +255,3 @@ export function createRemoteEnvironment(o: RemoteEnvironmentOptions): Promise<En
 /** How long a guest at its heap cap may take to die of it before it is called unresponsive. */
 const OOM_GRACE_MS = 30_000;
 const OOM_POLL_MS = 100;
-/** Resident memory of an idle guest process that is not its heap (node itself, code, stacks). */
-const BASE_RSS = 64 * 1024 * 1024;
-
-/**
- * True when a silent guest looks like it is running out of memory rather than spinning: the
- * resident memory grew by a MiB since the probe began, or (its own process) it holds ¾ of its heap
- * cap over an idle process's 64 MiB (V8 thrashing before it gives up). Pure.
- */
-export function memoryPressure(
-  before: number | undefined,
-  now: number | undefined,
-  own: boolean | undefined,
-  heapLimitMb: number | undefined,
-): boolean {
-  if (now === undefined) return false;
-  if (before !== undefined && now - before >= 1024 * 1024) return true;
-  // A bare node child is already ≈ 45 MiB resident: that is not heap.
-  const floor = heapLimitMb === undefined ? Infinity : heapLimitMb * 1024 * 1024 * 0.75 + BASE_RSS;
-  return own === true && now >= floor;
-}

@@ -1,0 +1,49 @@
+/** How long after its memory last grew a silent guest is still taken for one filling its heap. */
+export const GROWTH_STALL_MS = 5000;
+/** Resident memory of an idle guest process that is not its heap (node itself, code, stacks). */
+const BASE_RSS = 64 * 1024 * 1024;
+
+/**
+ * True when a silent guest looks like it is running out of memory rather than spinning: the
+ * resident memory grew by a MiB since the probe began, or (its own process) it holds ¾ of its heap
+ * cap over an idle process's 64 MiB (V8 thrashing before it gives up). Pure.
+ */
+export function memoryPressure(
+  before: number | undefined,
+  now: number | undefined,
+  own: boolean | undefined,
+  heapLimitMb: number | undefined,
+): boolean {
+  if (now === undefined) return false;
+  if (before !== undefined && now - before >= 1024 * 1024) return true;
+  // A bare node child is already ≈ 45 MiB resident: that is not heap.
+  const floor = heapLimitMb === undefined ? Infinity : heapLimitMb * 1024 * 1024 * 0.75 + BASE_RSS;
+  return own === true && now >= floor;
+}
+
+/** What a liveness probe remembers of a silent guest's memory between its polls. */
+export interface MemoryWatch {
+  /** The reading growth is measured from: the probe's first, then each one that grew. */
+  readonly mark: number | undefined;
+  /** When a reading last grew (epoch ms); `undefined` until one did. */
+  readonly grewAt: number | undefined;
+}
+
+/**
+ * One poll of a silent guest's memory at time `at`: whether to keep waiting for V8 to end it
+ * (its memory grew since the mark, or grew less than {@link GROWTH_STALL_MS} ago, or
+ * {@link memoryPressure} finds it near its cap), and the watch for the next poll. Pure.
+ */
+export function pollMemory(
+  watch: MemoryWatch,
+  now: number | undefined,
+  at: number,
+  own: boolean | undefined,
+  heapLimitMb: number | undefined,
+): { readonly wait: boolean; readonly watch: MemoryWatch } {
+  const grew = now !== undefined && watch.mark !== undefined && now - watch.mark >= 1024 * 1024;
+  const next = grew ? { mark: now, grewAt: at } : watch;
+  const recent = next.grewAt !== undefined && at - next.grewAt < GROWTH_STALL_MS;
+  // Against the mark just taken, growth no longer counts: only the cap (or a recent growth) does.
+  return { wait: recent || memoryPressure(next.mark, now, own, heapLimitMb), watch: next };
+}
