@@ -170,3 +170,63 @@ describe('declared dependencies match the imports', () => {
     expect(problems).toEqual([]);
   });
 });
+
+/** Workspace packages by the names the README's graph uses (`kernel`, `examples/kernel-demo`). */
+function graphName(dir: string): string {
+  return dir.startsWith('packages/') ? dir.slice('packages/'.length) : dir;
+}
+
+/**
+ * The README's package graph: one line per package (or a comma list, or a `dir/*` glob) and the
+ * workspace packages it depends on, `nothing` for none. Pure.
+ */
+export function parseGraph(readme: string): Map<string, Set<string>> {
+  const block = /<!-- package-graph -->\s*```text\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no <!-- package-graph --> block');
+  const graph = new Map<string, Set<string>>();
+  for (const line of block.split('\n').filter((l) => l.trim() !== '')) {
+    const [left, right] = line.split('──►').map((x) => x.trim());
+    if (!left || right === undefined) throw new Error(`README graph: cannot read "${line}"`);
+    const deps = new Set(right === 'nothing' ? [] : right.split(/,\s*/));
+    for (const name of left.split(/,\s*/)) graph.set(name, deps);
+  }
+  return graph;
+}
+
+describe("the README's package graph is the workspace's dependencies", () => {
+  it('reads names, comma lists and `nothing`', () => {
+    const graph = parseGraph(
+      '<!-- package-graph -->\n```text\na, b ──► c, d\nc ──► nothing\n```\n',
+    );
+    expect(Object.fromEntries([...graph].map(([k, v]) => [k, [...v]]))).toEqual({
+      a: ['c', 'd'],
+      b: ['c', 'd'],
+      c: [],
+    });
+  });
+
+  it('lists every package with exactly its workspace dependencies', () => {
+    const graph = parseGraph(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    const names = new Map<string, string>();
+    for (const dir of packages) names.set(readJson(join(ROOT, dir, 'package.json')).name, dir);
+    const drawn = (dir: string) =>
+      graph.get(graphName(dir)) ?? graph.get(`${dir.slice(0, dir.lastIndexOf('/'))}/*`);
+    const problems: string[] = [];
+    for (const dir of packages) {
+      const want = drawn(dir);
+      const manifest = readJson(join(ROOT, dir, 'package.json'));
+      const have = Object.keys(manifest.dependencies ?? {})
+        .filter((n) => names.has(n))
+        .map((n) => graphName(names.get(n) as string));
+      if (!want) {
+        problems.push(`${graphName(dir)} is not in the README's package graph`);
+        continue;
+      }
+      for (const n of have)
+        if (!want.has(n)) problems.push(`${graphName(dir)} ──► ${n} is not drawn`);
+      for (const n of want)
+        if (!have.includes(n)) problems.push(`${graphName(dir)} ──► ${n} is drawn, not declared`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
