@@ -1,7 +1,7 @@
 /** Something waiting for a signal to abort (an executor's job). */
 export interface AbortWatcher {
   /** The signal aborted while this watcher was registered. */
-  aborted(reason: unknown): void;
+  ownerAborted(reason: unknown): void;
 }
 
 /** Watchers of each signal; one listener per signal for the whole process. */
@@ -26,7 +26,7 @@ export function watchAbort(signal: AbortSignal, watcher: AbortWatcher): void {
       () => {
         watching.delete(signal);
         const reason = signal.reason;
-        for (const w of [...watchers]) w.aborted(reason);
+        for (const w of [...watchers]) w.ownerAborted(reason);
         watchers.clear();
       },
       { once: true },

@@ -127,7 +127,7 @@ export class Executor implements JobOwner {
     if (options.deadline !== undefined) job.deadline = options.deadline;
     const signal = options.signal;
     if (signal) {
-      job.signal = signal;
+      job.ownerSignal = signal;
       watchAbort(signal, job);
     }
     if (this.inFlight < this.options.concurrency) this.start(job);
@@ -189,7 +189,7 @@ export class Executor implements JobOwner {
   settle(job: Job, value: unknown, error: unknown, failed: boolean): void {
     if (job.settled) return;
     job.settled = true;
-    if (job.signal) unwatchAbort(job.signal, job);
+    if (job.ownerSignal) unwatchAbort(job.ownerSignal, job);
     this.calls++;
     if (failed) this.errors++;
     this.histogram.record(performance.now() - job.startedAt);

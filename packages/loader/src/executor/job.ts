@@ -24,26 +24,33 @@ export interface JobOwner {
 
 /**
  * One submitted call of an executor. A class, not an object literal, so that every job has the
- * same shape: a call costs the executor one object (and the caller's promise).
+ * same shape: a call costs the executor one object (and the caller's promise). The job is its
+ * own {@link Cancellation} (`cancel` is the job), so that a call makes no second object for it.
  */
-export class Job implements AbortWatcher, CallSink {
+export class Job extends Cancellation implements AbortWatcher, CallSink {
   /** The caller's promise. */
   settleResolve: (v: unknown) => void = noop;
   settleReject: (e: unknown) => void = noop;
-  readonly cancel = new Cancellation();
   settled = false;
   running = false;
   /** The owner's absolute deadline (epoch ms), checked before a queued job starts. */
   deadline = Number.POSITIVE_INFINITY;
   /** The owner's signal, watched while the job is pending. */
-  signal: AbortSignal | undefined = undefined;
+  ownerSignal: AbortSignal | undefined = undefined;
 
   constructor(
     readonly task: (sink: CallSink) => void,
     readonly mapError: ErrorMapper | undefined,
     readonly startedAt: number,
     private readonly owner: JobOwner,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** The call's cancellation: the job itself. */
+  get cancel(): Cancellation {
+    return this;
+  }
 
   resolve(value: unknown): void {
     this.owner.settle(this, value, undefined, false);
@@ -53,7 +60,7 @@ export class Job implements AbortWatcher, CallSink {
     this.owner.settle(this, undefined, error, true);
   }
 
-  aborted(reason: unknown): void {
+  ownerAborted(reason: unknown): void {
     this.owner.abortJob(this, reason);
   }
 }

@@ -76,12 +76,15 @@ export class Outbox<M> {
   flush(): void {
     const q = this.queue;
     if (q.length === 0) return;
-    this.queue = [];
     this.bytes = 0;
     if (q.length === 1) {
-      this.postOne(q[0] as M);
+      // One message goes as itself, and the queue is reused: a lone answer allocates nothing here.
+      const m = q[0] as M;
+      q.length = 0;
+      this.postOne(m);
       return;
     }
+    this.queue = [];
     try {
       this.options.post({ t: 'batch', m: q });
     } catch {
