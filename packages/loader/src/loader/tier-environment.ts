@@ -184,7 +184,7 @@ let bootDirs: string[] | undefined;
  */
 function guestBootDirs(): string[] {
   if (bootDirs) return bootDirs;
-  const dist = dirname(fileURLToPath(bootstrapUrl()));
+  const dist = dirname(fileURLToPath(bootstrapUrl('process')));
   const link = join(dirname(dist), 'node_modules', '@chassis', 'kernel');
   let kernel: string;
   try {

@@ -53,13 +53,17 @@ export function createProcessTransport(options: ProcessTransportOptions = {}): T
       ? [`--max-old-space-size=${heap}`]
       : []),
   ];
-  const child = spawn(process.execPath, [...execArgv, fileURLToPath(bootstrapUrl()), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...(options.env ?? {}) },
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-    // Its own process group: whatever the driver starts is killed with it (killGroup).
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [...execArgv, fileURLToPath(bootstrapUrl('process')), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: { ...(options.env ?? {}) },
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      // Its own process group: whatever the driver starts is killed with it (killGroup).
+      detached: true,
+    },
+  );
   const channel = child.stdio[CHANNEL_FD] as Socket;
   let frameFault: FrameFault | undefined;
   let messageListener: ((m: GuestFrame) => void) | undefined;

@@ -31,7 +31,7 @@ export interface WorkerTransportOptions {
  */
 export function createWorkerTransport(options: WorkerTransportOptions = {}): Transport {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(bootstrapUrl(), {
+  const worker = new Worker(bootstrapUrl('worker'), {
     workerData: {
       port: port2,
       options: options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {},
