@@ -2,11 +2,32 @@
 export const GROWTH_STALL_MS = 5000;
 /** Resident memory of an idle guest process that is not its heap (node itself, code, stacks). */
 const BASE_RSS = 64 * 1024 * 1024;
+/** Growth of the resident memory that counts as the guest filling its heap. */
+const GROWTH_BYTES = 1024 * 1024;
+
+/** True when the resident memory grew by {@link GROWTH_BYTES} from `before` to `now`. */
+function grew(before: number | undefined, now: number | undefined): now is number {
+  return now !== undefined && before !== undefined && now - before >= GROWTH_BYTES;
+}
+
+/**
+ * True when the guest (its own process) holds ¾ of its heap cap over an idle process's 64 MiB:
+ * V8 thrashing before it gives up.
+ */
+function nearHeapCap(
+  now: number | undefined,
+  own: boolean | undefined,
+  heapLimitMb: number | undefined,
+): boolean {
+  if (now === undefined || own !== true || heapLimitMb === undefined) return false;
+  // A bare node child is already ≈ 45 MiB resident: that is not heap.
+  return now >= heapLimitMb * 1024 * 1024 * 0.75 + BASE_RSS;
+}
 
 /**
  * True when a silent guest looks like it is running out of memory rather than spinning: the
- * resident memory grew by a MiB since the probe began, or (its own process) it holds ¾ of its heap
- * cap over an idle process's 64 MiB (V8 thrashing before it gives up). Pure.
+ * resident memory grew by a MiB since `before`, or it is near its heap cap ({@link nearHeapCap}).
+ * Pure.
  */
 export function memoryPressure(
   before: number | undefined,
@@ -14,11 +35,7 @@ export function memoryPressure(
   own: boolean | undefined,
   heapLimitMb: number | undefined,
 ): boolean {
-  if (now === undefined) return false;
-  if (before !== undefined && now - before >= 1024 * 1024) return true;
-  // A bare node child is already ≈ 45 MiB resident: that is not heap.
-  const floor = heapLimitMb === undefined ? Infinity : heapLimitMb * 1024 * 1024 * 0.75 + BASE_RSS;
-  return own === true && now >= floor;
+  return grew(before, now) || nearHeapCap(now, own, heapLimitMb);
 }
 
 /** What a liveness probe remembers of a silent guest's memory between its polls. */
@@ -31,8 +48,8 @@ export interface MemoryWatch {
 
 /**
  * One poll of a silent guest's memory at time `at`: whether to keep waiting for V8 to end it
- * (its memory grew since the mark, or grew less than {@link GROWTH_STALL_MS} ago, or
- * {@link memoryPressure} finds it near its cap), and the watch for the next poll. Pure.
+ * (its memory grew since the mark, or grew less than {@link GROWTH_STALL_MS} ago, or it is
+ * near its heap cap), and the watch for the next poll. Pure.
  */
 export function pollMemory(
   watch: MemoryWatch,
@@ -41,9 +58,7 @@ export function pollMemory(
   own: boolean | undefined,
   heapLimitMb: number | undefined,
 ): { readonly wait: boolean; readonly watch: MemoryWatch } {
-  const grew = now !== undefined && watch.mark !== undefined && now - watch.mark >= 1024 * 1024;
-  const next = grew ? { mark: now, grewAt: at } : watch;
+  const next = grew(watch.mark, now) ? { mark: now, grewAt: at } : watch;
   const recent = next.grewAt !== undefined && at - next.grewAt < GROWTH_STALL_MS;
-  // Against the mark just taken, growth no longer counts: only the cap (or a recent growth) does.
-  return { wait: recent || memoryPressure(next.mark, now, own, heapLimitMb), watch: next };
+  return { wait: recent || nearHeapCap(now, own, heapLimitMb), watch: next };
 }

@@ -51,8 +51,8 @@ export type HookOp = Exclude<DriverOp, { readonly op: 'invoke' }>;
 /**
  * An `invoke` call on the wire: a tuple, not `{ t, id, op: { op, point, … } }`. Every driver
  * call crosses as one of these, and structured clone writes and rebuilds each key and each
- * nested object on both sides: the object form cost the worker tier's round trip about 2 µs of
- * its 2.3 µs budget over a raw MessagePort echo (which sends `{ id, ctx, args }`).
+ * nested object on both sides: the object form cost about 1 µs per call more than a raw
+ * MessagePort echo's `{ id, ctx, args }` (the worker tier's budget over that echo is ≈ 2 µs).
  */
 export type InvokeCall = readonly [
   id: number,
